@@ -1,0 +1,159 @@
+# hallmark: build, test, install.
+#   make                 build/hallmark, build/libhallmark.a, build/libhallmark.so
+#   make check           all tests (unit, CLI, fuzz corpus replay)
+#   make SANITIZE=address,undefined check
+#   make fuzz            libFuzzer harnesses (clang)
+#   make bench           throughput benchmark
+#   make install PREFIX=/usr/local DESTDIR=
+#   make deps            install the Debian packages we build against
+#   make demo            end-to-end demo on generated data
+
+PREFIX  ?= /usr/local
+BINDIR  ?= $(PREFIX)/bin
+LIBDIR  ?= $(PREFIX)/lib
+INCDIR  ?= $(PREFIX)/include
+MANDIR  ?= $(PREFIX)/share/man
+BUILD   ?= build
+CC      ?= cc
+CFLAGS  ?= -O2 -g
+LDFLAGS ?=
+VERSION := 0.1.0
+SOVER   := 0
+
+PKGS := libsodium libcrypto jansson libgit2 sqlite3 libxml-2.0
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CMOCKA_CFLAGS := $(shell pkg-config --cflags cmocka 2>/dev/null)
+CMOCKA_LIBS   := $(shell pkg-config --libs cmocka 2>/dev/null)
+
+WARN := -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+        -Wno-unused-parameter
+ifdef WERROR
+WARN += -Werror
+endif
+HARDEN := -D_FORTIFY_SOURCE=2 -fstack-protector-strong
+ifdef SANITIZE
+SAN := -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+HARDEN :=
+endif
+
+BASE_CFLAGS := -std=c11 -D_GNU_SOURCE -Iinclude -Ilib $(PKG_CFLAGS) $(WARN) $(HARDEN) $(SAN) \
+               -DHM_VERSION_STRING='"$(VERSION)"' -pthread
+LIB_CFLAGS  := $(BASE_CFLAGS) -fPIC -fvisibility=hidden -DHM_BUILDING_LIBRARY
+EXE_CFLAGS  := $(BASE_CFLAGS) -fPIE
+EXE_LDFLAGS := -pie -Wl,-z,relro,-z,now $(SAN) -pthread
+
+LIB_SRC  := $(sort $(wildcard lib/*.c))
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
+CMD_SRC  := $(sort $(wildcard cmd/*.c))
+CMD_OBJ  := $(CMD_SRC:%.c=$(BUILD)/%.o)
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))
+REPLAY_BIN := $(FUZZ_SRC:fuzz/fuzz_%.c=$(BUILD)/tests/replay_%)
+FUZZ_BIN := $(FUZZ_SRC:fuzz/fuzz_%.c=$(BUILD)/fuzz/fuzz_%)
+HEADERS  := $(wildcard include/*.h include/hallmark/*.h) $(wildcard lib/*.h)
+
+STATIC := $(BUILD)/libhallmark.a
+SHARED := $(BUILD)/libhallmark.so.$(VERSION)
+CLI    := $(BUILD)/hallmark
+
+.PHONY: all check test unit clitest fuzz fuzz-run bench install uninstall deps demo clean header-check
+
+all: $(CLI) $(STATIC) $(BUILD)/libhallmark.so $(BUILD)/hallmark.pc
+
+$(BUILD)/%.o: %.c $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(if $(filter lib/%,$<),$(LIB_CFLAGS),$(EXE_CFLAGS)) $(CFLAGS) -c $< -o $@
+
+$(STATIC): $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@
+	ar rcs $@ $^
+
+$(SHARED): $(LIB_OBJ)
+	$(CC) -shared -Wl,-soname,libhallmark.so.$(SOVER) -Wl,-z,relro,-z,now $(SAN) $(LDFLAGS) \
+	    -o $@ $^ $(PKG_LIBS) -pthread
+
+$(BUILD)/libhallmark.so: $(SHARED)
+	ln -sf libhallmark.so.$(VERSION) $(BUILD)/libhallmark.so.$(SOVER)
+	ln -sf libhallmark.so.$(VERSION) $@
+
+$(CLI): $(CMD_OBJ) $(STATIC)
+	$(CC) $(EXE_LDFLAGS) $(LDFLAGS) -o $@ $(CMD_OBJ) $(STATIC) $(PKG_LIBS)
+
+$(BUILD)/hallmark.pc: hallmark.pc.in Makefile
+	@mkdir -p $(dir $@)
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' -e 's|@INCDIR@|$(INCDIR)|g' \
+	    -e 's|@VERSION@|$(VERSION)|g' -e 's|@REQUIRES@|$(PKGS)|g' $< > $@
+
+# Unit tests: one cmocka program per file, linked against the static library so
+# internal functions (lib/*.h) can be tested too.
+$(BUILD)/tests/test_%: tests/unit/test_%.c tests/unit/testutil.h $(STATIC)
+	@mkdir -p $(dir $@)
+	$(CC) $(EXE_CFLAGS) $(CMOCKA_CFLAGS) $(CFLAGS) -Itests/unit $(EXE_LDFLAGS) $(LDFLAGS) \
+	    -o $@ $< $(STATIC) $(PKG_LIBS) $(CMOCKA_LIBS)
+
+# Fuzz corpus replay: each harness linked with a plain main() that feeds it every
+# file of its corpus. Built with the normal compiler, run by `make check`.
+$(BUILD)/tests/replay_%: fuzz/fuzz_%.c tests/fuzz/replay.c $(STATIC)
+	@mkdir -p $(dir $@)
+	$(CC) $(EXE_CFLAGS) $(CFLAGS) $(EXE_LDFLAGS) $(LDFLAGS) -o $@ $< tests/fuzz/replay.c \
+	    $(STATIC) $(PKG_LIBS)
+
+# Header test: the public header compiles alone, pedantic, warnings as errors.
+$(BUILD)/tests/header_check.o: tests/header_check.c $(wildcard include/*.h include/hallmark/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) -std=c99 -pedantic -Wall -Wextra -Werror -Iinclude -c $< -o $@
+
+header-check: $(BUILD)/tests/header_check.o
+
+check test: all header-check $(UNIT_BIN) $(REPLAY_BIN)
+	@BUILD=$(BUILD) sh tests/run.sh
+
+# libFuzzer builds: clang, separate object files with fuzzer instrumentation.
+FUZZ_CC ?= clang
+FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -std=c11 -D_GNU_SOURCE -Iinclude -Ilib \
+              $(PKG_CFLAGS) -pthread
+fuzz: $(FUZZ_BIN)
+$(BUILD)/fuzz/fuzz_%: fuzz/fuzz_%.c $(LIB_SRC) $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(LIB_SRC) $(PKG_LIBS)
+
+# Run every harness for FUZZ_SECONDS each on a copy of its corpus.
+FUZZ_SECONDS ?= 30
+fuzz-run: fuzz
+	@for f in $(FUZZ_BIN); do n=$${f##*/fuzz_}; mkdir -p $(BUILD)/fuzz/corpus-$$n; \
+	  echo "== $$n"; $$f -max_total_time=$(FUZZ_SECONDS) $(BUILD)/fuzz/corpus-$$n fuzz/corpus/$$n || exit 1; done
+
+bench: all
+	@BUILD=$(BUILD) sh bench/run.sh
+
+demo: all
+	@BUILD=$(BUILD) sh demo/demo.sh
+
+deps:
+	@sh scripts/deps.sh
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCDIR)/hallmark \
+	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man3 $(DESTDIR)$(MANDIR)/man5
+	install -m 0755 $(CLI) $(DESTDIR)$(BINDIR)/hallmark
+	install -m 0644 $(STATIC) $(DESTDIR)$(LIBDIR)/libhallmark.a
+	install -m 0755 $(SHARED) $(DESTDIR)$(LIBDIR)/libhallmark.so.$(VERSION)
+	ln -sf libhallmark.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libhallmark.so.$(SOVER)
+	ln -sf libhallmark.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libhallmark.so
+	install -m 0644 include/hallmark.h $(DESTDIR)$(INCDIR)/hallmark.h
+	install -m 0644 include/hallmark/*.h $(DESTDIR)$(INCDIR)/hallmark/
+	install -m 0644 $(BUILD)/hallmark.pc $(DESTDIR)$(LIBDIR)/pkgconfig/hallmark.pc
+	for m in man/*.1; do [ -e "$$m" ] && install -m 0644 $$m $(DESTDIR)$(MANDIR)/man1/; done; true
+	for m in man/*.3; do [ -e "$$m" ] && install -m 0644 $$m $(DESTDIR)$(MANDIR)/man3/; done; true
+	for m in man/*.5; do [ -e "$$m" ] && install -m 0644 $$m $(DESTDIR)$(MANDIR)/man5/; done; true
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/hallmark $(DESTDIR)$(LIBDIR)/libhallmark.* \
+	    $(DESTDIR)$(LIBDIR)/pkgconfig/hallmark.pc $(DESTDIR)$(INCDIR)/hallmark.h
+	rm -rf $(DESTDIR)$(INCDIR)/hallmark
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,362 @@
+/* hallmark bundle: check, show, export-sigstore. */
+#include "cli.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static void print_subjects_text(const hm_statement *st)
+{
+	size_t i, j;
+
+	for (i = 0; i < hm_statement_subject_count(st); i++) {
+		const char *name = hm_statement_subject_name(st, i);
+		printf("    subject %s", name ? name : "(no name)");
+		for (j = 0; j < hm_statement_subject_digest_count(st, i); j++) {
+			const char *alg, *hex;
+			if (hm_statement_subject_digest(st, i, j, &alg, &hex) == 0)
+				printf(" %s:%s", alg, hex);
+		}
+		printf("\n");
+	}
+}
+
+static void print_subjects_json(const hm_statement *st)
+{
+	size_t i, j;
+
+	printf("\"subjects\":[");
+	for (i = 0; i < hm_statement_subject_count(st); i++) {
+		const char *name = hm_statement_subject_name(st, i);
+		printf("%s{\"name\":", i ? "," : "");
+		if (name)
+			cli_json_string(stdout, name);
+		else
+			printf("null");
+		printf(",\"digest\":{");
+		for (j = 0; j < hm_statement_subject_digest_count(st, i); j++) {
+			const char *alg, *hex;
+			if (hm_statement_subject_digest(st, i, j, &alg, &hex) == 0) {
+				printf("%s", j ? "," : "");
+				cli_json_string(stdout, alg);
+				printf(":");
+				cli_json_string(stdout, hex);
+			}
+		}
+		printf("}}");
+	}
+	printf("]");
+}
+
+static void print_keyids_json(const char *field, const hm_envelope *env)
+{
+	size_t i;
+
+	printf("\"%s\":[", field);
+	for (i = 0; env && i < hm_envelope_signature_count(env); i++) {
+		printf("%s", i ? "," : "");
+		cli_json_string(stdout, hm_envelope_signature_keyid(env, i));
+	}
+	printf("]");
+}
+
+/* Verifies every line; prints one result per line. */
+static int check_lines(const hm_bundle *b, const char *path, const hm_keyring *kr,
+		       size_t threshold, int json, int show)
+{
+	size_t i, n = hm_bundle_line_count(b), bad = 0;
+
+	if (json)
+		printf("{\"bundle\":");
+	if (json) {
+		cli_json_string(stdout, path);
+		printf(",\"threshold\":%zu,\"lines\":[", threshold);
+	}
+	for (i = 0; i < n; i++) {
+		size_t len, k;
+		const char *line = hm_bundle_line(b, i, &len);
+		hm_attestation *a = NULL;
+		int rc;
+
+		if (len == 0)
+			rc = hm_error_set(HM_EFORMAT, "empty line");
+		else
+			rc = hm_attestation_open(&a, line, len, kr, threshold);
+		if (rc < 0)
+			bad++;
+		if (json) {
+			printf("%s{\"line\":%zu,\"ok\":%s", i ? "," : "", i + 1, rc < 0 ? "false" : "true");
+			if (rc < 0) {
+				printf(",\"reason\":");
+				cli_json_string(stdout, hm_error_last());
+			} else {
+				const hm_statement *st = hm_attestation_statement(a);
+				printf(",\"predicateType\":");
+				cli_json_string(stdout, hm_statement_predicate_type(st));
+				printf(",");
+				print_subjects_json(st);
+				printf(",\"signers\":[");
+				for (k = 0; k < hm_attestation_signer_count(a); k++) {
+					printf("%s", k ? "," : "");
+					cli_json_string(stdout, hm_attestation_signer(a, k));
+				}
+				printf("]");
+			}
+			printf("}");
+		} else if (rc < 0) {
+			printf("line %zu: FAIL: %s\n", i + 1, hm_error_last());
+		} else {
+			const hm_statement *st = hm_attestation_statement(a);
+			printf("line %zu: ok: %s signed by", i + 1, hm_statement_predicate_type(st));
+			for (k = 0; k < hm_attestation_signer_count(a); k++)
+				printf(" %s", hm_attestation_signer(a, k));
+			printf("\n");
+			if (show)
+				print_subjects_text(st);
+		}
+		hm_attestation_free(a);
+	}
+	if (n == 0) {
+		bad++;
+		if (!json)
+			printf("FAIL: %s has no attestations\n", path);
+	}
+	if (json)
+		printf("],\"verified\":%zu,\"failed\":%zu,\"ok\":%s}\n", n - (bad > n ? n : bad), bad,
+		       bad ? "false" : "true");
+	else if (!show || bad)
+		fprintf(stderr, "%zu of %zu line%s verified\n", n - (bad > n ? n : bad), n,
+			n == 1 ? "" : "s");
+	return bad ? EXIT_NO : EXIT_OK;
+}
+
+static int bundle_check(int argc, char **argv)
+{
+	struct strlist pos = { 0 }, keys = { 0 };
+	unsigned long threshold = 1;
+	int json = 0, rc, status;
+	hm_keyring *kr = NULL;
+	hm_bundle *b = NULL;
+	const struct opt opts[] = {
+		{ "key", 'k', OPT_LIST, "PUB", "trusted public key", &keys },
+		{ "threshold", 't', OPT_UINT, "N", "distinct trusted keys each line needs (default 1)",
+		  &threshold },
+		{ "json", 0, OPT_FLAG, NULL, "print a JSON report", &json },
+		OPT_END
+	};
+	const struct cmd_spec spec = {
+		"bundle check", "BUNDLE --key PUB [--key PUB]... [--threshold N] [--json]",
+		"Verify every line of a bundle: the DSSE envelope's shape, at least N distinct trusted\n"
+		"keys signing it, the payloadType and the in-toto statement. Exit 0 when every line\n"
+		"verifies, 1 when any does not, 2 for usage errors or an unreadable file.",
+		opts, 1, 1, NULL
+	};
+
+	if ((rc = opt_parse(&spec, argc, argv, &pos)) != 0) {
+		strlist_free(&pos);
+		strlist_free(&keys);
+		return rc > 0 ? EXIT_OK : EXIT_USAGE;
+	}
+	if (threshold < 1) {
+		status = cli_usage_error(&spec, "--threshold must be at least 1");
+		goto out;
+	}
+	if ((status = cli_keyring(&kr, &keys, "--key")) != 0)
+		goto out;
+	if (threshold > hm_keyring_count(kr)) {
+		status = cli_usage_error(&spec, "--threshold %lu is more than the %zu distinct keys "
+					 "given", threshold, hm_keyring_count(kr));
+		goto out;
+	}
+	if ((rc = hm_bundle_load(&b, pos.v[0])) < 0) {
+		cli_lib_error(rc);
+		status = EXIT_USAGE;
+		goto out;
+	}
+	status = check_lines(b, pos.v[0], kr, threshold, json, 0);
+out:
+	hm_bundle_free(b);
+	hm_keyring_free(kr);
+	strlist_free(&pos);
+	strlist_free(&keys);
+	return status;
+}
+
+static int bundle_show(int argc, char **argv)
+{
+	struct strlist pos = { 0 }, keys = { 0 };
+	int json = 0, rc, status = EXIT_OK;
+	hm_keyring *kr = NULL;
+	hm_bundle *b = NULL;
+	size_t i;
+	const struct opt opts[] = {
+		{ "key", 'k', OPT_LIST, "PUB", "also verify against this trusted key", &keys },
+		{ "json", 0, OPT_FLAG, NULL, "print JSON", &json },
+		OPT_END
+	};
+	const struct cmd_spec spec = {
+		"bundle show", "BUNDLE [--key PUB]... [--json]",
+		"Print what each line claims: predicateType, subjects and digests, signature keyids.\n"
+		"Without --key NOTHING IS VERIFIED; with --key each line is also verified.",
+		opts, 1, 1, NULL
+	};
+
+	if ((rc = opt_parse(&spec, argc, argv, &pos)) != 0) {
+		strlist_free(&pos);
+		strlist_free(&keys);
+		return rc > 0 ? EXIT_OK : EXIT_USAGE;
+	}
+	if ((rc = hm_bundle_load(&b, pos.v[0])) < 0) {
+		cli_lib_error(rc);
+		status = EXIT_USAGE;
+		goto out;
+	}
+	if (keys.n) {
+		if ((status = cli_keyring(&kr, &keys, "--key")) != 0)
+			goto out;
+		status = check_lines(b, pos.v[0], kr, 1, json, 1);
+		goto out;
+	}
+	if (json)
+		printf("{\"verified\":false,\"note\":\"nothing was verified\",\"lines\":[");
+	else
+		printf("# NOT VERIFIED: this shows what %s claims; run with --key PUB to verify\n",
+		       pos.v[0]);
+	for (i = 0; i < hm_bundle_line_count(b); i++) {
+		size_t len;
+		const char *line = hm_bundle_line(b, i, &len);
+		hm_envelope *env = NULL;
+		hm_statement *st = NULL;
+		rc = hm_attestation_inspect(&env, &st, line, len);
+		if (json) {
+			printf("%s{\"line\":%zu", i ? "," : "", i + 1);
+			if (rc < 0) {
+				printf(",\"error\":");
+				cli_json_string(stdout, hm_error_last());
+			} else {
+				printf(",\"payloadType\":");
+				cli_json_string(stdout, hm_envelope_payload_type(env));
+				if (st) {
+					printf(",\"predicateType\":");
+					cli_json_string(stdout, hm_statement_predicate_type(st));
+					printf(",");
+					print_subjects_json(st);
+				}
+				printf(",");
+				print_keyids_json("keyids", env);
+			}
+			printf("}");
+		} else if (rc < 0) {
+			printf("line %zu: unreadable: %s\n", i + 1, hm_error_last());
+		} else {
+			size_t k;
+			printf("line %zu: %s\n", i + 1,
+			       st ? hm_statement_predicate_type(st) : hm_envelope_payload_type(env));
+			if (st)
+				print_subjects_text(st);
+			else
+				printf("    (payload is not an in-toto statement)\n");
+			printf("    keyids");
+			for (k = 0; k < hm_envelope_signature_count(env); k++) {
+				const char *kid = hm_envelope_signature_keyid(env, k);
+				printf(" %s", *kid ? kid : "(none)");
+			}
+			printf("\n");
+		}
+		hm_envelope_free(env);
+		hm_statement_free(st);
+	}
+	if (json)
+		printf("]}\n");
+out:
+	hm_bundle_free(b);
+	hm_keyring_free(kr);
+	strlist_free(&pos);
+	strlist_free(&keys);
+	return status;
+}
+
+static int bundle_export_sigstore(int argc, char **argv)
+{
+	struct strlist pos = { 0 };
+	const char *out = NULL, *keyid = NULL;
+	unsigned long lineno = 0;
+	int rc, status = EXIT_OK, force = 0;
+	hm_bundle *b = NULL;
+	hm_envelope *env = NULL;
+	char *json = NULL;
+	const struct opt opts[] = {
+		{ "line", 'n', OPT_UINT, "N", "the line (1-based) to export", &lineno },
+		{ "output", 'o', OPT_STRING, "FILE", "write here instead of standard output", &out },
+		{ "keyid", 0, OPT_STRING, "ID", "the signature to export when there are several",
+		  &keyid },
+		{ "force", 0, OPT_FLAG, NULL, "overwrite FILE", &force },
+		OPT_END
+	};
+	const struct cmd_spec spec = {
+		"bundle export-sigstore", "BUNDLE --line N [-o FILE] [--keyid ID]",
+		"Write one attestation as a Sigstore bundle v0.3 (publicKey.hint = the key id), for\n"
+		"verifiers built on sigstore-js or cosign with a public key and no transparency log.",
+		opts, 1, 1, NULL
+	};
+
+	if ((rc = opt_parse(&spec, argc, argv, &pos)) != 0)
+		return strlist_free(&pos), rc > 0 ? EXIT_OK : EXIT_USAGE;
+	if (lineno == 0) {
+		status = cli_usage_error(&spec, "--line N (1 or more) is required");
+		goto out;
+	}
+	if ((rc = hm_bundle_load(&b, pos.v[0])) < 0) {
+		cli_lib_error(rc);
+		status = EXIT_USAGE;
+		goto out;
+	}
+	if (lineno > hm_bundle_line_count(b)) {
+		cli_error("%s: has %zu line%s, no line %lu", pos.v[0], hm_bundle_line_count(b),
+			  hm_bundle_line_count(b) == 1 ? "" : "s", lineno);
+		status = EXIT_USAGE;
+		goto out;
+	}
+	{
+		size_t len;
+		const char *line = hm_bundle_line(b, lineno - 1, &len);
+		if ((rc = hm_envelope_parse(&env, line, len)) < 0) {
+			cli_error("%s line %lu: %s", pos.v[0], lineno, hm_error_last());
+			status = EXIT_NO;
+			goto out;
+		}
+	}
+	if ((rc = hm_sigstore_bundle(&json, env, keyid)) < 0) {
+		status = cli_lib_error(rc);
+		goto out;
+	}
+	{
+		size_t n = strlen(json);
+		char *withnl = malloc(n + 2);
+		if (!withnl) {
+			cli_error("out of memory");
+			status = EXIT_USAGE;
+			goto out;
+		}
+		memcpy(withnl, json, n);
+		withnl[n] = '\n';
+		status = cli_write_output(out, withnl, n + 1, force);
+		free(withnl);
+	}
+out:
+	hm_free(json);
+	hm_envelope_free(env);
+	hm_bundle_free(b);
+	strlist_free(&pos);
+	return status;
+}
+
+int cmd_bundle(int argc, char **argv)
+{
+	static const struct subcmd subs[] = {
+		{ "check", bundle_check, "verify every line of a bundle" },
+		{ "show", bundle_show, "print what a bundle claims (verified only with --key)" },
+		{ "export-sigstore", bundle_export_sigstore, "one attestation as a Sigstore bundle" },
+		{ NULL, NULL, NULL }
+	};
+	return cli_dispatch("bundle", subs, argc, argv);
+}

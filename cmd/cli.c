@@ -1,0 +1,308 @@
+/* Helpers shared by the command files: errors, passphrases, keyrings, output. */
+#include "cli.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sodium.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#define PASSMAX 1024
+
+void cli_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("hallmark: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+void cli_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("hallmark: warning: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int cli_exit_for(int code)
+{
+	switch (code) {
+	case HM_OK:
+		return EXIT_OK;
+	case HM_EIO:
+	case HM_ENOTFOUND:
+	case HM_EINVAL:
+	case HM_EPASSPHRASE:
+	case HM_EEXISTS:
+	case HM_ENOMEM:
+		return EXIT_USAGE;
+	default:
+		return EXIT_NO;
+	}
+}
+
+int cli_lib_error(int code)
+{
+	const char *m = hm_error_last();
+
+	cli_error("%s", *m ? m : hm_error_name(code));
+	return cli_exit_for(code);
+}
+
+int cli_usage_error(const struct cmd_spec *spec, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "hallmark %s: ", spec->name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nusage: hallmark %s %s\n(see hallmark %s --help)\n", spec->name,
+		spec->synopsis, spec->name);
+	return EXIT_USAGE;
+}
+
+static int read_tty_line(int fd, char *buf, size_t size)
+{
+	size_t n = 0;
+	char c;
+
+	for (;;) {
+		ssize_t r = read(fd, &c, 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0 || c == '\n' || c == '\r')
+			break;
+		if (n + 1 < size)
+			buf[n++] = c;
+	}
+	buf[n] = '\0';
+	return (int)n;
+}
+
+static int prompt(const char *msg, char *buf, size_t size)
+{
+	struct termios old, noecho;
+	int fd = open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY);
+	int restore = 0;
+
+	if (fd < 0)
+		return -1;
+	if (tcgetattr(fd, &old) == 0) {
+		noecho = old;
+		noecho.c_lflag &= ~(tcflag_t)ECHO;
+		noecho.c_lflag |= ECHONL;
+		restore = tcsetattr(fd, TCSAFLUSH, &noecho) == 0;
+	}
+	if (write(fd, msg, strlen(msg)) < 0) {
+		/* nothing to do: the read below still works */
+	}
+	read_tty_line(fd, buf, size);
+	if (restore)
+		tcsetattr(fd, TCSAFLUSH, &old);
+	close(fd);
+	return 0;
+}
+
+void cli_passphrase_free(char *p)
+{
+	if (p)
+		sodium_free(p);
+}
+
+char *cli_passphrase(const char *passfile, int confirm, const char *what)
+{
+	const char *env = getenv("HALLMARK_PASSPHRASE");
+	char *p, *again;
+
+	if (sodium_init() < 0)
+		return NULL;
+	p = sodium_malloc(PASSMAX);
+	if (!p) {
+		cli_error("out of memory");
+		return NULL;
+	}
+	memset(p, 0, PASSMAX);
+	if (env) {
+		if (strlen(env) >= PASSMAX) {
+			cli_error("HALLMARK_PASSPHRASE is longer than %d bytes", PASSMAX - 1);
+			goto fail;
+		}
+		strcpy(p, env);
+	} else if (passfile) {
+		FILE *f = fopen(passfile, "r");
+		size_t n;
+		if (!f) {
+			cli_error("%s: cannot read the passphrase file: %s", passfile, strerror(errno));
+			goto fail;
+		}
+		n = fread(p, 1, PASSMAX - 1, f);
+		fclose(f);
+		p[n] = '\0';
+		p[strcspn(p, "\r\n")] = '\0';
+	} else {
+		char msg[256];
+		if (!isatty(STDIN_FILENO) && access("/dev/tty", R_OK | W_OK) != 0) {
+			cli_error("%s needs a passphrase: set HALLMARK_PASSPHRASE, use "
+				  "--passphrase-file FILE%s", what,
+				  confirm ? ", or --no-passphrase for an unencrypted key" : "");
+			goto fail;
+		}
+		snprintf(msg, sizeof(msg), "Passphrase for %s: ", what);
+		if (prompt(msg, p, PASSMAX) < 0) {
+			cli_error("%s needs a passphrase and there is no terminal to ask on: set "
+				  "HALLMARK_PASSPHRASE or use --passphrase-file FILE%s", what,
+				  confirm ? " (or --no-passphrase)" : "");
+			goto fail;
+		}
+		if (confirm) {
+			again = sodium_malloc(PASSMAX);
+			if (!again)
+				goto fail;
+			memset(again, 0, PASSMAX);
+			prompt("Repeat the passphrase: ", again, PASSMAX);
+			if (strcmp(p, again) != 0) {
+				sodium_free(again);
+				cli_error("the passphrases do not match");
+				goto fail;
+			}
+			sodium_free(again);
+		}
+	}
+	if (confirm && p[0] == '\0') {
+		cli_error("empty passphrase; use --no-passphrase for an unencrypted key");
+		goto fail;
+	}
+	return p;
+fail:
+	sodium_free(p);
+	return NULL;
+}
+
+int cli_passphrase_cb(char *buf, size_t bufsize, void *payload)
+{
+	const char *passfile = payload;
+	char *p = cli_passphrase(passfile, 0, "the secret key");
+
+	if (!p)
+		return HM_EPASSPHRASE;
+	if (strlen(p) >= bufsize) {
+		cli_passphrase_free(p);
+		return HM_EPASSPHRASE;
+	}
+	strcpy(buf, p);
+	cli_passphrase_free(p);
+	return 0;
+}
+
+int cli_load_secret_key(hm_key **out, const char *path, const char *passfile)
+{
+	int rc = hm_key_load(out, path, cli_passphrase_cb, (void *)passfile);
+
+	if (rc < 0)
+		return rc;
+	if (!hm_key_has_secret(*out)) {
+		hm_key_free(*out);
+		*out = NULL;
+		return hm_error_set(HM_EINVAL, "%s: is a public key; signing needs the secret key "
+				    "(.key)", path);
+	}
+	return 0;
+}
+
+int cli_keyring(hm_keyring **out, const struct strlist *files, const char *option)
+{
+	size_t i;
+	int rc;
+
+	*out = NULL;
+	if (files->n == 0) {
+		cli_error("no trusted keys: give at least one %s PUB", option);
+		return EXIT_USAGE;
+	}
+	if ((rc = hm_keyring_new(out)) < 0)
+		return cli_lib_error(rc);
+	for (i = 0; i < files->n; i++) {
+		hm_key *k;
+		if ((rc = hm_key_load_public(&k, files->v[i])) < 0) {
+			hm_keyring_free(*out);
+			*out = NULL;
+			cli_lib_error(rc);
+			return EXIT_USAGE;
+		}
+		rc = hm_keyring_add(*out, k);
+		hm_key_free(k);
+		if (rc < 0) {
+			hm_keyring_free(*out);
+			*out = NULL;
+			return cli_lib_error(rc);
+		}
+	}
+	return 0;
+}
+
+int cli_write_output(const char *path, const char *data, size_t len, int force)
+{
+	if (!path || strcmp(path, "-") == 0) {
+		if (fwrite(data, 1, len, stdout) != len || fflush(stdout) != 0) {
+			cli_error("writing to standard output failed: %s", strerror(errno));
+			return EXIT_USAGE;
+		}
+		return 0;
+	}
+	{
+		int rc = hm_write_file(path, data, len, 0644, force);
+		if (rc < 0)
+			return cli_lib_error(rc);
+	}
+	return 0;
+}
+
+void cli_json_string(FILE *out, const char *s)
+{
+	fputc('"', out);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\')
+			fprintf(out, "\\%c", c);
+		else if (c == '\n')
+			fputs("\\n", out);
+		else if (c == '\t')
+			fputs("\\t", out);
+		else if (c < 0x20)
+			fprintf(out, "\\u%04x", c);
+		else
+			fputc(c, out);
+	}
+	fputc('"', out);
+}
+
+int cli_dispatch(const char *group, const struct subcmd *subs, int argc, char **argv)
+{
+	const struct subcmd *s;
+
+	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		FILE *out = argc < 2 ? stderr : stdout;
+		fprintf(out, "usage: hallmark %s COMMAND [options]\n\ncommands:\n", group);
+		for (s = subs; s->name; s++)
+			fprintf(out, "  %-18s %s\n", s->name, s->summary);
+		fprintf(out, "\nRun `hallmark %s COMMAND --help` for a command's options.\n", group);
+		return argc < 2 ? EXIT_USAGE : EXIT_OK;
+	}
+	for (s = subs; s->name; s++)
+		if (strcmp(s->name, argv[1]) == 0)
+			return s->fn(argc - 1, argv + 1);
+	fprintf(stderr, "hallmark %s: unknown command \"%s\" (see hallmark %s --help)\n", group,
+		argv[1], group);
+	return EXIT_USAGE;
+}

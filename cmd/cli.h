@@ -1,0 +1,70 @@
+/* cmd/cli.h: what the command files share. The CLI is a thin client of libhallmark. */
+#ifndef HM_CMD_CLI_H
+#define HM_CMD_CLI_H
+
+#include <hallmark.h>
+#include <stdio.h>
+#include "opt.h"
+
+/* Exit statuses: 0 it holds, 1 a check said no / invalid input, 2 usage or unreadable input. */
+#define EXIT_OK 0
+#define EXIT_NO 1
+#define EXIT_USAGE 2
+
+#if defined(__GNUC__)
+#define CLI_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#else
+#define CLI_PRINTF(a, b)
+#endif
+
+/* "hallmark: <message>" on stderr. */
+void cli_error(const char *fmt, ...) CLI_PRINTF(1, 2);
+void cli_warn(const char *fmt, ...) CLI_PRINTF(1, 2);
+/* Prints the library's last error and returns the exit status for its code. */
+int cli_lib_error(int code);
+/* The exit status for a library error code. */
+int cli_exit_for(int code);
+/* "hallmark <cmd>: <message>" plus a hint to --help; returns EXIT_USAGE. */
+int cli_usage_error(const struct cmd_spec *spec, const char *fmt, ...) CLI_PRINTF(2, 3);
+
+/*
+ * Reads a passphrase: $HALLMARK_PASSPHRASE, else passfile's first line, else a
+ * no-echo prompt on the terminal (twice when confirm). Returns a NUL-terminated
+ * secret in sodium_malloc memory (free with cli_passphrase_free), or NULL after
+ * printing why.
+ */
+char *cli_passphrase(const char *passfile, int confirm, const char *what);
+void cli_passphrase_free(char *p);
+
+/* Passphrase callback for hm_key_load: payload is the passfile path (or NULL). */
+int cli_passphrase_cb(char *buf, size_t bufsize, void *payload);
+
+/* Loads a secret key, asking for its passphrase only when it is encrypted. */
+int cli_load_secret_key(hm_key **out, const char *path, const char *passfile);
+
+/* Builds a keyring from --key files; prints errors. Returns 0 or an exit status. */
+int cli_keyring(hm_keyring **out, const struct strlist *files, const char *option);
+
+/* Writes data to path atomically ("-" or NULL = stdout). Returns 0 or an exit status. */
+int cli_write_output(const char *path, const char *data, size_t len, int force);
+
+/* JSON string escaping to a stream. */
+void cli_json_string(FILE *out, const char *s);
+
+/* Command groups: argv[0] is the group word. */
+int cmd_key(int argc, char **argv);
+int cmd_sign(int argc, char **argv);
+int cmd_bundle(int argc, char **argv);
+int cmd_digest(int argc, char **argv);
+int cmd_attest(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
+
+/* Dispatch to a subcommand table. */
+struct subcmd {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *summary;
+};
+int cli_dispatch(const char *group, const struct subcmd *subs, int argc, char **argv);
+
+#endif

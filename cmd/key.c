@@ -1,0 +1,197 @@
+/* hallmark key: generate, import, id, public. */
+#include "cli.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Writes PREFIX.key and PREFIX.pub, both or neither. */
+static int write_pair(const hm_key *key, const char *prefix, int no_pass, const char *passfile,
+		      int force)
+{
+	hm_key_write_options wo = HM_KEY_WRITE_OPTIONS_INIT;
+	size_t n = strlen(prefix) + 5;
+	char *kpath = malloc(n), *ppath = malloc(n), *pass = NULL;
+	int rc, status = EXIT_OK;
+
+	if (!kpath || !ppath) {
+		cli_error("out of memory");
+		status = EXIT_USAGE;
+		goto out;
+	}
+	snprintf(kpath, n, "%s.key", prefix);
+	snprintf(ppath, n, "%s.pub", prefix);
+	if (!force) {
+		const char *exists = access(kpath, F_OK) == 0 ? kpath :
+				     access(ppath, F_OK) == 0 ? ppath : NULL;
+		if (exists) {
+			cli_error("%s: already exists (use --force to overwrite)", exists);
+			status = EXIT_USAGE;
+			goto out;
+		}
+	}
+	if (!no_pass) {
+		pass = cli_passphrase(passfile, 1, kpath);
+		if (!pass) {
+			status = EXIT_USAGE;
+			goto out;
+		}
+	}
+	wo.overwrite = force;
+	if ((rc = hm_key_write_secret(key, kpath, pass, pass ? strlen(pass) : 0, &wo)) < 0) {
+		status = cli_lib_error(rc);
+		goto out;
+	}
+	if ((rc = hm_key_write_public(key, ppath, force)) < 0) {
+		status = cli_lib_error(rc);
+		unlink(kpath); /* never leave half a key pair behind */
+		goto out;
+	}
+	fprintf(stderr, "wrote %s (secret%s, mode 0600) and %s\n", kpath,
+		pass ? ", encrypted" : ", NOT encrypted", ppath);
+	printf("%s\n", hm_key_id(key));
+out:
+	cli_passphrase_free(pass);
+	free(kpath);
+	free(ppath);
+	return status;
+}
+
+static int key_generate(int argc, char **argv)
+{
+	const char *out = NULL, *passfile = NULL;
+	int no_pass = 0, force = 0, rc, status;
+	struct strlist pos = { 0 };
+	hm_key *key = NULL;
+	const struct opt opts[] = {
+		{ "output", 'o', OPT_STRING, "PREFIX", "write PREFIX.key and PREFIX.pub", &out },
+		{ "no-passphrase", 0, OPT_FLAG, NULL, "store the secret key unencrypted", &no_pass },
+		{ "passphrase-file", 0, OPT_STRING, "FILE",
+		  "read the passphrase from FILE's first line (HALLMARK_PASSPHRASE wins)", &passfile },
+		{ "force", 0, OPT_FLAG, NULL, "overwrite existing key files", &force },
+		OPT_END
+	};
+	const struct cmd_spec spec = { "key generate", "-o PREFIX [options]",
+				       "Create an Ed25519 key pair. The secret key is encrypted with "
+				       "a passphrase (Argon2id,\nXChaCha20-Poly1305) unless "
+				       "--no-passphrase. Prints the key id.", opts, 0, 0, NULL };
+
+	if ((rc = opt_parse(&spec, argc, argv, &pos)) != 0)
+		return strlist_free(&pos), rc > 0 ? EXIT_OK : EXIT_USAGE;
+	strlist_free(&pos);
+	if (!out)
+		return cli_usage_error(&spec, "-o PREFIX is required");
+	if ((rc = hm_key_generate(&key)) < 0)
+		return cli_lib_error(rc);
+	status = write_pair(key, out, no_pass, passfile, force);
+	hm_key_free(key);
+	return status;
+}
+
+static int key_import(int argc, char **argv)
+{
+	const char *out = NULL, *passfile = NULL;
+	int no_pass = 0, force = 0, rc, status;
+	struct strlist pos = { 0 };
+	hm_key *key = NULL;
+	const struct opt opts[] = {
+		{ "output", 'o', OPT_STRING, "PREFIX", "write PREFIX.key and PREFIX.pub", &out },
+		{ "no-passphrase", 0, OPT_FLAG, NULL, "store the secret key unencrypted", &no_pass },
+		{ "passphrase-file", 0, OPT_STRING, "FILE",
+		  "read the new passphrase from FILE's first line", &passfile },
+		{ "force", 0, OPT_FLAG, NULL, "overwrite existing key files", &force },
+		OPT_END
+	};
+	const struct cmd_spec spec = { "key import", "FILE -o PREFIX [options]",
+				       "Import an OpenSSL Ed25519 private key (PKCS#8 PEM, as "
+				       "`openssl genpkey -algorithm ed25519`\nwrites) into a hallmark "
+				       "key pair.", opts, 1, 1, NULL };
+
+	if ((rc = opt_parse(&spec, argc, argv, &pos)) != 0)
+		return strlist_free(&pos), rc > 0 ? EXIT_OK : EXIT_USAGE;
+	if (!out) {
+		strlist_free(&pos);
+		return cli_usage_error(&spec, "-o PREFIX is required");
+	}
+	rc = hm_key_load(&key, pos.v[0], NULL, NULL);
+	if (rc == 0 && !hm_key_has_secret(key)) {
+		rc = hm_error_set(HM_EINVAL, "%s: is a public key; import needs the private key",
+				  pos.v[0]);
+		hm_key_free(key);
+		key = NULL;
+	}
+	strlist_free(&pos);
+	if (rc < 0)
+		return cli_lib_error(rc);
+	status = write_pair(key, out, no_pass, passfile, force);
+	hm_key_free(key);
+	return status;
+}
+
+static int key_id(int argc, char **argv)
+{
+	struct strlist pos = { 0 };
+	int rc, status = EXIT_OK;
+	size_t i;
+	const struct opt opts[] = { OPT_END };
+	const struct cmd_spec spec = { "key id", "FILE...",
+				       "Print the key id of each key file (.pub, .key or PEM): the "
+				       "lowercase hex SHA-256\nof the DER SubjectPublicKeyInfo. No "
+				       "passphrase is needed.", opts, 1, ANY_ARGS, NULL };
+
+	if ((rc = opt_parse(&spec, argc, argv, &pos)) != 0)
+		return strlist_free(&pos), rc > 0 ? EXIT_OK : EXIT_USAGE;
+	for (i = 0; i < pos.n; i++) {
+		hm_key *k;
+		if ((rc = hm_key_load_public(&k, pos.v[i])) < 0) {
+			status = cli_lib_error(rc);
+			continue;
+		}
+		if (pos.n > 1)
+			printf("%s  %s\n", hm_key_id(k), pos.v[i]);
+		else
+			printf("%s\n", hm_key_id(k));
+		hm_key_free(k);
+	}
+	strlist_free(&pos);
+	return status;
+}
+
+static int key_public(int argc, char **argv)
+{
+	struct strlist pos = { 0 };
+	hm_key *k;
+	char *pem;
+	int rc;
+	const struct opt opts[] = { OPT_END };
+	const struct cmd_spec spec = { "key public", "FILE",
+				       "Print the PEM public key (SubjectPublicKeyInfo) of a key "
+				       "file. No passphrase is needed.", opts, 1, 1, NULL };
+
+	if ((rc = opt_parse(&spec, argc, argv, &pos)) != 0)
+		return strlist_free(&pos), rc > 0 ? EXIT_OK : EXIT_USAGE;
+	rc = hm_key_load_public(&k, pos.v[0]);
+	strlist_free(&pos);
+	if (rc < 0)
+		return cli_lib_error(rc);
+	rc = hm_key_public_pem(&pem, k);
+	hm_key_free(k);
+	if (rc < 0)
+		return cli_lib_error(rc);
+	fputs(pem, stdout);
+	hm_free(pem);
+	return EXIT_OK;
+}
+
+int cmd_key(int argc, char **argv)
+{
+	static const struct subcmd subs[] = {
+		{ "generate", key_generate, "create a key pair (PREFIX.key, PREFIX.pub)" },
+		{ "import", key_import, "import an OpenSSL Ed25519 private key" },
+		{ "id", key_id, "print the key id of a key file" },
+		{ "public", key_public, "print the PEM public key of a key file" },
+		{ NULL, NULL, NULL }
+	};
+	return cli_dispatch("key", subs, argc, argv);
+}

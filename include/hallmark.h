@@ -1,0 +1,26 @@
+/*
+ * hallmark.h: the public API of libhallmark.
+ *
+ * hallmark records the provenance and safety audits of fine-tuned language
+ * models as signed in-toto attestations in DSSE envelopes, and verifies them.
+ *
+ * Conventions: every function returns 0 or a negative hm_error_code, with the
+ * message in hm_error_last(); out-parameters come first; memory handed to the
+ * caller is released as the function's comment says (hm_free() for strings and
+ * buffers, hm_<thing>_free() for handles, all of which accept NULL).
+ */
+#ifndef HALLMARK_H
+#define HALLMARK_H
+
+#define HM_VERSION_MAJOR 0
+#define HM_VERSION_MINOR 1
+#define HM_VERSION_PATCH 0
+
+#include "hallmark/common.h"
+#include "hallmark/key.h"
+#include "hallmark/statement.h"
+#include "hallmark/dsse.h"
+#include "hallmark/bundle.h"
+#include "hallmark/manifest.h"
+
+#endif

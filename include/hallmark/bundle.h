@@ -1,0 +1,81 @@
+/*
+ * hallmark/bundle.h: in-toto bundles (JSON Lines of DSSE envelopes), signing
+ * statements into them, and verified attestations.
+ */
+#ifndef HALLMARK_BUNDLE_H
+#define HALLMARK_BUNDLE_H
+
+#include "common.h"
+#include "key.h"
+#include "dsse.h"
+#include "statement.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Largest bundle file hallmark reads. */
+#define HM_BUNDLE_MAX_BYTES ((size_t)1 << 30)
+
+typedef struct hm_bundle hm_bundle;
+
+/* Reads a bundle file ("-" for stdin). Free with hm_bundle_free(). */
+HM_EXTERN int hm_bundle_load(hm_bundle **out, const char *path);
+/* Splits bundle text into lines (a final newline does not make an empty line). */
+HM_EXTERN int hm_bundle_parse(hm_bundle **out, const char *data, size_t len);
+HM_EXTERN void hm_bundle_free(hm_bundle *b);
+HM_EXTERN size_t hm_bundle_line_count(const hm_bundle *b);
+/* Line i (0-based) without its newline; owned by the bundle. */
+HM_EXTERN const char *hm_bundle_line(const hm_bundle *b, size_t i, size_t *len);
+
+/*
+ * Validates a statement (hm_statement_parse), signs its canonical bytes as a
+ * DSSE envelope with payloadType application/vnd.in-toto+json, and returns the
+ * envelope as one JSON line without newline (free with hm_free()).
+ */
+HM_EXTERN int hm_sign_statement(char **out, size_t *outlen, const char *statement_json,
+				size_t len, const char *name, const hm_key *key);
+
+/*
+ * Appends lines (each without newline) to the bundle at path, creating it if
+ * needed. The file is replaced atomically: after a failure the old bundle is
+ * intact.
+ */
+HM_EXTERN int hm_bundle_append(const char *path, const char *const *lines, const size_t *lens,
+			       size_t n);
+
+/* A DSSE envelope whose signatures verified, and the statement in its payload. */
+typedef struct hm_attestation hm_attestation;
+
+/*
+ * Parses one bundle line, verifies it against the keyring (threshold distinct
+ * keys), checks payloadType is in-toto and parses the statement from the
+ * verified payload bytes. On failure returns <0 with the reason; *out is NULL.
+ */
+HM_EXTERN int hm_attestation_open(hm_attestation **out, const char *line, size_t len,
+				  const hm_keyring *kr, size_t threshold);
+HM_EXTERN void hm_attestation_free(hm_attestation *a);
+HM_EXTERN const hm_statement *hm_attestation_statement(const hm_attestation *a);
+HM_EXTERN const hm_envelope *hm_attestation_envelope(const hm_attestation *a);
+/* Key ids of the trusted keys that verified it. */
+HM_EXTERN size_t hm_attestation_signer_count(const hm_attestation *a);
+HM_EXTERN const char *hm_attestation_signer(const hm_attestation *a, size_t i);
+
+/*
+ * Parses a line without verifying anything: the envelope and, when the payload
+ * is an in-toto statement, the statement. For display only.
+ */
+HM_EXTERN int hm_attestation_inspect(hm_envelope **env, hm_statement **st, const char *line,
+				     size_t len);
+
+/*
+ * A Sigstore bundle v0.3 (JSON) for one envelope with exactly one signature
+ * (or, with keyid, the signature with that keyid): publicKey.hint = keyid.
+ * Free with hm_free().
+ */
+HM_EXTERN int hm_sigstore_bundle(char **out, const hm_envelope *env, const char *keyid);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,173 @@
+/*
+ * hallmark/manifest.h: model and dataset manifests computed exactly as the
+ * OpenSSF model-signing (OMS) v1.0 "files" serialization: every regular file
+ * under a root hashed with SHA-256 (in parallel, streaming), sorted by path
+ * components; root digest = SHA-256 over the raw file digests in that order.
+ * The root equals what `model_signing digest` prints for the same directory
+ * and ignore list.
+ */
+#ifndef HALLMARK_MANIFEST_H
+#define HALLMARK_MANIFEST_H
+
+#include <stdint.h>
+#include "common.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define HM_OMS_PREDICATE_TYPE "https://model_signing/signature/v1.0"
+
+/*
+ * Progress: bytes hashed so far out of the total. Called from one thread at
+ * a time (a worker thread or the caller's), at most about ten times a second,
+ * first when the first chunk has been hashed and last with done == total
+ * once everything is hashed. It must not call back into the manifest.
+ */
+typedef void (*hm_progress_cb)(uint64_t done, uint64_t total, void *payload);
+
+typedef struct hm_digest_options {
+	unsigned int version;
+	const char *const *ignore; /* extra paths to ignore, relative to the root */
+	size_t nignore;
+	int allow_symlinks;        /* follow symlinks that stay inside the root */
+	unsigned int jobs;         /* worker threads; 0 = the CPUs we may run on */
+	hm_progress_cb progress;   /* may be NULL */
+	void *progress_payload;
+	int include_git_paths;     /* do not ignore .git & co. (--no-ignore-git-paths) */
+} hm_digest_options;
+#define HM_DIGEST_OPTIONS_VERSION 1
+#define HM_DIGEST_OPTIONS_INIT { HM_DIGEST_OPTIONS_VERSION, NULL, 0, 0, 0, NULL, NULL, 0 }
+
+typedef struct hm_manifest hm_manifest;
+
+/*
+ * Hashes the file or directory at path. A single file gives one resource
+ * named "."; a directory every regular file below it (empty files included,
+ * directories never listed), minus the default ignores (.git, .gitattributes,
+ * .github, .gitignore at the top level, unless opts->include_git_paths) and
+ * opts->ignore. Resources are sorted component by component in byte order,
+ * so "a/b" comes before "a-b/c".
+ *
+ * Ignore paths are relative to the root, in POSIX form ("sub/dir", "./x" and
+ * "x/" are accepted); one naming a directory drops everything below it.
+ * Absolute paths, ".." components and paths naming the root itself are
+ * rejected (HM_EINVAL). Ignores match the path as listed, not a symlink's
+ * target.
+ *
+ * The root path itself is resolved (a symlink given as path is followed);
+ * only what lies below it is subject to the symlink rules:
+ * - without allow_symlinks every symlink is an error;
+ * - with allow_symlinks a symlink whose target (resolved with realpath)
+ *   lies outside the root is still an error; one to a regular file inside is
+ *   hashed under the link's name; one to a directory inside is skipped, not
+ *   descended (its files are hashed under their real names, as the reference
+ *   implementation does, and no cycle can form); a dangling one is an error.
+ *
+ * Errors name the offending path (path as given + "/" + the relative name):
+ * HM_ENOTFOUND the path does not exist, or no file is left to hash (empty
+ * directory, or everything ignored); HM_EUNSUPPORTED FIFOs, sockets and
+ * devices (never opened for reading), symlinks as above; HM_EIO a file or
+ * directory that cannot be read, a file that changed while it was hashed
+ * (size, mtime or ctime differ between the fstat before and after reading,
+ * or the bytes read differ from the size) or that was replaced between
+ * listing and hashing (device/inode differ); HM_EINVAL bad options.
+ *
+ * Files are hashed by a pool of opts->jobs threads (0 = the CPUs this
+ * process may run on), each streaming its file through a fixed 1 MiB buffer:
+ * memory does not grow with the model's size. OMS hashes whole files, so
+ * one large file is hashed by one thread.
+ *
+ * opts may be NULL (defaults). Free with hm_manifest_free().
+ */
+HM_EXTERN int hm_manifest_compute(hm_manifest **out, const char *path,
+				  const hm_digest_options *opts);
+HM_EXTERN void hm_manifest_free(hm_manifest *m);
+
+/* Basename of the hashed path (the OMS subject name). */
+HM_EXTERN const char *hm_manifest_name(const hm_manifest *m);
+/* Root digest, 64 lowercase hex digits. */
+HM_EXTERN const char *hm_manifest_root(const hm_manifest *m);
+HM_EXTERN size_t hm_manifest_count(const hm_manifest *m);
+/*
+ * Resource i (0 <= i < count, in manifest order): relative POSIX path ("."
+ * for a single file), hex SHA-256, size in bytes. Owned by the manifest;
+ * NULL (0 for the size) when i is out of range.
+ */
+HM_EXTERN const char *hm_manifest_resource_name(const hm_manifest *m, size_t i);
+HM_EXTERN const char *hm_manifest_resource_digest(const hm_manifest *m, size_t i);
+HM_EXTERN uint64_t hm_manifest_resource_size(const hm_manifest *m, size_t i);
+/* Total bytes hashed. */
+HM_EXTERN uint64_t hm_manifest_total_bytes(const hm_manifest *m);
+
+/*
+ * The OMS v1.0 predicate as compact JSON:
+ * {"serialization":{"method":"files","hash_type":"sha256","allow_symlinks":B,
+ *  "ignore_paths":[...]},"resources":[{"name","algorithm":"sha256","digest"}...]}
+ * ignore_paths lists the default ignores (when used) and the caller's, as
+ * normalized relative paths, sorted and without duplicates. Fails with
+ * HM_EUNSUPPORTED when a name is not valid UTF-8 (JSON cannot carry it).
+ * Free with hm_free().
+ */
+HM_EXTERN int hm_manifest_predicate_json(char **out, const hm_manifest *m);
+
+/*
+ * The in-toto statement for a model: subject {name, digest.sha256 = root},
+ * predicateType HM_OMS_PREDICATE_TYPE, the OMS predicate. name NULL = the
+ * manifest's name. Pretty-printed JSON; free with hm_free().
+ */
+HM_EXTERN int hm_manifest_statement(char **out, const hm_manifest *m, const char *name);
+
+/*
+ * Comparing a manifest computed from disk with a signed OMS predicate (what
+ * `hallmark verify` does after checking the signature).
+ */
+typedef enum hm_manifest_diff_kind {
+	HM_MANIFEST_MISSING = 1, /* in the predicate, not on disk */
+	HM_MANIFEST_EXTRA = 2,   /* on disk, not in the predicate */
+	HM_MANIFEST_CHANGED = 3  /* in both, with different digests */
+} hm_manifest_diff_kind;
+
+typedef struct hm_manifest_diff {
+	hm_manifest_diff_kind kind;
+	const char *name;     /* resource name */
+	const char *expected; /* hex digest in the predicate; NULL for EXTRA */
+	const char *actual;   /* hex digest on disk; NULL for MISSING */
+} hm_manifest_diff;
+
+/*
+ * Compares m with predicate_json (the predicate object of an OMS v1.0
+ * statement, len bytes). *out receives the differences sorted by name in
+ * manifest order, *ndiff their number; 0 differences means the files match.
+ * Files on disk under one of the predicate's own ignore_paths are not
+ * reported as extra (the signer chose to leave them out).
+ * Returns 0 when the comparison was made (whatever its outcome); HM_EFORMAT
+ * when the predicate is malformed (not an object, a resource without name or
+ * digest, a name that is absolute, has ".." or empty components, or repeats,
+ * a digest that is not 64 lowercase hex digits); HM_EUNSUPPORTED for another
+ * serialization method (e.g. "shards") or hash than sha256.
+ * *out is one allocation (strings included): free it with hm_free(). It is
+ * NULL when there is no difference.
+ */
+HM_EXTERN int hm_manifest_compare(hm_manifest_diff **out, size_t *ndiff, const hm_manifest *m,
+				  const char *predicate_json, size_t len);
+
+/*
+ * The differences as text, one line each: "missing: NAME", "extra: NAME",
+ * "changed: NAME (signed EXPECTED, found ACTUAL)". "" when n is 0.
+ * Free with hm_free().
+ */
+HM_EXTERN int hm_manifest_diff_report(char **out, const hm_manifest_diff *diffs, size_t n);
+
+/*
+ * The root digest a predicate's resources hash to, in the order they are
+ * listed (what the reference verifier checks against the subject's sha256):
+ * SHA-256 over the raw resource digests. out receives 64 lowercase hex
+ * digits and a NUL. Same errors as hm_manifest_compare.
+ */
+HM_EXTERN int hm_manifest_predicate_root(char out[65], const char *predicate_json, size_t len);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,77 @@
+/*
+ * lib/internal.h: helpers shared inside the library. Not installed; tests may use it.
+ */
+#ifndef HM_INTERNAL_H
+#define HM_INTERNAL_H
+
+#include "hallmark.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <jansson.h>
+
+#if defined(__GNUC__)
+#define HM_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#else
+#define HM_PRINTF(a, b)
+#endif
+
+/* error.c: set the thread-local error; returns code. */
+#define hm__err hm_error_set
+/* Prepends a formatted prefix to the current message; returns the current code. */
+int hm__err_prefix(const char *fmt, ...) HM_PRINTF(1, 2);
+int hm__err_oom(void);
+
+/* buf.c: a growable byte buffer (always NUL-terminated for convenience). */
+typedef struct hm_buf {
+	char *data;
+	size_t len;
+	size_t cap;
+} hm_buf;
+#define HM_BUF_INIT { NULL, 0, 0 }
+int hm__buf_grow(hm_buf *b, size_t extra);
+int hm__buf_put(hm_buf *b, const void *data, size_t len);
+int hm__buf_puts(hm_buf *b, const char *s);
+int hm__buf_printf(hm_buf *b, const char *fmt, ...) HM_PRINTF(2, 3);
+/* Hands the data to the caller (free with free()); the buffer is reset. */
+char *hm__buf_detach(hm_buf *b, size_t *len);
+void hm__buf_free(hm_buf *b);
+
+/* file.c */
+/* Reads a whole file ("-" is stdin) up to max bytes; NUL-terminated. */
+int hm__read_file(char **out, size_t *outlen, const char *path, size_t max);
+/*
+ * Writes data to path whole or not at all: a temp file in the same directory,
+ * fsync, rename (or link when !overwrite, so an existing file is never replaced),
+ * fsync of the directory. mode is the file's permission bits.
+ */
+int hm__write_file_atomic(const char *path, const void *data, size_t len, unsigned mode,
+			  int overwrite);
+
+/* encode.c */
+/* Lowercase hex; out must hold 2*len+1 bytes. */
+void hm__hex_encode(char *out, const unsigned char *in, size_t len);
+/* Decodes exactly outlen bytes from lowercase or uppercase hex; -1 if not hex of that length. */
+int hm__hex_decode(unsigned char *out, size_t outlen, const char *hex);
+/* 1 when s is exactly n lowercase hex digits. */
+int hm__is_lower_hex(const char *s, size_t n);
+/* Standard padded base64 (malloc'd, NUL-terminated). */
+char *hm__b64_encode(const unsigned char *in, size_t len);
+/*
+ * Decodes base64 in the standard or URL-safe alphabet, padded or not.
+ * Returns 0 and a malloc'd buffer, or -1 when the text is not base64.
+ */
+int hm__b64_decode(unsigned char **out, size_t *outlen, const char *in, size_t inlen);
+
+/* json.c */
+/* Parses untrusted JSON text: duplicate keys rejected, the whole input must be one value. */
+int hm__json_parse(json_t **out, const char *text, size_t len, const char *what);
+/* The deterministic serialization we sign: sorted keys, compact, UTF-8. */
+char *hm__json_canonical(const json_t *v, size_t *len);
+/* Object member as a string, or NULL. */
+const char *hm__json_str(const json_t *obj, const char *key);
+
+/* sha256.c: one-shot SHA-256 through OpenSSL. */
+void hm__sha256(unsigned char out[32], const void *data, size_t len);
+
+#endif

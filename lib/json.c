@@ -1,0 +1,35 @@
+/* JSON helpers: strict parsing of untrusted text and the canonical form we sign. */
+#include "internal.h"
+
+#include <string.h>
+
+int hm__json_parse(json_t **out, const char *text, size_t len, const char *what)
+{
+	json_error_t e;
+
+	*out = json_loadb(text, len, JSON_REJECT_DUPLICATES, &e);
+	if (!*out)
+		return hm__err(HM_EFORMAT, "%s: invalid JSON at line %d column %d: %s", what, e.line,
+			       e.column, e.text);
+	return 0;
+}
+
+char *hm__json_canonical(const json_t *v, size_t *len)
+{
+	char *s = json_dumps(v, JSON_SORT_KEYS | JSON_COMPACT | JSON_ENCODE_ANY);
+
+	if (!s) {
+		hm__err_oom();
+		return NULL;
+	}
+	if (len)
+		*len = strlen(s);
+	return s;
+}
+
+const char *hm__json_str(const json_t *obj, const char *key)
+{
+	const json_t *v = json_object_get(obj, key);
+
+	return json_is_string(v) ? json_string_value(v) : NULL;
+}

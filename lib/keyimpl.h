@@ -1,0 +1,15 @@
+/* lib/keyimpl.h: the key handle's layout (internal). */
+#ifndef HM_KEYIMPL_H
+#define HM_KEYIMPL_H
+
+#include "hallmark.h"
+
+struct hm_key {
+	unsigned char pk[32];
+	unsigned char *sk; /* 64 bytes (seed || pk) in sodium_malloc memory, or NULL */
+	char id[HM_KEY_ID_HEXLEN + 1];
+};
+
+int hm__key_parse_pem(hm_key **out, const char *data, size_t len, const char *name);
+
+#endif

@@ -1,0 +1,37 @@
+# tests/cli/lib.sh: a tiny TAP harness for CLI tests. Source it, then call
+#   ok "name" command...          passes when the command exits 0
+#   fails N "name" command...     passes when the command exits N
+#   like "name" REGEX FILE        passes when FILE matches the extended REGEX
+#   skip "name" "reason"
+# and finish with `done_testing`. $HM is the hallmark binary, $T a fresh temp dir.
+HM=${HALLMARK:-$PWD/build/hallmark}
+T=$(mktemp -d "${TMPDIR:-/tmp}/hm-cli-XXXXXX")
+SHARED=${HALLMARK_SHARED:-$PWD/../shared}
+_n=0 _fail=0
+trap 'rm -rf "$T"' EXIT
+
+_report() { # status name
+	_n=$((_n + 1))
+	if [ "$1" -eq 0 ]; then echo "ok $_n - $2"; else echo "not ok $_n - $2"; _fail=$((_fail + 1)); fi
+}
+ok() {
+	_name=$1; shift
+	if "$@" >"$T/.out" 2>"$T/.err"; then _report 0 "$_name"; else
+		_report 1 "$_name"; echo "# exit $?: $*"; sed 's/^/# /' "$T/.err" | head -20; fi
+}
+fails() {
+	_want=$1 _name=$2; shift 2
+	"$@" >"$T/.out" 2>"$T/.err"; _got=$?
+	if [ "$_got" -eq "$_want" ]; then _report 0 "$_name"; else
+		_report 1 "$_name"; echo "# wanted exit $_want, got $_got: $*"; sed 's/^/# /' "$T/.err" | head -20; fi
+}
+like() {
+	if grep -Eq -- "$2" "$3"; then _report 0 "$1"; else
+		_report 1 "$1"; echo "# /$2/ not in $3:"; sed 's/^/# /' "$3" | head -20; fi
+}
+unlike() {
+	if grep -Eq -- "$2" "$3"; then _report 1 "$1"; echo "# /$2/ unexpectedly in $3"; else
+		_report 0 "$1"; fi
+}
+skip() { _n=$((_n + 1)); echo "ok $_n - $1 # SKIP $2"; }
+done_testing() { echo "1..$_n"; [ "$_fail" -eq 0 ]; }

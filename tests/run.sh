@@ -1,0 +1,58 @@
+#!/bin/sh
+# Runs every test program and prints one closing line: "N passed, N failed, N skipped".
+# Unit tests are cmocka programs (TAP output), CLI tests are shell scripts that
+# print TAP, fuzz replays feed their corpus to the harness (one test each).
+BUILD=${BUILD:-build}
+HALLMARK=${HALLMARK:-$PWD/$BUILD/hallmark}
+export HALLMARK BUILD
+export CMOCKA_MESSAGE_OUTPUT=TAP
+passed=0 failed=0 skipped=0
+failures=""
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+count() { # $1 = name of the program, output in $log, $2 = exit status
+	p=$(grep -c '^ok ' "$log")
+	s=$(grep -c '^ok .*# [Ss][Kk][Ii][Pp]' "$log")
+	f=$(grep -c '^not ok ' "$log")
+	p=$((p - s))
+	if [ "$2" -ne 0 ] && [ "$f" -eq 0 ]; then
+		f=1 # crashed or exited non-zero without saying which test failed
+	fi
+	passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
+	if [ "$f" -ne 0 ]; then
+		failures="$failures $1"
+		echo "---- $1 (exit $2)"
+		grep -v '^ok ' "$log" | tail -n 60
+	fi
+	printf '%-40s %4d passed %3d failed %3d skipped\n' "$1" "$p" "$f" "$s"
+}
+
+for t in "$BUILD"/tests/test_*; do
+	[ -x "$t" ] || continue
+	"$t" >"$log" 2>&1
+	count "$(basename "$t")" $?
+done
+
+for t in tests/cli/test_*.sh; do
+	[ -f "$t" ] || continue
+	sh "$t" >"$log" 2>&1
+	count "$(basename "$t")" $?
+done
+
+for t in "$BUILD"/tests/replay_*; do
+	[ -x "$t" ] || continue
+	n=${t##*/replay_}
+	if "$t" "fuzz/corpus/$n" >"$log" 2>&1; then
+		echo "ok 1 - replay corpus $n" >>"$log"
+		count "replay_$n" 0
+	else
+		st=$?
+		echo "not ok 1 - replay corpus $n" >>"$log"
+		count "replay_$n" $st
+	fi
+done
+
+[ -n "$failures" ] && echo "failed:$failures"
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]
