@@ -28,7 +28,8 @@ CMOCKA_LIBS   := $(shell pkg-config --libs cmocka 2>/dev/null)
 
 WARN := -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
         -Wno-unused-parameter
-ifdef WERROR
+# -Werror in CI (CI=true) or on request (WERROR=1).
+ifneq ($(filter true 1,$(CI) $(WERROR)),)
 WARN += -Werror
 endif
 HARDEN := -D_FORTIFY_SOURCE=2 -fstack-protector-strong
@@ -114,6 +115,7 @@ check test: all header-check $(UNIT_BIN) $(REPLAY_BIN)
 # libFuzzer builds: clang, separate object files with fuzzer instrumentation.
 FUZZ_CC ?= clang
 FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -std=c11 -D_GNU_SOURCE -Iinclude -Ilib \
+              -DHM_VERSION_STRING='"$(VERSION)"' \
               $(PKG_CFLAGS) -pthread
 fuzz: $(FUZZ_BIN)
 $(BUILD)/fuzz/fuzz_%: fuzz/fuzz_%.c $(LIB_SRC) $(HEADERS)

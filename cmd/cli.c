@@ -120,22 +120,31 @@ void cli_passphrase_free(char *p)
 		sodium_free(p);
 }
 
-char *cli_passphrase(const char *passfile, int confirm, const char *what)
+/*
+ * The passphrase, or NULL with the reason in why (the caller decides whether to
+ * print it or hand it to the library as its error message).
+ */
+static char *get_passphrase(const char *passfile, int confirm, const char *what, char *why,
+			    size_t whysize)
 {
 	const char *env = getenv("HALLMARK_PASSPHRASE");
 	char *p, *again;
 
-	if (sodium_init() < 0)
+	why[0] = '\0';
+	if (sodium_init() < 0) {
+		snprintf(why, whysize, "libsodium failed to initialize");
 		return NULL;
+	}
 	p = sodium_malloc(PASSMAX);
 	if (!p) {
-		cli_error("out of memory");
+		snprintf(why, whysize, "out of memory");
 		return NULL;
 	}
 	memset(p, 0, PASSMAX);
 	if (env) {
 		if (strlen(env) >= PASSMAX) {
-			cli_error("HALLMARK_PASSPHRASE is longer than %d bytes", PASSMAX - 1);
+			snprintf(why, whysize, "HALLMARK_PASSPHRASE is longer than %d bytes",
+				 PASSMAX - 1);
 			goto fail;
 		}
 		strcpy(p, env);
@@ -143,7 +152,8 @@ char *cli_passphrase(const char *passfile, int confirm, const char *what)
 		FILE *f = fopen(passfile, "r");
 		size_t n;
 		if (!f) {
-			cli_error("%s: cannot read the passphrase file: %s", passfile, strerror(errno));
+			snprintf(why, whysize, "%s: cannot read the passphrase file: %s", passfile,
+				 strerror(errno));
 			goto fail;
 		}
 		n = fread(p, 1, PASSMAX - 1, f);
@@ -153,34 +163,36 @@ char *cli_passphrase(const char *passfile, int confirm, const char *what)
 	} else {
 		char msg[256];
 		if (!isatty(STDIN_FILENO) && access("/dev/tty", R_OK | W_OK) != 0) {
-			cli_error("%s needs a passphrase: set HALLMARK_PASSPHRASE, use "
-				  "--passphrase-file FILE%s", what,
-				  confirm ? ", or --no-passphrase for an unencrypted key" : "");
+			snprintf(why, whysize, "%s needs a passphrase: set HALLMARK_PASSPHRASE, use "
+				 "--passphrase-file FILE%s", what,
+				 confirm ? ", or --no-passphrase for an unencrypted key" : "");
 			goto fail;
 		}
 		snprintf(msg, sizeof(msg), "Passphrase for %s: ", what);
 		if (prompt(msg, p, PASSMAX) < 0) {
-			cli_error("%s needs a passphrase and there is no terminal to ask on: set "
-				  "HALLMARK_PASSPHRASE or use --passphrase-file FILE%s", what,
-				  confirm ? " (or --no-passphrase)" : "");
+			snprintf(why, whysize, "%s needs a passphrase and there is no terminal to "
+				 "ask on: set HALLMARK_PASSPHRASE or use --passphrase-file FILE%s",
+				 what, confirm ? " (or --no-passphrase)" : "");
 			goto fail;
 		}
 		if (confirm) {
 			again = sodium_malloc(PASSMAX);
-			if (!again)
+			if (!again) {
+				snprintf(why, whysize, "out of memory");
 				goto fail;
+			}
 			memset(again, 0, PASSMAX);
 			prompt("Repeat the passphrase: ", again, PASSMAX);
 			if (strcmp(p, again) != 0) {
 				sodium_free(again);
-				cli_error("the passphrases do not match");
+				snprintf(why, whysize, "the passphrases do not match");
 				goto fail;
 			}
 			sodium_free(again);
 		}
 	}
 	if (confirm && p[0] == '\0') {
-		cli_error("empty passphrase; use --no-passphrase for an unencrypted key");
+		snprintf(why, whysize, "empty passphrase; use --no-passphrase for an unencrypted key");
 		goto fail;
 	}
 	return p;
@@ -189,16 +201,29 @@ fail:
 	return NULL;
 }
 
+char *cli_passphrase(const char *passfile, int confirm, const char *what)
+{
+	char why[512];
+	char *p = get_passphrase(passfile, confirm, what, why, sizeof(why));
+
+	if (!p)
+		cli_error("%s", why);
+	return p;
+}
+
 int cli_passphrase_cb(char *buf, size_t bufsize, void *payload)
 {
 	const char *passfile = payload;
-	char *p = cli_passphrase(passfile, 0, "the secret key");
+	char why[512];
+	char *p = get_passphrase(passfile, 0, "the secret key", why, sizeof(why));
 
+	/* The library reports the error: set its message rather than printing here. */
 	if (!p)
-		return HM_EPASSPHRASE;
+		return hm_error_set(HM_EPASSPHRASE, "%s", why);
 	if (strlen(p) >= bufsize) {
 		cli_passphrase_free(p);
-		return HM_EPASSPHRASE;
+		return hm_error_set(HM_EPASSPHRASE, "the passphrase is longer than %zu bytes",
+				    bufsize - 1);
 	}
 	strcpy(buf, p);
 	cli_passphrase_free(p);

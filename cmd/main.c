@@ -7,6 +7,9 @@ static const struct subcmd groups[] = {
 	{ "key", cmd_key, "create, import and inspect Ed25519 signing keys" },
 	{ "sign", cmd_sign, "sign in-toto statements into a bundle" },
 	{ "bundle", cmd_bundle, "check, show and export signed bundles" },
+	{ "digest", cmd_digest, "the OMS manifest digest of a model" },
+	{ "attest", cmd_attest, "statements for models, datasets, runs and audits" },
+	{ "verify", cmd_verify, "verify a model on disk against a bundle and a policy" },
 	{ NULL, NULL, NULL }
 };
 

@@ -22,5 +22,10 @@
 #include "hallmark/dsse.h"
 #include "hallmark/bundle.h"
 #include "hallmark/manifest.h"
+#include "hallmark/gitinfo.h"
+#include "hallmark/dataset.h"
+#include "hallmark/audit.h"
+#include "hallmark/provenance.h"
+#include "hallmark/verify.h"
 
 #endif

@@ -1,0 +1,273 @@
+/* hallmark attest: build in-toto statements for models, datasets, runs and audits. */
+#include "cli.h"
+#include "progress.h"
+
+#include <string.h>
+
+#define PARSE_OR_RETURN(spec, argc, argv, pos, lists)                     \
+	do {                                                              \
+		int prc_ = opt_parse(&(spec), (argc), (argv), &(pos));    \
+		if (prc_ != 0) {                                          \
+			free_lists(lists);                                \
+			strlist_free(&(pos));                             \
+			return prc_ > 0 ? EXIT_OK : EXIT_USAGE;           \
+		}                                                         \
+	} while (0)
+
+static void free_lists(struct strlist **lists)
+{
+	for (; lists && *lists; lists++)
+		strlist_free(*lists);
+}
+
+/* Prints or writes a statement and frees it. */
+static int emit(char *statement, const char *out)
+{
+	int status = cli_write_output(out, statement, strlen(statement), 1);
+
+	hm_free(statement);
+	if (status == 0 && out && strcmp(out, "-") != 0)
+		fprintf(stderr, "wrote %s\n", out);
+	return status;
+}
+
+static int attest_model(int argc, char **argv)
+{
+	struct strlist pos = { 0 }, ignore = { 0 };
+	struct strlist *lists[] = { &ignore, NULL };
+	hm_digest_options dopts = HM_DIGEST_OPTIONS_INIT;
+	const char *name = NULL, *out = NULL;
+	int symlinks = 0, noprog = 0, rc;
+	unsigned long jobs = 0;
+	hm_manifest *m = NULL;
+	char *st = NULL;
+	struct progress prog;
+	const struct opt opts[] = {
+		{ "name", 0, OPT_STRING, "NAME", "subject name (default: the path's basename)", &name },
+		{ "ignore", 0, OPT_LIST, "PATH", "ignore this path (relative to the model root)",
+		  &ignore },
+		{ "allow-symlinks", 0, OPT_FLAG, NULL, "follow symlinks inside the model root",
+		  &symlinks },
+		{ "jobs", 'j', OPT_UINT, "N", "hashing threads (default: online CPUs)", &jobs },
+		{ "no-progress", 0, OPT_FLAG, NULL, "no progress bar on the terminal", &noprog },
+		{ "output", 'o', OPT_STRING, "FILE", "write the statement here (default: stdout)", &out },
+		OPT_END
+	};
+	const struct cmd_spec spec = {
+		"attest model", "PATH [--name NAME] [--ignore PATH]... [-o FILE]",
+		"Print the in-toto statement of a model: its OMS v1.0 manifest (predicateType\n"
+		"https://model_signing/signature/v1.0), ready for `hallmark sign`.", opts, 1, 1, NULL
+	};
+
+	PARSE_OR_RETURN(spec, argc, argv, pos, lists);
+	dopts.ignore = ignore.v;
+	dopts.nignore = ignore.n;
+	dopts.allow_symlinks = symlinks;
+	dopts.jobs = (unsigned)jobs;
+	progress_attach(&prog, &dopts, "hashing", noprog);
+	rc = hm_manifest_compute(&m, pos.v[0], &dopts);
+	progress_done(&prog);
+	if (rc == 0)
+		rc = hm_manifest_statement(&st, m, name);
+	hm_manifest_free(m);
+	strlist_free(&pos);
+	free_lists(lists);
+	if (rc < 0)
+		return cli_lib_error(rc);
+	return emit(st, out);
+}
+
+static int attest_dataset(int argc, char **argv)
+{
+	struct strlist pos = { 0 }, ignore = { 0 };
+	struct strlist *lists[] = { &ignore, NULL };
+	hm_dataset_options o = HM_DATASET_OPTIONS_INIT;
+	hm_digest_options dopts = HM_DIGEST_OPTIONS_INIT;
+	const char *out = NULL;
+	int noprog = 0, nogit = 0, rc;
+	char *st = NULL;
+	struct progress prog;
+	const struct opt opts[] = {
+		{ "name", 0, OPT_STRING, "NAME", "dataset name (required)", &o.name },
+		{ "version", 0, OPT_STRING, "V", "dataset version", &o.dataset_version },
+		{ "license", 0, OPT_STRING, "SPDX-ID", "SPDX license expression", &o.license },
+		{ "source", 0, OPT_STRING, "URI", "where the data came from", &o.source },
+		{ "purpose", 0, OPT_STRING, "PURPOSE", "fine-tuning, safety-mix or evaluation",
+		  &o.purpose },
+		{ "screen-patterns", 0, OPT_STRING, "FILE",
+		  "screening patterns replacing the shipped list", &o.screen_patterns },
+		{ "ignore", 0, OPT_LIST, "PATH", "ignore this path (relative to the dataset root)",
+		  &ignore },
+		{ "no-git", 0, OPT_FLAG, NULL, "do not record git provenance", &nogit },
+		{ "no-progress", 0, OPT_FLAG, NULL, "no progress bar on the terminal", &noprog },
+		{ "output", 'o', OPT_STRING, "FILE", "write the statement here (default: stdout)", &out },
+		OPT_END
+	};
+	const struct cmd_spec spec = {
+		"attest dataset",
+		"PATH --name NAME [--version V] [--license SPDX-ID] [--source URI]\n"
+		"       [--purpose fine-tuning|safety-mix|evaluation] [--screen-patterns FILE] [-o FILE]",
+		"Print the in-toto statement of a fine-tuning dataset: file digests, record statistics\n"
+		"(JSONL, JSON arrays, CSV; chat formats checked), git provenance and a heuristic\n"
+		"screening for harmful or identity-shifting examples.", opts, 1, 1, NULL
+	};
+
+	PARSE_OR_RETURN(spec, argc, argv, pos, lists);
+	if (!o.name) {
+		free_lists(lists);
+		strlist_free(&pos);
+		return cli_usage_error(&spec, "--name NAME is required");
+	}
+	dopts.ignore = ignore.v;
+	dopts.nignore = ignore.n;
+	o.digest = &dopts;
+	if (nogit)
+		o.flags |= HM_DATASET_NO_GIT;
+	progress_attach(&prog, &dopts, "hashing", noprog);
+	rc = hm_dataset_statement(&st, pos.v[0], &o);
+	progress_done(&prog);
+	strlist_free(&pos);
+	free_lists(lists);
+	if (rc < 0)
+		return cli_lib_error(rc);
+	return emit(st, out);
+}
+
+static int attest_run(int argc, char **argv)
+{
+	struct strlist pos = { 0 }, datasets = { 0 };
+	struct strlist *lists[] = { &datasets, NULL };
+	hm_run_options o = HM_RUN_OPTIONS_INIT;
+	hm_digest_options dopts = HM_DIGEST_OPTIONS_INIT;
+	const char *out = NULL;
+	int noprog = 0, rc;
+	char *st = NULL;
+	struct progress prog;
+	const struct opt opts[] = {
+		{ "model", 0, OPT_STRING, "PATH", "the fine-tuned model (required)", &o.model },
+		{ "model-name", 0, OPT_STRING, "NAME", "its subject name", &o.model_name },
+		{ "base-model", 0, OPT_STRING, "PATH|sha256:HEX", "the base model (required)",
+		  &o.base_model },
+		{ "base-name", 0, OPT_STRING, "NAME", "the base model's name", &o.base_name },
+		{ "dataset", 0, OPT_LIST, "FILE", "dataset statement or bundle (required)", &datasets },
+		{ "config", 0, OPT_STRING, "FILE", "JSON hyperparameters", &o.config },
+		{ "method", 0, OPT_STRING, "METHOD", "full, lora, ... (default: config's \"method\")",
+		  &o.method },
+		{ "code", 0, OPT_STRING, "REPO_PATH", "training code in a git work tree", &o.code },
+		{ "builder", 0, OPT_STRING, "ID", "builder id URI", &o.builder },
+		{ "started", 0, OPT_STRING, "TIME", "RFC 3339 start time", &o.started },
+		{ "finished", 0, OPT_STRING, "TIME", "RFC 3339 end time", &o.finished },
+		{ "no-progress", 0, OPT_FLAG, NULL, "no progress bar on the terminal", &noprog },
+		{ "output", 'o', OPT_STRING, "FILE", "write the statement here (default: stdout)", &out },
+		OPT_END
+	};
+	const struct cmd_spec spec = {
+		"attest run",
+		"--model OUT_PATH --base-model PATH|sha256:HEX [--base-name NAME]\n"
+		"       --dataset STATEMENT_OR_BUNDLE... [--config FILE] [--code REPO_PATH]\n"
+		"       [--builder ID] [--started TIME] [--finished TIME] [-o FILE]",
+		"Print a SLSA Provenance v1 statement of a fine-tuning run: the tuned model as\n"
+		"subject, hyperparameters, base model, datasets and training code commit.",
+		opts, 0, 0, NULL
+	};
+
+	PARSE_OR_RETURN(spec, argc, argv, pos, lists);
+	strlist_free(&pos);
+	if (!o.model || !o.base_model || datasets.n == 0) {
+		free_lists(lists);
+		return cli_usage_error(&spec, "--model, --base-model and --dataset are required");
+	}
+	o.datasets = datasets.v;
+	o.ndatasets = datasets.n;
+	o.digest = &dopts;
+	progress_attach(&prog, &dopts, "hashing", noprog);
+	rc = hm_run_statement(&st, &o);
+	progress_done(&prog);
+	free_lists(lists);
+	if (rc < 0)
+		return cli_lib_error(rc);
+	return emit(st, out);
+}
+
+static int attest_audit(int argc, char **argv)
+{
+	struct strlist pos = { 0 }, results = { 0 }, bresults = { 0 };
+	struct strlist *lists[] = { &results, &bresults, NULL };
+	hm_audit_options o = HM_AUDIT_OPTIONS_INIT;
+	hm_digest_options dopts = HM_DIGEST_OPTIONS_INIT;
+	const char *out = NULL, *format = NULL;
+	int noprog = 0, rc;
+	char *st = NULL;
+	struct progress prog;
+	const struct opt opts[] = {
+		{ "model", 0, OPT_STRING, "PATH|sha256:HEX", "the audited model (required)", &o.model },
+		{ "model-name", 0, OPT_STRING, "NAME", "its subject name", &o.model_name },
+		{ "benchmark", 0, OPT_STRING, "NAME", "benchmark name, e.g. HEx-PHI (required)",
+		  &o.benchmark },
+		{ "results", 0, OPT_LIST, "FILE", "per-item results (required)", &results },
+		{ "format", 0, OPT_STRING, "F",
+		  "hallmark-judged, hexphi-judged, keyword, lm-eval, inspect (default: detect)",
+		  &format },
+		{ "category", 0, OPT_STRING, "NAME", "category of every hexphi-judged file", &o.category },
+		{ "baseline-model", 0, OPT_STRING, "PATH|sha256:HEX", "the base model audited alike",
+		  &o.baseline_model },
+		{ "baseline-results", 0, OPT_LIST, "FILE", "the base model's per-item results",
+		  &bresults },
+		{ "judge", 0, OPT_STRING, "ID", "the judge, e.g. gpt-4-0613", &o.judge },
+		{ "benchmark-data", 0, OPT_STRING, "PATH", "benchmark prompts to digest",
+		  &o.benchmark_data },
+		{ "time", 0, OPT_STRING, "TIME", "audit time, RFC 3339 UTC (default: now)", &o.time },
+		{ "no-progress", 0, OPT_FLAG, NULL, "no progress bar on the terminal", &noprog },
+		{ "output", 'o', OPT_STRING, "FILE", "write the statement here (default: stdout)", &out },
+		OPT_END
+	};
+	const struct cmd_spec spec = {
+		"attest audit",
+		"--model PATH|sha256:HEX --benchmark NAME --results FILE... [--format F]\n"
+		"       [--baseline-model PATH|sha256:HEX --baseline-results FILE...] [--judge ID]\n"
+		"       [--benchmark-data PATH] [-o FILE]",
+		"Print a safety-audit statement: metrics that hallmark computes from the per-item\n"
+		"results (harmfulness score and rate overall and per category, or keyword attack\n"
+		"success rate), next to the base model's and the difference.", opts, 0, 0, NULL
+	};
+
+	PARSE_OR_RETURN(spec, argc, argv, pos, lists);
+	strlist_free(&pos);
+	if (!o.model || !o.benchmark || results.n == 0) {
+		free_lists(lists);
+		return cli_usage_error(&spec, "--model, --benchmark and --results are required");
+	}
+	if (!o.baseline_model != !bresults.n) {
+		free_lists(lists);
+		return cli_usage_error(&spec, "--baseline-model and --baseline-results go together");
+	}
+	if (format && (rc = hm_audit_format_parse(&o.format, format)) < 0) {
+		free_lists(lists);
+		cli_lib_error(rc);
+		return EXIT_USAGE;
+	}
+	o.results = results.v;
+	o.nresults = results.n;
+	o.baseline_results = bresults.v;
+	o.nbaseline_results = bresults.n;
+	o.digest = &dopts;
+	progress_attach(&prog, &dopts, "hashing", noprog);
+	rc = hm_audit_statement(&st, &o);
+	progress_done(&prog);
+	free_lists(lists);
+	if (rc < 0)
+		return cli_lib_error(rc);
+	return emit(st, out);
+}
+
+int cmd_attest(int argc, char **argv)
+{
+	static const struct subcmd subs[] = {
+		{ "model", attest_model, "a model's OMS v1.0 manifest statement" },
+		{ "dataset", attest_dataset, "a dataset's provenance, statistics and screening" },
+		{ "run", attest_run, "a fine-tuning run (SLSA Provenance v1)" },
+		{ "audit", attest_audit, "a safety audit with metrics computed from results" },
+		{ NULL, NULL, NULL }
+	};
+	return cli_dispatch("attest", subs, argc, argv);
+}

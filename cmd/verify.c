@@ -1,0 +1,135 @@
+/* hallmark verify: is the model on disk the one that was signed, trained and audited? */
+#include "cli.h"
+#include "progress.h"
+
+#include <string.h>
+
+static const char *status_word(hm_check_status s)
+{
+	return s == HM_CHECK_PASS ? "PASS" : s == HM_CHECK_SKIP ? "SKIP" : "FAIL";
+}
+
+int cmd_verify(int argc, char **argv)
+{
+	struct strlist pos = { 0 }, keys = { 0 }, akeys = { 0 };
+	const char *bundle_path = NULL, *policy_path = NULL, *junit = NULL, *at = NULL;
+	hm_verify_options vo = HM_VERIFY_OPTIONS_INIT;
+	hm_digest_options dopts = HM_DIGEST_OPTIONS_INIT;
+	hm_keyring *kr = NULL, *akr = NULL;
+	hm_policy *policy = NULL;
+	hm_bundle *bundle = NULL;
+	hm_verify_report *rep = NULL;
+	unsigned long jobs = 0;
+	int json = 0, verbose = 0, noprog = 0, rc, status = EXIT_USAGE;
+	struct progress prog;
+	size_t i, j;
+	const struct opt opts[] = {
+		{ "bundle", 'b', OPT_STRING, "FILE", "the signed bundle (required)", &bundle_path },
+		{ "key", 'k', OPT_LIST, "PUB", "trusted publisher key (required)", &keys },
+		{ "auditor-key", 0, OPT_LIST, "PUB", "trusted auditor key (default: the --key keys)",
+		  &akeys },
+		{ "policy", 'p', OPT_STRING, "FILE", "policy (default: see hallmark-policy(5))",
+		  &policy_path },
+		{ "json", 0, OPT_FLAG, NULL, "print the report as JSON", &json },
+		{ "junit", 0, OPT_STRING, "FILE", "also write the report as JUnit XML", &junit },
+		{ "at", 0, OPT_STRING, "TIME", "measure audit age at this RFC 3339 time (default: now)",
+		  &at },
+		{ "jobs", 'j', OPT_UINT, "N", "hashing threads (default: online CPUs)", &jobs },
+		{ "no-progress", 0, OPT_FLAG, NULL, "no progress bar on the terminal", &noprog },
+		{ "verbose", 'v', OPT_FLAG, NULL, "print the details of passing checks too", &verbose },
+		OPT_END
+	};
+	const struct cmd_spec spec = {
+		"verify",
+		"MODEL_PATH --bundle B --key PUB... [--auditor-key PUB]... [--policy FILE]\n"
+		"       [--json] [--junit FILE]",
+		"Check that the model on disk is exactly the one signed, that its fine-tuning run\n"
+		"and datasets are attested, and that a trusted safety audit of this exact model is\n"
+		"within the policy against its base model. Exit 0 only when every check passes,\n"
+		"1 when any fails, 2 for usage errors or unreadable input.", opts, 1, 1, NULL
+	};
+
+	if ((rc = opt_parse(&spec, argc, argv, &pos)) != 0) {
+		status = rc > 0 ? EXIT_OK : EXIT_USAGE;
+		goto out;
+	}
+	if (!bundle_path) {
+		status = cli_usage_error(&spec, "--bundle is required");
+		goto out;
+	}
+	if (at && (rc = hm_rfc3339_parse(&vo.now, at)) < 0) {
+		status = cli_usage_error(&spec, "--at: %s", hm_error_last());
+		goto out;
+	}
+	if ((status = cli_keyring(&kr, &keys, "--key")) != 0)
+		goto out;
+	if (akeys.n && (status = cli_keyring(&akr, &akeys, "--auditor-key")) != 0)
+		goto out;
+	status = EXIT_USAGE;
+	if (policy_path && (rc = hm_policy_load(&policy, policy_path)) < 0) {
+		cli_lib_error(rc);
+		goto out;
+	}
+	if ((rc = hm_bundle_load(&bundle, bundle_path)) < 0) {
+		cli_lib_error(rc);
+		goto out;
+	}
+	vo.keys = kr;
+	vo.auditor_keys = akr;
+	vo.policy = policy;
+	dopts.jobs = (unsigned)jobs;
+	vo.digest = &dopts;
+	progress_attach(&prog, &dopts, "hashing", noprog);
+	rc = hm_verify(&rep, pos.v[0], bundle, &vo);
+	progress_done(&prog);
+	if (rc < 0) {
+		cli_lib_error(rc);
+		status = EXIT_USAGE;
+		goto out;
+	}
+	if (junit) {
+		char *xml = NULL;
+		if ((rc = hm_verify_report_junit(&xml, rep)) < 0 ||
+		    (rc = hm_write_file(junit, xml, strlen(xml), 0644, 1)) < 0) {
+			hm_free(xml);
+			cli_lib_error(rc);
+			goto out;
+		}
+		hm_free(xml);
+	}
+	if (json) {
+		char *s = NULL;
+		if ((rc = hm_verify_report_json(&s, rep)) < 0) {
+			cli_lib_error(rc);
+			goto out;
+		}
+		printf("%s\n", s);
+		hm_free(s);
+	} else {
+		printf("hallmark verify %s\n", pos.v[0]);
+		for (i = 0; i < HM_CHECK_COUNT; i++) {
+			hm_check_status st = hm_verify_report_status(rep, (hm_check_id)i);
+			printf("  %s %-11s %s\n", status_word(st), hm_check_name((hm_check_id)i),
+			       hm_verify_report_reason(rep, (hm_check_id)i));
+			if (st == HM_CHECK_FAIL || verbose)
+				for (j = 0; j < hm_verify_report_detail_count(rep, (hm_check_id)i); j++)
+					printf("       %s\n",
+					       hm_verify_report_detail(rep, (hm_check_id)i, j));
+		}
+		if (hm_verify_report_ok(rep))
+			printf("VERIFIED sha256:%s\n", hm_verify_report_model_digest(rep));
+		else
+			printf("NOT VERIFIED: do not use this model under this policy\n");
+	}
+	status = hm_verify_report_ok(rep) ? EXIT_OK : EXIT_NO;
+out:
+	hm_verify_report_free(rep);
+	hm_bundle_free(bundle);
+	hm_policy_free(policy);
+	hm_keyring_free(kr);
+	hm_keyring_free(akr);
+	strlist_free(&pos);
+	strlist_free(&keys);
+	strlist_free(&akeys);
+	return status;
+}

@@ -1,0 +1,115 @@
+/*
+ * hallmark/verify.h: policies and `hallmark verify`: prove that the model on
+ * disk is the one that was signed, trained as recorded, and safety-audited
+ * within the policy's limits.
+ */
+#ifndef HALLMARK_VERIFY_H
+#define HALLMARK_VERIFY_H
+
+#include "common.h"
+#include "dsse.h"
+#include "bundle.h"
+#include "manifest.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* A model card bound to a model: predicate {"model":{"sha256":HEX},"card":{...}}. */
+#define HM_CARD_PREDICATE_TYPE "https://hallmark.dev/attestations/model-card/v1"
+
+/* ---- Policies (hallmark-policy(5)) ---- */
+
+typedef struct hm_policy hm_policy;
+
+/* The documented default policy. Free with hm_policy_free(). */
+HM_EXTERN int hm_policy_default(hm_policy **out);
+/*
+ * Parses a policy: a JSON object whose keys are all known (an unknown key is
+ * an error, so a typo can never weaken a policy), with the types and ranges
+ * of hallmark-policy(5). Keys that are absent keep their default.
+ */
+HM_EXTERN int hm_policy_parse(hm_policy **out, const char *json, size_t len, const char *name);
+HM_EXTERN int hm_policy_load(hm_policy **out, const char *path);
+HM_EXTERN void hm_policy_free(hm_policy *p);
+/* The effective policy (defaults filled in) as compact JSON with sorted keys. Free with hm_free(). */
+HM_EXTERN int hm_policy_json(char **out, const hm_policy *p);
+/* SHA-256 (hex) of hm_policy_json(): names the policy a verification applied. */
+HM_EXTERN int hm_policy_digest(char hex[65], const hm_policy *p);
+
+/* ---- Verification ---- */
+
+typedef struct hm_verify_options {
+	unsigned int version;
+	const hm_keyring *keys;         /* trusted for model, dataset, run (and card) attestations */
+	const hm_keyring *auditor_keys; /* trusted for audits; NULL = keys */
+	const hm_policy *policy;        /* NULL = the default policy */
+	long long now;                  /* Unix time the audit age is measured at; 0 = now */
+	const hm_digest_options *digest; /* hashing options (jobs, progress); ignore lists come
+					    from the signed manifest */
+} hm_verify_options;
+#define HM_VERIFY_OPTIONS_VERSION 1
+#define HM_VERIFY_OPTIONS_INIT { HM_VERIFY_OPTIONS_VERSION, NULL, NULL, NULL, 0, NULL }
+
+/* The checks, in the order they run. */
+typedef enum hm_check_id {
+	HM_CHECK_SIGNATURES = 0,
+	HM_CHECK_MODEL = 1,
+	HM_CHECK_PROVENANCE = 2,
+	HM_CHECK_AUDIT = 3,
+	HM_CHECK_CARD = 4,
+	HM_CHECK_COUNT = 5
+} hm_check_id;
+
+typedef enum hm_check_status {
+	HM_CHECK_PASS = 0,
+	HM_CHECK_FAIL = 1,
+	HM_CHECK_SKIP = 2 /* not asked for by the policy */
+} hm_check_status;
+
+typedef struct hm_verify_report hm_verify_report;
+
+/*
+ * Verifies the model at model_path against the bundle: signatures (every
+ * line must verify: a bundle is not authenticated as a whole, so a line that
+ * does not verify fails closed), model (the files on disk rehashed and
+ * matched to a signed manifest; missing, extra and changed files named),
+ * provenance (a run attestation of this digest; every dataset it lists has a
+ * dataset attestation with the same digest; base model and code commit
+ * recorded), audit (every audit of this digest within the policy) and, when
+ * the policy asks, the model card. Returns 0 when the report was made (see
+ * hm_verify_report_ok), <0 when it could not be (no keys, unreadable model).
+ * Free with hm_verify_report_free().
+ */
+HM_EXTERN int hm_verify(hm_verify_report **out, const char *model_path, const hm_bundle *bundle,
+			const hm_verify_options *opts);
+HM_EXTERN void hm_verify_report_free(hm_verify_report *r);
+
+/* 1 when every check passed (or was skipped by the policy). */
+HM_EXTERN int hm_verify_report_ok(const hm_verify_report *r);
+/* The model's root digest on disk (64 hex), or "" when it could not be computed. */
+HM_EXTERN const char *hm_verify_report_model_digest(const hm_verify_report *r);
+HM_EXTERN const char *hm_check_name(hm_check_id id);
+HM_EXTERN hm_check_status hm_verify_report_status(const hm_verify_report *r, hm_check_id id);
+/* One-line reason of a check (why it passed or failed). Owned by the report. */
+HM_EXTERN const char *hm_verify_report_reason(const hm_verify_report *r, hm_check_id id);
+/* Further lines of detail of a check (e.g. each changed file). */
+HM_EXTERN size_t hm_verify_report_detail_count(const hm_verify_report *r, hm_check_id id);
+HM_EXTERN const char *hm_verify_report_detail(const hm_verify_report *r, hm_check_id id,
+					      size_t i);
+/*
+ * The report as JSON: {"model":PATH,"digest":"sha256:...","ok":bool,
+ * "policy":{...},"policy_digest":HEX,"checks":[{"name","status","reason","details":[...]}]}
+ * Free with hm_free().
+ */
+HM_EXTERN int hm_verify_report_json(char **out, const hm_verify_report *r);
+/* The report as JUnit XML, one testcase a check. Free with hm_free(). */
+HM_EXTERN int hm_verify_report_junit(char **out, const hm_verify_report *r);
+
+/* Parses "YYYY-MM-DDTHH:MM:SS[.frac](Z|+HH:MM|-HH:MM)" to Unix time; HM_EINVAL otherwise. */
+HM_EXTERN int hm_rfc3339_parse(long long *out, const char *s);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
