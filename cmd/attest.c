@@ -1,6 +1,6 @@
 /* hallmark attest: build in-toto statements for models, datasets, runs and audits. */
 #include "cli.h"
-#include "progress.h"
+#include "cli_progress.h"
 
 #include <string.h>
 

@@ -1,6 +1,6 @@
 /* hallmark digest: the OMS v1.0 manifest root of a model file or directory. */
 #include "cli.h"
-#include "progress.h"
+#include "cli_progress.h"
 
 #include <string.h>
 

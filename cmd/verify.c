@@ -1,6 +1,6 @@
 /* hallmark verify: is the model on disk the one that was signed, trained and audited? */
 #include "cli.h"
-#include "progress.h"
+#include "cli_progress.h"
 
 #include <string.h>
 

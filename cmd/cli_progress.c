@@ -1,5 +1,5 @@
 /* A progress bar on stderr for long hashing runs: only when stderr is a terminal. */
-#include "progress.h"
+#include "cli_progress.h"
 
 #include <stdio.h>
 #include <time.h>
