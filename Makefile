@@ -65,23 +65,27 @@ all: $(CLI) $(STATIC) $(BUILD)/libhallmark.so $(BUILD)/hallmark.pc
 
 $(BUILD)/%.o: %.c $(HEADERS)
 	@mkdir -p $(dir $@)
-	$(CC) $(if $(filter lib/%,$<),$(LIB_CFLAGS),$(EXE_CFLAGS)) $(CFLAGS) -c $< -o $@
+	@echo "  CC      $<"
+	@$(CC) $(if $(filter lib/%,$<),$(LIB_CFLAGS),$(EXE_CFLAGS)) $(CFLAGS) -c $< -o $@
 
 $(STATIC): $(LIB_OBJ)
 	@mkdir -p $(dir $@)
-	rm -f $@
-	ar rcs $@ $^
+	@rm -f $@
+	@echo "  AR      $@"
+	@ar rcs $@ $^
 
 $(SHARED): $(LIB_OBJ)
-	$(CC) -shared -Wl,-soname,libhallmark.so.$(SOVER) -Wl,-z,relro,-z,now $(SAN) $(LDFLAGS) \
+	@echo "  LD      $@"
+	@$(CC) -shared -Wl,-soname,libhallmark.so.$(SOVER) -Wl,-z,relro,-z,now $(SAN) $(LDFLAGS) \
 	    -o $@ $^ $(PKG_LIBS) -pthread
 
 $(BUILD)/libhallmark.so: $(SHARED)
-	ln -sf libhallmark.so.$(VERSION) $(BUILD)/libhallmark.so.$(SOVER)
-	ln -sf libhallmark.so.$(VERSION) $@
+	@ln -sf libhallmark.so.$(VERSION) $(BUILD)/libhallmark.so.$(SOVER)
+	@ln -sf libhallmark.so.$(VERSION) $@
 
 $(CLI): $(CMD_OBJ) $(STATIC)
-	$(CC) $(EXE_LDFLAGS) $(LDFLAGS) -o $@ $(CMD_OBJ) $(STATIC) $(PKG_LIBS)
+	@echo "  LD      $@"
+	@$(CC) $(EXE_LDFLAGS) $(LDFLAGS) -o $@ $(CMD_OBJ) $(STATIC) $(PKG_LIBS)
 
 $(BUILD)/hallmark.pc: hallmark.pc.in Makefile
 	@mkdir -p $(dir $@)
@@ -92,14 +96,16 @@ $(BUILD)/hallmark.pc: hallmark.pc.in Makefile
 # internal functions (lib/*.h) can be tested too.
 $(BUILD)/tests/test_%: tests/unit/test_%.c tests/unit/testutil.h $(STATIC)
 	@mkdir -p $(dir $@)
-	$(CC) $(EXE_CFLAGS) $(CMOCKA_CFLAGS) $(CFLAGS) -Itests/unit $(EXE_LDFLAGS) $(LDFLAGS) \
+	@echo "  TEST    $@"
+	@$(CC) $(EXE_CFLAGS) $(CMOCKA_CFLAGS) $(CFLAGS) -Itests/unit $(EXE_LDFLAGS) $(LDFLAGS) \
 	    -o $@ $< $(STATIC) $(PKG_LIBS) $(CMOCKA_LIBS)
 
 # Fuzz corpus replay: each harness linked with a plain main() that feeds it every
 # file of its corpus. Built with the normal compiler, run by `make check`.
 $(BUILD)/tests/replay_%: fuzz/fuzz_%.c tests/fuzz/replay.c $(STATIC)
 	@mkdir -p $(dir $@)
-	$(CC) $(EXE_CFLAGS) $(CFLAGS) $(EXE_LDFLAGS) $(LDFLAGS) -o $@ $< tests/fuzz/replay.c \
+	@echo "  REPLAY  $@"
+	@$(CC) $(EXE_CFLAGS) $(CFLAGS) $(EXE_LDFLAGS) $(LDFLAGS) -o $@ $< tests/fuzz/replay.c \
 	    $(STATIC) $(PKG_LIBS)
 
 # Header test: the public header compiles alone, pedantic, warnings as errors.
