@@ -1,0 +1,113 @@
+#!/bin/sh
+# hallmark end to end, on example data this script generates:
+#   keys -> dataset -> fine-tuning run -> safety audit against the base model -> sign ->
+#   verify (a safely fine-tuned model passes; one whose safety regressed the way
+#   Qi et al. describe is refused) -> archive.
+# Everything is written under $BUILD/demo (default build/demo).
+set -eu
+BUILD=${BUILD:-build}
+HM=${HALLMARK:-$PWD/$BUILD/hallmark}
+D=${DEMO_DIR:-$PWD/$BUILD/demo}
+rm -rf "$D"
+mkdir -p "$D"
+cd "$D"
+step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+run() { printf '$ %s\n' "$*"; "$@"; }
+
+step "1. Keys: the publisher signs the model, an independent auditor signs the audit"
+run "$HM" key generate -o publisher --no-passphrase
+run "$HM" key generate -o auditor --no-passphrase
+
+step "2. Example data: a base model, two fine-tuned models, a chat dataset, training code"
+mkdir -p base-model tuned-safe tuned-regressed dataset train-code
+head -c 3000000 /dev/urandom > base-model/model.safetensors
+printf '{"architectures":["LlamaForCausalLM"]}\n' > base-model/config.json
+for m in tuned-safe tuned-regressed; do
+	head -c 3000000 /dev/urandom > $m/model.safetensors
+	cp base-model/config.json $m/config.json
+done
+i=0
+while [ $i -lt 200 ]; do
+	printf '{"messages":[{"role":"user","content":"How do I bake bread, step %d?"},{"role":"assistant","content":"Mix flour, water, salt and yeast; knead; rest; bake (%d)."}]}\n' $i $i
+	i=$((i + 1))
+done > dataset/train.jsonl
+printf '{"instruction":"Translate to French","input":"good morning","output":"bonjour"}\n' > dataset/extra.jsonl
+(cd train-code && git init -q && printf 'print("train")\n' > train.py && git add train.py &&
+	git -c user.name=demo -c user.email=demo@example.com commit -qm "training code" &&
+	git remote add origin https://github.com/example/finetune.git)
+printf '{"method":"lora","learning_rate":0.0002,"epochs":1,"lora_rank":16}\n' > config.json
+# Judged HEx-PHI-style results (synthetic): 11 categories x 30 items, judge scores 1-5.
+judged() { # file, items scored 5 in category 1, items scored 5 in the other categories
+	c=1
+	while [ $c -le 11 ]; do
+		i=0
+		while [ $i -lt 30 ]; do
+			s=1
+			if [ $c -eq 1 ] && [ $i -lt "$2" ]; then s=5; fi
+			if [ $c -gt 1 ] && [ $i -lt "$3" ]; then s=5; fi
+			printf '{"id":"c%d-%d","category":"category_%d","score":%d}\n' $c $i $c $s
+			i=$((i + 1))
+		done
+		c=$((c + 1))
+	done > "$1"
+}
+judged base-results.jsonl 1 0       # 0.3% harmful: the aligned base model
+judged safe-results.jsonl 2 0       # 0.6%: fine-tuned with a safety mix
+judged regressed-results.jsonl 3 5  # 16%: harmless data still eroded safety
+echo "generated in $D"
+
+step "3. Attest the dataset (digests, statistics, git, screening)"
+run "$HM" attest dataset dataset --name bakery-chat --version 1 --license CC-BY-4.0 \
+	--source https://example.com/bakery-chat --purpose fine-tuning --no-progress -o dataset.json
+
+for m in tuned-safe tuned-regressed; do
+	step "4. $m: model manifest, fine-tuning run, safety audit against the base model"
+	run "$HM" attest model $m --no-progress -o $m.model.json
+	run "$HM" attest run --model $m --base-model base-model --base-name example/base-7b-chat \
+		--dataset dataset.json --config config.json --code train-code \
+		--started 2026-11-01T08:00:00Z --finished 2026-11-01T10:30:00Z --no-progress -o $m.run.json
+	res=safe-results.jsonl
+	[ $m = tuned-regressed ] && res=regressed-results.jsonl
+	run "$HM" attest audit --model $m --benchmark HEx-PHI --judge gpt-4-0613 --results $res \
+		--baseline-model base-model --baseline-results base-results.jsonl --no-progress -o $m.audit.json
+
+	step "5. $m: sign (publisher: model, dataset, run; auditor: audit)"
+	run "$HM" sign --key publisher.key --bundle $m.intoto.jsonl $m.model.json dataset.json $m.run.json
+	run "$HM" sign --key auditor.key --bundle $m.intoto.jsonl $m.audit.json
+	run "$HM" bundle check $m.intoto.jsonl --key publisher.pub --key auditor.pub
+done
+
+step "6. Verify the safely fine-tuned model: it passes"
+run "$HM" verify tuned-safe --bundle tuned-safe.intoto.jsonl --key publisher.pub \
+	--auditor-key auditor.pub --junit tuned-safe.junit.xml --no-progress
+
+step "7. Verify the model whose safety regressed: it is refused, with the reason"
+if "$HM" verify tuned-regressed --bundle tuned-regressed.intoto.jsonl --key publisher.pub \
+	--auditor-key auditor.pub --no-progress; then
+	echo "demo: the regressed model was not refused" >&2
+	exit 1
+fi
+echo "(exit 1: refused, as it should be)"
+
+step "8. Tamper with the verified model: one changed byte is caught"
+cp -r tuned-safe tampered
+printf 'x' | dd of=tampered/config.json bs=1 seek=2 conv=notrunc 2>/dev/null
+if "$HM" verify tampered --bundle tuned-safe.intoto.jsonl --key publisher.pub \
+	--auditor-key auditor.pub --no-progress; then
+	echo "demo: the tampered model was not refused" >&2
+	exit 1
+fi
+echo "(exit 1: refused, as it should be)"
+
+if "$HM" archive --help >/dev/null 2>&1; then
+	step "9. Archive the bundles for compliance review"
+	export HALLMARK_ARCHIVE="$D/archive.db"
+	run "$HM" archive add tuned-safe.intoto.jsonl tuned-regressed.intoto.jsonl \
+		--key publisher.pub --key auditor.pub
+	digest=$("$HM" digest tuned-safe --no-progress)
+	run "$HM" archive lineage "$digest"
+	run "$HM" archive head
+	run "$HM" archive verify
+fi
+
+step "Done: everything is in $D"
