@@ -153,7 +153,10 @@ install: all
 	ln -sf libhallmark.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libhallmark.so
 	install -m 0644 include/hallmark.h $(DESTDIR)$(INCDIR)/hallmark.h
 	install -m 0644 include/hallmark/*.h $(DESTDIR)$(INCDIR)/hallmark/
-	install -m 0644 $(BUILD)/hallmark.pc $(DESTDIR)$(LIBDIR)/pkgconfig/hallmark.pc
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' -e 's|@INCDIR@|$(INCDIR)|g' \
+	    -e 's|@VERSION@|$(VERSION)|g' -e 's|@REQUIRES@|$(PKGS)|g' hallmark.pc.in \
+	    > $(DESTDIR)$(LIBDIR)/pkgconfig/hallmark.pc
+	chmod 0644 $(DESTDIR)$(LIBDIR)/pkgconfig/hallmark.pc
 	for m in man/*.1; do [ -e "$$m" ] && install -m 0644 $$m $(DESTDIR)$(MANDIR)/man1/; done; true
 	for m in man/*.3; do [ -e "$$m" ] && install -m 0644 $$m $(DESTDIR)$(MANDIR)/man3/; done; true
 	for m in man/*.5; do [ -e "$$m" ] && install -m 0644 $$m $(DESTDIR)$(MANDIR)/man5/; done; true
