@@ -2,6 +2,8 @@
 #   ok "name" command...          passes when the command exits 0
 #   fails N "name" command...     passes when the command exits N
 #   like "name" REGEX FILE        passes when FILE matches the extended REGEX
+#   unlike "name" REGEX FILE      passes when FILE does not match
+#   is "name" GOT WANT            passes when the two strings are equal
 #   skip "name" "reason"
 # and finish with `done_testing`. $HM is the hallmark binary, $T a fresh temp dir.
 HM=${HALLMARK:-$PWD/build/hallmark}
@@ -16,8 +18,9 @@ _report() { # status name
 }
 ok() {
 	_name=$1; shift
-	if "$@" >"$T/.out" 2>"$T/.err"; then _report 0 "$_name"; else
-		_report 1 "$_name"; echo "# exit $?: $*"; sed 's/^/# /' "$T/.err" | head -20; fi
+	"$@" >"$T/.out" 2>"$T/.err"; _got=$?
+	if [ "$_got" -eq 0 ]; then _report 0 "$_name"; else
+		_report 1 "$_name"; echo "# exit $_got: $*"; sed 's/^/# /' "$T/.err" | head -20; fi
 }
 fails() {
 	_want=$1 _name=$2; shift 2
@@ -32,6 +35,11 @@ like() {
 unlike() {
 	if grep -Eq -- "$2" "$3"; then _report 1 "$1"; echo "# /$2/ unexpectedly in $3"; else
 		_report 0 "$1"; fi
+}
+is() {
+	if [ "$2" = "$3" ]; then _report 0 "$1"; else
+		_report 1 "$1"; printf '%s\n' "$2" | sed 's/^/# got:  /' | head -20
+		printf '%s\n' "$3" | sed 's/^/# want: /' | head -20; fi
 }
 skip() { _n=$((_n + 1)); echo "ok $_n - $1 # SKIP $2"; }
 done_testing() { echo "1..$_n"; [ "$_fail" -eq 0 ]; }
