@@ -42,6 +42,13 @@ ok "check with an extra, unused trusted key" "$HM" bundle check good.jsonl --key
 ok "short options -k and -t" "$HM" bundle check good.jsonl -k a.pub -t 1
 ok "check accepts the OpenSSL-style PEM and the .key file as trusted keys" \
 	"$HM" bundle check good.jsonl --key a.key
+# URL-safe base64 is accepted (DSSE). A run of '?' in the statement puts a '/' in the
+# payload's standard base64, so the URL-safe form surely differs.
+printf '{"_type":"https://in-toto.io/Statement/v1","subject":[{"name":"m","digest":{"sha256":"%s"}}],"predicateType":"https://example.com/q/v1","predicate":{"q":"????????"}}' "$D1" >q.json
+"$HM" sign --key a.key --bundle q.jsonl q.json 2>/dev/null
+dt forge urlsafe q.jsonl 1 >url.jsonl
+like "the URL-safe form has '_' or '-' in its payload" '"payload":"[^"]*[-_]' url.jsonl
+ok "an envelope in URL-safe base64 verifies" "$HM" bundle check url.jsonl --key a.pub
 # CRLF line endings are tolerated.
 sed 's/$/\r/' good.jsonl >crlf.jsonl
 ok "CRLF line endings verify" "$HM" bundle check crlf.jsonl --key a.pub

@@ -76,6 +76,10 @@ FORGERIES = {
     'keyid': lambda e, a: {**e, 'signatures': [{**s, 'keyid': a} for s in e['signatures']]},
     # the first signature repeated (one key counted twice?)
     'dup-sig': lambda e, a: {**e, 'signatures': [e['signatures'][0], e['signatures'][0]]},
+    # not a forgery: the same bytes in the URL-safe base64 alphabet (DSSE: accept both)
+    'urlsafe': lambda e, a: {**e, 'payload': base64.urlsafe_b64encode(b64d(e['payload'])).decode(),
+                             'signatures': [{**s, 'sig': base64.urlsafe_b64encode(b64d(s['sig'])).decode()}
+                                            for s in e['signatures']]},
     # the payload replaced by another base64 text (e.g. a different statement)
     'payload': lambda e, a: {**e, 'payload': a},
 }
