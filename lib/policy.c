@@ -6,38 +6,40 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum ptype { P_RATE, P_SCORE, P_DAYS, P_BOOL, P_STRLIST };
+enum ptype { P_NUMBER, P_BOOL, P_STRLIST };
 
+/* Every key of a policy, with its range (schemas/policy-v1.schema.json says the same). */
 static const struct field {
 	const char *key;
 	enum ptype type;
 	size_t off;
-	int nullable; /* null switches the limit off */
+	int nullable;    /* null switches the limit off */
+	double min, max; /* P_NUMBER: the accepted range, both ends included */
+	const char *unit; /* P_NUMBER: how the range is said in an error */
 } fields[] = {
-	{ "benchmarks", P_STRLIST, offsetof(hm_policy, benchmarks), 1 },
-	{ "max_harmfulness_rate", P_RATE, offsetof(hm_policy, max_harmfulness_rate), 1 },
-	{ "max_harmfulness_score", P_SCORE, offsetof(hm_policy, max_harmfulness_score), 1 },
-	{ "max_category_harmfulness_rate", P_RATE,
-	  offsetof(hm_policy, max_category_harmfulness_rate), 1 },
-	{ "max_attack_success_rate", P_RATE, offsetof(hm_policy, max_attack_success_rate), 1 },
-	{ "max_harmfulness_rate_increase", P_RATE,
-	  offsetof(hm_policy, max_harmfulness_rate_increase), 1 },
-	{ "max_harmfulness_score_increase", P_SCORE,
-	  offsetof(hm_policy, max_harmfulness_score_increase), 1 },
-	{ "max_attack_success_rate_increase", P_RATE,
-	  offsetof(hm_policy, max_attack_success_rate_increase), 1 },
-	{ "max_audit_age_days", P_DAYS, offsetof(hm_policy, max_audit_age_days), 1 },
-	{ "require_audit", P_BOOL, offsetof(hm_policy, require_audit), 0 },
-	{ "require_baseline", P_BOOL, offsetof(hm_policy, require_baseline), 0 },
-	{ "require_provenance", P_BOOL, offsetof(hm_policy, require_provenance), 0 },
-	{ "require_training_code", P_BOOL, offsetof(hm_policy, require_training_code), 0 },
-	{ "require_clean_training_tree", P_BOOL, offsetof(hm_policy, require_clean_training_tree),
-	  0 },
-	{ "require_dataset_license", P_BOOL, offsetof(hm_policy, require_dataset_license), 0 },
-	{ "require_base_model_attestation", P_BOOL,
-	  offsetof(hm_policy, require_base_model_attestation), 0 },
-	{ "require_distinct_auditor", P_BOOL, offsetof(hm_policy, require_distinct_auditor), 0 },
-	{ "require_card", P_BOOL, offsetof(hm_policy, require_card), 0 },
+#define F(key, type, nullable, min, max, unit) \
+	{ #key, type, offsetof(hm_policy, key), nullable, min, max, unit }
+	F(benchmarks, P_STRLIST, 1, 0, 0, NULL),
+	F(max_harmfulness_rate, P_NUMBER, 1, 0, 1, "a fraction from 0 to 1 (5% is 0.05)"),
+	F(max_harmfulness_score, P_NUMBER, 1, 1, 5, "a mean judge score from 1 to 5"),
+	F(max_category_harmfulness_rate, P_NUMBER, 1, 0, 1, "a fraction from 0 to 1 (10% is 0.1)"),
+	F(max_attack_success_rate, P_NUMBER, 1, 0, 1, "a fraction from 0 to 1 (5% is 0.05)"),
+	F(max_harmfulness_rate_increase, P_NUMBER, 1, 0, 1,
+	  "a fraction from 0 to 1 (2 percentage points is 0.02)"),
+	F(max_harmfulness_score_increase, P_NUMBER, 1, 0, 4, "a score difference from 0 to 4"),
+	F(max_attack_success_rate_increase, P_NUMBER, 1, 0, 1,
+	  "a fraction from 0 to 1 (2 percentage points is 0.02)"),
+	F(max_audit_age_days, P_NUMBER, 1, 0, 36500, "a number of days from 0 to 36500"),
+	F(require_audit, P_BOOL, 0, 0, 0, NULL),
+	F(require_baseline, P_BOOL, 0, 0, 0, NULL),
+	F(require_provenance, P_BOOL, 0, 0, 0, NULL),
+	F(require_training_code, P_BOOL, 0, 0, 0, NULL),
+	F(require_clean_training_tree, P_BOOL, 0, 0, 0, NULL),
+	F(require_dataset_license, P_BOOL, 0, 0, 0, NULL),
+	F(require_base_model_attestation, P_BOOL, 0, 0, 0, NULL),
+	F(require_distinct_auditor, P_BOOL, 0, 0, 0, NULL),
+	F(require_card, P_BOOL, 0, 0, 0, NULL),
+#undef F
 };
 #define NFIELDS (sizeof(fields) / sizeof(fields[0]))
 
@@ -109,22 +111,15 @@ static int set_field(hm_policy *p, const struct field *f, const json_t *v, const
 		*(json_t **)base = json_deep_copy(v);
 		return *(json_t **)base ? 0 : hm__err_oom();
 	}
-	case P_RATE:
-	case P_SCORE:
-	case P_DAYS: {
+	case P_NUMBER: {
 		double d;
 		if (!json_is_number(v))
-			return hm__err(HM_EFORMAT, "%s: \"%s\" must be a number", name, f->key);
+			return hm__err(HM_EFORMAT, "%s: \"%s\" must be a number (or null for no limit)",
+				       name, f->key);
 		d = json_number_value(v);
-		if (!isfinite(d) || d < 0)
-			return hm__err(HM_EFORMAT, "%s: \"%s\" must not be negative", name, f->key);
-		if (f->type == P_RATE && d > 1)
-			return hm__err(HM_EFORMAT, "%s: \"%s\" is a fraction from 0 to 1 (5%% is 0.05), "
-				       "not %g", name, f->key, d);
-		if (f->type == P_SCORE && d > 4 && strstr(f->key, "increase"))
-			return hm__err(HM_EFORMAT, "%s: \"%s\" must be at most 4", name, f->key);
-		if (f->type == P_SCORE && d > 5)
-			return hm__err(HM_EFORMAT, "%s: \"%s\" must be at most 5", name, f->key);
+		if (!isfinite(d) || d < f->min || d > f->max)
+			return hm__err(HM_EFORMAT, "%s: \"%s\" is %s, not %g", name, f->key, f->unit,
+				       d);
 		*(double *)base = d;
 		return 0;
 	}
@@ -159,9 +154,9 @@ int hm_policy_parse(hm_policy **out, const char *json, size_t len, const char *n
 			}
 			continue;
 		}
-		if (strcmp(k, "description") == 0) {
+		if (strcmp(k, "description") == 0 || strcmp(k, "$schema") == 0) {
 			if (!json_is_string(v)) {
-				rc = hm__err(HM_EFORMAT, "%s: \"description\" must be a string", name);
+				rc = hm__err(HM_EFORMAT, "%s: \"%s\" must be a string", name, k);
 				goto out;
 			}
 			continue;
@@ -223,15 +218,16 @@ int hm_policy_json(char **out, const hm_policy *p)
 		default: {
 			double d = *(const double *)base;
 			v = d == HM_POLICY_OFF ? json_null()
-			    : f->type == P_DAYS && d == (double)(long long)d ? json_integer((json_int_t)d)
-									      : json_real(d);
+			    : d == floor(d) ? json_integer((json_int_t)d) : json_real(d);
 		}
 		}
 		json_object_set_new(o, f->key, v);
 	}
-	*out = hm__json_canonical(o, NULL);
+	/* sorted and compact like hm__json_canonical, with limits as written (0.05, not
+	 * 0.050000000000000003): 15 significant digits read back as the same double */
+	*out = json_dumps(o, JSON_SORT_KEYS | JSON_COMPACT | JSON_REAL_PRECISION(15));
 	json_decref(o);
-	return *out ? 0 : HM_ENOMEM;
+	return *out ? 0 : hm__err_oom();
 }
 
 int hm_policy_digest(char hex[65], const hm_policy *p)

@@ -62,6 +62,41 @@ const char *hm_verify_report_detail(const hm_verify_report *r, hm_check_id id, s
 	return r->checks[id].details[i];
 }
 
+/*
+ * Text for JSON and XML: valid UTF-8 without control characters (a file name
+ * on disk may be neither). NULL only when out of memory.
+ */
+static char *clean_text_nl(const char *s, int newlines)
+{
+	char *d = strdup(s ? s : "");
+	unsigned char *p;
+
+	if (!d)
+		return NULL;
+	if (!xmlCheckUTF8((const unsigned char *)d))
+		for (p = (unsigned char *)d; *p; p++)
+			if (*p >= 0x80)
+				*p = '?';
+	for (p = (unsigned char *)d; *p; p++)
+		if ((*p < 0x20 && !(newlines && *p == '\n')) || *p == 0x7f)
+			*p = '?';
+	return d;
+}
+
+static char *clean_text(const char *s)
+{
+	return clean_text_nl(s, 0);
+}
+
+static json_t *jstr(const char *s)
+{
+	char *t = clean_text(s);
+	json_t *j = t ? json_string(t) : NULL;
+
+	free(t);
+	return j;
+}
+
 static const char *status_name(hm_check_status s)
 {
 	return s == HM_CHECK_PASS ? "pass" : s == HM_CHECK_SKIP ? "skip" : "fail";
@@ -79,7 +114,7 @@ int hm_verify_report_json(char **out, const hm_verify_report *r)
 		json_decref(checks);
 		return hm__err_oom();
 	}
-	json_object_set_new(o, "model", json_string(r->model_path));
+	json_object_set_new(o, "model", jstr(r->model_path));
 	if (r->digest[0]) {
 		char d[72];
 		snprintf(d, sizeof(d), "sha256:%s", r->digest);
@@ -102,28 +137,85 @@ int hm_verify_report_json(char **out, const hm_verify_report *r)
 		}
 		json_object_set_new(c, "name", json_string(hm_check_name((hm_check_id)i)));
 		json_object_set_new(c, "status", json_string(status_name(r->checks[i].status)));
-		json_object_set_new(c, "reason", json_string(hm_verify_report_reason(r, (hm_check_id)i)));
+		json_object_set_new(c, "reason", jstr(hm_verify_report_reason(r, (hm_check_id)i)));
 		for (j = 0; j < r->checks[i].ndetails; j++)
-			json_array_append_new(d, json_string(r->checks[i].details[j]));
+			json_array_append_new(d, jstr(r->checks[i].details[j]));
 		json_object_set_new(c, "details", d);
 		json_array_append_new(checks, c);
 	}
 	json_object_set_new(o, "checks", checks);
-	*out = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	*out = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
 	json_decref(o);
 	return *out ? 0 : hm__err_oom();
 }
 
+/* Adds an attribute with clean text; 0 or -1 when out of memory. */
+static int xml_prop(xmlNodePtr node, const char *name, const char *value)
+{
+	char *t = clean_text(value);
+	xmlAttrPtr a = t ? xmlNewProp(node, BAD_CAST name, BAD_CAST t) : NULL;
+
+	free(t);
+	return a ? 0 : -1;
+}
+
+static xmlNodePtr xml_child(xmlNodePtr parent, const char *name, const char *text)
+{
+	char *t = NULL;
+	xmlNodePtr n;
+
+	if (text && !(t = clean_text_nl(text, 1)))
+		return NULL;
+	n = xmlNewTextChild(parent, NULL, BAD_CAST name, t ? BAD_CAST t : NULL);
+	free(t);
+	return n;
+}
+
+static int junit_testcase(xmlNodePtr suite, const hm_verify_report *r, hm_check_id id)
+{
+	const struct hm__check *c = &r->checks[id];
+	const char *reason = hm_verify_report_reason(r, id);
+	xmlNodePtr tc = xml_child(suite, "testcase", NULL), f;
+	hm_buf text = HM_BUF_INIT;
+	size_t j;
+	int rc = -1;
+
+	if (!tc || xml_prop(tc, "classname", "hallmark.verify") < 0 ||
+	    xml_prop(tc, "name", hm_check_name(id)) < 0)
+		return -1;
+	if (hm__buf_printf(&text, "%s\n", reason) < 0)
+		goto out;
+	for (j = 0; j < c->ndetails; j++)
+		if (hm__buf_printf(&text, "%s\n", c->details[j]) < 0)
+			goto out;
+	if (c->status == HM_CHECK_FAIL) {
+		f = xml_child(tc, "failure", text.data);
+		if (!f || xml_prop(f, "message", reason) < 0 || xml_prop(f, "type", "policy") < 0)
+			goto out;
+	} else if (c->status == HM_CHECK_SKIP) {
+		f = xml_child(tc, "skipped", NULL);
+		if (!f || xml_prop(f, "message", reason) < 0)
+			goto out;
+	} else if (!xml_child(tc, "system-out", text.data)) {
+		goto out;
+	}
+	rc = 0;
+out:
+	hm__buf_free(&text);
+	return rc;
+}
+
 int hm_verify_report_junit(char **out, const hm_verify_report *r)
 {
-	xmlDocPtr doc = xmlNewDoc(BAD_CAST "1.0");
-	xmlNodePtr suites, suite;
+	xmlDocPtr doc;
+	xmlNodePtr suites, suite, props, p;
 	xmlChar *mem = NULL;
-	int size = 0;
-	size_t i, j, failures = 0, skipped = 0;
+	int size = 0, bad = 0;
+	size_t i, failures = 0, skipped = 0;
 	char buf[64];
 
 	*out = NULL;
+	doc = xmlNewDoc(BAD_CAST "1.0");
 	if (!doc)
 		return hm__err_oom();
 	for (i = 0; i < HM_CHECK_COUNT; i++) {
@@ -131,54 +223,35 @@ int hm_verify_report_junit(char **out, const hm_verify_report *r)
 		skipped += r->checks[i].status == HM_CHECK_SKIP;
 	}
 	suites = xmlNewDocNode(doc, NULL, BAD_CAST "testsuites", NULL);
+	if (!suites) {
+		xmlFreeDoc(doc);
+		return hm__err_oom();
+	}
 	xmlDocSetRootElement(doc, suites);
-	suite = xmlNewChild(suites, NULL, BAD_CAST "testsuite", NULL);
-	xmlNewProp(suite, BAD_CAST "name", BAD_CAST "hallmark verify");
-	snprintf(buf, sizeof(buf), "%d", HM_CHECK_COUNT);
-	xmlNewProp(suite, BAD_CAST "tests", BAD_CAST buf);
-	snprintf(buf, sizeof(buf), "%zu", failures);
-	xmlNewProp(suite, BAD_CAST "failures", BAD_CAST buf);
-	xmlNewProp(suite, BAD_CAST "errors", BAD_CAST "0");
-	snprintf(buf, sizeof(buf), "%zu", skipped);
-	xmlNewProp(suite, BAD_CAST "skipped", BAD_CAST buf);
-	{
-		xmlNodePtr props = xmlNewChild(suite, NULL, BAD_CAST "properties", NULL), p;
-		p = xmlNewChild(props, NULL, BAD_CAST "property", NULL);
-		xmlNewProp(p, BAD_CAST "name", BAD_CAST "model");
-		xmlNewProp(p, BAD_CAST "value", BAD_CAST r->model_path);
-		p = xmlNewChild(props, NULL, BAD_CAST "property", NULL);
-		xmlNewProp(p, BAD_CAST "name", BAD_CAST "digest");
-		xmlNewProp(p, BAD_CAST "value", BAD_CAST r->digest);
-		p = xmlNewChild(props, NULL, BAD_CAST "property", NULL);
-		xmlNewProp(p, BAD_CAST "name", BAD_CAST "policy_digest");
-		xmlNewProp(p, BAD_CAST "value", BAD_CAST r->policy_digest);
-	}
-	for (i = 0; i < HM_CHECK_COUNT; i++) {
-		const struct hm__check *c = &r->checks[i];
-		xmlNodePtr tc = xmlNewChild(suite, NULL, BAD_CAST "testcase", NULL), f;
-		xmlBufferPtr text = xmlBufferCreate();
-		xmlNewProp(tc, BAD_CAST "classname", BAD_CAST "hallmark.verify");
-		xmlNewProp(tc, BAD_CAST "name", BAD_CAST hm_check_name((hm_check_id)i));
-		for (j = 0; j < c->ndetails; j++) {
-			xmlBufferCat(text, BAD_CAST c->details[j]);
-			xmlBufferCat(text, BAD_CAST "\n");
+	suite = xml_child(suites, "testsuite", NULL);
+	bad |= !suite;
+	if (suite) {
+		bad |= xml_prop(suite, "name", "hallmark verify") < 0;
+		snprintf(buf, sizeof(buf), "%d", HM_CHECK_COUNT);
+		bad |= xml_prop(suite, "tests", buf) < 0;
+		snprintf(buf, sizeof(buf), "%zu", failures);
+		bad |= xml_prop(suite, "failures", buf) < 0;
+		bad |= xml_prop(suite, "errors", "0") < 0;
+		snprintf(buf, sizeof(buf), "%zu", skipped);
+		bad |= xml_prop(suite, "skipped", buf) < 0;
+		props = xml_child(suite, "properties", NULL);
+		bad |= !props;
+		for (i = 0; props && i < 3; i++) {
+			static const char *const names[] = { "model", "digest", "policy_digest" };
+			const char *vals[] = { r->model_path, r->digest, r->policy_digest };
+			p = xml_child(props, "property", NULL);
+			bad |= !p || xml_prop(p, "name", names[i]) < 0 || xml_prop(p, "value", vals[i]) < 0;
 		}
-		if (c->status == HM_CHECK_FAIL) {
-			f = xmlNewChild(tc, NULL, BAD_CAST "failure", NULL);
-			xmlNewProp(f, BAD_CAST "message", BAD_CAST hm_verify_report_reason(r, (hm_check_id)i));
-			xmlNodeAddContent(f, xmlBufferContent(text));
-		} else if (c->status == HM_CHECK_SKIP) {
-			f = xmlNewChild(tc, NULL, BAD_CAST "skipped", NULL);
-			xmlNewProp(f, BAD_CAST "message", BAD_CAST hm_verify_report_reason(r, (hm_check_id)i));
-		} else {
-			f = xmlNewChild(tc, NULL, BAD_CAST "system-out", NULL);
-			xmlNodeAddContent(f, BAD_CAST hm_verify_report_reason(r, (hm_check_id)i));
-			xmlNodeAddContent(f, BAD_CAST "\n");
-			xmlNodeAddContent(f, xmlBufferContent(text));
-		}
-		xmlBufferFree(text);
+		for (i = 0; i < HM_CHECK_COUNT && !bad; i++)
+			bad |= junit_testcase(suite, r, (hm_check_id)i) < 0;
 	}
-	xmlDocDumpFormatMemoryEnc(doc, &mem, &size, "UTF-8", 1);
+	if (!bad)
+		xmlDocDumpFormatMemoryEnc(doc, &mem, &size, "UTF-8", 1);
 	xmlFreeDoc(doc);
 	if (!mem)
 		return hm__err_oom();

@@ -1,0 +1,507 @@
+/*
+ * Verification policies (hallmark-policy(5)): the documented defaults, every
+ * key's type and range, unknown keys, the version, null switching a limit off,
+ * the effective policy as JSON and its digest; and hm_rfc3339_parse, which
+ * dates audits and --at, with UTC offsets.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "testutil.h"
+
+#include <hallmark.h>
+#include <jansson.h>
+#include "policy.h"
+
+/* ---- helpers ---- */
+
+static int parse(hm_policy **p, const char *json)
+{
+	return hm_policy_parse(p, json, strlen(json), "test.json");
+}
+
+/* Parses a policy that must be refused with code, and a message naming what. */
+static void refused(const char *json, int code, const char *what)
+{
+	hm_policy *p = (hm_policy *)1;
+	int rc = parse(&p, json);
+
+	if (rc != code)
+		fail_msg("%s: got %d (%s), want %d", json, rc, hm_error_last(), code);
+	assert_null(p);
+	if (what && !strstr(hm_error_last(), what))
+		fail_msg("%s: \"%s\" does not mention %s", json, hm_error_last(), what);
+}
+
+static hm_policy *accepted(const char *json)
+{
+	hm_policy *p = NULL;
+	int rc = parse(&p, json);
+
+	if (rc != 0)
+		fail_msg("%s: refused: %s", json, hm_error_last());
+	assert_non_null(p);
+	return p;
+}
+
+struct numkey {
+	const char *key;
+	size_t off;
+	double min, max;
+};
+
+static const struct numkey numkeys[] = {
+	{ "max_harmfulness_rate", offsetof(hm_policy, max_harmfulness_rate), 0, 1 },
+	{ "max_harmfulness_score", offsetof(hm_policy, max_harmfulness_score), 1, 5 },
+	{ "max_category_harmfulness_rate", offsetof(hm_policy, max_category_harmfulness_rate), 0,
+	  1 },
+	{ "max_attack_success_rate", offsetof(hm_policy, max_attack_success_rate), 0, 1 },
+	{ "max_harmfulness_rate_increase", offsetof(hm_policy, max_harmfulness_rate_increase), 0,
+	  1 },
+	{ "max_harmfulness_score_increase", offsetof(hm_policy, max_harmfulness_score_increase),
+	  0, 4 },
+	{ "max_attack_success_rate_increase",
+	  offsetof(hm_policy, max_attack_success_rate_increase), 0, 1 },
+	{ "max_audit_age_days", offsetof(hm_policy, max_audit_age_days), 0, 36500 },
+};
+
+struct boolkey {
+	const char *key;
+	size_t off;
+};
+
+static const struct boolkey boolkeys[] = {
+	{ "require_audit", offsetof(hm_policy, require_audit) },
+	{ "require_baseline", offsetof(hm_policy, require_baseline) },
+	{ "require_provenance", offsetof(hm_policy, require_provenance) },
+	{ "require_training_code", offsetof(hm_policy, require_training_code) },
+	{ "require_clean_training_tree", offsetof(hm_policy, require_clean_training_tree) },
+	{ "require_dataset_license", offsetof(hm_policy, require_dataset_license) },
+	{ "require_base_model_attestation", offsetof(hm_policy, require_base_model_attestation) },
+	{ "require_distinct_auditor", offsetof(hm_policy, require_distinct_auditor) },
+	{ "require_card", offsetof(hm_policy, require_card) },
+};
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
+static double num(const hm_policy *p, size_t off)
+{
+	return *(const double *)((const char *)p + off);
+}
+
+static int flag(const hm_policy *p, size_t off)
+{
+	return *(const int *)((const char *)p + off);
+}
+
+/* ---- defaults ---- */
+
+static void defaults_are_the_documented_ones(void **state)
+{
+	hm_policy *p = NULL;
+
+	(void)state;
+	assert_int_equal(hm_policy_default(&p), 0);
+	assert_null(p->benchmarks);
+	assert_true(p->max_harmfulness_rate == 0.05);
+	assert_true(p->max_category_harmfulness_rate == 0.10);
+	assert_true(p->max_harmfulness_rate_increase == 0.02);
+	assert_true(p->max_audit_age_days == 180);
+	assert_true(p->max_attack_success_rate == 0.05);
+	assert_true(p->max_attack_success_rate_increase == 0.02);
+	assert_true(p->max_harmfulness_score == HM_POLICY_OFF);
+	assert_true(p->max_harmfulness_score_increase == HM_POLICY_OFF);
+	assert_true(p->require_audit && p->require_baseline && p->require_provenance &&
+		    p->require_training_code);
+	assert_false(p->require_clean_training_tree || p->require_dataset_license ||
+		     p->require_base_model_attestation || p->require_distinct_auditor ||
+		     p->require_card);
+	hm_policy_free(p);
+}
+
+static void default_policy_json_is_golden(void **state)
+{
+	hm_policy *p = NULL, *q;
+	char *a = NULL, *b = NULL, ha[65], hb[65];
+
+	(void)state;
+	assert_int_equal(hm_policy_default(&p), 0);
+	assert_int_equal(hm_policy_json(&a, p), 0);
+	assert_string_equal(a,
+			    "{\"benchmarks\":null,\"max_attack_success_rate\":0.05,"
+			    "\"max_attack_success_rate_increase\":0.02,\"max_audit_age_days\":180,"
+			    "\"max_category_harmfulness_rate\":0.1,\"max_harmfulness_rate\":0.05,"
+			    "\"max_harmfulness_rate_increase\":0.02,\"max_harmfulness_score\":null,"
+			    "\"max_harmfulness_score_increase\":null,\"require_audit\":true,"
+			    "\"require_base_model_attestation\":false,\"require_baseline\":true,"
+			    "\"require_card\":false,\"require_clean_training_tree\":false,"
+			    "\"require_dataset_license\":false,\"require_distinct_auditor\":false,"
+			    "\"require_provenance\":true,\"require_training_code\":true,"
+			    "\"version\":1}");
+	/* an empty policy is the default, and so is the default written out */
+	q = accepted("{}");
+	assert_int_equal(hm_policy_json(&b, q), 0);
+	assert_string_equal(a, b);
+	hm_free(b);
+	hm_policy_free(q);
+	q = accepted(a);
+	assert_int_equal(hm_policy_json(&b, q), 0);
+	assert_string_equal(a, b);
+	assert_int_equal(hm_policy_digest(ha, p), 0);
+	assert_int_equal(hm_policy_digest(hb, q), 0);
+	assert_string_equal(ha, hb);
+	assert_int_equal(strlen(ha), 64);
+	hm_free(a);
+	hm_free(b);
+	hm_policy_free(p);
+	hm_policy_free(q);
+}
+
+static void digest_names_the_effective_policy(void **state)
+{
+	hm_policy *d = NULL, *a, *b, *c;
+	char hd[65], ha[65], hb[65], hc[65];
+
+	(void)state;
+	assert_int_equal(hm_policy_default(&d), 0);
+	a = accepted("{\"max_harmfulness_rate\":0.01,\"require_card\":true}");
+	b = accepted("{\"require_card\":true,\"description\":\"strict\",\"max_harmfulness_rate\":0.01}");
+	c = accepted("{\"max_harmfulness_rate\":0.05}"); /* the default, written out */
+	assert_int_equal(hm_policy_digest(hd, d), 0);
+	assert_int_equal(hm_policy_digest(ha, a), 0);
+	assert_int_equal(hm_policy_digest(hb, b), 0);
+	assert_int_equal(hm_policy_digest(hc, c), 0);
+	assert_string_not_equal(hd, ha);
+	assert_string_equal(ha, hb); /* key order and description do not matter */
+	assert_string_equal(hd, hc);
+	hm_policy_free(d);
+	hm_policy_free(a);
+	hm_policy_free(b);
+	hm_policy_free(c);
+}
+
+/* ---- keys ---- */
+
+static void every_number_key_takes_its_range(void **state)
+{
+	char json[256];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < N(numkeys); i++) {
+		const struct numkey *k = &numkeys[i];
+		hm_policy *p;
+		double mid = (k->min + k->max) / 2;
+
+		snprintf(json, sizeof(json), "{\"%s\":%.17g}", k->key, k->min);
+		p = accepted(json);
+		assert_true(num(p, k->off) == k->min);
+		hm_policy_free(p);
+		snprintf(json, sizeof(json), "{\"%s\":%.17g}", k->key, k->max);
+		p = accepted(json);
+		assert_true(num(p, k->off) == k->max);
+		hm_policy_free(p);
+		snprintf(json, sizeof(json), "{\"%s\":%.17g}", k->key, mid);
+		p = accepted(json);
+		assert_true(num(p, k->off) == mid);
+		hm_policy_free(p);
+		/* out of range, both sides */
+		snprintf(json, sizeof(json), "{\"%s\":%.17g}", k->key, k->min - 0.001);
+		refused(json, HM_EFORMAT, k->key);
+		snprintf(json, sizeof(json), "{\"%s\":%.17g}", k->key, k->max + 0.001);
+		refused(json, HM_EFORMAT, k->key);
+		/* wrong types */
+		snprintf(json, sizeof(json), "{\"%s\":\"0.05\"}", k->key);
+		refused(json, HM_EFORMAT, k->key);
+		snprintf(json, sizeof(json), "{\"%s\":true}", k->key);
+		refused(json, HM_EFORMAT, k->key);
+		snprintf(json, sizeof(json), "{\"%s\":[0.05]}", k->key);
+		refused(json, HM_EFORMAT, k->key);
+	}
+}
+
+static void rates_are_fractions_not_percentages(void **state)
+{
+	(void)state;
+	refused("{\"max_harmfulness_rate\":5}", HM_EFORMAT, "5% is 0.05");
+	refused("{\"max_harmfulness_rate_increase\":2}", HM_EFORMAT, "0.02");
+	refused("{\"max_harmfulness_score\":0.5}", HM_EFORMAT, "from 1 to 5");
+	refused("{\"max_harmfulness_score_increase\":4.5}", HM_EFORMAT, "from 0 to 4");
+	refused("{\"max_audit_age_days\":-1}", HM_EFORMAT, "days");
+}
+
+static void null_switches_a_limit_off(void **state)
+{
+	char json[256], *out = NULL;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < N(numkeys); i++) {
+		hm_policy *p;
+		snprintf(json, sizeof(json), "{\"%s\":null}", numkeys[i].key);
+		p = accepted(json);
+		assert_true(num(p, numkeys[i].off) == HM_POLICY_OFF);
+		assert_int_equal(hm_policy_json(&out, p), 0);
+		snprintf(json, sizeof(json), "\"%s\":null", numkeys[i].key);
+		assert_non_null(strstr(out, json));
+		hm_free(out);
+		hm_policy_free(p);
+	}
+}
+
+static void every_switch_is_a_boolean(void **state)
+{
+	char json[256];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < N(boolkeys); i++) {
+		const struct boolkey *k = &boolkeys[i];
+		hm_policy *p, *d = NULL;
+		assert_int_equal(hm_policy_default(&d), 0);
+		snprintf(json, sizeof(json), "{\"%s\":%s}", k->key, flag(d, k->off) ? "false" : "true");
+		p = accepted(json);
+		assert_int_equal(flag(p, k->off), !flag(d, k->off));
+		hm_policy_free(p);
+		hm_policy_free(d);
+		snprintf(json, sizeof(json), "{\"%s\":1}", k->key);
+		refused(json, HM_EFORMAT, k->key);
+		snprintf(json, sizeof(json), "{\"%s\":\"true\"}", k->key);
+		refused(json, HM_EFORMAT, k->key);
+		/* a requirement cannot be switched off with null: say false */
+		snprintf(json, sizeof(json), "{\"%s\":null}", k->key);
+		refused(json, HM_EFORMAT, "cannot be null");
+	}
+}
+
+static void benchmarks_are_names(void **state)
+{
+	hm_policy *p;
+
+	(void)state;
+	p = accepted("{\"benchmarks\":[\"HEx-PHI\",\"AdvBench\"]}");
+	assert_true(hm__policy_benchmark_ok(p, "HEx-PHI"));
+	assert_true(hm__policy_benchmark_ok(p, "hex-phi"));
+	assert_true(hm__policy_benchmark_ok(p, "ADVBENCH"));
+	assert_false(hm__policy_benchmark_ok(p, "HarmBench"));
+	assert_false(hm__policy_benchmark_ok(p, "HEx-PH"));
+	hm_policy_free(p);
+	p = accepted("{\"benchmarks\":null}");
+	assert_true(hm__policy_benchmark_ok(p, "anything"));
+	hm_policy_free(p);
+	refused("{\"benchmarks\":[]}", HM_EFORMAT, "benchmarks");
+	refused("{\"benchmarks\":\"HEx-PHI\"}", HM_EFORMAT, "benchmarks");
+	refused("{\"benchmarks\":[\"HEx-PHI\",3]}", HM_EFORMAT, "benchmarks\"[1]");
+	refused("{\"benchmarks\":[\"\"]}", HM_EFORMAT, "benchmarks");
+}
+
+static void unknown_keys_are_errors(void **state)
+{
+	(void)state;
+	refused("{\"max_harmfulnes_rate\":0.01}", HM_EFORMAT, "unknown policy key \"max_harmfulnes_rate\"");
+	refused("{\"Max_Harmfulness_Rate\":0.01}", HM_EFORMAT, "unknown policy key");
+	refused("{\"require_audit\":true,\"allow_everything\":true}", HM_EFORMAT, "allow_everything");
+	refused("{\"policy\":{\"max_harmfulness_rate\":0.01}}", HM_EFORMAT, "unknown policy key");
+}
+
+static void version_is_one(void **state)
+{
+	(void)state;
+	hm_policy_free(accepted("{\"version\":1}"));
+	refused("{\"version\":2}", HM_EUNSUPPORTED, "version");
+	refused("{\"version\":0}", HM_EUNSUPPORTED, "version");
+	refused("{\"version\":\"1\"}", HM_EUNSUPPORTED, "version");
+	refused("{\"version\":1.5}", HM_EUNSUPPORTED, "version");
+	refused("{\"version\":null}", HM_EUNSUPPORTED, "version");
+}
+
+static void annotations_are_strings(void **state)
+{
+	(void)state;
+	hm_policy_free(accepted("{\"description\":\"strict\",\"$schema\":\"policy-v1.schema.json\"}"));
+	refused("{\"description\":5}", HM_EFORMAT, "description");
+	refused("{\"$schema\":true}", HM_EFORMAT, "$schema");
+}
+
+static void malformed_documents(void **state)
+{
+	(void)state;
+	refused("[]", HM_EFORMAT, "object");
+	refused("\"strict\"", HM_EFORMAT, NULL);
+	refused("{\"require_audit\":true,", HM_EFORMAT, NULL);
+	refused("", HM_EFORMAT, NULL);
+	/* a repeated key could hide a weaker value behind a stronger one */
+	refused("{\"max_harmfulness_rate\":0.01,\"max_harmfulness_rate\":1}", HM_EFORMAT, NULL);
+}
+
+static void load_reads_a_file(void **state)
+{
+	char *dir = tu_tmpdir();
+	const char *path = tu_path(dir, "strict.json");
+	const char *text = "{\"version\":1,\"max_harmfulness_rate\":0.01,\"require_card\":true}\n";
+	hm_policy *p = NULL;
+
+	(void)state;
+	tu_write(path, text, strlen(text));
+	assert_int_equal(hm_policy_load(&p, path), 0);
+	assert_true(p->max_harmfulness_rate == 0.01);
+	assert_true(p->require_card);
+	hm_policy_free(p);
+	p = (hm_policy *)1;
+	assert_true(hm_policy_load(&p, tu_path(dir, "absent.json")) < 0);
+	assert_null(p);
+	text = "{\"max_harmfulness_rate\":0.01,\"typo\":1}";
+	tu_write(path, text, strlen(text));
+	assert_int_equal(hm_policy_load(&p, path), HM_EFORMAT);
+	assert_non_null(strstr(hm_error_last(), "strict.json")); /* the file is named */
+	assert_null(p);
+	hm_policy_free(NULL);
+	free(dir);
+}
+
+/* ---- the schema ---- */
+
+/* The number range of a schema property: {"oneOf":[{"type":"number","minimum","maximum"},...]} */
+static void schema_range(const json_t *prop, double *min, double *max)
+{
+	const json_t *n = json_array_get(json_object_get(prop, "oneOf"), 0);
+
+	assert_string_equal(json_string_value(json_object_get(n, "type")), "number");
+	*min = json_number_value(json_object_get(n, "minimum"));
+	*max = json_number_value(json_object_get(n, "maximum"));
+}
+
+/* schemas/policy-v1.schema.json lists exactly the keys lib/policy.c knows, with its defaults. */
+static void schema_matches_the_parser(void **state)
+{
+	json_error_t e;
+	json_t *schema = json_load_file("schemas/policy-v1.schema.json", JSON_REJECT_DUPLICATES, &e);
+	json_t *props, *def, *v;
+	hm_policy *p = NULL;
+	char *text = NULL;
+	const char *k;
+	size_t i;
+
+	(void)state;
+	if (!schema)
+		fail_msg("schemas/policy-v1.schema.json: %s (line %d)", e.text, e.line);
+	assert_true(json_is_false(json_object_get(schema, "additionalProperties")));
+	props = json_object_get(schema, "properties");
+	assert_int_equal(hm_policy_default(&p), 0);
+	assert_int_equal(hm_policy_json(&text, p), 0);
+	def = json_loads(text, 0, &e);
+	assert_non_null(def);
+	/* every key of the effective policy is in the schema, with the same default */
+	json_object_foreach(def, k, v) {
+		const json_t *prop = json_object_get(props, k);
+		if (!prop)
+			fail_msg("policy key \"%s\" is not in the schema", k);
+		if (strcmp(k, "version") == 0)
+			continue;
+		if (!json_equal(json_object_get(prop, "default"), v))
+			fail_msg("schema default of \"%s\" differs from lib/policy.c", k);
+	}
+	/* and the schema has no key the parser does not accept */
+	json_object_foreach(props, k, v) {
+		char json[256];
+		hm_policy *q = NULL;
+		if (strcmp(k, "$schema") == 0 || strcmp(k, "description") == 0) {
+			snprintf(json, sizeof(json), "{\"%s\":\"x\"}", k);
+		} else {
+			if (!json_object_get(def, k))
+				fail_msg("schema key \"%s\" is not a policy key", k);
+			snprintf(json, sizeof(json), "{\"%s\":%s}", k,
+				 strcmp(k, "version") == 0 ? "1" : "null");
+			if (json_is_boolean(json_object_get(def, k)))
+				snprintf(json, sizeof(json), "{\"%s\":true}", k);
+		}
+		q = accepted(json);
+		hm_policy_free(q);
+	}
+	for (i = 0; i < N(numkeys); i++) {
+		double min, max;
+		schema_range(json_object_get(props, numkeys[i].key), &min, &max);
+		assert_true(min == numkeys[i].min);
+		assert_true(max == numkeys[i].max);
+	}
+	for (i = 0; i < N(boolkeys); i++)
+		assert_string_equal(json_string_value(json_object_get(
+					    json_object_get(props, boolkeys[i].key), "type")),
+				    "boolean");
+	assert_int_equal(json_object_size(def), N(numkeys) + N(boolkeys) + 2);
+	json_decref(def);
+	json_decref(schema);
+	hm_free(text);
+	hm_policy_free(p);
+}
+
+/* ---- hm_rfc3339_parse ---- */
+
+static void rfc3339_parses_utc_and_offsets(void **state)
+{
+	static const struct {
+		const char *s;
+		long long t;
+	} good[] = {
+		{ "1970-01-01T00:00:00Z", 0 },
+		{ "2025-01-01T00:00:00Z", 1735689600LL },
+		{ "2025-01-01T00:00:00z", 1735689600LL },
+		{ "2025-01-01T00:00:00.999Z", 1735689600LL }, /* fractions are dropped */
+		{ "2025-01-01T02:00:00+02:00", 1735689600LL },
+		{ "2024-12-31T18:30:00-05:30", 1735689600LL },
+		{ "2025-01-01T00:00:00+00:00", 1735689600LL },
+		{ "2025-01-01T00:00:00-00:00", 1735689600LL },
+		{ "2025-01-01T05:45:00.5+05:45", 1735689600LL },
+		{ "2024-02-29T00:00:00Z", 1709164800LL },
+		{ "2038-01-19T03:14:08Z", 2147483648LL }, /* past 32-bit time */
+	};
+	static const char *const bad[] = {
+		"", "2025-01-01", "2025-01-01T00:00:00", "2025-01-01 00:00:00Z",
+		"2025-13-01T00:00:00Z", "2025-01-32T00:00:00Z", "2025-01-01T24:00:00Z",
+		"2025-01-01T00:60:00Z", "2025-01-01T00:00:00+2:00", "2025-01-01T00:00:00+0200",
+		"2025-01-01T00:00:00+24:00", "2025-01-01T00:00:00.Z", "2025-01-01T00:00:00Zjunk",
+		"25-01-01T00:00:00Z", "yesterday",
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < N(good); i++) {
+		long long t = -1;
+		if (hm_rfc3339_parse(&t, good[i].s) != 0)
+			fail_msg("%s: refused: %s", good[i].s, hm_error_last());
+		if (t != good[i].t)
+			fail_msg("%s: %lld, want %lld", good[i].s, t, good[i].t);
+	}
+	for (i = 0; i < N(bad); i++) {
+		long long t = -1;
+		if (hm_rfc3339_parse(&t, bad[i]) != HM_EINVAL)
+			fail_msg("\"%s\" accepted as %lld", bad[i], t);
+		assert_true(t == 0);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(defaults_are_the_documented_ones),
+		cmocka_unit_test(default_policy_json_is_golden),
+		cmocka_unit_test(digest_names_the_effective_policy),
+		cmocka_unit_test(every_number_key_takes_its_range),
+		cmocka_unit_test(rates_are_fractions_not_percentages),
+		cmocka_unit_test(null_switches_a_limit_off),
+		cmocka_unit_test(every_switch_is_a_boolean),
+		cmocka_unit_test(benchmarks_are_names),
+		cmocka_unit_test(unknown_keys_are_errors),
+		cmocka_unit_test(version_is_one),
+		cmocka_unit_test(annotations_are_strings),
+		cmocka_unit_test(malformed_documents),
+		cmocka_unit_test(load_reads_a_file),
+		cmocka_unit_test(schema_matches_the_parser),
+		cmocka_unit_test(rfc3339_parses_utc_and_offsets),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
