@@ -53,7 +53,7 @@ static int has(const json_t *o, const char *key)
 }
 
 /* lm-eval and inspect write one JSON document; which one, if either. */
-static int detect_document(const json_t *doc, hm_audit_format *found, size_t *nfound)
+static void detect_document(const json_t *doc, hm_audit_format *found, size_t *nfound)
 {
 	if (json_is_object(json_object_get(doc, "results")) &&
 	    (has(doc, "versions") || has(doc, "config") || has(doc, "n-samples") ||
@@ -62,7 +62,6 @@ static int detect_document(const json_t *doc, hm_audit_format *found, size_t *nf
 	if (json_is_object(json_object_get(doc, "eval")) &&
 	    (has(doc, "results") || has(doc, "status") || has(doc, "samples")))
 		found[(*nfound)++] = HM_AUDIT_FORMAT_INSPECT;
-	return 0;
 }
 
 /* The JSONL formats, from the fields of the first record. */
