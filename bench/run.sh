@@ -1,0 +1,177 @@
+#!/bin/sh
+# Throughput of the manifest hashing engine against sha256sum and openssl dgst
+# on page-cached models, with the goals it must meet (PASS/MISS each).
+#
+#   make bench                      # BUILD=build
+#   BENCH_SCALE=0.125 make bench    # 1/8 of the default sizes
+#
+# Models (sizes times BENCH_SCALE): one 2 GiB file; 2 x 1 GiB; 8 x 256 MiB.
+# Each model is generated in a temp dir (BENCH_DIR, default $TMPDIR or /tmp),
+# read once so it sits in the page cache, timed BENCH_RUNS times (best kept)
+# with every tool, then deleted. Our side runs both `hallmark digest
+# --no-progress` (when the CLI has it) and bench/hashbench (the library alone);
+# both print the OMS root, which is also recomputed with openssl to check it.
+# MB = 10^6 bytes, as openssl speed reports.
+set -eu
+
+BUILD=${BUILD:-build}
+SCALE=${BENCH_SCALE:-1}
+RUNS=${BENCH_RUNS:-3}
+BASE=${BENCH_DIR:-${TMPDIR:-/tmp}}
+PKGS="libsodium libcrypto jansson libgit2 sqlite3 libxml-2.0"
+
+die() { echo "bench: $*" >&2; exit 2; }
+[ -f "$BUILD/libhallmark.a" ] || die "$BUILD/libhallmark.a is missing: run make first"
+command -v openssl >/dev/null || die "openssl is not on PATH"
+command -v sha256sum >/dev/null || die "sha256sum is not on PATH"
+
+# The library driver, built against this build's static library.
+mkdir -p "$BUILD/bench"
+DRIVER=$BUILD/bench/hashbench
+${CC:-cc} -std=c11 -D_GNU_SOURCE -O2 -Iinclude -o "$DRIVER" bench/hashbench.c \
+	"$BUILD/libhallmark.a" $(pkg-config --libs $PKGS) -pthread ||
+	die "cannot build $DRIVER"
+CLI=""
+if [ -x "$BUILD/hallmark" ] && "$BUILD/hallmark" digest --help >/dev/null 2>&1; then
+	CLI=$BUILD/hallmark
+fi
+
+CORES=$(nproc 2>/dev/null || getconf _NPROCESSORS_ONLN)
+# Single-core OpenSSL SHA-256 rate on 1 MiB blocks, in MB/s ("1656750.08k" = 1000-byte units).
+SPEED=$(openssl speed -evp sha256 -seconds 1 -bytes 1048576 2>/dev/null |
+	awk '$1 == "sha256" { v = $NF; sub(/k$/, "", v); printf "%.1f", v / 1000 }')
+[ -n "$SPEED" ] || die "cannot read the rate from openssl speed"
+
+WORK=$(mktemp -d "$BASE/hm-bench-XXXXXX")
+trap 'rm -rf "$WORK"' EXIT INT TERM
+
+now_ns() { date +%s%N; }
+mb() { awk -v b="$1" 'BEGIN { printf "%.1f", b / 1e6 }'; }
+rate() { awk -v b="$1" -v ns="$2" 'BEGIN { printf "%.1f", (ns > 0) ? b / 1e6 / (ns / 1e9) : 0 }'; }
+
+# A file of $2 bytes of pseudo-random content (a repeated random seed).
+head -c 8388608 /dev/urandom >"$WORK/seed"
+make_file() {
+	(while cat "$WORK/seed" 2>/dev/null; do :; done) | head -c "$2" >"$1" || true
+	[ "$(stat -c %s "$1")" -eq "$2" ] || die "cannot write $1"
+}
+
+# best_of CMD...: runs CMD RUNS times (stdout to $WORK/out); prints the best time in ns.
+best_of() {
+	best=""
+	i=0
+	while [ "$i" -lt "$RUNS" ]; do
+		t0=$(now_ns)
+		"$@" >"$WORK/out" 2>"$WORK/err" || die "$1 failed: $(cat "$WORK/err")"
+		t1=$(now_ns)
+		t=$((t1 - t0))
+		if [ -z "$best" ] || [ "$t" -lt "$best" ]; then best=$t; fi
+		i=$((i + 1))
+	done
+	echo "$best"
+}
+
+# Peak RSS in KiB of one run of CMD (GNU time when installed, else the driver's getrusage).
+peak_rss() {
+	if [ -x /usr/bin/time ]; then
+		/usr/bin/time -f '%M' -o "$WORK/rss" "$@" >/dev/null 2>"$WORK/err" || return 1
+		tail -n 1 "$WORK/rss"
+	else
+		eval "last=\${$#}"
+		"$DRIVER" "$last" 2>&1 >/dev/null | sed -n 's/.*maxrss_kb=\([0-9]*\).*/\1/p'
+	fi
+}
+
+openssl_serial() { # the OMS root by openssl alone: file digests in order, then their digest
+	for f in "$@"; do openssl dgst -sha256 -binary "$f"; done | openssl dgst -sha256 -r |
+		sed 's/^\([0-9a-f]*\).*/sha256:\1/'
+}
+
+GOALS=$WORK/goals
+: >"$GOALS"
+goal() { # goal NAME VALUE MIN TEXT
+	if awk -v v="$2" -v m="$3" 'BEGIN { exit !(v >= m) }'; then r=PASS; else r=MISS; fi
+	echo "$r  $1: $4" >>"$GOALS"
+}
+
+echo "hallmark manifest hashing benchmark"
+echo "cores: $CORES, OpenSSL single-core SHA-256: $SPEED MB/s (openssl speed -evp sha256, 1 MiB blocks)"
+echo "scale: $SCALE, best of $RUNS runs, page-cached files in $BASE"
+[ -n "$CLI" ] || echo "note: $BUILD/hallmark has no 'digest' command yet; timing the library driver only"
+printf '%-14s %5s %10s  %-26s %8s %9s %10s\n' model files MB tool seconds MB/s "peak RSS"
+
+RSS_MIN="" RSS_MAX=""
+run_model() { # run_model NAME COUNT BYTES_EACH
+	name=$1 count=$2 each=$3
+	dir=$WORK/$name
+	mkdir -p "$dir"
+	files=""
+	i=0
+	while [ "$i" -lt "$count" ]; do
+		f=$(printf '%s/part-%02d.bin' "$dir" "$i")
+		make_file "$f" "$each"
+		files="$files $f"
+		i=$((i + 1))
+	done
+	cat $files >/dev/null # into the page cache
+	total=$((count * each))
+	if [ "$count" -eq 1 ]; then target=$dir/part-00.bin; else target=$dir; fi
+
+	expect=$(openssl_serial $files)
+	t_ossl=$(best_of openssl dgst -sha256 $files)
+	t_sum=$(best_of sha256sum $files)
+	t_lib=$(best_of "$DRIVER" "$target")
+	got=$(cat "$WORK/out")
+	[ "$got" = "$expect" ] || die "$name: driver printed $got, openssl says $expect"
+	rss=$(peak_rss "$DRIVER" "$target") || die "$name: driver failed: $(cat "$WORK/err")"
+	if [ -z "$RSS_MIN" ] || [ "$rss" -lt "$RSS_MIN" ]; then RSS_MIN=$rss; fi
+	if [ -z "$RSS_MAX" ] || [ "$rss" -gt "$RSS_MAX" ]; then RSS_MAX=$rss; fi
+	t_ours=$t_lib
+	if [ -n "$CLI" ]; then
+		t_cli=$(best_of "$CLI" digest --no-progress "$target")
+		got=$(cat "$WORK/out")
+		[ "$got" = "$expect" ] || die "$name: hallmark digest printed $got, openssl says $expect"
+		rss_cli=$(peak_rss "$CLI" digest --no-progress "$target") || rss_cli=0
+		t_ours=$t_cli
+	fi
+
+	row() { printf '%-14s %5s %10s  %-26s %8s %9s %10s\n' "$name" "$count" "$(mb "$total")" \
+		"$1" "$(awk -v ns="$2" 'BEGIN { printf "%.3f", ns / 1e9 }')" "$(rate "$total" "$2")" "$3"; }
+	[ -n "$CLI" ] && row "hallmark digest" "$t_cli" "$((rss_cli / 1024)) MiB"
+	row "libhallmark (hashbench)" "$t_lib" "$((rss / 1024)) MiB"
+	row "openssl dgst -sha256" "$t_ossl" ""
+	row "sha256sum" "$t_sum" ""
+
+	ours=$(rate "$total" "$t_ours")
+	ossl=$(rate "$total" "$t_ossl")
+	sum=$(rate "$total" "$t_sum")
+	par=$((count < CORES ? count : CORES))
+	want=$(awk -v s="$SPEED" -v p="$par" 'BEGIN { printf "%.1f", 0.9 * p * s }')
+	goal "$name" "$ours" "$want" \
+		"$ours MB/s >= 0.9 x min($count files, $CORES cores) x $SPEED = $want MB/s"
+	r_ossl=$(awk -v a="$ours" -v b="$ossl" 'BEGIN { printf "%.2f", a / b }')
+	r_sum=$(awk -v a="$ours" -v b="$sum" 'BEGIN { printf "%.2f", a / b }')
+	echo "               ratios: ${r_ossl}x openssl dgst, ${r_sum}x sha256sum; root $got"
+	if [ "$count" -eq 2 ]; then
+		goal "$name" "$r_ossl" 1.8 "${r_ossl}x serial openssl dgst (>= 1.8x)"
+		goal "$name" "$r_sum" 4 "${r_sum}x sha256sum (>= 4x)"
+	fi
+	if [ "$count" -eq 1 ]; then
+		goal "$name" "$r_ossl" 0.95 "${r_ossl}x openssl dgst on one file (within 5%: >= 0.95x)"
+	fi
+	rm -rf "$dir"
+}
+
+MiB=1048576
+size() { awk -v s="$SCALE" -v m="$1" -v u="$MiB" 'BEGIN { printf "%d", s * m * u }'; }
+run_model single-2GiB 1 "$(size 2048)"
+run_model two-1GiB 2 "$(size 1024)"
+run_model eight-256MiB 8 "$(size 256)"
+
+spread=$(((RSS_MAX - RSS_MIN) / 1024))
+goal "peak RSS" "$((16 - spread))" 0 \
+	"flat across models: $((RSS_MIN / 1024))-$((RSS_MAX / 1024)) MiB (spread $spread MiB <= 16)"
+echo
+echo "goals:"
+cat "$GOALS"
+! grep -q '^MISS' "$GOALS"

@@ -1,0 +1,330 @@
+/*
+ * The hashing engine: whole files streamed through SHA-256 (OpenSSL EVP) by a
+ * pool of worker threads, each with one fixed buffer, so memory stays flat
+ * whatever the model's size. A file that changes while it is read is an error.
+ */
+#include "hashpool.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
+
+#define PROGRESS_INTERVAL_MS 100
+#define MAX_JOBS 1024
+
+struct pool {
+	hm__hashfile *files;
+	size_t n;
+	size_t *order; /* indexes into files, largest first */
+	const hm__hashpool_opts *opts;
+	const EVP_MD *md;
+	uint64_t total;
+
+	atomic_size_t next;
+	atomic_int stop;
+	atomic_uint_fast64_t done;
+
+	pthread_mutex_t progress_mu; /* held while the callback runs */
+	int64_t last_report_ms;      /* under progress_mu */
+
+	pthread_mutex_t err_mu;
+	size_t err_index; /* files[] index of the reported error, n when none */
+	int err_code;
+	char err_msg[1024];
+};
+
+unsigned int hm__hashpool_jobs(unsigned int jobs, size_t n)
+{
+	unsigned int j = jobs;
+
+	if (j == 0) {
+#ifdef CPU_COUNT
+		cpu_set_t set;
+
+		if (sched_getaffinity(0, sizeof(set), &set) == 0 && CPU_COUNT(&set) > 0)
+			j = (unsigned int)CPU_COUNT(&set);
+#endif
+		if (j == 0) {
+			long c = sysconf(_SC_NPROCESSORS_ONLN);
+			j = c > 0 ? (unsigned int)c : 1;
+		}
+	}
+	if (j > MAX_JOBS)
+		j = MAX_JOBS;
+	if (n < j)
+		j = n ? (unsigned int)n : 1;
+	return j;
+}
+
+void hm__display_path(char *buf, size_t cap, const char *display_root, const char *name)
+{
+	size_t rl = strlen(display_root);
+
+	if (strcmp(name, ".") == 0)
+		snprintf(buf, cap, "%s", display_root);
+	else if (rl && display_root[rl - 1] == '/')
+		snprintf(buf, cap, "%s%s", display_root, name);
+	else
+		snprintf(buf, cap, "%s/%s", display_root, name);
+}
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+#ifdef CLOCK_MONOTONIC_COARSE
+	if (clock_gettime(CLOCK_MONOTONIC_COARSE, &ts) == 0)
+		return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+#endif
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void progress_add(struct pool *p, uint64_t n)
+{
+	int64_t now;
+
+	atomic_fetch_add(&p->done, n);
+	if (!p->opts->progress)
+		return;
+	now = now_ms();
+	/* Throttled, and never two callbacks at once: a busy mutex means skip. */
+	if (pthread_mutex_trylock(&p->progress_mu) != 0)
+		return;
+	if (now - p->last_report_ms >= PROGRESS_INTERVAL_MS) {
+		p->last_report_ms = now;
+		p->opts->progress(atomic_load(&p->done), p->total, p->opts->payload);
+	}
+	pthread_mutex_unlock(&p->progress_mu);
+}
+
+/* Records the thread's current error for file i if it is the earliest so far. */
+static void record_error(struct pool *p, size_t i, int code)
+{
+	pthread_mutex_lock(&p->err_mu);
+	if (i < p->err_index) {
+		p->err_index = i;
+		p->err_code = code;
+		snprintf(p->err_msg, sizeof(p->err_msg), "%s", hm_error_last());
+	}
+	pthread_mutex_unlock(&p->err_mu);
+	atomic_store(&p->stop, 1);
+}
+
+static int same_time(const struct timespec *a, const struct timespec *b)
+{
+	return a->tv_sec == b->tv_sec && a->tv_nsec == b->tv_nsec;
+}
+
+/* 0 hashed, 1 cancelled (another file failed), or a negative hm error. */
+static int hash_one(struct pool *p, hm__hashfile *f, unsigned char *buf, EVP_MD_CTX *ctx)
+{
+	const int flags = O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY;
+	char disp[PATH_MAX];
+	struct stat a, b;
+	uint64_t got = 0;
+	unsigned int mdlen = 0;
+	int fd, e;
+
+	fd = f->target ? open(f->target, flags) : openat(p->opts->rootfd, f->name, flags);
+	if (fd < 0) {
+		e = errno;
+		hm__display_path(disp, sizeof(disp), p->opts->display_root, f->name);
+		if (e == ELOOP)
+			return hm__err(HM_EIO, "%s: became a symbolic link after it was listed", disp);
+		return hm__err(HM_EIO, "%s: cannot open: %s", disp, strerror(e));
+	}
+	if (fstat(fd, &a) < 0 || !S_ISREG(a.st_mode) || a.st_dev != f->dev ||
+	    a.st_ino != f->ino) {
+		close(fd);
+		hm__display_path(disp, sizeof(disp), p->opts->display_root, f->name);
+		return hm__err(HM_EIO, "%s: was replaced between listing and hashing", disp);
+	}
+	(void)posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+	if (EVP_DigestInit_ex(ctx, p->md, NULL) != 1) {
+		close(fd);
+		return hm__err(HM_ECRYPTO, "SHA-256 initialisation failed");
+	}
+	for (;;) {
+		ssize_t r;
+
+		if (atomic_load_explicit(&p->stop, memory_order_relaxed)) {
+			close(fd);
+			return 1;
+		}
+		r = read(fd, buf, HM_HASH_CHUNK);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			e = errno;
+			close(fd);
+			hm__display_path(disp, sizeof(disp), p->opts->display_root, f->name);
+			return hm__err(HM_EIO, "%s: read failed: %s", disp, strerror(e));
+		}
+		if (r == 0)
+			break;
+		got += (uint64_t)r;
+		if (got > (uint64_t)a.st_size)
+			break; /* grew: reported below, without reading the rest */
+		if (EVP_DigestUpdate(ctx, buf, (size_t)r) != 1) {
+			close(fd);
+			return hm__err(HM_ECRYPTO, "SHA-256 update failed");
+		}
+		progress_add(p, (uint64_t)r);
+	}
+	e = fstat(fd, &b) < 0 ? errno : 0;
+	close(fd);
+	hm__display_path(disp, sizeof(disp), p->opts->display_root, f->name);
+	if (e)
+		return hm__err(HM_EIO, "%s: fstat failed: %s", disp, strerror(e));
+	if (b.st_size != a.st_size || got != (uint64_t)a.st_size)
+		return hm__err(HM_EIO,
+			       "%s: changed while it was hashed (size %lld bytes when opened, "
+			       "%lld after reading, %llu bytes read)",
+			       disp, (long long)a.st_size, (long long)b.st_size,
+			       (unsigned long long)got);
+	if (!same_time(&a.st_mtim, &b.st_mtim))
+		return hm__err(HM_EIO, "%s: changed while it was hashed (modification time moved)",
+			       disp);
+	if (!same_time(&a.st_ctim, &b.st_ctim))
+		return hm__err(HM_EIO, "%s: changed while it was hashed (status change time moved)",
+			       disp);
+	if (EVP_DigestFinal_ex(ctx, f->digest, &mdlen) != 1 || mdlen != 32)
+		return hm__err(HM_ECRYPTO, "SHA-256 finalisation failed");
+	return 0;
+}
+
+static void *worker(void *arg)
+{
+	struct pool *p = arg;
+	unsigned char *buf = NULL;
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	size_t k;
+	int rc;
+
+	if (posix_memalign((void **)&buf, 4096, HM_HASH_CHUNK) != 0)
+		buf = NULL;
+	if (!buf || !ctx) {
+		hm__err_oom();
+		record_error(p, 0, HM_ENOMEM);
+		goto out;
+	}
+	while (!atomic_load(&p->stop)) {
+		k = atomic_fetch_add(&p->next, 1);
+		if (k >= p->n)
+			break;
+		rc = hash_one(p, &p->files[p->order[k]], buf, ctx);
+		if (rc < 0)
+			record_error(p, p->order[k], rc);
+		else if (rc > 0)
+			break;
+	}
+out:
+	EVP_MD_CTX_free(ctx);
+	free(buf);
+	return NULL;
+}
+
+struct sized {
+	uint64_t size;
+	size_t index;
+};
+
+static int by_size_desc(const void *x, const void *y)
+{
+	const struct sized *a = x, *b = y;
+
+	if (a->size != b->size)
+		return a->size > b->size ? -1 : 1;
+	return a->index < b->index ? -1 : a->index > b->index;
+}
+
+int hm__hashpool_run(hm__hashfile *files, size_t n, const hm__hashpool_opts *opts)
+{
+	struct pool p;
+	pthread_t *threads = NULL;
+	unsigned int jobs, started = 0, t;
+	EVP_MD *fetched = NULL;
+	struct sized *sized;
+	size_t i;
+	int rc = 0;
+
+	if (n == 0)
+		return 0;
+	memset(&p, 0, sizeof(p));
+	p.files = files;
+	p.n = n;
+	p.opts = opts;
+	p.err_index = n;
+	for (i = 0; i < n; i++)
+		p.total += files[i].size;
+	p.order = malloc(n * sizeof(*p.order));
+	sized = malloc(n * sizeof(*sized));
+	if (!p.order || !sized) {
+		free(p.order);
+		free(sized);
+		return hm__err_oom();
+	}
+	/* Largest first: the pool finishes sooner when a big file is not left for last. */
+	for (i = 0; i < n; i++) {
+		sized[i].size = files[i].size;
+		sized[i].index = i;
+	}
+	qsort(sized, n, sizeof(*sized), by_size_desc);
+	for (i = 0; i < n; i++)
+		p.order[i] = sized[i].index;
+	free(sized);
+
+#if OPENSSL_VERSION_NUMBER >= 0x30000000L
+	/* An explicit fetch avoids a provider lookup at every file's DigestInit. */
+	fetched = EVP_MD_fetch(NULL, "SHA256", NULL);
+	p.md = fetched ? fetched : EVP_sha256();
+#else
+	p.md = EVP_sha256();
+#endif
+	atomic_init(&p.next, 0);
+	atomic_init(&p.stop, 0);
+	atomic_init(&p.done, 0);
+	pthread_mutex_init(&p.progress_mu, NULL);
+	pthread_mutex_init(&p.err_mu, NULL);
+	p.last_report_ms = now_ms() - PROGRESS_INTERVAL_MS;
+
+	jobs = hm__hashpool_jobs(opts->jobs, n);
+	if (jobs > 1) {
+		threads = calloc(jobs - 1, sizeof(*threads));
+		for (t = 0; threads && t < jobs - 1; t++) {
+			if (pthread_create(&threads[t], NULL, worker, &p) != 0)
+				break; /* fewer workers is slower, not wrong */
+			started++;
+		}
+	}
+	worker(&p); /* the calling thread works too */
+	for (t = 0; t < started; t++)
+		pthread_join(threads[t], NULL);
+	free(threads);
+
+	if (p.err_index < n) {
+		rc = hm__err(p.err_code, "%s", p.err_msg);
+	} else if (opts->progress) {
+		uint64_t done = atomic_load(&p.done);
+		opts->progress(done, done, opts->payload); /* done == total unless a file
+							     changed size after listing */
+	}
+	pthread_mutex_destroy(&p.progress_mu);
+	pthread_mutex_destroy(&p.err_mu);
+#if OPENSSL_VERSION_NUMBER >= 0x30000000L
+	EVP_MD_free(fetched);
+#endif
+	free(p.order);
+	return rc;
+}

@@ -1,0 +1,54 @@
+/*
+ * lib/hashpool.h: the streaming SHA-256 of whole files by a pool of worker
+ * threads (internal; used by manifest.c).
+ */
+#ifndef HM_HASHPOOL_H
+#define HM_HASHPOOL_H
+
+#include "internal.h"
+
+#include <sys/types.h>
+
+/* Bytes each worker reads at a time; its only buffer. */
+#define HM_HASH_CHUNK (1024 * 1024)
+
+/* One file to hash. The walk fills everything but digest. */
+typedef struct hm__hashfile {
+	char *name;   /* relative POSIX name in the manifest ("." for a single file) */
+	char *target; /* absolute path to open instead of rootfd/name (symlinks, single file) */
+	dev_t dev;    /* identity seen by the walk: the opened file must be this one */
+	ino_t ino;
+	uint64_t size; /* size seen by the walk (progress total, scheduling) */
+	unsigned char digest[32];
+} hm__hashfile;
+
+typedef struct hm__hashpool_opts {
+	int rootfd;               /* directory that names are relative to (or -1) */
+	const char *display_root; /* the root as the caller named it, for messages */
+	unsigned int jobs;        /* 0 = CPUs available */
+	hm_progress_cb progress;
+	void *payload;
+} hm__hashpool_opts;
+
+/* Worker count for jobs (0 = the CPUs this process may run on), at most n, at least 1. */
+unsigned int hm__hashpool_jobs(unsigned int jobs, size_t n);
+
+/* "display_root/name" (just display_root for "."), truncated to cap, for messages. */
+void hm__display_path(char *buf, size_t cap, const char *display_root, const char *name);
+
+/*
+ * Hashes files[0..n) into their digest fields. Files are taken largest first
+ * (ties in files[] order; with one worker that is the exact order, which tests
+ * rely on). Each file is opened (openat(rootfd, name) or target) with
+ * O_RDONLY|O_NONBLOCK|O_NOFOLLOW, checked with fstat to be a regular file with
+ * the walk's device and inode, read to EOF in HM_HASH_CHUNK pieces
+ * (posix_fadvise SEQUENTIAL) and checked again with fstat: size, mtime and
+ * ctime unchanged and the bytes read equal to the size.
+ * On the first error the other workers stop; the error reported is the one of
+ * the earliest file (in files[] order) that failed. The progress callback gets
+ * (done, total) at most every 100 ms from one thread at a time, and a last
+ * call with done == total on success. Returns 0 or an hm error code.
+ */
+int hm__hashpool_run(hm__hashfile *files, size_t n, const hm__hashpool_opts *opts);
+
+#endif
