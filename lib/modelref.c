@@ -47,6 +47,14 @@ static int digits(const char *s, int n)
 	return 1;
 }
 
+static int days_in_month(int year, int month)
+{
+	static const int days[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	int leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+
+	return month == 2 && leap ? 29 : days[month - 1];
+}
+
 int hm_rfc3339_valid(const char *s)
 {
 	int mo, d, h, mi, sec;
@@ -60,7 +68,8 @@ int hm_rfc3339_valid(const char *s)
 	h = atoi(s + 11);
 	mi = atoi(s + 14);
 	sec = atoi(s + 17);
-	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60)
+	if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(atoi(s), mo) || h > 23 || mi > 59 ||
+	    sec > 60)
 		return 0;
 	s += 19;
 	if (*s == '.') {

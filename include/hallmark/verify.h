@@ -76,7 +76,9 @@ typedef struct hm_verify_report hm_verify_report;
  * matched to a signed manifest; missing, extra and changed files named),
  * provenance (a run attestation of this digest; every dataset it lists has a
  * dataset attestation with the same digest; base model and code commit
- * recorded), audit (every audit of this digest within the policy) and, when
+ * recorded), audit (every audit of this digest that counts, i.e. on a benchmark
+ * the policy accepts and with metrics hallmark computed, is within the policy,
+ * and there is at least one) and, when
  * the policy asks, the model card. Returns 0 when the report was made (see
  * hm_verify_report_ok), <0 when it could not be (no keys, unreadable model).
  * Free with hm_verify_report_free().
