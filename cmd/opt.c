@@ -39,7 +39,7 @@ void opt_usage(FILE *out, const struct cmd_spec *spec)
 			snprintf(left, sizeof(left), "    --%s%s%s", o->name, o->argname ? " " : "",
 				 o->argname ? o->argname : "");
 		fprintf(out, "  %-28s %s%s\n", left, o->help,
-			o->kind == OPT_LIST ? " (repeatable)" : "");
+			o->kind == OPT_LIST ? " (repeatable)" : o->kind == OPT_MULTI ? " (one or more)" : "");
 	}
 	fprintf(out, "  %-28s %s\n", "-h, --help", "show this help");
 }
@@ -54,6 +54,7 @@ static int set(const struct cmd_spec *spec, const struct opt *o, const char *val
 		*(const char **)o->dest = val;
 		return 0;
 	case OPT_LIST:
+	case OPT_MULTI:
 		return push((struct strlist *)o->dest, val);
 	case OPT_UINT: {
 		char *end;
@@ -74,7 +75,7 @@ static int set(const struct cmd_spec *spec, const struct opt *o, const char *val
 
 int opt_parse(const struct cmd_spec *spec, int argc, char **argv, struct strlist *pos)
 {
-	int i, only_pos = 0;
+	int i, only_pos = 0, inline_val;
 
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i], *val = NULL;
@@ -136,6 +137,7 @@ int opt_parse(const struct cmd_spec *spec, int argc, char **argv, struct strlist
 				}
 			}
 		}
+		inline_val = val != NULL;
 		if (o->kind != OPT_FLAG && !val) {
 			if (i + 1 >= argc) {
 				cli_usage_error(spec, "--%s needs a value (%s)", o->name,
@@ -146,6 +148,12 @@ int opt_parse(const struct cmd_spec *spec, int argc, char **argv, struct strlist
 		}
 		if (set(spec, o, val) < 0)
 			return -1;
+		/* --results A B C: the words up to the next option belong to it */
+		while (o->kind == OPT_MULTI && !inline_val && i + 1 < argc &&
+		       argv[i + 1][0] != '-') {
+			if (set(spec, o, argv[++i]) < 0)
+				return -1;
+		}
 	}
 	if (pos->n < spec->min_args) {
 		cli_usage_error(spec, "missing argument%s", spec->min_args - pos->n > 1 ? "s" : "");

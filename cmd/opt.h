@@ -5,7 +5,11 @@
 #include <stddef.h>
 #include <stdio.h>
 
-enum opt_kind { OPT_FLAG, OPT_STRING, OPT_LIST, OPT_UINT };
+/*
+ * OPT_LIST takes one value per occurrence (--key A --key B); OPT_MULTI also
+ * takes the words that follow it up to the next option (--results A B C).
+ */
+enum opt_kind { OPT_FLAG, OPT_STRING, OPT_LIST, OPT_UINT, OPT_MULTI };
 
 struct strlist {
 	const char **v;
@@ -18,7 +22,7 @@ struct opt {
 	enum opt_kind kind;
 	const char *argname;  /* e.g. "FILE" */
 	const char *help;
-	void *dest;           /* int *, const char **, struct strlist *, unsigned long * */
+	void *dest;           /* int *, const char **, struct strlist * (LIST, MULTI), unsigned long * */
 };
 
 struct cmd_spec {

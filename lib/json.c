@@ -1,6 +1,7 @@
 /* JSON helpers: strict parsing of untrusted text and the canonical form we sign. */
 #include "internal.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 int hm__json_parse(json_t **out, const char *text, size_t len, const char *what)
@@ -14,10 +15,26 @@ int hm__json_parse(json_t **out, const char *text, size_t len, const char *what)
 	return 0;
 }
 
+/*
+ * Reals are written with 15 significant digits when that reads back as the
+ * same numbers (0.333333 stays 0.333333), else with 17 (exact round trip).
+ * Either way the bytes depend only on the value.
+ */
 char *hm__json_canonical(const json_t *v, size_t *len)
 {
-	char *s = json_dumps(v, JSON_SORT_KEYS | JSON_COMPACT | JSON_ENCODE_ANY);
+	const size_t flags = JSON_SORT_KEYS | JSON_COMPACT | JSON_ENCODE_ANY;
+	char *s = json_dumps(v, flags | JSON_REAL_PRECISION(15));
 
+	if (s) {
+		json_error_t e;
+		json_t *back = json_loads(s, JSON_DECODE_ANY, &e);
+		int same = back && json_equal(back, (json_t *)v);
+		json_decref(back);
+		if (!same) {
+			free(s);
+			s = json_dumps(v, flags);
+		}
+	}
 	if (!s) {
 		hm__err_oom();
 		return NULL;
