@@ -29,6 +29,7 @@ struct pool {
 	const hm__hashpool_opts *opts;
 	const EVP_MD *md;
 	uint64_t total;
+	int fed; /* a reader thread per file: at least two CPUs per file */
 
 	atomic_size_t next;
 	atomic_int stop;
@@ -126,15 +127,156 @@ static int same_time(const struct timespec *a, const struct timespec *b)
 	return a->tv_sec == b->tv_sec && a->tv_nsec == b->tv_nsec;
 }
 
+/*
+ * Plain streaming: read a chunk, hash it, repeat. *got receives the bytes
+ * read (more than limit means the file grew). 0, 1 cancelled, or -errno.
+ */
+static int stream_plain(struct pool *p, int fd, uint64_t limit, unsigned char *buf,
+			EVP_MD_CTX *ctx, uint64_t *got)
+{
+	for (;;) {
+		ssize_t r;
+
+		if (atomic_load_explicit(&p->stop, memory_order_relaxed))
+			return 1;
+		r = read(fd, buf, HM_HASH_CHUNK);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -errno;
+		if (r == 0)
+			return 0;
+		*got += (uint64_t)r;
+		if (*got > limit)
+			return 0; /* grew: reported by the caller, without reading the rest */
+		EVP_DigestUpdate(ctx, buf, (size_t)r);
+		progress_add(p, (uint64_t)r);
+	}
+}
+
+/*
+ * Fed streaming, when the pool has a spare CPU for each file: a reader thread
+ * copies chunks from the page cache into HM_FEED_BUFS buffers while this
+ * thread hashes, so one file goes at the speed of SHA-256 alone.
+ */
+struct feed {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	unsigned char *buf[HM_FEED_BUFS];
+	size_t len[HM_FEED_BUFS];
+	uint64_t filled, used; /* chunks read, chunks hashed */
+	uint64_t got, limit;   /* bytes read, the size when opened */
+	int fd, done, quit, err;
+};
+
+static void *feeder(void *arg)
+{
+	struct feed *f = arg;
+	unsigned char *b;
+	ssize_t r;
+	int done;
+
+	for (;;) {
+		pthread_mutex_lock(&f->mu);
+		while (!f->quit && f->filled - f->used == HM_FEED_BUFS)
+			pthread_cond_wait(&f->cv, &f->mu);
+		if (f->quit) {
+			f->done = 1;
+			pthread_mutex_unlock(&f->mu);
+			return NULL;
+		}
+		b = f->buf[f->filled % HM_FEED_BUFS]; /* the hasher is past this slot */
+		pthread_mutex_unlock(&f->mu);
+		do
+			r = read(f->fd, b, HM_HASH_CHUNK);
+		while (r < 0 && errno == EINTR);
+		pthread_mutex_lock(&f->mu);
+		if (r < 0) {
+			f->err = errno;
+		} else if (r > 0) {
+			f->got += (uint64_t)r;
+			if (f->got <= f->limit) {
+				f->len[f->filled % HM_FEED_BUFS] = (size_t)r;
+				f->filled++;
+			}
+		}
+		if (r <= 0 || f->got > f->limit)
+			f->done = 1;
+		done = f->done;
+		pthread_cond_broadcast(&f->cv);
+		pthread_mutex_unlock(&f->mu);
+		if (done)
+			return NULL;
+	}
+}
+
+/* As stream_plain, or 2 when the reader thread cannot be started (then stream plainly). */
+static int stream_fed(struct pool *p, int fd, uint64_t limit, unsigned char *const *bufs,
+		      EVP_MD_CTX *ctx, uint64_t *got)
+{
+	struct feed f;
+	pthread_t reader;
+	int i, rc = 0;
+
+	memset(&f, 0, sizeof(f));
+	for (i = 0; i < HM_FEED_BUFS; i++)
+		f.buf[i] = bufs[i];
+	f.fd = fd;
+	f.limit = limit;
+	pthread_mutex_init(&f.mu, NULL);
+	pthread_cond_init(&f.cv, NULL);
+	if (pthread_create(&reader, NULL, feeder, &f) != 0) {
+		pthread_cond_destroy(&f.cv);
+		pthread_mutex_destroy(&f.mu);
+		return 2;
+	}
+	for (;;) {
+		size_t slot, len;
+
+		if (atomic_load_explicit(&p->stop, memory_order_relaxed)) {
+			rc = 1;
+			break;
+		}
+		pthread_mutex_lock(&f.mu);
+		while (f.filled == f.used && !f.done)
+			pthread_cond_wait(&f.cv, &f.mu);
+		if (f.filled == f.used) { /* the reader is done and everything is hashed */
+			pthread_mutex_unlock(&f.mu);
+			break;
+		}
+		slot = (size_t)(f.used % HM_FEED_BUFS);
+		len = f.len[slot];
+		pthread_mutex_unlock(&f.mu);
+		EVP_DigestUpdate(ctx, f.buf[slot], len);
+		progress_add(p, len);
+		pthread_mutex_lock(&f.mu);
+		f.used++;
+		pthread_cond_broadcast(&f.cv);
+		pthread_mutex_unlock(&f.mu);
+	}
+	pthread_mutex_lock(&f.mu);
+	f.quit = 1;
+	pthread_cond_broadcast(&f.cv);
+	pthread_mutex_unlock(&f.mu);
+	pthread_join(reader, NULL);
+	if (rc == 0 && f.err)
+		rc = -f.err;
+	*got = f.got;
+	pthread_cond_destroy(&f.cv);
+	pthread_mutex_destroy(&f.mu);
+	return rc;
+}
+
 /* 0 hashed, 1 cancelled (another file failed), or a negative hm error. */
-static int hash_one(struct pool *p, hm__hashfile *f, unsigned char *buf, EVP_MD_CTX *ctx)
+static int hash_one(struct pool *p, hm__hashfile *f, unsigned char *const *bufs, int nbufs,
+		    EVP_MD_CTX *ctx)
 {
 	const int flags = O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY;
 	char disp[PATH_MAX];
 	struct stat a, b;
 	uint64_t got = 0;
 	unsigned int mdlen = 0;
-	int fd, e;
+	int fd, e, rc = 2;
 
 	fd = f->target ? open(f->target, flags) : openat(p->opts->rootfd, f->name, flags);
 	if (fd < 0) {
@@ -155,36 +297,21 @@ static int hash_one(struct pool *p, hm__hashfile *f, unsigned char *buf, EVP_MD_
 		close(fd);
 		return hm__err(HM_ECRYPTO, "SHA-256 initialisation failed");
 	}
-	for (;;) {
-		ssize_t r;
-
-		if (atomic_load_explicit(&p->stop, memory_order_relaxed)) {
-			close(fd);
-			return 1;
-		}
-		r = read(fd, buf, HM_HASH_CHUNK);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			e = errno;
-			close(fd);
-			hm__display_path(disp, sizeof(disp), p->opts->display_root, f->name);
-			return hm__err(HM_EIO, "%s: read failed: %s", disp, strerror(e));
-		}
-		if (r == 0)
-			break;
-		got += (uint64_t)r;
-		if (got > (uint64_t)a.st_size)
-			break; /* grew: reported below, without reading the rest */
-		if (EVP_DigestUpdate(ctx, buf, (size_t)r) != 1) {
-			close(fd);
-			return hm__err(HM_ECRYPTO, "SHA-256 update failed");
-		}
-		progress_add(p, (uint64_t)r);
+	/* A file of one chunk gains nothing from a reader thread. */
+	if (nbufs == HM_FEED_BUFS && (uint64_t)a.st_size > HM_HASH_CHUNK)
+		rc = stream_fed(p, fd, (uint64_t)a.st_size, bufs, ctx, &got);
+	if (rc == 2)
+		rc = stream_plain(p, fd, (uint64_t)a.st_size, bufs[0], ctx, &got);
+	if (rc == 1) {
+		close(fd);
+		return 1;
 	}
-	e = fstat(fd, &b) < 0 ? errno : 0;
+	/* The second look comes after every read and every hash update. */
+	e = rc < 0 ? -rc : fstat(fd, &b) < 0 ? errno : 0;
 	close(fd);
 	hm__display_path(disp, sizeof(disp), p->opts->display_root, f->name);
+	if (rc < 0)
+		return hm__err(HM_EIO, "%s: read failed: %s", disp, strerror(e));
 	if (e)
 		return hm__err(HM_EIO, "%s: fstat failed: %s", disp, strerror(e));
 	if (b.st_size != a.st_size || got != (uint64_t)a.st_size)
@@ -207,23 +334,27 @@ static int hash_one(struct pool *p, hm__hashfile *f, unsigned char *buf, EVP_MD_
 static void *worker(void *arg)
 {
 	struct pool *p = arg;
-	unsigned char *buf = NULL;
+	unsigned char *bufs[HM_FEED_BUFS] = { NULL };
+	int nbufs = p->fed ? HM_FEED_BUFS : 1, i;
 	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
 	size_t k;
 	int rc;
 
-	if (posix_memalign((void **)&buf, 4096, HM_HASH_CHUNK) != 0)
-		buf = NULL;
-	if (!buf || !ctx) {
+	for (i = 0; i < nbufs; i++)
+		if (posix_memalign((void **)&bufs[i], 4096, HM_HASH_CHUNK) != 0)
+			bufs[i] = NULL;
+	if (!ctx || !bufs[0]) {
 		hm__err_oom();
 		record_error(p, 0, HM_ENOMEM);
 		goto out;
 	}
+	if (!bufs[nbufs - 1])
+		nbufs = 1; /* no memory for the reader's buffers: stream plainly */
 	while (!atomic_load(&p->stop)) {
 		k = atomic_fetch_add(&p->next, 1);
 		if (k >= p->n)
 			break;
-		rc = hash_one(p, &p->files[p->order[k]], buf, ctx);
+		rc = hash_one(p, &p->files[p->order[k]], bufs, nbufs, ctx);
 		if (rc < 0)
 			record_error(p, p->order[k], rc);
 		else if (rc > 0)
@@ -231,7 +362,8 @@ static void *worker(void *arg)
 	}
 out:
 	EVP_MD_CTX_free(ctx);
-	free(buf);
+	for (i = 0; i < HM_FEED_BUFS; i++)
+		free(bufs[i]);
 	return NULL;
 }
 
@@ -253,7 +385,7 @@ int hm__hashpool_run(hm__hashfile *files, size_t n, const hm__hashpool_opts *opt
 {
 	struct pool p;
 	pthread_t *threads = NULL;
-	unsigned int jobs, started = 0, t;
+	unsigned int cpus, jobs, started = 0, t;
 	EVP_MD *fetched = NULL;
 	struct sized *sized;
 	size_t i;
@@ -299,7 +431,9 @@ int hm__hashpool_run(hm__hashfile *files, size_t n, const hm__hashpool_opts *opt
 	pthread_mutex_init(&p.err_mu, NULL);
 	p.last_report_ms = now_ms() - PROGRESS_INTERVAL_MS;
 
-	jobs = hm__hashpool_jobs(opts->jobs, n);
+	cpus = hm__hashpool_jobs(opts->jobs, SIZE_MAX);
+	jobs = cpus < n ? cpus : (unsigned int)n;
+	p.fed = cpus / 2 >= n;
 	if (jobs > 1) {
 		threads = calloc(jobs - 1, sizeof(*threads));
 		for (t = 0; threads && t < jobs - 1; t++) {

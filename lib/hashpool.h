@@ -9,8 +9,9 @@
 
 #include <sys/types.h>
 
-/* Bytes each worker reads at a time; its only buffer. */
+/* Bytes read at a time, into a fixed buffer: one per worker, HM_FEED_BUFS when fed. */
 #define HM_HASH_CHUNK (1024 * 1024)
+#define HM_FEED_BUFS 4
 
 /* One file to hash. The walk fills everything but digest. */
 typedef struct hm__hashfile {
@@ -30,7 +31,7 @@ typedef struct hm__hashpool_opts {
 	void *payload;
 } hm__hashpool_opts;
 
-/* Worker count for jobs (0 = the CPUs this process may run on), at most n, at least 1. */
+/* Thread count for jobs (0 = the CPUs this process may run on), at most n, at least 1. */
 unsigned int hm__hashpool_jobs(unsigned int jobs, size_t n);
 
 /* "display_root/name" (just display_root for "."), truncated to cap, for messages. */
@@ -44,6 +45,9 @@ void hm__display_path(char *buf, size_t cap, const char *display_root, const cha
  * the walk's device and inode, read to EOF in HM_HASH_CHUNK pieces
  * (posix_fadvise SEQUENTIAL) and checked again with fstat: size, mtime and
  * ctime unchanged and the bytes read equal to the size.
+ * When the CPUs allowed (jobs) are at least twice the files, each file larger
+ * than a chunk gets a reader thread that fills HM_FEED_BUFS buffers while its
+ * worker hashes: the copy from the page cache then costs no hashing time.
  * On the first error the other workers stop; the error reported is the one of
  * the earliest file (in files[] order) that failed. The progress callback gets
  * (done, total) at most every 100 ms from one thread at a time, and a last

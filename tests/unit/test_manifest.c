@@ -560,12 +560,41 @@ static void file_changed_while_hashed_is_an_error(void **state)
 	free(dir);
 }
 
+/*
+ * The same with a reader thread feeding the hasher (jobs >= 2 x files): the
+ * reader may have read the whole file before the change, but the second fstat
+ * comes after the last hash update, so the change is still caught.
+ */
+static void file_changed_while_fed_is_an_error(void **state)
+{
+	static const char *const why[] = { "size", "modification time" };
+	hm_digest_options o = HM_DIGEST_OPTIONS_INIT;
+	struct mutate mu;
+	char *dir = model_dir(), path[4200];
+	int mode;
+
+	(void)state;
+	o.jobs = 4;
+	o.progress = mutate_on_first_progress;
+	o.progress_payload = &mu;
+	snprintf(path, sizeof(path), "%s/big", dir);
+	for (mode = 0; mode < 2; mode++) {
+		make_big(dir);
+		mu.dir = dir;
+		mu.mode = mode;
+		mu.calls = 0;
+		expect_error(path, &o, HM_EIO, path, why[mode], NULL);
+		assert_true(mu.calls >= 1);
+	}
+	free(dir);
+}
+
 /* ---- parallel, large, progress ---- */
 
 static void parallel_result_equals_serial(void **state)
 {
 	hm_digest_options o = HM_DIGEST_OPTIONS_INIT;
-	unsigned int jobs[] = { 2, 3, 8, 0 };
+	unsigned int jobs[] = { 2, 3, 8, 0, 64 }; /* 64: a reader thread per file */
 	char *dir = model_dir(), name[64], *data;
 	hm_manifest *serial, *m;
 	size_t i, k;
@@ -635,6 +664,7 @@ static void large_sparse_file_hashes_like_openssl(void **state)
 	close(fd);
 	o.progress = log_progress;
 	o.progress_payload = &log;
+	o.jobs = 4; /* a reader thread feeds the hasher */
 	assert_int_equal(hm_manifest_compute(&m, path, &o), 0);
 	openssl_hex(hex, path);
 	assert_string_equal(hm_manifest_resource_digest(m, 0), hex);
@@ -645,6 +675,10 @@ static void large_sparse_file_hashes_like_openssl(void **state)
 	assert_int_equal(log.backwards, 0);
 	assert_int_equal(log.last_done, 64 << 20);
 	assert_int_equal(log.total, 64 << 20);
+	hm_manifest_free(m);
+	o.jobs = 1; /* plain streaming, same digest */
+	assert_int_equal(hm_manifest_compute(&m, path, &o), 0);
+	assert_string_equal(hm_manifest_resource_digest(m, 0), hex);
 	hm_manifest_free(m);
 	free(dir);
 }
@@ -907,6 +941,7 @@ int main(void)
 		cmocka_unit_test(empty_directory_is_an_error),
 		cmocka_unit_test(unreadable_file_and_directory_are_named),
 		cmocka_unit_test(file_changed_while_hashed_is_an_error),
+		cmocka_unit_test(file_changed_while_fed_is_an_error),
 		cmocka_unit_test(parallel_result_equals_serial),
 		cmocka_unit_test(large_sparse_file_hashes_like_openssl),
 		cmocka_unit_test(predicate_has_the_oms_fields),
