@@ -147,7 +147,13 @@ int hm_sigstore_bundle(char **out, const hm_envelope *env, const char *keyid)
 	}
 	json_object_set_new(de, "payload", json_string(b64));
 	free(b64);
-	json_object_set_new(de, "payloadType", json_string(hm_envelope_payload_type(env)));
+	if (json_object_set_new(de, "payloadType", json_string(hm_envelope_payload_type(env)))) {
+		json_decref(de);
+		json_decref(sigs);
+		json_decref(sig);
+		rc = hm__err(HM_EINVAL, "payloadType is not valid UTF-8");
+		goto out;
+	}
 	json_object_set_new(sig, "keyid", json_string(hm_envelope_signature_keyid(env, pick)));
 	{
 		size_t slen;

@@ -29,7 +29,8 @@ int hm_bundle_parse(hm_bundle **out, const char *data, size_t len)
 		free(b);
 		return hm__err_oom();
 	}
-	memcpy(b->data, data, len);
+	if (len) /* data may be NULL when len is 0 */
+		memcpy(b->data, data, len);
 	b->data[len] = '\0';
 	for (i = 0; i <= len; i++) {
 		if (i < len && b->data[i] != '\n')

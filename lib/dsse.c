@@ -210,7 +210,11 @@ int hm_envelope_serialize(char **out, size_t *len, const hm_envelope *env)
 		json_decref(sigs);
 		return hm__err_oom();
 	}
-	json_object_set_new(root, "payloadType", json_string(env->payload_type));
+	/* json_string() refuses text that is not UTF-8: say so instead of dropping the field */
+	if (json_object_set_new(root, "payloadType", json_string(env->payload_type))) {
+		rc = hm__err(HM_EINVAL, "envelope: payloadType is not valid UTF-8");
+		goto out;
+	}
 	b64 = hm__b64_encode(env->payload, env->payload_len);
 	if (!b64 || json_object_set_new(root, "payload", json_string(b64))) {
 		rc = hm__err_oom();
@@ -222,9 +226,22 @@ int hm_envelope_serialize(char **out, size_t *len, const hm_envelope *env)
 	for (i = 0; i < env->nsigs; i++) {
 		json_t *s = json_object();
 		b64 = hm__b64_encode(env->sigs[i].sig, env->sigs[i].len);
-		if (!s || !b64 || json_object_set_new(s, "keyid", json_string(env->sigs[i].keyid)) ||
-		    json_object_set_new(s, "sig", json_string(b64)) || json_array_append_new(sigs, s)) {
+		if (!s || !b64) {
 			json_decref(s);
+			rc = hm__err_oom();
+			goto out;
+		}
+		if (json_object_set_new(s, "keyid", json_string(env->sigs[i].keyid))) {
+			json_decref(s);
+			rc = hm__err(HM_EINVAL, "envelope: signatures[%zu].keyid is not valid UTF-8", i);
+			goto out;
+		}
+		if (json_object_set_new(s, "sig", json_string(b64))) {
+			json_decref(s);
+			rc = hm__err_oom();
+			goto out;
+		}
+		if (json_array_append_new(sigs, s)) { /* takes s even when it fails */
 			rc = hm__err_oom();
 			goto out;
 		}

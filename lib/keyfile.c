@@ -24,6 +24,14 @@
 #define KF_MAX_MEMLIMIT ((size_t)2 << 30)
 #define PASSBUF 1024
 
+/*
+ * The most KDF work a key file may ask of the reader. Variables rather than
+ * constants only so that the fuzz harness can lower them (a 2 GiB Argon2 run
+ * per input would stall it); nothing else changes them.
+ */
+unsigned long long hm__keyfile_max_opslimit = KF_MAX_OPSLIMIT;
+size_t hm__keyfile_max_memlimit = KF_MAX_MEMLIMIT;
+
 static void build_ad(unsigned char *ad, size_t *adlen, const unsigned char pk[32],
 		     unsigned long long ops, unsigned long long mem, const unsigned char salt[16])
 {
@@ -151,8 +159,8 @@ static int parse_keyfile(hm_key **out, json_t *root, const char *name, hm_passph
 		if ((rc = uint_field(enc, "opslimit", &ops, name)) < 0 ||
 		    (rc = uint_field(enc, "memlimit", &mem, name)) < 0)
 			goto out;
-		if (ops < crypto_pwhash_OPSLIMIT_MIN || ops > KF_MAX_OPSLIMIT ||
-		    mem < crypto_pwhash_MEMLIMIT_MIN || mem > KF_MAX_MEMLIMIT) {
+		if (ops < crypto_pwhash_OPSLIMIT_MIN || ops > hm__keyfile_max_opslimit ||
+		    mem < crypto_pwhash_MEMLIMIT_MIN || mem > hm__keyfile_max_memlimit) {
 			rc = hm__err(HM_EFORMAT, "%s: key derivation parameters out of range "
 				     "(opslimit %llu, memlimit %llu)", name, ops, mem);
 			goto out;
@@ -254,6 +262,12 @@ int hm_key_parse(hm_key **out, const char *data, size_t len, const char *name,
 			     name, KF_FORMAT);
 	else
 		rc = parse_keyfile(out, root, name, cb, payload);
+	{
+		/* an unencrypted seed's base64 sits in the JSON tree: wipe it, as the writer does */
+		json_t *sk = json_object_get(root, "secret_key");
+		if (json_is_string(sk))
+			sodium_memzero((void *)json_string_value(sk), json_string_length(sk));
+	}
 	json_decref(root);
 	return rc;
 }
@@ -300,6 +314,16 @@ int hm_key_secret_file(char **out, size_t *outlen, const hm_key *key, const char
 		return hm__err(HM_EINVAL, "key has no secret half to write");
 	ops = opts->kdf_opslimit ? opts->kdf_opslimit : crypto_pwhash_OPSLIMIT_MODERATE;
 	mem = opts->kdf_memlimit ? opts->kdf_memlimit : crypto_pwhash_MEMLIMIT_MODERATE;
+	/* Never write a file that hm_key_parse() would refuse to read back. */
+	if (passphrase && (ops < crypto_pwhash_OPSLIMIT_MIN || ops > KF_MAX_OPSLIMIT ||
+			   mem < crypto_pwhash_MEMLIMIT_MIN || mem > KF_MAX_MEMLIMIT))
+		return hm__err(HM_EINVAL, "key derivation limits out of range (opslimit %llu..%llu, "
+			       "memlimit %llu..%llu bytes)", (unsigned long long)crypto_pwhash_OPSLIMIT_MIN,
+			       KF_MAX_OPSLIMIT, (unsigned long long)crypto_pwhash_MEMLIMIT_MIN,
+			       (unsigned long long)KF_MAX_MEMLIMIT);
+	if (passphrase && (passphrase_len >= PASSBUF || memchr(passphrase, '\0', passphrase_len)))
+		return hm__err(HM_EINVAL, "a passphrase must be at most %d bytes without NUL bytes "
+			       "(or the key could never be decrypted)", PASSBUF - 1);
 	root = json_object();
 	if (!root)
 		return hm__err_oom();

@@ -12,4 +12,8 @@ struct hm_key {
 
 int hm__key_parse_pem(hm_key **out, const char *data, size_t len, const char *name);
 
+/* keyfile.c: the most KDF work a key file may demand; lowered only by the fuzz harness. */
+extern unsigned long long hm__keyfile_max_opslimit;
+extern size_t hm__keyfile_max_memlimit;
+
 #endif

@@ -26,7 +26,7 @@ static const char *find_mem(const char *hay, size_t haylen, const char *needle)
 int hm__pem_find_label(const char *text, size_t len, char *label, size_t labelsize)
 {
 	const char *b = find_mem(text, len, "-----BEGIN "), *e;
-	size_t n;
+	size_t n, i;
 
 	if (!b)
 		return 0;
@@ -35,8 +35,12 @@ int hm__pem_find_label(const char *text, size_t len, char *label, size_t labelsi
 	if (!e)
 		return 0;
 	n = (size_t)(e - b);
-	if (n == 0 || n >= labelsize || memchr(b, '\n', n))
+	if (n == 0 || n >= labelsize)
 		return 0;
+	/* RFC 7468 labels are printable ASCII (no NUL bytes, no line breaks) */
+	for (i = 0; i < n; i++)
+		if ((unsigned char)b[i] < 0x20 || (unsigned char)b[i] > 0x7e)
+			return 0;
 	memcpy(label, b, n);
 	label[n] = '\0';
 	return 1;

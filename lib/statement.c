@@ -171,20 +171,21 @@ int hm_statement_subject_digest(const hm_statement *st, size_t i, size_t j, cons
 				const char **hex)
 {
 	const json_t *d = json_object_get(subject_at(st, i), "digest"), *v;
-	const char *keys[64], *k;
+	const char **keys, *k;
 	size_t n = 0;
 
 	if (!d || j >= json_object_size(d))
 		return hm__err(HM_EINVAL, "no digest %zu on subject %zu", j, i);
-	json_object_foreach((json_t *)d, k, v) {
-		if (n < 64)
-			keys[n++] = k;
-	}
-	if (j >= n)
-		return hm__err(HM_EINVAL, "no digest %zu on subject %zu", j, i);
+	/* all of them: sorting only a fixed-size prefix would give the wrong order */
+	keys = malloc(json_object_size(d) * sizeof(*keys));
+	if (!keys)
+		return hm__err_oom();
+	json_object_foreach((json_t *)d, k, v)
+		keys[n++] = k;
 	qsort(keys, n, sizeof(keys[0]), cmp_str);
 	*alg = keys[j];
 	*hex = json_string_value(json_object_get(d, keys[j]));
+	free(keys);
 	return 0;
 }
 
