@@ -97,6 +97,7 @@ goal() { # goal NAME VALUE MIN TEXT
 echo "hallmark manifest hashing benchmark"
 echo "cores: $CORES, OpenSSL single-core SHA-256: $SPEED MB/s (openssl speed -evp sha256, 1 MiB blocks)"
 echo "scale: $SCALE, best of $RUNS runs, page-cached files in $BASE"
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown) (other work on the machine slows every tool)"
 [ -n "$CLI" ] || echo "note: $BUILD/hallmark has no 'digest' command yet; timing the library driver only"
 printf '%-14s %5s %10s  %-26s %8s %9s %10s\n' model files MB tool seconds MB/s "peak RSS"
 

@@ -74,9 +74,11 @@ typedef struct hm_manifest hm_manifest;
  * listing and hashing (device/inode differ); HM_EINVAL bad options.
  *
  * Files are hashed by a pool of opts->jobs threads (0 = the CPUs this
- * process may run on), each streaming its file through a fixed 1 MiB buffer:
- * memory does not grow with the model's size. OMS hashes whole files, so
- * one large file is hashed by one thread.
+ * process may run on), largest first, each streaming its file through a
+ * fixed 1 MiB buffer: memory does not grow with the model's size. OMS hashes
+ * whole files, so one file is hashed by one thread; when jobs is at least
+ * twice the number of files, each file also gets a reader thread (4 more
+ * fixed buffers) so that copying from the page cache overlaps the hashing.
  *
  * opts may be NULL (defaults). Free with hm_manifest_free().
  */
