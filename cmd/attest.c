@@ -149,7 +149,7 @@ static int attest_run(int argc, char **argv)
 		{ "base-model", 0, OPT_STRING, "PATH|sha256:HEX", "the base model (required)",
 		  &o.base_model },
 		{ "base-name", 0, OPT_STRING, "NAME", "the base model's name", &o.base_name },
-		{ "dataset", 0, OPT_LIST, "FILE", "dataset statement or bundle (required)", &datasets },
+		{ "dataset", 0, OPT_MULTI, "FILE", "dataset statement or bundle (required)", &datasets },
 		{ "config", 0, OPT_STRING, "FILE", "JSON hyperparameters", &o.config },
 		{ "method", 0, OPT_STRING, "METHOD", "full, lora, ... (default: config's \"method\")",
 		  &o.method },
@@ -204,14 +204,14 @@ static int attest_audit(int argc, char **argv)
 		{ "model-name", 0, OPT_STRING, "NAME", "its subject name", &o.model_name },
 		{ "benchmark", 0, OPT_STRING, "NAME", "benchmark name, e.g. HEx-PHI (required)",
 		  &o.benchmark },
-		{ "results", 0, OPT_LIST, "FILE", "per-item results (required)", &results },
+		{ "results", 0, OPT_MULTI, "FILE", "per-item results (required)", &results },
 		{ "format", 0, OPT_STRING, "F",
 		  "hallmark-judged, hexphi-judged, keyword, lm-eval, inspect (default: detect)",
 		  &format },
 		{ "category", 0, OPT_STRING, "NAME", "category of every hexphi-judged file", &o.category },
 		{ "baseline-model", 0, OPT_STRING, "PATH|sha256:HEX", "the base model audited alike",
 		  &o.baseline_model },
-		{ "baseline-results", 0, OPT_LIST, "FILE", "the base model's per-item results",
+		{ "baseline-results", 0, OPT_MULTI, "FILE", "the base model's per-item results",
 		  &bresults },
 		{ "judge", 0, OPT_STRING, "ID", "the judge, e.g. gpt-4-0613", &o.judge },
 		{ "benchmark-data", 0, OPT_STRING, "PATH", "benchmark prompts to digest",
@@ -267,6 +267,7 @@ int cmd_attest(int argc, char **argv)
 		{ "dataset", attest_dataset, "a dataset's provenance, statistics and screening" },
 		{ "run", attest_run, "a fine-tuning run (SLSA Provenance v1)" },
 		{ "audit", attest_audit, "a safety audit with metrics computed from results" },
+		{ "card", attest_card, "a model card bound to the model it describes" },
 		{ NULL, NULL, NULL }
 	};
 	return cli_dispatch("attest", subs, argc, argv);

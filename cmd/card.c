@@ -1,0 +1,133 @@
+/* hallmark card: a Hugging Face model card from the verified attestations of a bundle. */
+#include "cli.h"
+
+#include <string.h>
+
+int cli_load_facts(hm_facts **out, const char *bundle_path, const struct strlist *keys,
+		   const struct strlist *auditor_keys, const char *model)
+{
+	hm_facts_options fo = HM_FACTS_OPTIONS_INIT;
+	hm_keyring *kr = NULL, *akr = NULL;
+	hm_bundle *b = NULL;
+	char hex[65];
+	size_t i;
+	int status, rc;
+
+	*out = NULL;
+	if ((status = cli_keyring(&kr, keys, "--key")) != 0)
+		return status;
+	if (auditor_keys->n && (status = cli_keyring(&akr, auditor_keys, "--auditor-key")) != 0)
+		goto out;
+	status = EXIT_USAGE;
+	if (model) {
+		if ((rc = hm_model_ref_resolve(hex, NULL, model, NULL)) < 0) {
+			cli_lib_error(rc);
+			goto out;
+		}
+		fo.model = hex;
+	}
+	if ((rc = hm_bundle_load(&b, bundle_path)) < 0) {
+		cli_lib_error(rc);
+		goto out;
+	}
+	fo.keys = kr;
+	fo.auditor_keys = akr;
+	if ((rc = hm_facts_open(out, b, &fo)) < 0) {
+		status = cli_lib_error(rc);
+		goto out;
+	}
+	for (i = 0; i < hm_facts_omission_count(*out); i++) {
+		const hm_fact_omission *om = hm_facts_omission(*out, i);
+		cli_warn("line %zu left out: %s", om->line, om->reason);
+	}
+	if (hm_facts_verified_count(*out) == 0 || !hm_facts_model(*out)) {
+		cli_error("%s: %s; nothing to state", bundle_path,
+			  hm_facts_verified_count(*out) ? "no verified attestation names a model"
+							: "no line verifies against the trusted keys");
+		hm_facts_free(*out);
+		*out = NULL;
+		status = EXIT_NO;
+		goto out;
+	}
+	status = 0;
+out:
+	hm_bundle_free(b);
+	hm_keyring_free(kr);
+	hm_keyring_free(akr);
+	return status;
+}
+
+int cmd_card(int argc, char **argv)
+{
+	struct strlist pos = { 0 }, keys = { 0 }, akeys = { 0 };
+	hm_card_options co = HM_CARD_OPTIONS_INIT;
+	const char *bundle = NULL, *out = NULL, *update = NULL, *model = NULL;
+	hm_facts *f = NULL;
+	char *text = NULL, *card = NULL;
+	size_t len = 0;
+	int status = EXIT_USAGE, rc;
+	const struct opt opts[] = {
+		{ "bundle", 'b', OPT_STRING, "FILE", "the signed bundle (required)", &bundle },
+		{ "key", 'k', OPT_LIST, "PUB", "trusted publisher key (required)", &keys },
+		{ "auditor-key", 0, OPT_LIST, "PUB", "trusted auditor key (default: the --key keys)",
+		  &akeys },
+		{ "model", 0, OPT_STRING, "PATH|sha256:HEX",
+		  "the model to describe (default: the bundle's fine-tuned model)", &model },
+		{ "model-path", 0, OPT_STRING, "PATH", "model path shown in the verify command",
+		  &co.model_path },
+		{ "license", 0, OPT_STRING, "ID", "the model's license (not attested: declared)",
+		  &co.license },
+		{ "update", 0, OPT_STRING, "FILE",
+		  "rewrite the hallmark section and front matter of this card in place", &update },
+		{ "output", 'o', OPT_STRING, "FILE", "write the card here (default: stdout, or the "
+		  "--update file)", &out },
+		OPT_END
+	};
+	const struct cmd_spec spec = {
+		"card",
+		"--bundle B --key PUB... [--auditor-key PUB]... [--license ID] [-o FILE]\n"
+		"       [--update README.md]",
+		"Write a Hugging Face model card (README.md) stating what the bundle's verified\n"
+		"attestations say: base model, datasets, fine-tuning run, safety audits before and\n"
+		"after, who signed what, and how to verify. Lines that do not verify are left out\n"
+		"and listed as such.", opts, 0, 0, NULL
+	};
+
+	if ((rc = opt_parse(&spec, argc, argv, &pos)) != 0) {
+		status = rc > 0 ? EXIT_OK : EXIT_USAGE;
+		goto out;
+	}
+	if (!bundle) {
+		status = cli_usage_error(&spec, "--bundle is required");
+		goto out;
+	}
+	if (update && (rc = hm_read_file(&text, &len, update, HM_CARD_MAX_BYTES)) < 0) {
+		cli_lib_error(rc);
+		goto out;
+	}
+	if ((status = cli_load_facts(&f, bundle, &keys, &akeys, model)) != 0)
+		goto out;
+	co.bundle = bundle;
+	co.key_files = keys.v;
+	co.nkey_files = keys.n;
+	co.auditor_key_files = akeys.v;
+	co.nauditor_key_files = akeys.n;
+	rc = update ? hm_card_update(&card, text, len, f, &co) : hm_card_render(&card, f, &co);
+	if (rc < 0) {
+		status = cli_lib_error(rc);
+		goto out;
+	}
+	if (!out && update)
+		out = update;
+	status = cli_write_output(out, card, strlen(card), 1);
+	if (status == 0 && out && strcmp(out, "-") != 0)
+		fprintf(stderr, "wrote %s\n", out);
+out:
+	hm_free(card);
+	hm_free(text);
+	hm_facts_free(f);
+	strlist_free(&pos);
+	strlist_free(&keys);
+	strlist_free(&akeys);
+	return status;
+}

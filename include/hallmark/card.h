@@ -1,0 +1,83 @@
+/*
+ * hallmark/card.h: Hugging Face model cards generated from verified facts
+ * (hallmark/facts.h), updating an existing README in place, and the
+ * model-card attestation that binds a published card to its model.
+ */
+#ifndef HALLMARK_CARD_H
+#define HALLMARK_CARD_H
+
+#include "common.h"
+#include "manifest.h"
+#include "facts.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The generated section of a card lies between these lines. */
+#define HM_CARD_BEGIN_MARKER "<!-- hallmark:begin -->"
+#define HM_CARD_END_MARKER "<!-- hallmark:end -->"
+/* The tag every generated card carries. */
+#define HM_CARD_TAG "hallmark-attested"
+/* Largest card file read for --update and attestation. */
+#define HM_CARD_MAX_BYTES ((size_t)16 << 20)
+
+typedef struct hm_card_options {
+	unsigned int version;
+	/* Shown in "How to verify" (names only, nothing is read): */
+	const char *bundle;                  /* the bundle file; NULL = "bundle.intoto.jsonl" */
+	const char *model_path;              /* NULL = the model's name */
+	const char *const *key_files;        /* the --key files */
+	size_t nkey_files;
+	const char *const *auditor_key_files; /* the --auditor-key files */
+	size_t nauditor_key_files;
+	/*
+	 * The model's license (SPDX id or Hub license name), declared by the
+	 * publisher: no attestation states it. NULL = keep the card's, else
+	 * "unknown".
+	 */
+	const char *license;
+} hm_card_options;
+#define HM_CARD_OPTIONS_VERSION 1
+#define HM_CARD_OPTIONS_INIT { HM_CARD_OPTIONS_VERSION, NULL, NULL, NULL, 0, NULL, 0, NULL }
+
+/*
+ * A whole model card (README.md): YAML front matter with base_model,
+ * datasets, license, tags (including HM_CARD_TAG) and a model-index of the
+ * audit metrics before and after fine-tuning, then a heading and the
+ * generated section between the markers: model details, training data,
+ * fine-tuning run, safety evaluation, omitted lines and how to verify. Only
+ * facts are stated, each with the key that signed it. opts may be NULL.
+ * Free *out with hm_free().
+ */
+HM_EXTERN int hm_card_render(char **out, const hm_facts *f, const hm_card_options *opts);
+
+/*
+ * Updates an existing card (len bytes of text): the section between the
+ * markers is replaced (appended at the end when there are no markers), and
+ * the front matter is merged: base_model is replaced, datasets and tags gain
+ * what is missing, license is set only when opts->license is given or the
+ * card has none, model-index gets this model's audit results (the author's
+ * other entries and results are kept). Every byte outside the markers and
+ * outside the keys that change is kept as it was, comments included.
+ * HM_EFORMAT when the text holds a NUL byte, the front matter is not a YAML
+ * block mapping or a marker is unpaired. Free *out with hm_free().
+ */
+HM_EXTERN int hm_card_update(char **out, const char *text, size_t len, const hm_facts *f,
+			     const hm_card_options *opts);
+
+/*
+ * The model-card statement (predicateType HM_CARD_PREDICATE_TYPE of
+ * hallmark/verify.h): subject = the card file (basename, SHA-256 of its
+ * bytes), predicate {"model":{"sha256":HEX},"card":{"name":NAME,
+ * "sha256":HEX}}. model is a PATH (digested with hm_manifest_compute, with
+ * digest options that may be NULL) or "sha256:HEX". Pretty-printed JSON with
+ * sorted keys and a final newline; free with hm_free().
+ */
+HM_EXTERN int hm_card_statement(char **out, const char *card_path, const char *model,
+				const hm_digest_options *digest);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

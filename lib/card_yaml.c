@@ -1,0 +1,272 @@
+/*
+ * The model card's YAML front matter (Hugging Face keys), written with
+ * libyaml's emitter, and merged with the author's values on update.
+ */
+#include "card_impl.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define CARD_TASK "text-generation"
+#define CARD_TASK_NAME "Safety evaluation"
+
+static int node_is_str(yaml_node_t *n, const char *s)
+{
+	return n && n->type == YAML_SCALAR_NODE && n->data.scalar.length == strlen(s) &&
+	       memcmp(n->data.scalar.value, s, n->data.scalar.length) == 0;
+}
+
+/* The value of key in a mapping node, or NULL. */
+static yaml_node_t *map_get(yaml_document_t *d, yaml_node_t *m, const char *key)
+{
+	yaml_node_pair_t *p;
+
+	if (!m || m->type != YAML_MAPPING_NODE)
+		return NULL;
+	for (p = m->data.mapping.pairs.start; p < m->data.mapping.pairs.top; p++)
+		if (node_is_str(yaml_document_get_node(d, p->key), key))
+			return yaml_document_get_node(d, p->value);
+	return NULL;
+}
+
+/* 1 when the user's list (a sequence or one scalar) holds s. */
+static int list_has(yaml_document_t *d, yaml_node_t *list, const char *s)
+{
+	yaml_node_item_t *it;
+
+	if (!list)
+		return 0;
+	if (list->type == YAML_SCALAR_NODE)
+		return node_is_str(list, s);
+	if (list->type != YAML_SEQUENCE_NODE)
+		return 0;
+	for (it = list->data.sequence.items.start; it < list->data.sequence.items.top; it++)
+		if (node_is_str(yaml_document_get_node(d, *it), s))
+			return 1;
+	return 0;
+}
+
+/* The author's items, then ours that are missing. */
+static int merged_list(struct hm__yaml_out *y, struct hm__front_matter *user, const char *key,
+		       const char *const *ours, size_t n, size_t *budget)
+{
+	yaml_node_t *list = user ? hm__front_matter_get(user, key) : NULL;
+	yaml_node_item_t *it;
+	size_t i, j;
+	int rc;
+
+	hm__yaml_str(y, key);
+	hm__yaml_seq_begin(y, 0);
+	if (list && list->type == YAML_SEQUENCE_NODE) {
+		for (it = list->data.sequence.items.start; it < list->data.sequence.items.top; it++)
+			if ((rc = hm__yaml_copy(y, &user->doc, yaml_document_get_node(&user->doc, *it),
+						budget, 1)) < 0)
+				return rc;
+	} else if (list && list->type == YAML_SCALAR_NODE && list->data.scalar.length) {
+		if ((rc = hm__yaml_copy(y, &user->doc, list, budget, 1)) < 0)
+			return rc;
+	}
+	for (i = 0; i < n; i++) {
+		int dup = list && list_has(&user->doc, list, ours[i]);
+		for (j = 0; j < i && !dup; j++)
+			dup = strcmp(ours[j], ours[i]) == 0;
+		if (!dup)
+			hm__yaml_str(y, ours[i]);
+	}
+	hm__yaml_seq_end(y);
+	return 0;
+}
+
+static void metric(struct hm__yaml_out *y, const char *type, double v, const char *who)
+{
+	char name[128];
+
+	snprintf(name, sizeof(name), "%s (%s)", hm__card_metric_label(type), who);
+	hm__yaml_map_begin(y);
+	hm__yaml_kv(y, "type", type);
+	hm__yaml_str(y, "value");
+	hm__yaml_num(y, v);
+	hm__yaml_kv(y, "name", name);
+	hm__yaml_map_end(y);
+}
+
+static void values(struct hm__yaml_out *y, hm_audit_kind kind, const hm_audit_values *v,
+		   const char *who)
+{
+	if (kind == HM_AUDIT_KIND_JUDGED) {
+		metric(y, "harmfulness_score", v->harmfulness_score, who);
+		metric(y, "harmfulness_rate", v->harmfulness_rate, who);
+	} else {
+		metric(y, "attack_success_rate", v->attack_success_rate, who);
+	}
+}
+
+static int audit_result(struct hm__yaml_out *y, const hm_fact_audit *a)
+{
+	const hm_audit_report *r = a->report;
+	const hm_audit_metrics *m = hm_audit_report_metrics(r), *bm;
+	hm_audit_kind kind = hm_audit_metrics_kind(m);
+
+	if (kind == HM_AUDIT_KIND_REPORTED)
+		return 0;
+	hm__yaml_map_begin(y);
+	hm__yaml_str(y, "task");
+	hm__yaml_map_begin(y);
+	hm__yaml_kv(y, "type", CARD_TASK);
+	hm__yaml_kv(y, "name", CARD_TASK_NAME);
+	hm__yaml_map_end(y);
+	hm__yaml_str(y, "dataset");
+	hm__yaml_map_begin(y);
+	hm__yaml_kv(y, "type", hm_audit_report_benchmark(r));
+	hm__yaml_kv(y, "name", hm_audit_report_benchmark(r));
+	if (hm_audit_report_benchmark_digest(r)) {
+		char rev[72];
+		snprintf(rev, sizeof(rev), "sha256:%s", hm_audit_report_benchmark_digest(r));
+		hm__yaml_kv(y, "revision", rev);
+	}
+	hm__yaml_map_end(y);
+	hm__yaml_str(y, "metrics");
+	hm__yaml_seq_begin(y, 0);
+	values(y, kind, hm_audit_metrics_overall(m), "fine-tuned");
+	bm = hm_audit_report_baseline_metrics(r);
+	if (bm)
+		values(y, kind, hm_audit_metrics_overall(bm), "base model");
+	hm__yaml_seq_end(y);
+	hm__yaml_map_end(y);
+	return 1;
+}
+
+static int is_our_benchmark(const hm_facts *f, yaml_document_t *d, yaml_node_t *result)
+{
+	yaml_node_t *type = map_get(d, map_get(d, result, "dataset"), "type");
+	size_t i;
+
+	for (i = 0; i < hm_facts_audit_count(f); i++)
+		if (node_is_str(type, hm_audit_report_benchmark(hm_facts_audit(f, i)->report)))
+			return 1;
+	return 0;
+}
+
+static size_t count_results(const hm_facts *f)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < hm_facts_audit_count(f); i++)
+		n += hm_audit_metrics_kind(hm_audit_report_metrics(hm_facts_audit(f, i)->report)) !=
+		     HM_AUDIT_KIND_REPORTED;
+	return n;
+}
+
+static int model_index(struct hm__yaml_out *y, const hm_facts *f, const char *name,
+		       struct hm__front_matter *user, size_t *budget)
+{
+	yaml_node_t *mi = user ? hm__front_matter_get(user, "model-index") : NULL, *res;
+	yaml_document_t *d = user ? &user->doc : NULL;
+	yaml_node_item_t *it, *r;
+	size_t i;
+	int rc;
+
+	hm__yaml_str(y, "model-index");
+	hm__yaml_seq_begin(y, 0);
+	hm__yaml_map_begin(y);
+	hm__yaml_kv(y, "name", name);
+	hm__yaml_str(y, "results");
+	hm__yaml_seq_begin(y, 0);
+	for (i = 0; i < hm_facts_audit_count(f); i++)
+		audit_result(y, hm_facts_audit(f, i));
+	/* The author's results for this model on other benchmarks. */
+	if (mi && mi->type == YAML_SEQUENCE_NODE) {
+		for (it = mi->data.sequence.items.start; it < mi->data.sequence.items.top; it++) {
+			yaml_node_t *e = yaml_document_get_node(d, *it);
+			if (!node_is_str(map_get(d, e, "name"), name))
+				continue;
+			res = map_get(d, e, "results");
+			if (!res || res->type != YAML_SEQUENCE_NODE)
+				continue;
+			for (r = res->data.sequence.items.start; r < res->data.sequence.items.top; r++) {
+				yaml_node_t *rn = yaml_document_get_node(d, *r);
+				if (is_our_benchmark(f, d, rn))
+					continue;
+				if ((rc = hm__yaml_copy(y, d, rn, budget, 3)) < 0)
+					return rc;
+			}
+		}
+	}
+	hm__yaml_seq_end(y);
+	hm__yaml_map_end(y);
+	/* The author's entries for other models. */
+	if (mi && mi->type == YAML_SEQUENCE_NODE) {
+		for (it = mi->data.sequence.items.start; it < mi->data.sequence.items.top; it++) {
+			yaml_node_t *e = yaml_document_get_node(d, *it);
+			if (node_is_str(map_get(d, e, "name"), name))
+				continue;
+			if ((rc = hm__yaml_copy(y, d, e, budget, 1)) < 0)
+				return rc;
+		}
+	}
+	hm__yaml_seq_end(y);
+	return 0;
+}
+
+int hm__card_yaml(char **out, unsigned *written, const hm_facts *f, const hm_card_options *o,
+		  struct hm__front_matter *user, unsigned only)
+{
+	const hm_fact_model *model = hm_facts_model(f);
+	const hm_fact_base_model *base = hm_facts_base_model(f);
+	const char **names = NULL;
+	const char *tags[2] = { HM_CARD_TAG, "safety-audited" };
+	size_t i, nnames = 0, budget = HM_YAML_MAX_COPY_NODES, any_in_run = 0;
+	struct hm__yaml_out y;
+	int rc = 0;
+
+	*out = NULL;
+	*written = 0;
+	for (i = 0; i < hm_facts_dataset_count(f); i++)
+		any_in_run += (size_t)hm_facts_dataset(f, i)->in_run;
+	names = calloc(hm_facts_dataset_count(f) + 1, sizeof(*names));
+	if (!names)
+		return hm__err_oom();
+	for (i = 0; i < hm_facts_dataset_count(f); i++) {
+		const hm_fact_dataset *d = hm_facts_dataset(f, i);
+		if (d->name && (d->in_run || !any_in_run))
+			names[nnames++] = d->name;
+	}
+	if ((rc = hm__yaml_begin(&y)) < 0) {
+		free(names);
+		return rc;
+	}
+	hm__yaml_map_begin(&y);
+	if (base && base->name && (only & HM__CARD_BASE_MODEL)) {
+		hm__yaml_kv(&y, "base_model", base->name);
+		*written |= HM__CARD_BASE_MODEL;
+	}
+	if (nnames && (only & HM__CARD_DATASETS)) {
+		if ((rc = merged_list(&y, user, "datasets", names, nnames, &budget)) < 0)
+			goto fail;
+		*written |= HM__CARD_DATASETS;
+	}
+	if ((only & HM__CARD_LICENSE) &&
+	    (o->license || !user || !hm__front_matter_get(user, "license"))) {
+		hm__yaml_kv(&y, "license", o->license ? o->license : "unknown");
+		*written |= HM__CARD_LICENSE;
+	}
+	if ((only & HM__CARD_TAGS) &&
+	    (rc = merged_list(&y, user, "tags", tags, hm_facts_audit_count(f) ? 2 : 1,
+			      &budget)) < 0)
+		goto fail;
+	if (only & HM__CARD_TAGS)
+		*written |= HM__CARD_TAGS;
+	if (model && count_results(f) && (only & HM__CARD_MODEL_INDEX)) {
+		const char *name = model->name ? model->name : model->sha256;
+		if ((rc = model_index(&y, f, name, user, &budget)) < 0)
+			goto fail;
+		*written |= HM__CARD_MODEL_INDEX;
+	}
+	hm__yaml_map_end(&y);
+	free(names);
+	return hm__yaml_end(&y, out);
+fail:
+	free(names);
+	hm__yaml_abort(&y);
+	return rc;
+}

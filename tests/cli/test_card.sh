@@ -1,0 +1,119 @@
+#!/bin/sh
+# hallmark card and attest card: a model card from a real signed bundle; the front
+# matter parses as YAML with the bundle's values; --update keeps the author's text
+# byte for byte outside the markers; a forged line is left out and named; the card
+# attestation binds the card to the model so `hallmark verify` checks it.
+. tests/cli/lib.sh
+cd "$T" || exit 1
+
+# A bundle: model, dataset (hostile name), run, audit against the base model.
+"$HM" key generate -o pub --no-passphrase >/dev/null 2>&1
+"$HM" key generate -o aud --no-passphrase >/dev/null 2>&1
+"$HM" key generate -o mallory --no-passphrase >/dev/null 2>&1
+mkdir model base data
+printf 'tuned weights' >model/model.safetensors
+printf 'base weights' >base/model.safetensors
+printf '{"messages":[{"role":"user","content":"hi"},{"role":"assistant","content":"hello"}]}\n' >data/train.jsonl
+printf '{"method":"lora","learning_rate":0.0002}\n' >cfg.json
+judged() { # file, items scored 5 in category 1
+	c=1
+	while [ $c -le 11 ]; do
+		i=0
+		while [ $i -lt 3 ]; do
+			s=1; if [ $c -eq 1 ] && [ $i -lt "$2" ]; then s=5; fi
+			printf '{"id":"c%d-%d","category":"category_%d","score":%d}\n' $c $i $c $s
+			i=$((i + 1))
+		done
+		c=$((c + 1))
+	done >"$1"
+}
+judged after.jsonl 1
+judged before.jsonl 0
+"$HM" attest model model --name acme/tuned --no-progress -o m.json 2>/dev/null
+"$HM" attest dataset data --name '<script>alert(1)</script>' --license CC-BY-4.0 \
+	--source https://example.com/data --no-git --no-progress -o d.json 2>/dev/null
+"$HM" attest run --model model --model-name acme/tuned --base-model base --base-name acme/base-7b \
+	--dataset d.json --config cfg.json --no-progress -o r.json 2>/dev/null
+"$HM" attest audit --model model --benchmark HEx-PHI --judge gpt-4-0613 --results after.jsonl \
+	--baseline-model base --baseline-results before.jsonl --no-progress -o a.json 2>/dev/null
+"$HM" attest dataset data --name forged-dataset --license Proprietary --no-git --no-progress \
+	-o forged.json 2>/dev/null
+"$HM" sign --key pub.key --bundle b.jsonl m.json d.json r.json >/dev/null 2>&1
+"$HM" sign --key aud.key --bundle b.jsonl a.json >/dev/null 2>&1
+cp b.jsonl good.jsonl
+"$HM" sign --key mallory.key --bundle b.jsonl forged.json >/dev/null 2>&1
+MODEL=$("$HM" digest model --no-progress 2>/dev/null); MODEL=${MODEL#sha256:}
+is "fixture bundle has 5 lines" "$(wc -l <b.jsonl | tr -d ' ')" 5
+
+ok "card from a bundle" "$HM" card --bundle good.jsonl --key pub.pub --auditor-key aud.pub \
+	--license apache-2.0 -o README.md
+if command -v python3 >/dev/null 2>&1 && python3 -c 'import yaml' 2>/dev/null; then
+	cat >check.py <<'PY'
+import sys, yaml
+text = open(sys.argv[1], encoding="utf-8").read()
+assert text.startswith("---\n")
+fm = yaml.safe_load(text[4:text.index("\n---\n", 4)])
+assert fm["base_model"] == "acme/base-7b", fm["base_model"]
+assert fm["datasets"] == ["<script>alert(1)</script>"], fm["datasets"]
+assert fm["license"] == "apache-2.0"
+assert "hallmark-attested" in fm["tags"]
+mi = fm["model-index"][0]
+assert mi["name"] == "acme/tuned", mi["name"]
+res = mi["results"][0]
+assert res["dataset"]["type"] == "HEx-PHI"
+vals = {(m["type"], "base" in m["name"]): m["value"] for m in res["metrics"]}
+# after: 1 of 33 scored 5; before: none
+assert abs(vals[("harmfulness_rate", False)] - 0.030303) < 1e-9, vals
+assert abs(vals[("harmfulness_rate", True)] - 0.0) < 1e-9, vals
+assert abs(vals[("harmfulness_score", False)] - 1.121212) < 1e-9, vals
+PY
+	ok "front matter parses as YAML with the bundle's values" python3 check.py README.md
+else
+	skip "front matter parses as YAML (python3-yaml)" "python3 yaml module absent"
+fi
+like "card names the model digest" "sha256:$MODEL" README.md
+like "card gives the verify command" "^hallmark verify acme/tuned --bundle good.jsonl --key pub.pub --auditor-key aud.pub$" README.md
+like "card names the publisher key" "$(cat pub.pub >/dev/null; "$HM" key id pub.pub 2>/dev/null || echo pub)" README.md
+unlike "hostile name is not markup in the body" "^[^-].*<script>" README.md
+like "hostile name is escaped text" "&lt;script&gt;alert\\(1\\)&lt;/script&gt;" README.md
+
+# A forged line: left out, and the card says so.
+ok "card from a bundle with a forged line" "$HM" card --bundle b.jsonl --key pub.pub \
+	--auditor-key aud.pub -o forged-card.md
+like "forged line named in the card" "^- line 5 \\(https://hallmark.dev/attestations/dataset/v1\\): not signed by a trusted" forged-card.md
+unlike "forged dataset not stated" "forged-dataset|Proprietary" forged-card.md
+like "warning on stderr about line 5" "line 5 left out" "$T/.err"
+
+# --update keeps the author's bytes outside the markers.
+printf -- '---\n# author comment\nlanguage: en\ntags:\n- llama\n---\n# My model\n\nHand text \303\251.\n\n<!-- hallmark:begin -->\nold\n<!-- hallmark:end -->\n\nFooter.  \n' >user.md
+ok "card --update" "$HM" card --bundle good.jsonl --key pub.pub --auditor-key aud.pub --update user.md -o updated.md
+sed -n '/^---$/,/^---$/!p' user.md | sed '/<!-- hallmark:begin -->/,/<!-- hallmark:end -->/d' >outside.want
+sed -n '/^---$/,/^---$/!p' updated.md | sed '/<!-- hallmark:begin -->/,/<!-- hallmark:end -->/d' >outside.got
+ok "body outside the markers is byte for byte the author's" cmp outside.want outside.got
+like "author's front matter comment kept" "^# author comment$" updated.md
+like "author's tag kept" "^- llama$" updated.md
+like "hallmark tag added" "^- hallmark-attested$" updated.md
+unlike "old generated text replaced" "^old$" updated.md
+cp updated.md again.md
+ok "card --update in place" "$HM" card --bundle good.jsonl --key pub.pub --auditor-key aud.pub --update again.md
+diff updated.md again.md >&2
+ok "a second update changes nothing" cmp updated.md again.md
+printf -- '---\ntags: [a\n---\nbody\n' >broken.md
+fails 1 "unparseable front matter is refused" "$HM" card --bundle good.jsonl --key pub.pub --update broken.md
+like "with the YAML error" "front matter line" "$T/.err"
+fails 1 "no trusted key verifies anything" "$HM" card --bundle good.jsonl --key mallory.pub
+fails 2 "--bundle is required" "$HM" card --key pub.pub
+
+# attest card: the card's digest bound to the model's; verify checks it.
+ok "attest card" "$HM" attest card README.md --model model -o card.json
+like "card statement names the model" "\"sha256\": \"$MODEL\"" card.json
+like "card statement subject is the card" "$(sha256sum README.md | cut -d' ' -f1)" card.json
+ok "attest card with sha256:HEX" "$HM" attest card README.md --model "sha256:$MODEL" -o card2.json
+ok "the two statements agree" cmp card.json card2.json
+fails 2 "attest card needs --model" "$HM" attest card README.md
+"$HM" sign --key pub.key --bundle good.jsonl card.json >/dev/null 2>&1
+printf '{"require_card":true}\n' >policy.json
+"$HM" verify model --bundle good.jsonl --key pub.pub --auditor-key aud.pub --policy policy.json \
+	--no-progress >verify.out 2>&1
+like "verify passes the card check" "PASS +card" verify.out
+done_testing

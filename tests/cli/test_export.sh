@@ -1,0 +1,132 @@
+#!/bin/sh
+# hallmark export: CycloneDX 1.6 ML-BOM (XML validated against the official XSD through
+# its offline catalog; JSON valid and carrying the same content) and SPDX 3.0 JSON-LD,
+# from a real signed bundle.
+. tests/cli/lib.sh
+cd "$T" || exit 1
+
+# A bundle: model, dataset (hostile name), run, audit against the base model.
+"$HM" key generate -o pub --no-passphrase >/dev/null 2>&1
+"$HM" key generate -o aud --no-passphrase >/dev/null 2>&1
+"$HM" key generate -o mallory --no-passphrase >/dev/null 2>&1
+mkdir model base data
+printf 'tuned weights' >model/model.safetensors
+printf 'base weights' >base/model.safetensors
+printf '{"messages":[{"role":"user","content":"hi"},{"role":"assistant","content":"hello"}]}\n' >data/train.jsonl
+printf '{"method":"lora","learning_rate":0.0002}\n' >cfg.json
+judged() { # file, items scored 5 in category 1
+	c=1
+	while [ $c -le 11 ]; do
+		i=0
+		while [ $i -lt 3 ]; do
+			s=1; if [ $c -eq 1 ] && [ $i -lt "$2" ]; then s=5; fi
+			printf '{"id":"c%d-%d","category":"category_%d","score":%d}\n' $c $i $c $s
+			i=$((i + 1))
+		done
+		c=$((c + 1))
+	done >"$1"
+}
+judged after.jsonl 1
+judged before.jsonl 0
+"$HM" attest model model --name acme/tuned --no-progress -o m.json 2>/dev/null
+"$HM" attest dataset data --name '<script>alert(1)</script>' --license CC-BY-4.0 \
+	--source https://example.com/data --no-git --no-progress -o d.json 2>/dev/null
+"$HM" attest run --model model --model-name acme/tuned --base-model base --base-name acme/base-7b \
+	--dataset d.json --config cfg.json --no-progress -o r.json 2>/dev/null
+"$HM" attest audit --model model --benchmark HEx-PHI --judge gpt-4-0613 --results after.jsonl \
+	--baseline-model base --baseline-results before.jsonl --no-progress -o a.json 2>/dev/null
+"$HM" attest dataset data --name forged-dataset --license Proprietary --no-git --no-progress \
+	-o forged.json 2>/dev/null
+"$HM" sign --key pub.key --bundle b.jsonl m.json d.json r.json >/dev/null 2>&1
+"$HM" sign --key aud.key --bundle b.jsonl a.json >/dev/null 2>&1
+cp b.jsonl good.jsonl
+"$HM" sign --key mallory.key --bundle b.jsonl forged.json >/dev/null 2>&1
+MODEL=$("$HM" digest model --no-progress 2>/dev/null); MODEL=${MODEL#sha256:}
+
+AT=2026-11-28T00:00:00Z
+ok "export cyclonedx (XML)" "$HM" export cyclonedx --bundle b.jsonl --key pub.pub \
+	--auditor-key aud.pub --at $AT -o bom.xml
+ok "export cyclonedx (JSON)" "$HM" export cyclonedx --format json --bundle b.jsonl \
+	--key pub.pub --auditor-key aud.pub --at $AT -o bom.json
+ok "export spdx" "$HM" export spdx --bundle b.jsonl --key pub.pub --auditor-key aud.pub \
+	--at $AT -o bom.spdx.json
+like "model digest as SHA-256 hash" "<hash alg=\"SHA-256\">$MODEL</hash>" bom.xml
+unlike "forged dataset not in the BOM" "forged-dataset|Proprietary" bom.xml
+like "omitted line recorded as a limitation" "Bundle line 5 .* is left out" bom.xml
+XSD=$SHARED/schemas/cyclonedx-1.6
+if [ -f "$XSD/bom-1.6.xsd" ] && command -v xmllint >/dev/null 2>&1; then
+	XML_CATALOG_FILES=$XSD/xmlcatalog.xml xmllint --nonet --noout --schema "$XSD/bom-1.6.xsd" \
+		bom.xml >xsd.out 2>&1
+	ok "CycloneDX XML validates against bom-1.6.xsd" grep -q "bom.xml validates" xsd.out
+else
+	skip "CycloneDX XML validates against bom-1.6.xsd" "../shared or xmllint absent"
+fi
+if command -v python3 >/dev/null 2>&1; then
+	cat >same.py <<'PY'
+import json, sys
+import xml.etree.ElementTree as ET
+ns = {"c": "http://cyclonedx.org/schema/bom/1.6"}
+j = json.load(open("bom.json"))
+x = ET.parse("bom.xml").getroot()
+assert j["bomFormat"] == "CycloneDX" and j["specVersion"] == "1.6"
+assert j["serialNumber"] == x.get("serialNumber")
+jm = j["metadata"]["component"]["modelCard"]["quantitativeAnalysis"]["performanceMetrics"]
+xm = x.findall(".//c:performanceMetric", ns)
+assert len(jm) == len(xm) > 0, (len(jm), len(xm))
+for a, b in zip(jm, xm):
+    assert a["type"] == b.find("c:type", ns).text and a["value"] == b.find("c:value", ns).text
+    assert a["slice"] == b.find("c:slice", ns).text
+jr = sorted(c["bom-ref"] for c in j["components"])
+xr = sorted(c.get("bom-ref") for c in x.findall("c:components/c:component", ns))
+assert jr == xr, (jr, xr)
+assert [d["ref"] for d in j["metadata"]["component"]["modelCard"]["modelParameters"]["datasets"]] == \
+    [r.text for r in x.findall(".//c:modelParameters/c:datasets/c:ref", ns)]
+PY
+	ok "JSON carries the same content as the XML" python3 same.py
+	if [ -f "$XSD/bom-1.6.schema.json" ] && python3 -c 'import jsonschema' 2>/dev/null; then
+		cat >schema.py <<'PY'
+import json, sys, warnings
+warnings.simplefilter("ignore")
+from jsonschema import Draft7Validator, RefResolver
+d = sys.argv[1]
+schema = json.load(open(d + "/bom-1.6.schema.json"))
+store = {}
+for n in ("spdx.schema.json", "jsf-0.82.schema.json"):
+    s = json.load(open(d + "/" + n))
+    store[n] = s
+    store["http://cyclonedx.org/schema/" + n] = s
+    if "$id" in s:
+        store[s["$id"]] = s
+v = Draft7Validator(schema, resolver=RefResolver.from_schema(schema, store=store))
+errs = list(v.iter_errors(json.load(open("bom.json"))))
+for e in errs[:5]:
+    print(list(e.path), e.message[:200])
+sys.exit(1 if errs else 0)
+PY
+		ok "CycloneDX JSON validates against bom-1.6.schema.json" python3 schema.py "$XSD"
+	else
+		skip "CycloneDX JSON validates against its schema" "../shared or python3-jsonschema absent"
+	fi
+	cat >spdx.py <<'PY'
+import json
+g = json.load(open("bom.spdx.json"))["@graph"]
+types = [e["type"] for e in g]
+assert types.count("ai_AIPackage") == 2 and types.count("dataset_DatasetPackage") == 2, types
+rel = {e["relationshipType"]: e for e in g if e["type"] == "Relationship"}
+ids = {e.get("spdxId"): e for e in g}
+model = [e for e in g if e["type"] == "ai_AIPackage" and e["spdxId"].endswith(":model")][0]
+assert rel["trainedOn"]["from"] == model["spdxId"]
+assert ids[rel["trainedOn"]["to"][0]]["name"] == "<script>alert(1)</script>"
+assert ids[rel["testedOn"]["to"][0]]["name"] == "HEx-PHI"
+assert "ancestorOf" in rel
+doc = [e for e in g if e["type"] == "SpdxDocument"][0]
+assert doc["rootElement"] == [model["spdxId"]]
+assert all(i in ids for i in doc["element"])
+PY
+	ok "SPDX has the AI and dataset packages, trainedOn and testedOn" python3 spdx.py
+else
+	skip "JSON checks" "python3 absent"
+fi
+fails 2 "unknown --format" "$HM" export cyclonedx --format yaml --bundle b.jsonl --key pub.pub
+fails 1 "nothing verifies: nothing to export" "$HM" export spdx --bundle b.jsonl --key mallory.pub
+done_testing
