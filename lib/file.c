@@ -9,30 +9,16 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-int hm__read_file(char **out, size_t *outlen, const char *path, size_t max)
+int hm__read_fd(char **out, size_t *outlen, int fd, const char *path, size_t max)
 {
 	hm_buf b = HM_BUF_INIT;
-	int fd, is_stdin = strcmp(path, "-") == 0;
-	struct stat st;
 	ssize_t n;
 
 	*out = NULL;
 	if (outlen)
 		*outlen = 0;
-	fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0)
-		return hm__err(errno == ENOENT ? HM_ENOTFOUND : HM_EIO, "%s: %s", path,
-			       strerror(errno));
-	if (!is_stdin) {
-		if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-			close(fd);
-			return hm__err(HM_EIO, "%s: not a regular file", path);
-		}
-	}
 	for (;;) {
 		if (hm__buf_grow(&b, 65536) < 0) {
-			if (!is_stdin)
-				close(fd);
 			hm__buf_free(&b);
 			return HM_ENOMEM;
 		}
@@ -41,8 +27,6 @@ int hm__read_file(char **out, size_t *outlen, const char *path, size_t max)
 			continue;
 		if (n < 0) {
 			int e = errno;
-			if (!is_stdin)
-				close(fd);
 			hm__buf_free(&b);
 			return hm__err(HM_EIO, "%s: read failed: %s", path, strerror(e));
 		}
@@ -51,16 +35,35 @@ int hm__read_file(char **out, size_t *outlen, const char *path, size_t max)
 		b.len += (size_t)n;
 		b.data[b.len] = '\0';
 		if (b.len > max) {
-			if (!is_stdin)
-				close(fd);
 			hm__buf_free(&b);
 			return hm__err(HM_EFORMAT, "%s: larger than the %zu-byte limit", path, max);
 		}
 	}
-	if (!is_stdin)
-		close(fd);
 	*out = hm__buf_detach(&b, outlen);
 	return *out ? 0 : HM_ENOMEM;
+}
+
+int hm__read_file(char **out, size_t *outlen, const char *path, size_t max)
+{
+	int fd, rc, is_stdin = strcmp(path, "-") == 0;
+	struct stat st;
+
+	*out = NULL;
+	if (outlen)
+		*outlen = 0;
+	if (is_stdin)
+		return hm__read_fd(out, outlen, STDIN_FILENO, "(stdin)", max);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0)
+		return hm__err(errno == ENOENT ? HM_ENOTFOUND : HM_EIO, "%s: %s", path,
+			       strerror(errno));
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return hm__err(HM_EIO, "%s: not a regular file", path);
+	}
+	rc = hm__read_fd(out, outlen, fd, path, max);
+	close(fd);
+	return rc;
 }
 
 static int write_all(int fd, const void *data, size_t len)

@@ -38,7 +38,9 @@ char *hm__buf_detach(hm_buf *b, size_t *len);
 void hm__buf_free(hm_buf *b);
 
 /* file.c */
-/* Reads a whole file ("-" is stdin) up to max bytes; NUL-terminated. */
+/* Reads fd to its end, up to max bytes; NUL-terminated. path names it in messages. */
+int hm__read_fd(char **out, size_t *outlen, int fd, const char *path, size_t max);
+/* Reads a whole regular file ("-" is stdin) up to max bytes; NUL-terminated. */
 int hm__read_file(char **out, size_t *outlen, const char *path, size_t max);
 /*
  * Writes data to path whole or not at all: a temp file in the same directory,

@@ -206,6 +206,28 @@ else
 		skip "immutable bundle $n" "chattr +i is not available here (needs root on ext4/xfs/btrfs)"
 	done
 fi
+# Concurrent appenders lose nothing: 16 signers at once, one statement each.
+mkdir conc
+i=1
+while [ $i -le 16 ]; do
+	printf '{"_type":"https://in-toto.io/Statement/v1","subject":[{"name":"c%d","digest":{"sha256":"%064d"}}],"predicateType":"https://example.com/c"}' $i $i >conc/s$i.json
+	i=$((i + 1))
+done
+i=1
+while [ $i -le 16 ]; do
+	"$HM" sign --key k.key --bundle conc/b.jsonl conc/s$i.json 2>/dev/null &
+	i=$((i + 1))
+done
+wait
+is "16 concurrent signers leave 16 lines" "$(wc -l <conc/b.jsonl | tr -d ' ')" 16
+ok "and every line verifies" "$HM" bundle check conc/b.jsonl --key k.pub
+n=1 ; : >conc/payloads
+while [ $n -le 16 ]; do python3 "$TOOL" payload conc/b.jsonl $n >>conc/payloads; echo >>conc/payloads; n=$((n + 1)); done
+is "each statement once" "$(sort -u conc/payloads | grep -c c)" 16
+chmod 600 conc/b.jsonl
+ok "appending to a private bundle" "$HM" sign --key k.key --bundle conc/b.jsonl s1.json
+is "keeps it private (mode 0600)" "$(stat -c %a conc/b.jsonl)" 600
+
 ls -A >listing
 unlike "no temporary files left in the work directory" '\.tmp\.' listing
 
