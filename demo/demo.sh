@@ -110,4 +110,16 @@ if "$HM" archive --help >/dev/null 2>&1; then
 	run "$HM" archive verify
 fi
 
+step "10. Model card, compliance report and BOMs next to the model, from the signed facts only"
+run "$HM" card --bundle tuned-safe.intoto.jsonl --key publisher.pub --auditor-key auditor.pub \
+	--license apache-2.0 -o tuned-safe.README.md
+run "$HM" report --bundle tuned-safe.intoto.jsonl --key publisher.pub --auditor-key auditor.pub \
+	--model tuned-safe --no-progress -o tuned-safe.report.html
+run "$HM" export cyclonedx --bundle tuned-safe.intoto.jsonl --key publisher.pub \
+	--auditor-key auditor.pub -o tuned-safe.cdx.xml
+run "$HM" export spdx --bundle tuned-safe.intoto.jsonl --key publisher.pub \
+	--auditor-key auditor.pub -o tuned-safe.spdx.json
+run "$HM" attest card tuned-safe.README.md --model tuned-safe -o tuned-safe.card.json
+run "$HM" sign --key publisher.key --bundle tuned-safe.intoto.jsonl tuned-safe.card.json
+
 step "Done: everything is in $D"
