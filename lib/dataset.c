@@ -1,0 +1,353 @@
+/*
+ * The dataset statement: the manifest of the dataset's files (subject = the
+ * root digest), then each record file streamed through a scan (stats and
+ * screening, one duplicate set for the whole dataset), then git provenance.
+ * Each scanned file is hashed again as it is read and must match the
+ * manifest, so the statistics describe exactly the bytes the subject names.
+ */
+#include "dataset_impl.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define READ_CHUNK (256u << 10)
+
+typedef struct totals {
+	uint64_t records, invalid, dups, bytes, schema, flagged, scanned;
+	hm_record_format format;
+	int any_format;
+	uint64_t *cats;
+} totals;
+
+static json_t *count(uint64_t n)
+{
+	return json_integer((json_int_t)n);
+}
+
+/* Sets a string member; invalid UTF-8 is an error (json_string refuses it). */
+static int set_str(json_t *o, const char *key, const char *val, const char *what)
+{
+	json_t *s = json_string(val);
+
+	if (!s)
+		return hm__err(HM_EINVAL, "%s \"%s\" is not valid UTF-8", what, val);
+	if (json_object_set_new(o, key, s) < 0)
+		return hm__err_oom();
+	return 0;
+}
+
+static int utf8_ok(const char *s)
+{
+	json_t *j = s ? json_string(s) : NULL; /* jansson refuses invalid UTF-8 */
+
+	json_decref(j);
+	return !s || j != NULL;
+}
+
+static int check_options(const hm_dataset_options *o)
+{
+	int rc;
+
+	if (!o)
+		return hm__err(HM_EINVAL, "dataset options are required (at least a name)");
+	if (o->version != HM_DATASET_OPTIONS_VERSION)
+		return hm__err(HM_EUNSUPPORTED, "hm_dataset_options version %u is not %u", o->version,
+			       HM_DATASET_OPTIONS_VERSION);
+	if (!o->name || !*o->name)
+		return hm__err(HM_EINVAL, "a dataset needs a name");
+	if (o->dataset_version && !*o->dataset_version)
+		return hm__err(HM_EINVAL, "the dataset version is empty");
+	if (!utf8_ok(o->name) || !utf8_ok(o->dataset_version) || !utf8_ok(o->source))
+		return hm__err(HM_EINVAL, "the dataset name, version and source must be UTF-8");
+	if (o->purpose && (rc = hm_dataset_check_purpose(o->purpose)) < 0)
+		return rc;
+	if (o->license && (rc = hm_dataset_check_license(o->license)) < 0)
+		return rc;
+	if (o->source && (rc = hm_dataset_check_source(o->source)) < 0)
+		return rc;
+	return 0;
+}
+
+/* Streams one file through a scan; it must hash to what the manifest says. */
+static int scan_file(hm_dataset_scan *scan, const char *file, const char *want_sha, char *buf,
+		     uint64_t *done, uint64_t total, const hm_dataset_options *o)
+{
+	int fd = open(file, O_RDONLY | O_CLOEXEC | O_NOCTTY), rc = 0;
+	ssize_t n;
+
+	if (fd < 0)
+		return hm__err(HM_EIO, "%s: %s", file, strerror(errno));
+	for (;;) {
+		n = read(fd, buf, READ_CHUNK);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			rc = hm__err(HM_EIO, "%s: read failed: %s", file, strerror(errno));
+			break;
+		}
+		if (n == 0)
+			break;
+		if ((rc = hm_dataset_scan_feed(scan, buf, (size_t)n)) < 0)
+			break;
+		*done += (uint64_t)n;
+		if (o->progress)
+			o->progress(*done, total, o->progress_payload);
+	}
+	close(fd);
+	if (rc == 0 && (rc = hm_dataset_scan_finish(scan)) == 0 &&
+	    strcmp(hm__dataset_scan_sha256(scan), want_sha) != 0)
+		rc = hm__err(HM_EIO, "%s: changed between hashing and analysis; run again", file);
+	return rc;
+}
+
+/* Adds one scanned file to the stats and screening arrays and the totals. */
+static int add_results(json_t *sfiles, json_t *scrfiles, totals *t, const hm_dataset_scan *scan,
+		       const char *name, size_t ncats)
+{
+	hm_record_format f = hm_dataset_scan_format(scan);
+	json_t *e, *st;
+	size_t k;
+
+	if (f == HM_RECORDS_DOCUMENT) /* e.g. dataset_info.json: not a record collection */
+		return 0;
+	t->records += hm_dataset_scan_count(scan, HM_SCAN_RECORDS);
+	t->invalid += hm_dataset_scan_count(scan, HM_SCAN_INVALID);
+	t->dups += hm_dataset_scan_count(scan, HM_SCAN_DUPLICATES) +
+		   hm__dataset_scan_cross_duplicates(scan);
+	t->bytes += hm_dataset_scan_count(scan, HM_SCAN_BYTES);
+	t->schema += hm_dataset_scan_count(scan, HM_SCAN_SCHEMA_ERRORS);
+	t->flagged += hm_dataset_scan_count(scan, HM_SCAN_FLAGGED);
+	if (f != HM_RECORDS_NONE) {
+		t->format = t->any_format && t->format != f ? HM_RECORDS_MIXED : f;
+		t->any_format = 1;
+	}
+	for (k = 0; k < ncats; k++)
+		t->cats[k] += hm__dataset_scan_categories(scan)[k];
+
+	if (!(e = json_object()) || json_array_append_new(sfiles, e) < 0)
+		return hm__err_oom();
+	if (set_str(e, "name", name, "file name") < 0)
+		return HM_EINVAL;
+	if (!(st = hm__dataset_scan_stats_json(scan)) || json_object_update(e, st) < 0) {
+		json_decref(st);
+		return hm__err_oom();
+	}
+	json_decref(st);
+	if (ncats && hm_dataset_scan_count(scan, HM_SCAN_FLAGGED)) {
+		if (!(e = json_object()) || json_array_append_new(scrfiles, e) < 0)
+			return hm__err_oom();
+		json_object_set_new(e, "name", json_string(name));
+		if (!(st = hm__dataset_scan_screen_json(scan)) || json_object_update(e, st) < 0) {
+			json_decref(st);
+			return hm__err_oom();
+		}
+		json_decref(st);
+	}
+	return 0;
+}
+
+/* Scans every record file of the manifest: the "stats" and "screening" members. */
+static int analyse(json_t **stats, json_t **screening, const char *path, const hm_manifest *m,
+		   const hm_screen *scr, const hm_dataset_options *o)
+{
+	size_t ncats = scr ? hm_screen_category_count(scr) : 0, i;
+	json_t *sfiles = json_array(), *scrfiles = json_array(), *cats, *pat;
+	totals t;
+	hm__dedup *dedup = NULL;
+	hm_buf file = HM_BUF_INIT;
+	char *buf = malloc(READ_CHUNK);
+	uint64_t total = 0, done = 0;
+	int rc = 0;
+
+	memset(&t, 0, sizeof(t));
+	t.cats = calloc(ncats ? ncats : 1, sizeof(uint64_t));
+	if (!sfiles || !scrfiles || !buf || !t.cats) {
+		rc = hm__err_oom();
+		goto out;
+	}
+	if ((rc = hm__dedup_new(&dedup)) < 0)
+		goto out;
+	for (i = 0; i < hm_manifest_count(m); i++) {
+		const char *name = hm_manifest_resource_name(m, i);
+		if (hm_dataset_container_for(strcmp(name, ".") ? name : hm_manifest_name(m)))
+			total += hm_manifest_resource_size(m, i);
+	}
+	for (i = 0; i < hm_manifest_count(m) && rc == 0; i++) {
+		const char *name = hm_manifest_resource_name(m, i);
+		int single = strcmp(name, ".") == 0;
+		hm_dataset_container c = hm_dataset_container_for(single ? hm_manifest_name(m) : name);
+		hm_dataset_scan *scan = NULL;
+
+		if (c == HM_CONTAINER_NONE)
+			continue;
+		file.len = 0;
+		rc = single ? hm__buf_puts(&file, path) : hm__buf_printf(&file, "%s/%s", path, name);
+		if (rc == 0)
+			rc = hm__dataset_scan_new(&scan, c, scr, o, dedup, (uint32_t)i);
+		if (rc == 0)
+			rc = scan_file(scan, file.data, hm_manifest_resource_digest(m, i), buf, &done,
+				       total, o);
+		if (rc == 0)
+			rc = add_results(sfiles, scrfiles, &t, scan, name, ncats);
+		t.scanned += rc == 0 ? hm_dataset_scan_count(scan, HM_SCAN_RECORDS) : 0;
+		hm_dataset_scan_free(scan);
+	}
+	if (rc < 0)
+		goto out;
+
+	*stats = json_pack("{s:o, s:o, s:o, s:o, s:o, s:s, s:O}", "records", count(t.records),
+			   "invalid_records", count(t.invalid), "duplicate_records", count(t.dups),
+			   "bytes", count(t.bytes), "schema_errors", count(t.schema), "record_format",
+			   hm_record_format_name(t.any_format ? t.format : HM_RECORDS_NONE), "files",
+			   sfiles);
+	if (!*stats) {
+		rc = hm__err_oom();
+		goto out;
+	}
+	if (!scr)
+		goto out;
+	cats = json_object();
+	pat = json_pack("{s:s, s:o, s:[]}", "sha256", hm_screen_digest(scr), "count",
+			count(hm_screen_pattern_count(scr)), "categories");
+	if (!cats || !pat) {
+		json_decref(cats);
+		json_decref(pat);
+		rc = hm__err_oom();
+		goto out;
+	}
+	for (i = 0; i < ncats; i++) {
+		json_array_append_new(json_object_get(pat, "categories"),
+				      json_string(hm_screen_category_name(scr, i)));
+		json_object_set_new(cats, hm_screen_category_name(scr, i), count(t.cats[i]));
+	}
+	*screening = json_pack("{s:s, s:o, s:o, s:o, s:o, s:O}", "method", "heuristic-patterns",
+			       "patterns", pat, "records_scanned", count(t.scanned),
+			       "flagged_records", count(t.flagged), "categories", cats, "files",
+			       scrfiles);
+	if (!*screening)
+		rc = hm__err_oom();
+out:
+	if (rc < 0) {
+		json_decref(*stats);
+		*stats = NULL;
+	}
+	json_decref(sfiles);
+	json_decref(scrfiles);
+	hm__dedup_free(dedup);
+	hm__buf_free(&file);
+	free(buf);
+	free(t.cats);
+	return rc;
+}
+
+/* {"name", "digest": {"sha256"}, "size"} for every file. */
+static json_t *resources(const hm_manifest *m)
+{
+	json_t *a = json_array(), *r;
+	size_t i;
+
+	for (i = 0; a && i < hm_manifest_count(m); i++) {
+		r = json_pack("{s:s, s:{s:s}, s:o}", "name", hm_manifest_resource_name(m, i), "digest",
+			      "sha256", hm_manifest_resource_digest(m, i), "size",
+			      count(hm_manifest_resource_size(m, i)));
+		if (!r || json_array_append_new(a, r) < 0) {
+			json_decref(a);
+			return NULL;
+		}
+	}
+	return a;
+}
+
+/* The manifest's serialization parameters, so a verifier can recompute the root. */
+static json_t *serialization(const hm_manifest *m)
+{
+	json_t *pred, *ser;
+	char *text;
+
+	if (hm_manifest_predicate_json(&text, m) < 0)
+		return NULL;
+	pred = json_loads(text, 0, NULL);
+	free(text);
+	ser = json_incref(json_object_get(pred, "serialization"));
+	json_decref(pred);
+	return ser;
+}
+
+static int predicate(json_t **out, const char *path, const hm_manifest *m, const hm_screen *scr,
+		     const hm_dataset_options *o)
+{
+	json_t *p = json_object(), *v, *stats = NULL, *screening = NULL, *git = NULL;
+	int rc;
+
+	*out = NULL;
+	if (!p)
+		return hm__err_oom();
+	if ((rc = set_str(p, "name", o->name, "dataset name")) < 0 ||
+	    (o->dataset_version && (rc = set_str(p, "version", o->dataset_version, "version")) < 0) ||
+	    (o->license && (rc = set_str(p, "license", o->license, "license")) < 0) ||
+	    (o->source && (rc = set_str(p, "source", o->source, "source")) < 0) ||
+	    (o->purpose && (rc = set_str(p, "purpose", o->purpose, "purpose")) < 0))
+		goto fail;
+	if (!(v = serialization(m)) || json_object_set_new(p, "serialization", v) < 0 ||
+	    !(v = resources(m)) || json_object_set_new(p, "resources", v) < 0) {
+		rc = hm_error_last_code() ? hm_error_last_code() : hm__err_oom();
+		goto fail;
+	}
+	if ((rc = analyse(&stats, &screening, path, m, scr, o)) < 0)
+		goto fail;
+	json_object_set_new(p, "stats", stats);
+	if (!(o->flags & HM_DATASET_NO_GIT)) {
+		if ((rc = hm__dataset_git_json(&git, path, m)) < 0) {
+			json_decref(screening);
+			goto fail;
+		}
+		if (git)
+			json_object_set_new(p, "git", git);
+	}
+	if (screening)
+		json_object_set_new(p, "screening", screening);
+	*out = p;
+	return 0;
+fail:
+	json_decref(p);
+	return rc;
+}
+
+int hm_dataset_statement(char **out, const char *path, const hm_dataset_options *opts)
+{
+	hm_manifest *m = NULL;
+	hm_screen *scr = NULL;
+	json_t *pred = NULL, *st = NULL;
+	int rc;
+
+	if (!out)
+		return hm__err(HM_EINVAL, "hm_dataset_statement: out is NULL");
+	*out = NULL;
+	if ((rc = check_options(opts)) < 0)
+		return rc;
+	if (!(opts->flags & HM_DATASET_NO_SCREENING) &&
+	    (rc = hm_screen_load(&scr, opts->screen_patterns)) < 0)
+		return rc;
+	if ((rc = hm_manifest_compute(&m, path, opts->digest)) < 0)
+		goto out;
+	if ((rc = predicate(&pred, path, m, scr, opts)) < 0)
+		goto out;
+	st = json_pack("{s:s, s:[{s:s, s:{s:s}}], s:s, s:O}", "_type", HM_STATEMENT_TYPE, "subject",
+		       "name", opts->name, "digest", "sha256", hm_manifest_root(m), "predicateType",
+		       HM_DATASET_PREDICATE_TYPE, "predicate", pred);
+	if (!st) {
+		rc = hm__err_oom();
+		goto out;
+	}
+	*out = json_dumps(st, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	rc = *out ? 0 : hm__err_oom();
+out:
+	json_decref(st);
+	json_decref(pred);
+	hm_manifest_free(m);
+	hm_screen_free(scr);
+	return rc;
+}

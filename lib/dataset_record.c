@@ -1,0 +1,233 @@
+/*
+ * One record of a dataset file: parsed (JSON) or taken as fields (CSV) or
+ * bytes (text), checked against the format its keys claim, hashed for
+ * duplicate detection (one digest set for the whole dataset) and screened.
+ */
+#include "dataset_scan_impl.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* Counts a duplicate when the record's digest (over tag, then the parts) was seen before. */
+static int dedup(hm_dataset_scan *s, char tag, const char *data, size_t len,
+		 const size_t *field_end, size_t nfields)
+{
+	unsigned char md[32];
+	unsigned int mdlen = 32;
+	int in_file, anywhere, rc;
+	size_t i, start = 0;
+
+	if (EVP_DigestInit_ex(s->rec_md, EVP_sha256(), NULL) != 1 ||
+	    EVP_DigestUpdate(s->rec_md, &tag, 1) != 1)
+		return hm__err(HM_ECRYPTO, "SHA-256 failed");
+	if (field_end) {
+		/* fields with their lengths, so ("ab","c") and ("a","bc") differ */
+		for (i = 0; i < nfields; i++) {
+			uint64_t n = field_end[i] - start;
+			unsigned char le[8];
+			int k;
+			for (k = 0; k < 8; k++)
+				le[k] = (unsigned char)(n >> (8 * k));
+			if (EVP_DigestUpdate(s->rec_md, le, 8) != 1 ||
+			    EVP_DigestUpdate(s->rec_md, data + start, (size_t)n) != 1)
+				return hm__err(HM_ECRYPTO, "SHA-256 failed");
+			start = field_end[i];
+		}
+	} else if (EVP_DigestUpdate(s->rec_md, data, len) != 1) {
+		return hm__err(HM_ECRYPTO, "SHA-256 failed");
+	}
+	if (EVP_DigestFinal_ex(s->rec_md, md, &mdlen) != 1)
+		return hm__err(HM_ECRYPTO, "SHA-256 failed");
+	if ((rc = hm__dedup_add(s->dedup, md, s->file, &in_file, &anywhere)) < 0)
+		return rc;
+	if (in_file)
+		s->dups++;
+	else if (anywhere)
+		s->cross_dups++;
+	return 0;
+}
+
+static int screen(hm_dataset_scan *s, uint64_t index, const char *text, size_t len)
+{
+	size_t ncats, i;
+	int oom;
+
+	if (!s->screen)
+		return 0;
+	if (hm__screen_match(s->screen, text, len, s->hit, &s->scratch, &oom) == 0)
+		return oom ? HM_ENOMEM : 0;
+	ncats = hm_screen_category_count(s->screen);
+	s->flagged++;
+	for (i = 0; i < ncats; i++)
+		s->cat_counts[i] += s->hit[i];
+	if (s->nflagged_idx == s->max_flagged) {
+		s->flagged_truncated = 1;
+		return 0;
+	}
+	if ((s->nflagged_idx & (s->nflagged_idx - 1)) == 0) { /* 0, 1, 2, 4, ...: grow */
+		size_t cap = s->nflagged_idx ? s->nflagged_idx * 2 : 1;
+		uint64_t *p = realloc(s->flagged_idx, cap * sizeof(*p));
+		if (!p)
+			return hm__err_oom();
+		s->flagged_idx = p;
+	}
+	s->flagged_idx[s->nflagged_idx++] = index;
+	return 0;
+}
+
+/* The text of every string in a JSON value, joined by 0x1e so no match spans two. */
+static int collect_strings(hm_buf *b, const json_t *v)
+{
+	const char *k;
+	json_t *x;
+	size_t i;
+	int rc;
+
+	if (json_is_string(v)) {
+		if ((rc = hm__buf_put(b, json_string_value(v), json_string_length(v))) < 0)
+			return rc;
+		return hm__buf_put(b, "\x1e", 1);
+	}
+	if (json_is_array(v)) {
+		for (i = 0; i < json_array_size(v); i++)
+			if ((rc = collect_strings(b, json_array_get(v, i))) < 0)
+				return rc;
+	} else if (json_is_object(v)) {
+		json_object_foreach((json_t *)v, k, x) {
+			if ((rc = collect_strings(b, x)) < 0)
+				return rc;
+		}
+	}
+	return 0;
+}
+
+/* A record the splitter or parser rejected: counted, and its raw bytes still deduplicated and
+ * screened (malformed examples are trained on too, when a pipeline is lenient). */
+int hm__scan_broken(hm_dataset_scan *s, uint64_t index, int kind, const hm__record *r)
+{
+	int rc;
+
+	s->broken++;
+	s->kinds[kind]++;
+	if (r->len == 0)
+		return 0;
+	if ((rc = dedup(s, 'r', r->data, r->len, NULL, 0)) < 0)
+		return rc;
+	return screen(s, index, r->data, r->len);
+}
+
+static void tally(hm_dataset_scan *s, int cls, uint32_t errs)
+{
+	int k;
+
+	s->cls_records[cls]++;
+	if (!errs)
+		return;
+	s->cls_invalid[cls]++;
+	for (k = 0; k < HM__K_COUNT; k++)
+		if (errs & (1u << k))
+			s->cls_kinds[cls][k]++;
+}
+
+int hm__scan_json_record(hm_dataset_scan *s, uint64_t index, const hm__record *r)
+{
+	json_error_t e;
+	json_t *v;
+	char *canon;
+	size_t clen;
+	int cls, rc;
+
+	/* Parsed as hm__json_parse does, without recording a message per bad record. */
+	v = json_loadb(r->data, r->len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &e);
+	if (!v)
+		return hm__scan_broken(s, index, HM__K_SYNTAX, r);
+	cls = hm__record_class(v);
+	tally(s, cls, cls == HM__CLS_CHAT ? hm__check_chat(v)
+		      : cls == HM__CLS_ALPACA ? hm__check_alpaca(v) : 0);
+	/* Duplicates by content: the canonical form, so key order and spacing do not matter. */
+	if (!(canon = hm__json_canonical(v, &clen))) {
+		json_decref(v);
+		return HM_ENOMEM;
+	}
+	rc = dedup(s, 'j', canon, clen, NULL, 0);
+	free(canon);
+	if (rc == 0 && s->screen) {
+		s->text.len = 0;
+		rc = collect_strings(&s->text, v);
+		if (rc == 0)
+			rc = screen(s, index, s->text.data ? s->text.data : "", s->text.len);
+	}
+	json_decref(v);
+	return rc;
+}
+
+static int name_is(const char *p, size_t n, const char *name)
+{
+	return strlen(name) == n && strncasecmp(p, name, n) == 0;
+}
+
+void hm__scan_csv_header(hm_dataset_scan *s, const hm__record *r)
+{
+	size_t i, start = 0;
+
+	s->have_header = 1;
+	s->ncols = r->nfields;
+	for (i = 0; i < r->nfields; i++) {
+		const char *f = r->data + start;
+		size_t n = r->field_end[i] - start;
+		if (name_is(f, n, "instruction"))
+			s->col_instruction = (long)i;
+		else if (name_is(f, n, "output"))
+			s->col_output = (long)i;
+		start = r->field_end[i];
+	}
+}
+
+static int field_blank(const hm__record *r, long col)
+{
+	size_t start = col > 0 ? r->field_end[col - 1] : 0;
+
+	return hm__is_blank(r->data + start, r->field_end[col] - start);
+}
+
+int hm__scan_csv_record(hm_dataset_scan *s, uint64_t index, const hm__record *r)
+{
+	size_t i, start = 0;
+	int rc;
+
+	if (r->nfields != s->ncols)
+		return hm__scan_broken(s, index, HM__K_FIELD_COUNT, r);
+	if (s->col_instruction >= 0 && s->col_output >= 0) {
+		uint32_t e = 0;
+		if (field_blank(r, s->col_instruction))
+			e |= 1u << HM__K_EMPTY_INSTRUCTION;
+		if (field_blank(r, s->col_output))
+			e |= 1u << HM__K_EMPTY_OUTPUT;
+		tally(s, HM__CLS_ALPACA, e);
+	} else {
+		tally(s, HM__CLS_GENERIC, 0);
+	}
+	if ((rc = dedup(s, 'c', r->data, r->len, r->field_end, r->nfields)) < 0)
+		return rc;
+	if (!s->screen)
+		return 0;
+	s->text.len = 0;
+	for (i = 0; i < r->nfields; i++) {
+		if ((rc = hm__buf_put(&s->text, r->data + start, r->field_end[i] - start)) < 0 ||
+		    (rc = hm__buf_put(&s->text, "\x1e", 1)) < 0)
+			return rc;
+		start = r->field_end[i];
+	}
+	return screen(s, index, s->text.data ? s->text.data : "", s->text.len);
+}
+
+int hm__scan_text_record(hm_dataset_scan *s, uint64_t index, const hm__record *r)
+{
+	int rc;
+
+	tally(s, HM__CLS_GENERIC, 0);
+	if ((rc = dedup(s, 'r', r->data, r->len, NULL, 0)) < 0)
+		return rc;
+	return screen(s, index, r->data, r->len);
+}

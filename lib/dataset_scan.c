@@ -1,0 +1,367 @@
+/*
+ * The streaming analyser of one dataset file: bytes go through the splitter
+ * of the file's container (lines, JSON array elements, CSV rows) and each
+ * record on to dataset_record.c. The file's format is decided at the end, by
+ * majority, so one odd record neither hides nor decides it: records of
+ * another format than the majority are schema errors ("format_mismatch").
+ *
+ * A .json file that starts with '{' is no array: it is JSON Lines under the
+ * wrong name when its first or second line is a complete object on its own,
+ * otherwise one document (dataset_info.json, a pretty-printed config) and no
+ * record collection. The first line is held until the second decides.
+ */
+#include "dataset_scan_impl.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define DEFAULT_MAX_RECORD ((size_t)64 << 20)
+#define DEFAULT_MAX_FLAGGED 1000
+
+static int on_record(void *ctx, const hm__record *r);
+
+hm_dataset_container hm_dataset_container_for(const char *filename)
+{
+	static const struct {
+		const char *ext;
+		hm_dataset_container c;
+	} exts[] = {
+		{ ".jsonl", HM_CONTAINER_JSONL }, { ".ndjson", HM_CONTAINER_JSONL },
+		{ ".json", HM_CONTAINER_JSON },   { ".csv", HM_CONTAINER_CSV },
+		{ ".tsv", HM_CONTAINER_TSV },     { ".txt", HM_CONTAINER_TEXT },
+	};
+	size_t n = strlen(filename), i;
+
+	for (i = 0; i < sizeof(exts) / sizeof(exts[0]); i++) {
+		size_t e = strlen(exts[i].ext);
+		if (n > e && strcasecmp(filename + n - e, exts[i].ext) == 0)
+			return exts[i].c;
+	}
+	return HM_CONTAINER_NONE;
+}
+
+const char *hm_dataset_container_name(hm_dataset_container c)
+{
+	switch (c) {
+	case HM_CONTAINER_JSONL: return "jsonl";
+	case HM_CONTAINER_JSON: return "json";
+	case HM_CONTAINER_CSV: return "csv";
+	case HM_CONTAINER_TSV: return "tsv";
+	case HM_CONTAINER_TEXT: return "text";
+	default: return "none";
+	}
+}
+
+const char *hm_record_format_name(hm_record_format f)
+{
+	switch (f) {
+	case HM_RECORDS_GENERIC: return "generic";
+	case HM_RECORDS_OPENAI_CHAT: return "openai-chat";
+	case HM_RECORDS_ALPACA: return "alpaca";
+	case HM_RECORDS_TEXT: return "text";
+	case HM_RECORDS_DOCUMENT: return "document";
+	case HM_RECORDS_MIXED: return "mixed";
+	default: return "none";
+	}
+}
+
+int hm__dataset_scan_new(hm_dataset_scan **out, hm_dataset_container c, const hm_screen *screen,
+			 const hm_dataset_options *opts, hm__dedup *dedup, uint32_t file)
+{
+	hm_dataset_scan *s;
+	size_t max = opts && opts->max_record_size ? opts->max_record_size : DEFAULT_MAX_RECORD;
+	size_t ncats = screen ? hm_screen_category_count(screen) : 0;
+	int rc;
+
+	*out = NULL;
+	if (c == HM_CONTAINER_NONE || c > HM_CONTAINER_TEXT)
+		return hm__err(HM_EINVAL, "no record container to scan");
+	if (opts && opts->version != HM_DATASET_OPTIONS_VERSION)
+		return hm__err(HM_EUNSUPPORTED, "hm_dataset_options version %u is not %u",
+			       opts->version, HM_DATASET_OPTIONS_VERSION);
+	if (!(s = calloc(1, sizeof(*s))))
+		return hm__err_oom();
+	s->container = c;
+	s->max_record = max;
+	s->screen = screen;
+	s->max_flagged = opts && opts->max_flagged ? opts->max_flagged : DEFAULT_MAX_FLAGGED;
+	s->file = file;
+	s->col_instruction = s->col_output = -1;
+	if (dedup) {
+		s->dedup = dedup;
+	} else {
+		if ((rc = hm__dedup_new(&s->dedup)) < 0)
+			goto fail;
+		s->own_dedup = 1;
+	}
+	s->file_md = EVP_MD_CTX_new();
+	s->rec_md = EVP_MD_CTX_new();
+	if (!s->file_md || !s->rec_md || EVP_DigestInit_ex(s->file_md, EVP_sha256(), NULL) != 1) {
+		rc = hm__err(HM_ECRYPTO, "SHA-256 is not available");
+		goto fail;
+	}
+	if (ncats && (!(s->cat_counts = calloc(ncats, sizeof(uint64_t))) ||
+		      !(s->hit = calloc(ncats, 1)))) {
+		rc = hm__err_oom();
+		goto fail;
+	}
+	switch (c) {
+	case HM_CONTAINER_JSONL:
+	case HM_CONTAINER_TEXT:
+		s->splitter = SPLIT_LINES;
+		hm__lines_init(&s->split.lines, max, on_record, s);
+		break;
+	case HM_CONTAINER_JSON:
+		s->splitter = SPLIT_PENDING;
+		break;
+	default:
+		s->splitter = SPLIT_CSV;
+		hm__csv_init(&s->split.csv, c == HM_CONTAINER_TSV ? '\t' : ',', max, on_record, s);
+		break;
+	}
+	*out = s;
+	return 0;
+fail:
+	hm_dataset_scan_free(s);
+	return rc;
+}
+
+int hm_dataset_scan_new(hm_dataset_scan **out, hm_dataset_container c, const hm_screen *screen,
+			const hm_dataset_options *opts)
+{
+	return hm__dataset_scan_new(out, c, screen, opts, NULL, 0);
+}
+
+void hm_dataset_scan_free(hm_dataset_scan *s)
+{
+	if (!s)
+		return;
+	switch (s->splitter) {
+	case SPLIT_LINES:
+		hm__lines_free(&s->split.lines);
+		break;
+	case SPLIT_ARRAY:
+		hm__jsonarray_free(&s->split.array);
+		break;
+	case SPLIT_CSV:
+		hm__csv_free(&s->split.csv);
+		break;
+	}
+	hm__buf_free(&s->held);
+	if (s->own_dedup)
+		hm__dedup_free(s->dedup);
+	EVP_MD_CTX_free(s->file_md);
+	EVP_MD_CTX_free(s->rec_md);
+	free(s->cat_counts);
+	free(s->hit);
+	free(s->flagged_idx);
+	hm__buf_free(&s->text);
+	hm__buf_free(&s->scratch);
+	free(s);
+}
+
+static int is_object(const char *p, size_t n)
+{
+	json_t *v = json_loadb(p, n, JSON_REJECT_DUPLICATES, NULL);
+	int yes = json_is_object(v);
+
+	json_decref(v);
+	return yes;
+}
+
+/* A .json file that starts with '{': JSON Lines, or a document? (see the top) */
+static int sniff(hm_dataset_scan *s, const hm__record *r)
+{
+	hm__record first;
+	int rc;
+
+	switch (s->sniff) {
+	case SNIFF_FIRST:
+		s->sniff = SNIFF_HELD;
+		s->held_error = r->error;
+		return hm__buf_put(&s->held, r->data, r->len);
+	case SNIFF_HELD:
+		if ((s->held_error || !is_object(s->held.data, s->held.len)) &&
+		    (r->error || !is_object(r->data, r->len))) {
+			s->sniff = SNIFF_DOCUMENT;
+			hm__buf_free(&s->held);
+			return 0;
+		}
+		s->sniff = SNIFF_LINES;
+		first.data = s->held.data;
+		first.len = s->held.len;
+		first.field_end = NULL;
+		first.nfields = 0;
+		first.error = s->held_error;
+		if ((rc = on_record(s, &first)) == 0)
+			rc = on_record(s, r);
+		hm__buf_free(&s->held);
+		return rc;
+	default:
+		return 0; /* a document: the rest is not looked at */
+	}
+}
+
+static int on_record(void *ctx, const hm__record *r)
+{
+	hm_dataset_scan *s = ctx;
+	int csv = s->splitter == SPLIT_CSV;
+	uint64_t index;
+
+	/* The first row is the header, no record; a broken one is counted as well. */
+	if (csv && !s->have_header) {
+		hm__scan_csv_header(s, r);
+		if (!r->error)
+			return 0;
+	}
+	/* Blank lines are no records in JSONL and text files. */
+	if (s->splitter == SPLIT_LINES && !r->error && hm__is_blank(r->data, r->len))
+		return 0;
+	if (s->json_lines && s->sniff != SNIFF_LINES)
+		return sniff(s, r);
+	index = s->records++;
+	if (r->error) {
+		int k = hm__kind_of(r->error);
+		return hm__scan_broken(s, index, k >= 0 ? k : HM__K_SYNTAX, r);
+	}
+	switch (s->container) {
+	case HM_CONTAINER_JSONL:
+	case HM_CONTAINER_JSON:
+		return hm__scan_json_record(s, index, r);
+	case HM_CONTAINER_TEXT:
+		return hm__scan_text_record(s, index, r);
+	default:
+		return hm__scan_csv_record(s, index, r);
+	}
+}
+
+/* ---- feeding ---- */
+
+static int split(hm_dataset_scan *s, const char *p, size_t n)
+{
+	if (s->splitter == SPLIT_PENDING) {
+		/* a .json file: an array, or lines of objects (see the top) */
+		while (n && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')) {
+			p++;
+			n--;
+		}
+		if (!n)
+			return 0;
+		if (*p == '{') {
+			s->splitter = SPLIT_LINES;
+			s->json_lines = 1;
+			hm__lines_init(&s->split.lines, s->max_record, on_record, s);
+		} else {
+			s->splitter = SPLIT_ARRAY;
+			hm__jsonarray_init(&s->split.array, s->max_record, on_record, s);
+		}
+	}
+	switch (s->splitter) {
+	case SPLIT_LINES:
+		return hm__lines_feed(&s->split.lines, p, n);
+	case SPLIT_ARRAY:
+		return hm__jsonarray_feed(&s->split.array, p, n);
+	default:
+		return hm__csv_feed(&s->split.csv, p, n);
+	}
+}
+
+static const char utf8_bom[3] = { '\xef', '\xbb', '\xbf' };
+
+int hm_dataset_scan_feed(hm_dataset_scan *s, const void *data, size_t len)
+{
+	const char *p = data;
+	int rc;
+
+	if (s->finished)
+		return hm__err(HM_EINVAL, "the scan is finished");
+	if (len == 0)
+		return 0;
+	if (EVP_DigestUpdate(s->file_md, p, len) != 1)
+		return hm__err(HM_ECRYPTO, "SHA-256 failed");
+	s->bytes += len;
+	/* A UTF-8 byte order mark at the start is dropped, even when split across chunks. */
+	while (s->bom >= 0 && len) {
+		if (*p == utf8_bom[s->bom]) {
+			p++;
+			len--;
+			if (++s->bom == 3)
+				s->bom = -1;
+			continue;
+		}
+		rc = split(s, utf8_bom, (size_t)s->bom); /* not a BOM after all: replay */
+		s->bom = -1;
+		if (rc < 0)
+			return rc;
+	}
+	return len ? split(s, p, len) : 0;
+}
+
+static void decide(hm_dataset_scan *s)
+{
+	int best = HM__CLS_GENERIC, c, k;
+	uint64_t parsed = 0;
+
+	memcpy(s->final_kinds, s->kinds, sizeof(s->kinds));
+	for (c = 0; c < HM__CLS_COUNT; c++)
+		parsed += s->cls_records[c];
+	/* The majority class; ties go to the more specific format. */
+	if (s->cls_records[HM__CLS_ALPACA] && s->cls_records[HM__CLS_ALPACA] >= s->cls_records[best])
+		best = HM__CLS_ALPACA;
+	if (s->cls_records[HM__CLS_CHAT] && s->cls_records[HM__CLS_CHAT] >= s->cls_records[best])
+		best = HM__CLS_CHAT;
+	if (s->records == 0)
+		s->format = s->json_lines ? HM_RECORDS_DOCUMENT : HM_RECORDS_NONE;
+	else if (s->container == HM_CONTAINER_TEXT)
+		s->format = HM_RECORDS_TEXT;
+	else if (best == HM__CLS_CHAT)
+		s->format = HM_RECORDS_OPENAI_CHAT;
+	else if (best == HM__CLS_ALPACA)
+		s->format = HM_RECORDS_ALPACA;
+	else
+		s->format = HM_RECORDS_GENERIC;
+	s->schema_errors = 0;
+	if (best != HM__CLS_GENERIC) {
+		uint64_t mismatch = parsed - s->cls_records[best];
+		for (k = 0; k < HM__K_COUNT; k++)
+			s->final_kinds[k] += s->cls_kinds[best][k];
+		s->final_kinds[HM__K_FORMAT_MISMATCH] += mismatch;
+		s->schema_errors = s->cls_invalid[best] + mismatch;
+	}
+	s->invalid = s->broken + s->schema_errors;
+}
+
+int hm_dataset_scan_finish(hm_dataset_scan *s)
+{
+	unsigned char md[32];
+	unsigned int mdlen = 32;
+	int rc;
+
+	if (s->finished)
+		return 0;
+	if (s->bom > 0 && (rc = split(s, utf8_bom, (size_t)s->bom)) < 0)
+		return rc;
+	s->bom = -1;
+	switch (s->splitter) {
+	case SPLIT_LINES:
+		rc = hm__lines_finish(&s->split.lines);
+		break;
+	case SPLIT_ARRAY:
+		rc = hm__jsonarray_finish(&s->split.array);
+		break;
+	case SPLIT_CSV:
+		rc = hm__csv_finish(&s->split.csv);
+		break;
+	default:
+		rc = 0; /* an empty .json file */
+	}
+	if (rc < 0)
+		return rc;
+	if (EVP_DigestFinal_ex(s->file_md, md, &mdlen) != 1)
+		return hm__err(HM_ECRYPTO, "SHA-256 failed");
+	hm__hex_encode(s->sha256, md, sizeof(md));
+	decide(s);
+	s->finished = 1;
+	return 0;
+}
+

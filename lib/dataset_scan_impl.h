@@ -1,0 +1,71 @@
+/*
+ * lib/dataset_scan_impl.h: the state of one streaming dataset scan, shared by
+ * dataset_scan.c (splitting and deciding), dataset_record.c (each record) and
+ * dataset_results.c (counters and JSON).
+ */
+#ifndef HM_DATASET_SCAN_IMPL_H
+#define HM_DATASET_SCAN_IMPL_H
+
+#include "dataset_impl.h"
+
+#include <openssl/evp.h>
+
+struct hm_dataset_scan {
+	hm_dataset_container container;
+	const hm_screen *screen;
+	size_t max_flagged;
+	hm__dedup *dedup;
+	int own_dedup;
+	uint32_t file;
+	int finished, bom; /* bom: BOM bytes matched so far, -1 once past */
+	size_t max_record;
+	int splitter; /* SPLIT_*: for .json files decided by the first byte */
+	union {
+		hm__lines lines;
+		hm__jsonarray array;
+		hm__csv csv;
+	} split;
+	int json_lines, sniff; /* a .json file read as lines; SNIFF_* */
+	hm_buf held;           /* its first line, until the second decides */
+	const char *held_error;
+	EVP_MD_CTX *file_md, *rec_md;
+	char sha256[65];
+
+	uint64_t bytes, records, broken, dups, cross_dups, flagged;
+	uint64_t kinds[HM__K_COUNT];              /* problems found before any class is known */
+	uint64_t cls_records[HM__CLS_COUNT];      /* parsed records by class */
+	uint64_t cls_invalid[HM__CLS_COUNT];      /* of those, with schema errors */
+	uint64_t cls_kinds[HM__CLS_COUNT][HM__K_COUNT];
+
+	/* CSV: the header row. */
+	int have_header;
+	size_t ncols;
+	long col_instruction, col_output; /* -1 when absent */
+
+	/* Screening. */
+	uint64_t *cat_counts;
+	unsigned char *hit;
+	uint64_t *flagged_idx;
+	size_t nflagged_idx;
+	int flagged_truncated;
+	hm_buf text, scratch;
+
+	/* Results, set by finish. */
+	hm_record_format format;
+	uint64_t schema_errors, invalid;
+	uint64_t final_kinds[HM__K_COUNT];
+};
+
+enum { SPLIT_PENDING, SPLIT_LINES, SPLIT_ARRAY, SPLIT_CSV };
+enum { SNIFF_FIRST, SNIFF_HELD, SNIFF_LINES, SNIFF_DOCUMENT };
+
+/* dataset_record.c: one record, by kind; index is its 0-based number in the file. */
+/* A record the splitter or parser rejected (kind: an hm__kind). */
+int hm__scan_broken(hm_dataset_scan *s, uint64_t index, int kind, const hm__record *r);
+int hm__scan_json_record(hm_dataset_scan *s, uint64_t index, const hm__record *r);
+int hm__scan_text_record(hm_dataset_scan *s, uint64_t index, const hm__record *r);
+/* The first CSV row: column count and the Alpaca columns. */
+void hm__scan_csv_header(hm_dataset_scan *s, const hm__record *r);
+int hm__scan_csv_record(hm_dataset_scan *s, uint64_t index, const hm__record *r);
+
+#endif

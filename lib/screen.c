@@ -1,0 +1,348 @@
+/*
+ * The screening heuristic: a list of (category, pattern) pairs matched
+ * against each example's normalized text. It finds the phrasings Qi et al.
+ * saw in harmful and identity-shifting fine-tuning data; it is not a
+ * moderation model and says nothing about text that avoids the patterns.
+ */
+#include "dataset_impl.h"
+
+#include <regex.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct pattern {
+	size_t cat;
+	int is_re;
+	char *text; /* normalized substring, or the ERE as written */
+	size_t len;
+	regex_t re;
+	/* ERE: literals of which every match contains one (a cheap pre-check); n = 0 if none */
+	hm__literals *must;
+} pattern;
+
+struct hm_screen {
+	pattern *pats;
+	size_t npats;
+	char **cats;
+	size_t ncats;
+	char digest[65];
+};
+
+/*
+ * Normalizes text for matching into b (NUL-terminated, no NUL inside): ASCII
+ * lowercase; whitespace, NUL and no-break spaces as one space; curly quotes
+ * as straight ones; zero-width spaces and joiners and BOMs dropped.
+ */
+static int normalize(hm_buf *b, const char *text, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)text;
+	size_t i;
+	char *o;
+
+	b->len = 0;
+	if (hm__buf_grow(b, len) < 0)
+		return HM_ENOMEM;
+	o = b->data;
+	for (i = 0; i < len; i++) {
+		unsigned char c = p[i];
+		int space = 0;
+
+		if (c == ' ' || (c >= '\t' && c <= '\r') || c == 0) {
+			space = 1;
+		} else if (c == 0xc2 && i + 1 < len && p[i + 1] == 0xa0) {
+			space = 1;
+			i++;
+		} else if (c == 0xe2 && i + 2 < len && p[i + 1] == 0x80) {
+			unsigned char d = p[i + 2];
+			if (d == 0x98 || d == 0x99) {
+				c = '\'';
+				i += 2;
+			} else if (d == 0x9c || d == 0x9d) {
+				c = '"';
+				i += 2;
+			} else if (d >= 0x8b && d <= 0x8d) {
+				i += 2;
+				continue;
+			}
+		} else if (c == 0xef && i + 2 < len && p[i + 1] == 0xbb && p[i + 2] == 0xbf) {
+			i += 2;
+			continue;
+		} else if (c >= 'A' && c <= 'Z') {
+			c = (unsigned char)(c - 'A' + 'a');
+		}
+		if (space) {
+			if (o > b->data && o[-1] == ' ')
+				continue;
+			c = ' ';
+		}
+		*o++ = (char)c;
+	}
+	*o = '\0';
+	b->len = (size_t)(o - b->data);
+	return 0;
+}
+
+size_t hm__screen_match(const hm_screen *s, const char *text, size_t len, unsigned char *hit,
+			hm_buf *scratch, int *oom)
+{
+	size_t i, n = 0;
+
+	*oom = 0;
+	memset(hit, 0, s->ncats);
+	if (normalize(scratch, text, len) < 0) {
+		*oom = 1;
+		return 0;
+	}
+	for (i = 0; i < s->npats; i++) {
+		const pattern *p = &s->pats[i];
+		int m;
+
+		if (hit[p->cat])
+			continue;
+		if (p->is_re && !hm__literals_any(p->must, scratch->data, scratch->len))
+			m = 0; /* regexec is slow; most texts lack the regex's literal parts */
+		else if (p->is_re)
+			m = regexec(&p->re, scratch->data, 0, NULL, 0) == 0;
+		else
+			m = memmem(scratch->data, scratch->len, p->text, p->len) != NULL;
+		if (m) {
+			hit[p->cat] = 1;
+			n++;
+		}
+	}
+	return n;
+}
+
+int hm_screen_match(size_t *nhit, unsigned char *hit, const hm_screen *s, const char *text,
+		    size_t len)
+{
+	hm_buf scratch = HM_BUF_INIT;
+	unsigned char *h = hit;
+	int oom;
+
+	*nhit = 0;
+	if (!h && !(h = calloc(s->ncats ? s->ncats : 1, 1)))
+		return hm__err_oom();
+	*nhit = hm__screen_match(s, text, len, h, &scratch, &oom);
+	hm__buf_free(&scratch);
+	if (h != hit)
+		free(h);
+	return oom ? HM_ENOMEM : 0;
+}
+
+static int category_valid(const char *c, size_t n)
+{
+	size_t i;
+
+	if (n == 0 || n > 64)
+		return 0;
+	for (i = 0; i < n; i++) {
+		char ch = c[i];
+		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+		      ch == '_' || ch == '-' || ch == '.'))
+			return 0;
+	}
+	return 1;
+}
+
+static int category_index(hm_screen *s, const char *c, size_t n, size_t *idx)
+{
+	char **cats;
+	size_t i;
+
+	for (i = 0; i < s->ncats; i++) {
+		if (strlen(s->cats[i]) == n && memcmp(s->cats[i], c, n) == 0) {
+			*idx = i;
+			return 0;
+		}
+	}
+	cats = realloc(s->cats, (s->ncats + 1) * sizeof(*cats));
+	if (!cats)
+		return hm__err_oom();
+	s->cats = cats;
+	if (!(cats[s->ncats] = strndup(c, n)))
+		return hm__err_oom();
+	*idx = s->ncats++;
+	return 0;
+}
+
+/* Adds the pattern of one line (category c[0..cn), pattern p[0..pn)). */
+static int add_pattern(hm_screen *s, const char *c, size_t cn, const char *p, size_t pn,
+		       const char *name, size_t line)
+{
+	pattern *pats, *pat;
+	hm_buf norm = HM_BUF_INIT;
+	int is_re = 0, rc;
+
+	if (!category_valid(c, cn))
+		return hm__err(HM_EFORMAT, "%s:%zu: the category must be 1-64 letters, digits, '_', "
+			       "'-' or '.'", name, line);
+	if (pn >= 3 && memcmp(p, "re:", 3) == 0) {
+		is_re = 1;
+		p += 3;
+		pn -= 3;
+	} else if (pn >= 4 && memcmp(p, "str:", 4) == 0) {
+		p += 4;
+		pn -= 4;
+	}
+	pats = realloc(s->pats, (s->npats + 1) * sizeof(*pats));
+	if (!pats)
+		return hm__err_oom();
+	s->pats = pats;
+	pat = &pats[s->npats];
+	memset(pat, 0, sizeof(*pat));
+	if ((rc = category_index(s, c, cn, &pat->cat)) < 0)
+		return rc;
+	pat->is_re = is_re;
+	if (is_re) {
+		if (!(pat->text = strndup(p, pn)))
+			return hm__err_oom();
+		pat->len = pn;
+		if (pn == 0) {
+			free(pat->text);
+			return hm__err(HM_EFORMAT, "%s:%zu: empty regular expression", name, line);
+		}
+		rc = regcomp(&pat->re, pat->text, REG_EXTENDED | REG_ICASE | REG_NOSUB);
+		if (rc != 0) {
+			char msg[256];
+			regerror(rc, &pat->re, msg, sizeof(msg));
+			free(pat->text);
+			return hm__err(HM_EFORMAT, "%s:%zu: bad regular expression: %s", name, line,
+				       msg);
+		}
+		if (!(pat->must = calloc(1, sizeof(*pat->must))) ||
+		    hm__literals_of(pat->must, pat->text) < 0) {
+			regfree(&pat->re);
+			free(pat->must);
+			free(pat->text);
+			return hm__err_oom();
+		}
+	} else {
+		if (normalize(&norm, p, pn) < 0)
+			return HM_ENOMEM;
+		if (norm.len == 0 || (norm.len == 1 && norm.data[0] == ' ')) {
+			hm__buf_free(&norm);
+			return hm__err(HM_EFORMAT, "%s:%zu: empty pattern", name, line);
+		}
+		pat->text = hm__buf_detach(&norm, &pat->len);
+		if (!pat->text)
+			return HM_ENOMEM;
+	}
+	s->npats++;
+	return 0;
+}
+
+static int parse_lines(hm_screen *s, const char *text, size_t len, const char *name)
+{
+	size_t pos = 0, line = 0;
+	int rc;
+
+	if (memchr(text, '\0', len))
+		return hm__err(HM_EFORMAT, "%s: contains a NUL byte", name);
+	while (pos < len) {
+		const char *l = text + pos, *nl = memchr(l, '\n', len - pos), *tab;
+		size_t n = nl ? (size_t)(nl - l) : len - pos, k = 0;
+
+		pos += n + (nl ? 1 : 0);
+		line++;
+		if (n && l[n - 1] == '\r')
+			n--;
+		while (k < n && (l[k] == ' ' || l[k] == '\t'))
+			k++;
+		if (k == n || l[k] == '#')
+			continue;
+		tab = memchr(l, '\t', n);
+		if (!tab)
+			return hm__err(HM_EFORMAT, "%s:%zu: expected category<TAB>pattern", name, line);
+		rc = add_pattern(s, l, (size_t)(tab - l), tab + 1, n - (size_t)(tab - l) - 1, name,
+				 line);
+		if (rc < 0)
+			return rc;
+	}
+	if (s->npats == 0)
+		return hm__err(HM_EFORMAT, "%s: no patterns", name);
+	return 0;
+}
+
+int hm_screen_parse(hm_screen **out, const char *text, size_t len, const char *name)
+{
+	unsigned char md[32];
+	hm_screen *s;
+	int rc;
+
+	*out = NULL;
+	if (!name)
+		name = "screen patterns";
+	if (!(s = calloc(1, sizeof(*s))))
+		return hm__err_oom();
+	if ((rc = parse_lines(s, text, len, name)) < 0) {
+		hm_screen_free(s);
+		return rc;
+	}
+	hm__sha256(md, text, len);
+	hm__hex_encode(s->digest, md, sizeof(md));
+	*out = s;
+	return 0;
+}
+
+int hm_screen_load(hm_screen **out, const char *path)
+{
+	char *def = NULL, *text;
+	size_t len;
+	int rc;
+
+	*out = NULL;
+	if (!path) {
+		if ((rc = hm_screen_default_path(&def)) < 0)
+			return rc;
+		path = def;
+	}
+	rc = hm__read_file(&text, &len, path, 16u << 20);
+	if (rc == 0) {
+		rc = hm_screen_parse(out, text, len, path);
+		free(text);
+	}
+	free(def);
+	return rc;
+}
+
+void hm_screen_free(hm_screen *s)
+{
+	size_t i;
+
+	if (!s)
+		return;
+	for (i = 0; i < s->npats; i++) {
+		if (s->pats[i].is_re)
+			regfree(&s->pats[i].re);
+		free(s->pats[i].text);
+		if (s->pats[i].must)
+			hm__literals_free(s->pats[i].must);
+		free(s->pats[i].must);
+	}
+	for (i = 0; i < s->ncats; i++)
+		free(s->cats[i]);
+	free(s->pats);
+	free(s->cats);
+	free(s);
+}
+
+size_t hm_screen_pattern_count(const hm_screen *s)
+{
+	return s->npats;
+}
+
+size_t hm_screen_category_count(const hm_screen *s)
+{
+	return s->ncats;
+}
+
+const char *hm_screen_category_name(const hm_screen *s, size_t i)
+{
+	return i < s->ncats ? s->cats[i] : NULL;
+}
+
+const char *hm_screen_digest(const hm_screen *s)
+{
+	return s->digest;
+}
