@@ -58,6 +58,7 @@ int cmd_bundle(int argc, char **argv);
 int cmd_digest(int argc, char **argv);
 int cmd_attest(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
+int cmd_archive(int argc, char **argv);
 int cmd_card(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_export(int argc, char **argv);

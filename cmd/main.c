@@ -13,6 +13,7 @@ static const struct subcmd groups[] = {
 	{ "card", cmd_card, "a Hugging Face model card from a bundle's verified facts" },
 	{ "report", cmd_report, "a self-contained HTML report for compliance review" },
 	{ "export", cmd_export, "CycloneDX ML-BOM and SPDX 3.0 exports of a bundle" },
+	{ "archive", cmd_archive, "the compliance archive and its verifiable log" },
 	{ NULL, NULL, NULL }
 };
 

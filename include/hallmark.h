@@ -27,6 +27,7 @@
 #include "hallmark/audit.h"
 #include "hallmark/provenance.h"
 #include "hallmark/verify.h"
+#include "hallmark/archive.h"
 #include "hallmark/facts.h"
 #include "hallmark/card.h"
 #include "hallmark/export.h"

@@ -1,0 +1,78 @@
+#!/bin/sh
+# The compliance archive's speed, with the goals it must meet (PASS/MISS each):
+#   ingest   signed envelopes added with signature verification, batched (>= 5000/s)
+#   search   by digest on an archive of ARCHIVE_BENCH_N entries (median < 1 ms)
+#   proofs   inclusion and consistency proof generation on that archive (reported)
+#
+#   sh bench/archive.sh                       # BUILD=build, 1,000,000 entries
+#   ARCHIVE_BENCH_N=100000 sh bench/archive.sh
+#
+# The large archive is built once (unsigned envelopes stored flagged: its size is the
+# point) and kept as $BUILD/bench/archive-N.db for the next run; delete it to rebuild.
+# Times are wall-clock on a machine that may be shared: the load average is printed, and
+# the CPU time the ingest used is reported next to its rate.
+set -eu
+
+BUILD=${BUILD:-build}
+N=${ARCHIVE_BENCH_N:-1000000}
+INGEST=${ARCHIVE_BENCH_INGEST:-20000}
+PKGS="libsodium libcrypto jansson libgit2 sqlite3 libxml-2.0"
+pkg-config --exists yaml-0.1 2>/dev/null && PKGS="$PKGS yaml-0.1"
+
+die() { echo "bench: $*" >&2; exit 2; }
+[ -f "$BUILD/libhallmark.a" ] || die "$BUILD/libhallmark.a is missing: run make first"
+mkdir -p "$BUILD/bench"
+DRIVER=$BUILD/bench/archive_bench
+${CC:-cc} -std=c11 -D_GNU_SOURCE -O2 -Iinclude -o "$DRIVER" bench/archive_bench.c \
+	"$BUILD/libhallmark.a" $(pkg-config --libs $PKGS) -pthread || die "cannot build $DRIVER"
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/hm-archive-bench-XXXXXX")
+trap 'rm -rf "$WORK"' EXIT INT TERM
+GOALS=$WORK/goals
+: >"$GOALS"
+goal() { # NAME VALUE LIMIT below|above TEXT
+	if awk -v v="$2" -v m="$3" -v d="$4" 'BEGIN { exit !(d == "above" ? v >= m : v < m) }'; then
+		r=PASS
+	else
+		r=MISS
+	fi
+	echo "$r  $1: $5" >>"$GOALS"
+}
+val() { sed -n "s/^$1 //p" "$2"; }
+
+echo "hallmark archive benchmark"
+echo "cores: $(nproc 2>/dev/null || echo ?), load average: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo ?)"
+
+# --- ingest ---
+"$DRIVER" ingest "$INGEST" "$WORK/ingest.db" >"$WORK/ingest" || die "ingest failed"
+rate=$(val ingest_rate "$WORK/ingest")
+echo "ingest: $INGEST signed envelopes verified and archived in $(val ingest_seconds "$WORK/ingest") s:" \
+	"$rate envelopes/s ($(val ingest_cpu_us_per_envelope "$WORK/ingest") us of CPU each," \
+	"$(val ingest_cpu_seconds "$WORK/ingest") CPU s in all)"
+goal ingest "$rate" 5000 above "$rate envelopes/s >= 5000"
+
+# --- the large archive ---
+DB=$BUILD/bench/archive-$N.db
+have=0
+[ -f "$DB" ] && have=$(sqlite3 "$DB" "SELECT max(tree_size) FROM heads" 2>/dev/null || echo 0)
+if [ "${have:-0}" -lt "$N" ]; then
+	echo "building an archive of $N entries in $DB (kept for the next run) ..."
+	"$DRIVER" build "$N" "$DB" >"$WORK/build" || die "build failed"
+	echo "built in $(val build_seconds "$WORK/build") s"
+fi
+echo "archive: $N entries, $(du -sh "$DB" | cut -f1) ($DB)"
+
+# --- queries on it ---
+"$DRIVER" query "$DB" >"$WORK/query" || die "query failed"
+printf '%-34s %10s %10s\n' "on $N entries" "median ms" "p99 ms"
+for q in search_digest prove consistency; do
+	printf '%-34s %10s %10s\n' "$q" "$(val "${q}_median_ms" "$WORK/query")" "$(val "${q}_p99_ms" "$WORK/query")"
+done
+s=$(val search_digest_median_ms "$WORK/query")
+goal "search by digest" "$s" 1 below "median $s ms < 1 ms at $N entries"
+p=$(val prove_median_ms "$WORK/query")
+goal "inclusion proof" "$p" 10 below "median $p ms < 10 ms at $N entries (O(log n) reads)"
+echo
+echo "goals:"
+cat "$GOALS"
+! grep -q '^MISS' "$GOALS"

@@ -1,0 +1,503 @@
+/*
+ * Adding to the archive: envelopes (verified against trusted keys, or stored
+ * flagged as unverified when asked) and verification runs. Envelopes go in
+ * batches: the CPU work of a batch (parsing, signature checks, hashing) is
+ * done on every core outside the write lock, while the batch before it is
+ * written; each batch is then one BEGIN IMMEDIATE transaction that stores its
+ * entries and the new tree head.
+ */
+#include "archive_impl.h"
+#include "statement_impl.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define DEFAULT_BATCH 10000
+#define MAX_THREADS 8
+#define MIN_PER_THREAD 32
+
+/* One envelope, ready to store. */
+struct prep {
+	const char *line;
+	size_t len;
+	int refused;
+	int verified;
+	char *reason;
+	char sha[65];
+	char *statement;
+	size_t statement_len;
+	char *ptype;
+	char **signers;
+	size_t nsigners;
+	struct hm__derived d;
+	/* the outcome */
+	hm_archive_add_status status;
+	uint64_t id;
+	int rc; /* <0 when preparing failed for lack of memory */
+};
+
+static void prep_free(struct prep *p)
+{
+	size_t i;
+
+	free(p->reason);
+	free(p->statement);
+	free(p->ptype);
+	for (i = 0; i < p->nsigners; i++)
+		free(p->signers[i]);
+	free(p->signers);
+	hm__derived_free(&p->d);
+}
+
+static int keep_statement(struct prep *p, const hm_envelope *env, const hm_statement *st)
+{
+	const unsigned char *payload;
+	size_t plen;
+
+	if (!st)
+		return 0;
+	payload = hm_envelope_payload(env, &plen);
+	p->statement = malloc(plen + 1);
+	p->ptype = strdup(hm_statement_predicate_type(st));
+	if (!p->statement || !p->ptype)
+		return hm__err_oom();
+	memcpy(p->statement, payload, plen);
+	p->statement[plen] = '\0';
+	p->statement_len = plen;
+	return hm__derive_statement(&p->d, hm__statement_json(st));
+}
+
+static int prepare_verified(struct prep *p, const hm_attestation *att)
+{
+	size_t i, n = hm_attestation_signer_count(att);
+
+	p->verified = 1;
+	p->signers = calloc(n ? n : 1, sizeof(*p->signers));
+	if (!p->signers)
+		return hm__err_oom();
+	for (i = 0; i < n; i++) {
+		if (!(p->signers[i] = strdup(hm_attestation_signer(att, i))))
+			return hm__err_oom();
+		p->nsigners++;
+	}
+	return keep_statement(p, hm_attestation_envelope(att), hm_attestation_statement(att));
+}
+
+static void prepare(struct prep *p, const hm_archive_add_options *o)
+{
+	unsigned char sha[32];
+	hm_attestation *att = NULL;
+	hm_envelope *env = NULL;
+	hm_statement *st = NULL;
+	const char *why;
+	int rc;
+
+	hm__sha256(sha, p->line, p->len);
+	hm__hex_encode(p->sha, sha, 32);
+	if (o->keys && hm_keyring_count(o->keys) > 0) {
+		rc = hm_attestation_open(&att, p->line, p->len, o->keys, 1);
+		why = hm_error_last();
+	} else {
+		rc = HM_EVERIFY;
+		why = "no trusted keys were given";
+	}
+	if (rc == 0) {
+		p->rc = prepare_verified(p, att);
+		hm_attestation_free(att);
+		return;
+	}
+	if (rc == HM_ENOMEM) {
+		p->rc = rc;
+		return;
+	}
+	if (!(p->reason = strdup(why))) {
+		p->rc = hm__err_oom();
+		return;
+	}
+	if (hm_attestation_inspect(&env, &st, p->line, p->len) < 0 || !env) {
+		char *r = NULL;
+		p->refused = 1;
+		if (asprintf(&r, "not a DSSE envelope: %s", hm_error_last()) >= 0) {
+			free(p->reason);
+			p->reason = r;
+		}
+	} else if (!o->allow_unverified) {
+		p->refused = 1;
+	} else {
+		p->rc = keep_statement(p, env, st);
+	}
+	hm_envelope_free(env);
+	hm_statement_free(st);
+}
+
+struct work {
+	struct prep *items;
+	size_t n, start, step;
+	const hm_archive_add_options *o;
+};
+
+static void *worker(void *arg)
+{
+	struct work *w = arg;
+	size_t i;
+
+	for (i = w->start; i < w->n; i += w->step)
+		prepare(&w->items[i], w->o);
+	return NULL;
+}
+
+static void prepare_all(struct prep *items, size_t n, const hm_archive_add_options *o)
+{
+	pthread_t tids[MAX_THREADS];
+	struct work w[MAX_THREADS];
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t t, nt = cpus > 1 ? (size_t)cpus : 1, started = 0;
+
+	if (nt > MAX_THREADS)
+		nt = MAX_THREADS;
+	if (nt > n / MIN_PER_THREAD)
+		nt = n / MIN_PER_THREAD ? n / MIN_PER_THREAD : 1;
+	for (t = 0; t < nt; t++) {
+		w[t].items = items;
+		w[t].n = n;
+		w[t].start = t;
+		w[t].step = nt;
+		w[t].o = o;
+	}
+	/* Thread 0 is this one; a thread that cannot start leaves its share to a fallback pass. */
+	for (t = 1; t < nt; t++) {
+		if (pthread_create(&tids[t], NULL, worker, &w[t]) != 0)
+			break;
+		started = t;
+	}
+	worker(&w[0]);
+	for (t = 1; t <= started; t++)
+		pthread_join(tids[t], NULL);
+	for (t = started + 1; t < nt; t++)
+		worker(&w[t]);
+}
+
+static json_t *attestation_entry(const struct prep *p, long long now, long long until)
+{
+	char when[32], keep[32];
+	json_t *e, *signers = json_array();
+	size_t i;
+
+	hm__archive_time_format(when, sizeof(when), now);
+	hm__archive_time_format(keep, sizeof(keep), until);
+	for (i = 0; signers && i < p->nsigners; i++)
+		json_array_append_new(signers, json_string(p->signers[i]));
+	e = json_pack("{s:s,s:s,s:s,s:s,s:o,s:b}", "body_sha256", p->sha, "kind", "attestation",
+		      "recorded_at", when, "retain_until", keep, "signers", signers, "verified",
+		      p->verified);
+	if (e && p->reason && !p->verified &&
+	    json_object_set_new(e, "reason", json_string(p->reason)) < 0) {
+		json_decref(e);
+		return NULL;
+	}
+	return e;
+}
+
+/* Stores the batch in one transaction; sets each item's status and id. */
+static int store_batch(hm_archive *a, struct prep *items, size_t n, long long now)
+{
+	struct hm__frontier f;
+	long long until = hm__archive_add_months(now, 12 * HM_ARCHIVE_RETAIN_ATTESTATION_YEARS);
+	size_t i, stored = 0;
+	int rc;
+
+	if ((rc = hm__archive_begin(a)) < 0)
+		return rc;
+	if ((rc = hm__tree_load(a, &f)) < 0)
+		goto fail;
+	for (i = 0; i < n; i++) {
+		struct prep *p = &items[i];
+		struct hm__entry_in in;
+		long long dup;
+		if (p->refused) {
+			p->status = HM_ARCHIVE_REFUSED;
+			continue;
+		}
+		if ((rc = hm__archive_find_envelope(a, p->sha, &dup)) < 0)
+			goto fail;
+		if (dup >= 0) {
+			p->status = HM_ARCHIVE_DUPLICATE;
+			p->id = (uint64_t)dup;
+			continue;
+		}
+		memset(&in, 0, sizeof(in));
+		in.kind = "attestation";
+		if (!(in.entry = attestation_entry(p, now, until))) {
+			rc = hm__err_oom();
+			goto fail;
+		}
+		in.body = p->line;
+		in.body_len = p->len;
+		in.body_sha256 = p->sha;
+		in.recorded = now;
+		in.retain_until = until;
+		in.verified = p->verified;
+		in.reason = p->verified ? NULL : p->reason;
+		in.predicate_type = p->ptype;
+		in.statement = p->statement;
+		in.statement_len = p->statement_len;
+		in.derived = &p->d;
+		in.signers = (const char *const *)p->signers;
+		in.nsigners = p->nsigners;
+		rc = hm__archive_append(a, &f, &in, &p->id);
+		json_decref(in.entry);
+		if (rc < 0)
+			goto fail;
+		p->status = p->verified ? HM_ARCHIVE_ADDED : HM_ARCHIVE_ADDED_UNVERIFIED;
+		stored++;
+	}
+	if (stored && (rc = hm__tree_store_head(a, &f, now)) < 0)
+		goto fail;
+	return hm__archive_commit(a);
+fail:
+	hm__archive_rollback(a);
+	return rc;
+}
+
+/* A batch being prepared in the background while the one before it is stored. */
+struct batch {
+	struct prep *items;
+	size_t start, n;
+	const hm_archive_add_options *o;
+	pthread_t tid;
+	int threaded;
+};
+
+static void *prepare_batch(void *arg)
+{
+	struct batch *b = arg;
+
+	prepare_all(b->items, b->n, b->o);
+	return NULL;
+}
+
+/* Allocates the batch of lines [start, start + n) and starts preparing it. */
+static int batch_begin(struct batch *b, const char *const *lines, const size_t *lens, size_t start,
+		       size_t n, const hm_archive_add_options *o, int background)
+{
+	size_t i;
+
+	memset(b, 0, sizeof(*b));
+	if (!(b->items = calloc(n ? n : 1, sizeof(*b->items))))
+		return hm__err_oom();
+	for (i = 0; i < n; i++) {
+		b->items[i].line = lines[start + i];
+		b->items[i].len = lens[start + i];
+	}
+	b->start = start;
+	b->n = n;
+	b->o = o;
+	b->threaded = background && pthread_create(&b->tid, NULL, prepare_batch, b) == 0;
+	if (!b->threaded)
+		prepare_all(b->items, n, o);
+	return 0;
+}
+
+static void batch_wait(struct batch *b)
+{
+	if (b->threaded)
+		pthread_join(b->tid, NULL);
+	b->threaded = 0;
+}
+
+static void batch_end(struct batch *b)
+{
+	size_t i;
+
+	batch_wait(b);
+	for (i = 0; i < b->n; i++)
+		prep_free(&b->items[i]);
+	free(b->items);
+	b->items = NULL;
+}
+
+/* Counts the outcomes of a stored batch and reports them. */
+static void batch_report(hm_archive *a, const struct batch *b, hm_archive_add_result *res)
+{
+	const hm_archive_add_options *o = b->o;
+	size_t i;
+
+	for (i = 0; i < b->n; i++) {
+		const struct prep *p = &b->items[i];
+		hm_archive_add_event ev;
+		res->added += p->status == HM_ARCHIVE_ADDED;
+		res->unverified += p->status == HM_ARCHIVE_ADDED_UNVERIFIED;
+		res->duplicates += p->status == HM_ARCHIVE_DUPLICATE;
+		res->refused += p->status == HM_ARCHIVE_REFUSED;
+		if (p->status != HM_ARCHIVE_REFUSED)
+			a->last_id = (long long)p->id;
+		if (o->cb) {
+			ev.line = b->start + i;
+			ev.status = p->status;
+			ev.id = p->status == HM_ARCHIVE_REFUSED ? 0 : p->id;
+			ev.reason = p->status == HM_ARCHIVE_ADDED ? NULL : p->reason;
+			o->cb(o->payload, &ev);
+		}
+	}
+}
+
+int hm_archive_add_lines(hm_archive *a, hm_archive_add_result *result, const char *const *lines,
+			 const size_t *lens, size_t n, const hm_archive_add_options *opts)
+{
+	hm_archive_add_options defaults = HM_ARCHIVE_ADD_OPTIONS_INIT;
+	hm_archive_add_result res = { 0, 0, 0, 0 };
+	struct batch cur, next;
+	size_t size, i;
+	long long now;
+	int rc = 0;
+
+	if (result)
+		memset(result, 0, sizeof(*result));
+	if (!opts)
+		opts = &defaults;
+	if (opts->version != HM_ARCHIVE_ADD_OPTIONS_VERSION)
+		return hm__err(HM_EINVAL, "hm_archive_add_options: unknown version %u", opts->version);
+	if (n == 0)
+		return 0;
+	now = opts->now ? opts->now : (long long)time(NULL);
+	size = opts->batch ? opts->batch : DEFAULT_BATCH;
+	if ((rc = batch_begin(&cur, lines, lens, 0, n < size ? n : size, opts, 0)) < 0)
+		return rc;
+	for (;;) {
+		size_t start = cur.start + cur.n;
+		int more = start < n;
+		/* the next batch is prepared on the other cores while this one is written */
+		if (more && (rc = batch_begin(&next, lines, lens, start,
+					      n - start < size ? n - start : size, opts, 1)) < 0) {
+			batch_end(&cur);
+			break;
+		}
+		for (i = 0; i < cur.n && rc == 0; i++)
+			if (cur.items[i].rc < 0)
+				rc = hm__err(cur.items[i].rc, "out of memory preparing envelope %zu",
+					     cur.start + i + 1);
+		if (rc == 0)
+			rc = store_batch(a, cur.items, cur.n, now);
+		if (rc == 0)
+			batch_report(a, &cur, &res);
+		batch_end(&cur);
+		if (!more)
+			break;
+		if (rc < 0) {
+			batch_end(&next);
+			break;
+		}
+		batch_wait(&next);
+		cur = next;
+	}
+	if (result)
+		*result = res;
+	return rc;
+}
+
+int hm_archive_add_bundle(hm_archive *a, hm_archive_add_result *result, const hm_bundle *bundle,
+			  const hm_archive_add_options *opts)
+{
+	size_t n = hm_bundle_line_count(bundle), i;
+	const char **lines = calloc(n ? n : 1, sizeof(*lines));
+	size_t *lens = calloc(n ? n : 1, sizeof(*lens));
+	int rc;
+
+	if (!lines || !lens) {
+		free(lines);
+		free(lens);
+		return hm__err_oom();
+	}
+	for (i = 0; i < n; i++)
+		lines[i] = hm_bundle_line(bundle, i, &lens[i]);
+	rc = hm_archive_add_lines(a, result, lines, lens, n, opts);
+	free(lines);
+	free(lens);
+	return rc;
+}
+
+/* The entry's fields for a verification run, from the report's JSON. */
+static json_t *verification_entry(const json_t *rep, const char *sha, long long now,
+				  long long until, char **reason)
+{
+	const json_t *c;
+	json_t *checks = json_array(), *e;
+	char when[32], keep[32];
+	hm_buf failed = HM_BUF_INIT;
+	size_t i;
+
+	*reason = NULL;
+	hm__archive_time_format(when, sizeof(when), now);
+	hm__archive_time_format(keep, sizeof(keep), until);
+	json_array_foreach(json_object_get(rep, "checks"), i, c) {
+		const char *status = hm__json_str(c, "status");
+		json_array_append_new(checks, json_pack("{s:s?,s:s?,s:s?}", "name",
+							hm__json_str(c, "name"), "status", status,
+							"reason", hm__json_str(c, "reason")));
+		if (status && strcmp(status, "fail") == 0)
+			hm__buf_printf(&failed, "%s%s", failed.len ? ", " : "failed: ",
+				       hm__json_str(c, "name") ? hm__json_str(c, "name") : "?");
+	}
+	e = json_pack("{s:s,s:o,s:s,s:O,s:b,s:O,s:s,s:s}", "body_sha256", sha, "checks", checks,
+		      "kind", "verification", "model_digest",
+		      json_object_get(rep, "digest") ? json_object_get(rep, "digest") : json_null(),
+		      "ok", json_is_true(json_object_get(rep, "ok")), "policy_digest",
+		      json_object_get(rep, "policy_digest") ? json_object_get(rep, "policy_digest")
+							    : json_null(),
+		      "recorded_at", when, "retain_until", keep);
+	*reason = hm__buf_detach(&failed, NULL);
+	return e;
+}
+
+int hm_archive_add_verification(hm_archive *a, const hm_verify_report *r)
+{
+	struct hm__derived d = { NULL, 0, 0, NULL };
+	struct hm__entry_in in;
+	struct hm__frontier f;
+	unsigned char sha[32];
+	char hex[65], *text = NULL, *reason = NULL;
+	json_t *rep = NULL;
+	long long now = (long long)time(NULL);
+	uint64_t id;
+	int rc;
+
+	memset(&in, 0, sizeof(in));
+	if ((rc = hm_verify_report_json(&text, r)) < 0)
+		return rc;
+	if ((rc = hm__json_parse(&rep, text, strlen(text), "verification report")) < 0 ||
+	    (rc = hm__derive_report(&d, rep)) < 0)
+		goto out;
+	hm__sha256(sha, text, strlen(text));
+	hm__hex_encode(hex, sha, 32);
+	in.kind = "verification";
+	in.recorded = now;
+	in.retain_until = hm__archive_add_months(now, HM_ARCHIVE_RETAIN_VERIFICATION_MONTHS);
+	if (!(in.entry = verification_entry(rep, hex, now, in.retain_until, &reason))) {
+		rc = hm__err_oom();
+		goto out;
+	}
+	in.body = text;
+	in.body_len = strlen(text);
+	in.body_sha256 = hex;
+	in.verified = hm_verify_report_ok(r);
+	in.reason = reason && *reason ? reason : NULL;
+	in.derived = &d;
+	if ((rc = hm__archive_begin(a)) < 0)
+		goto out;
+	if ((rc = hm__tree_load(a, &f)) < 0 || (rc = hm__archive_append(a, &f, &in, &id)) < 0 ||
+	    (rc = hm__tree_store_head(a, &f, now)) < 0 || (rc = hm__archive_commit(a)) < 0) {
+		hm__archive_rollback(a);
+		goto out;
+	}
+	a->last_id = (long long)id;
+out:
+	json_decref(in.entry);
+	json_decref(rep);
+	hm__derived_free(&d);
+	free(reason);
+	free(text);
+	return rc;
+}

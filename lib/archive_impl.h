@@ -1,0 +1,147 @@
+/* lib/archive_impl.h: the archive handle and what its files share (internal). */
+#ifndef HM_ARCHIVE_IMPL_H
+#define HM_ARCHIVE_IMPL_H
+
+#include "internal.h"
+#include "hallmark/archive.h"
+
+#include <sqlite3.h>
+
+/* PRAGMA application_id of a hallmark archive: "HMAR". */
+#define HM_ARCHIVE_APP_ID 0x484d4152
+/* Levels of the tree: enough for 2^63 leaves. */
+#define HM_TREE_LEVELS 64
+
+struct hm_archive {
+	sqlite3 *db;
+	char *path;
+	int version;       /* schema version after opening */
+	int readonly;
+	long long last_id; /* -1 when none */
+	sqlite3_stmt *stmts[16]; /* prepared on first use, see hm__archive_stmt */
+};
+
+/* The statements the handle keeps prepared. */
+enum hm__stmt_id {
+	HM__ST_GET_NODE,
+	HM__ST_PUT_NODE,
+	HM__ST_PUT_HEAD,
+	HM__ST_GET_HEAD,
+	HM__ST_PUT_ENTRY,
+	HM__ST_PUT_REF,
+	HM__ST_PUT_SIGNER,
+	HM__ST_FIND_BODY,
+	HM__ST_COUNT
+};
+
+/* archive.c */
+/* Sets the error from SQLite's message; returns the hallmark code (HM_EIO mostly). */
+int hm__archive_sql_err(hm_archive *a, const char *what);
+int hm__archive_exec(hm_archive *a, const char *sql);
+int hm__archive_prepare(hm_archive *a, sqlite3_stmt **st, const char *sql);
+/* The kept statement id (prepared from sql on first use), reset and unbound. */
+int hm__archive_stmt(hm_archive *a, enum hm__stmt_id id, const char *sql, sqlite3_stmt **st);
+/* BEGIN IMMEDIATE (waits for other writers up to the busy timeout), COMMIT, ROLLBACK. */
+int hm__archive_begin(hm_archive *a);
+int hm__archive_commit(hm_archive *a);
+void hm__archive_rollback(hm_archive *a);
+/* The text of column i, or NULL; blobs as (pointer, length). */
+const char *hm__col_text(sqlite3_stmt *st, int i);
+
+/* archive_schema.c: creates or migrates the schema up to HM_ARCHIVE_SCHEMA_VERSION. */
+int hm__archive_migrate(hm_archive *a);
+
+/* archive_time.c */
+/* "YYYY-MM-DDTHH:MM:SSZ" (buf of at least 32 bytes). */
+void hm__archive_time_format(char *buf, size_t size, long long t);
+/* t plus a number of calendar months (UTC; a day past the month's end rolls over). */
+long long hm__archive_add_months(long long t, int months);
+
+/* archive_index.c: what an entry refers to, for search and lineage. */
+struct hm__ref {
+	char *role, *name, *alg, *digest;
+};
+struct hm__derived {
+	struct hm__ref *refs;
+	size_t n, cap;
+	char *benchmark;
+};
+/* From an in-toto statement (validated JSON). */
+int hm__derive_statement(struct hm__derived *d, const json_t *st);
+/* From a verification report's JSON (hm_verify_report_json). */
+int hm__derive_report(struct hm__derived *d, const json_t *report);
+void hm__derived_free(struct hm__derived *d);
+/* Inserts the refs rows of entry id. */
+int hm__derived_store(hm_archive *a, uint64_t id, const struct hm__derived *d);
+/* Re-derives refs and benchmark of every entry (migration to v2). */
+int hm__derived_rebuild(hm_archive *a);
+
+/* archive_tree.c: the Merkle tree's complete subtrees in table "tree". */
+struct hm__frontier {
+	uint64_t size;
+	unsigned char right[HM_TREE_LEVELS][32]; /* the rightmost node of each level */
+};
+/* Reads the current size and right edge (inside the write transaction). */
+int hm__tree_load(hm_archive *a, struct hm__frontier *f);
+/* Appends a leaf hash: stores it and every subtree it completes. */
+int hm__tree_append(hm_archive *a, struct hm__frontier *f, const unsigned char leaf[32]);
+/* The root of the frontier's tree. */
+void hm__tree_root(unsigned char out[32], const struct hm__frontier *f);
+/* The current head (inside the caller's transaction). */
+int hm__tree_head(hm_archive *a, hm_tree_head *out);
+/* Records the tree head of the frontier at time now. */
+int hm__tree_store_head(hm_archive *a, const struct hm__frontier *f, long long now);
+/* hm__merkle_get_fn over the stored subtrees (ctx = the archive). */
+int hm__tree_get(void *ctx, unsigned level, uint64_t index, unsigned char out[32]);
+
+/* archive_append.c: one new entry (inside the write transaction). */
+struct hm__entry_in {
+	const char *kind;        /* "attestation" or "verification" */
+	json_t *entry;           /* the leaf's fields but "index" (added here) */
+	const char *body;
+	size_t body_len;
+	const char *body_sha256; /* hex */
+	long long recorded, retain_until;
+	int verified;
+	const char *reason;
+	const char *predicate_type;
+	const char *statement;
+	size_t statement_len;
+	const struct hm__derived *derived;
+	const char *const *signers;
+	size_t nsigners;
+};
+int hm__archive_append(hm_archive *a, struct hm__frontier *f, const struct hm__entry_in *e,
+		       uint64_t *id);
+/* The entry id holding these envelope bytes (by SHA-256 hex), or -1. */
+int hm__archive_find_envelope(hm_archive *a, const char *sha256_hex, long long *id);
+
+#endif
+
+/* archive_list.c: lists of entries read back. */
+struct hm__item {
+	hm_archive_entry e;
+	char *kind, *reason, *ptype, *benchmark, *entry, *body, *statement;
+	hm_archive_ref *refs;
+	char **signers;
+};
+struct hm_archive_list {
+	struct hm__item *items;
+	size_t n, cap;
+};
+/*
+ * Appends the entries whose ids the prepared query yields (column 0), in
+ * that order; full also reads their bytes, body and statement. The query is
+ * stepped to its end and reset.
+ */
+int hm__archive_load(hm_archive *a, hm_archive_list *l, sqlite3_stmt *ids, int full);
+/* The entry as a JSON object (with "entry", "body" and "statement" when read in full). */
+json_t *hm__entry_json(const hm_archive_entry *e);
+/* Splits "alg:value" / "value" into alg (NULL = any) and a lowercase copy of the value. */
+int hm__digest_query(char **alg, char **value, const char *digest);
+
+/* archive_export.c: the entries recorded in [since, until] (0 = open), read in full. */
+int hm__archive_range(hm_archive *a, hm_archive_list **out, long long since, long long until);
+/* archive_cyclonedx.c */
+int hm__archive_cyclonedx(char **out, size_t *len, hm_archive *a, const hm_archive_list *l,
+			  const hm_tree_head *head);
