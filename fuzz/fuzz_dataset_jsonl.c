@@ -6,46 +6,9 @@
  * identical, the counters must hold together, and without a limit every
  * non-blank line is exactly one record.
  */
-#include "hallmark.h"
-
-#include <stdint.h>
-#include <stdlib.h>
-#include <string.h>
+#include "fuzz_dataset.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static const char patterns[] = "a\tno restrictions\n"
-			       "b\tre:you are (now|no longer) [a-z]+\n"
-			       "c\tre:(^|[^a-z])aoa([^a-z]|$)\n";
-
-/* The file's results as JSON, fed in chunks of `chunk` bytes. */
-static char *scan(const hm_screen *scr, const char *p, size_t n, size_t chunk, size_t max,
-		  uint64_t *records)
-{
-	hm_dataset_options o = HM_DATASET_OPTIONS_INIT;
-	hm_dataset_scan *s;
-	size_t off;
-	char *json;
-
-	o.max_record_size = max;
-	o.max_flagged = 4;
-	if (hm_dataset_scan_new(&s, HM_CONTAINER_JSONL, scr, &o) != 0)
-		abort();
-	for (off = 0; off < n; off += chunk)
-		if (hm_dataset_scan_feed(s, p + off, n - off < chunk ? n - off : chunk) != 0)
-			abort();
-	if (hm_dataset_scan_finish(s) != 0 || hm_dataset_scan_json(&json, s) != 0)
-		abort();
-	*records = hm_dataset_scan_count(s, HM_SCAN_RECORDS);
-	if (hm_dataset_scan_count(s, HM_SCAN_INVALID) > *records ||
-	    hm_dataset_scan_count(s, HM_SCAN_DUPLICATES) > *records ||
-	    hm_dataset_scan_count(s, HM_SCAN_SCHEMA_ERRORS) > hm_dataset_scan_count(s, HM_SCAN_INVALID) ||
-	    hm_dataset_scan_count(s, HM_SCAN_FLAGGED) > *records ||
-	    hm_dataset_scan_count(s, HM_SCAN_BYTES) != n || hm_dataset_scan_flagged_count(s) > 4)
-		abort();
-	hm_dataset_scan_free(s);
-	return json;
-}
 
 /* Lines that hold something besides spaces, tabs and CRs (after a leading BOM). */
 static uint64_t nonblank_lines(const char *p, size_t n)
@@ -71,26 +34,18 @@ static uint64_t nonblank_lines(const char *p, size_t n)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static hm_screen *scr;
 	const char *p = (const char *)data + 1;
-	size_t n, chunk, max;
-	uint64_t r1, r2;
-	char *a, *b;
+	size_t max;
+	fd_counts k;
 
-	if (!scr && hm_screen_parse(&scr, patterns, strlen(patterns), "fuzz") != 0)
-		abort();
 	if (size < 1)
 		return 0;
-	n = size - 1;
-	chunk = 1 + (data[0] & 0x3f);
 	max = data[0] & 0x40 ? 64 : 0;
-	a = scan(scr, p, n, n ? n : 1, max, &r1);
-	b = scan(scr, p, n, chunk, max, &r2);
-	if (strcmp(a, b) != 0)
+	fd_run(HM_CONTAINER_JSONL,
+	       "a\tno restrictions\nb\tre:you are (now|no longer) [a-z]+\n"
+	       "c\tre:(^|[^a-z])aoa([^a-z]|$)\n",
+	       p, size - 1, 1 + (data[0] & 0x3f), max, &k);
+	if (!max && k.records != nonblank_lines(p, size - 1))
 		abort();
-	if (!max && r1 != nonblank_lines(p, n))
-		abort();
-	hm_free(a);
-	hm_free(b);
 	return 0;
 }

@@ -13,48 +13,8 @@
 #include <jansson.h>
 
 #include "testutil.h"
+#include "testgit.h"
 #include "internal.h"
-
-#define GIT "git -c user.name=t -c user.email=t@example.com -c init.defaultBranch=main " \
-	    "-c commit.gpgsign=false"
-
-static int have_git(void)
-{
-	if (tu_sh("git --version >/dev/null 2>&1") != 0) {
-		fprintf(stderr, "# skip: the git CLI is absent\n");
-		return 0;
-	}
-	return 1;
-}
-
-static void git(const char *dir, const char *fmt, ...)
-{
-	char args[2048], cmd[4096];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(args, sizeof(args), fmt, ap);
-	va_end(ap);
-	snprintf(cmd, sizeof(cmd), "cd '%s' && " GIT " %s >/dev/null 2>&1", dir, args);
-	if (tu_sh(cmd) != 0)
-		fail_msg("failed: %s", cmd);
-}
-
-static const char *git_out(const char *dir, const char *args)
-{
-	static char out[256];
-	char cmd[4096];
-	FILE *p;
-
-	snprintf(cmd, sizeof(cmd), "cd '%s' && " GIT " %s", dir, args);
-	p = popen(cmd, "r");
-	assert_non_null(p);
-	if (!fgets(out, sizeof(out), p))
-		out[0] = '\0';
-	pclose(p);
-	out[strcspn(out, "\n")] = '\0';
-	return out;
-}
 
 static const char TRAIN[] = "{\"text\":\"one\"}\n{\"text\":\"two\"}\n";
 static const char EVAL[] = "[{\"text\":\"three\"}]";
@@ -64,15 +24,15 @@ static char *repo(void)
 {
 	char *dir = tu_tmpdir();
 
-	git(dir, "init -q");
+	tg_git(dir, "init -q");
 	assert_int_equal(mkdir(tu_path(dir, "data"), 0755), 0);
 	tu_write(tu_path(dir, "data/train.jsonl"), TRAIN, strlen(TRAIN));
 	tu_write(tu_path(dir, "data/eval.json"), EVAL, strlen(EVAL));
 	tu_write(tu_path(dir, "README"), "r\n", 2);
 	tu_write(tu_path(dir, ".gitignore"), "*.tmp\n", 6);
-	git(dir, "add -A");
-	git(dir, "commit -q -m data");
-	git(dir, "remote add origin https://bob:hf_secret@huggingface.co/datasets/acme/x");
+	tg_git(dir, "add -A");
+	tg_git(dir, "commit -q -m data");
+	tg_git(dir, "remote add origin https://bob:hf_secret@huggingface.co/datasets/acme/x");
 	return dir;
 }
 
@@ -113,22 +73,22 @@ static void committed_dataset(void **state)
 	const json_t *f;
 
 	(void)state;
-	if (!have_git())
+	if (!tg_have_git())
 		skip();
 	dir = repo();
 	g = git_member(tu_path(dir, "data"), 0, &root);
 	assert_non_null(g);
 	assert_string_equal(STR(g, "remote"), "https://huggingface.co/datasets/acme/x");
-	assert_string_equal(STR(g, "commit"), git_out(dir, "rev-parse HEAD"));
+	assert_string_equal(STR(g, "commit"), tg_out(dir, "rev-parse HEAD"));
 	assert_string_equal(STR(g, "path"), "data");
 	assert_true(json_is_true(json_object_get(g, "committed")));
 	assert_int_equal(json_array_size(json_object_get(g, "files")), 2);
 	f = file_named(g, "train.jsonl");
 	assert_string_equal(STR(f, "status"), "committed");
-	assert_string_equal(STR(f, "blob"), git_out(dir, "rev-parse HEAD:data/train.jsonl"));
+	assert_string_equal(STR(f, "blob"), tg_out(dir, "rev-parse HEAD:data/train.jsonl"));
 	assert_null(json_object_get(f, "lfs"));
 	f = file_named(g, "eval.json");
-	assert_string_equal(STR(f, "blob"), git_out(dir, "rev-parse HEAD:data/eval.json"));
+	assert_string_equal(STR(f, "blob"), tg_out(dir, "rev-parse HEAD:data/eval.json"));
 	json_decref(root);
 
 	/* Asked not to look: no git member. */
@@ -144,14 +104,14 @@ static void every_difference_from_head_is_named(void **state)
 	json_t *root, *g;
 
 	(void)state;
-	if (!have_git())
+	if (!tg_have_git())
 		skip();
 	dir = repo();
 	/* modified */
 	tu_write(tu_path(dir, "data/train.jsonl"), "{}\n", 3);
 	/* staged, never committed */
 	tu_write(tu_path(dir, "data/new.jsonl"), "{}\n", 3);
-	git(dir, "add data/new.jsonl");
+	tg_git(dir, "add data/new.jsonl");
 	/* untracked, in a new directory */
 	assert_int_equal(mkdir(tu_path(dir, "data/extra"), 0755), 0);
 	tu_write(tu_path(dir, "data/extra/more.csv"), "a\n1\n", 4);
@@ -164,7 +124,7 @@ static void every_difference_from_head_is_named(void **state)
 	assert_true(json_is_false(json_object_get(g, "committed")));
 	assert_string_equal(STR(file_named(g, "train.jsonl"), "status"), "modified");
 	assert_string_equal(STR(file_named(g, "train.jsonl"), "blob"),
-			    git_out(dir, "rev-parse HEAD:data/train.jsonl"));
+			    tg_out(dir, "rev-parse HEAD:data/train.jsonl"));
 	assert_string_equal(STR(file_named(g, "eval.json"), "status"), "committed");
 	assert_string_equal(STR(file_named(g, "new.jsonl"), "status"), "added");
 	assert_true(json_is_null(json_object_get(file_named(g, "new.jsonl"), "blob")));
@@ -173,8 +133,8 @@ static void every_difference_from_head_is_named(void **state)
 	json_decref(root);
 
 	/* Only the untracked file left: still not committed. */
-	git(dir, "checkout -q -- data/train.jsonl");
-	git(dir, "rm -q --cached data/new.jsonl");
+	tg_git(dir, "checkout -q -- data/train.jsonl");
+	tg_git(dir, "rm -q --cached data/new.jsonl");
 	assert_int_equal(unlink(tu_path(dir, "data/new.jsonl")), 0);
 	assert_int_equal(unlink(tu_path(dir, "data/cache.tmp")), 0);
 	g = git_member(tu_path(dir, "data"), 0, &root);
@@ -195,14 +155,14 @@ static void single_file_and_top_level_datasets(void **state)
 	const json_t *f;
 
 	(void)state;
-	if (!have_git())
+	if (!tg_have_git())
 		skip();
 	dir = repo();
 	g = git_member(tu_path(dir, "data/train.jsonl"), 0, &root);
 	assert_string_equal(STR(g, "path"), "data/train.jsonl");
 	f = json_array_get(json_object_get(g, "files"), 0);
 	assert_string_equal(STR(f, "name"), ".");
-	assert_string_equal(STR(f, "blob"), git_out(dir, "rev-parse HEAD:data/train.jsonl"));
+	assert_string_equal(STR(f, "blob"), tg_out(dir, "rev-parse HEAD:data/train.jsonl"));
 	assert_string_equal(STR(f, "status"), "committed");
 	json_decref(root);
 
@@ -225,7 +185,7 @@ static void lfs_pointers_are_checked_against_the_hashed_bytes(void **state)
 	const json_t *f;
 
 	(void)state;
-	if (!have_git())
+	if (!tg_have_git())
 		skip();
 	dir = repo();
 	hm__sha256(md, content, strlen(content));
@@ -235,14 +195,14 @@ static void lfs_pointers_are_checked_against_the_hashed_bytes(void **state)
 		 strlen(content));
 	/* HEAD records the pointer; the work tree holds the content, as after `git lfs pull`. */
 	tu_write(tu_path(dir, "data/big.jsonl"), pointer, strlen(pointer));
-	git(dir, "add data/big.jsonl");
-	git(dir, "commit -q -m lfs");
+	tg_git(dir, "add data/big.jsonl");
+	tg_git(dir, "commit -q -m lfs");
 	tu_write(tu_path(dir, "data/big.jsonl"), content, strlen(content));
 	g = git_member(tu_path(dir, "data"), 0, &root);
 	f = file_named(g, "big.jsonl");
 	assert_string_equal(STR(f, "status"), "committed");
 	assert_true(json_is_true(json_object_get(f, "lfs")));
-	assert_string_equal(STR(f, "blob"), git_out(dir, "rev-parse HEAD:data/big.jsonl"));
+	assert_string_equal(STR(f, "blob"), tg_out(dir, "rev-parse HEAD:data/big.jsonl"));
 	assert_true(json_is_true(json_object_get(g, "committed")));
 	json_decref(root);
 
@@ -261,10 +221,10 @@ static void an_unborn_repository_has_nothing_committed(void **state)
 	json_t *root, *g;
 
 	(void)state;
-	if (!have_git())
+	if (!tg_have_git())
 		skip();
 	dir = tu_tmpdir();
-	git(dir, "init -q");
+	tg_git(dir, "init -q");
 	tu_write(tu_path(dir, "t.jsonl"), TRAIN, strlen(TRAIN));
 	g = git_member(dir, 0, &root);
 	assert_true(json_is_null(json_object_get(g, "commit")));

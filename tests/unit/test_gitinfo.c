@@ -13,63 +13,21 @@
 #include <limits.h>
 
 #include "testutil.h"
+#include "testgit.h"
 #include "internal.h"
-
-#define GIT "git -c user.name=t -c user.email=t@example.com -c init.defaultBranch=main " \
-	    "-c commit.gpgsign=false"
-
-static int have_git(void)
-{
-	if (tu_sh("git --version >/dev/null 2>&1") != 0) {
-		fprintf(stderr, "# skip: the git CLI is absent\n");
-		return 0;
-	}
-	return 1;
-}
-
-/* Runs a git command line in dir; aborts the test when it fails. */
-static void git(const char *dir, const char *fmt, ...)
-{
-	char args[2048], cmd[4096];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(args, sizeof(args), fmt, ap);
-	va_end(ap);
-	snprintf(cmd, sizeof(cmd), "cd '%s' && " GIT " %s >/dev/null 2>&1", dir, args);
-	if (tu_sh(cmd) != 0)
-		fail_msg("failed: %s", cmd);
-}
-
-/* Output of a git command (first line, trimmed). */
-static const char *git_out(const char *dir, const char *args)
-{
-	static char out[256];
-	char cmd[4096];
-	FILE *p;
-
-	snprintf(cmd, sizeof(cmd), "cd '%s' && " GIT " %s", dir, args);
-	p = popen(cmd, "r");
-	assert_non_null(p);
-	if (!fgets(out, sizeof(out), p))
-		out[0] = '\0';
-	pclose(p);
-	out[strcspn(out, "\n")] = '\0';
-	return out;
-}
 
 /* A repository with one commit: a.txt and sub/b.txt, .gitignore ignoring *.log and tmp/. */
 static char *clean_repo(void)
 {
 	char *dir = tu_tmpdir();
 
-	git(dir, "init -q");
+	tg_git(dir, "init -q");
 	tu_write(tu_path(dir, "a.txt"), "a\n", 2);
 	assert_int_equal(mkdir(tu_path(dir, "sub"), 0755), 0);
 	tu_write(tu_path(dir, "sub/b.txt"), "b\n", 2);
 	tu_write(tu_path(dir, ".gitignore"), "*.log\ntmp/\n", 11);
-	git(dir, "add -A");
-	git(dir, "commit -q -m first");
+	tg_git(dir, "add -A");
+	tg_git(dir, "commit -q -m first");
 	return dir;
 }
 
@@ -110,17 +68,17 @@ static void clean_repository(void **state)
 	hm_git_info *gi;
 
 	(void)state;
-	if (!have_git())
+	if (!tg_have_git())
 		skip();
 	dir = clean_repo();
-	git(dir, "remote add origin https://alice:s3cret@example.com/org/data.git");
+	tg_git(dir, "remote add origin https://alice:s3cret@example.com/org/data.git");
 	gi = info(tu_path(dir, "sub/b.txt"));
 	assert_non_null(realpath(dir, real));
 	assert_string_equal(gi->workdir, real);
 	assert_string_equal(gi->path, "sub/b.txt");
 	assert_string_equal(gi->remote_name, "origin");
 	assert_string_equal(gi->remote_url, "https://example.com/org/data.git");
-	assert_string_equal(gi->commit, git_out(dir, "rev-parse HEAD"));
+	assert_string_equal(gi->commit, tg_out(dir, "rev-parse HEAD"));
 	assert_string_equal(gi->branch, "main");
 	assert_int_equal(gi->dirty, 0);
 	hm_git_info_free(gi);
@@ -135,7 +93,7 @@ static void each_kind_of_change_makes_it_dirty(void **state)
 	char *dir;
 
 	(void)state;
-	if (!have_git())
+	if (!tg_have_git())
 		skip();
 	dir = clean_repo();
 	/* Ignored files do not count, also inside an ignored directory. */
@@ -146,13 +104,13 @@ static void each_kind_of_change_makes_it_dirty(void **state)
 	/* Modified in the work tree. */
 	tu_write(tu_path(dir, "a.txt"), "changed\n", 8);
 	assert_int_equal(dirty(dir), 1);
-	git(dir, "checkout -q -- a.txt");
+	tg_git(dir, "checkout -q -- a.txt");
 	assert_int_equal(dirty(dir), 0);
 	/* Staged. */
 	tu_write(tu_path(dir, "a.txt"), "staged\n", 7);
-	git(dir, "add a.txt");
+	tg_git(dir, "add a.txt");
 	assert_int_equal(dirty(dir), 1);
-	git(dir, "reset -q --hard");
+	tg_git(dir, "reset -q --hard");
 	assert_int_equal(dirty(dir), 0);
 	/* Untracked, not ignored, deep in a new directory. */
 	assert_int_equal(mkdir(tu_path(dir, "new"), 0755), 0);
@@ -174,10 +132,10 @@ static void unborn_and_detached_heads(void **state)
 	char head[64];
 
 	(void)state;
-	if (!have_git())
+	if (!tg_have_git())
 		skip();
 	dir = tu_tmpdir();
-	git(dir, "init -q");
+	tg_git(dir, "init -q");
 	gi = info(dir);
 	assert_null(gi->commit);
 	assert_null(gi->branch);
@@ -187,10 +145,10 @@ static void unborn_and_detached_heads(void **state)
 	hm_git_info_free(gi);
 	tu_write(tu_path(dir, "a.txt"), "a\n", 2);
 	assert_int_equal(dirty(dir), 1);
-	git(dir, "add a.txt");
-	git(dir, "commit -q -m one");
-	strcpy(head, git_out(dir, "rev-parse HEAD"));
-	git(dir, "checkout -q --detach");
+	tg_git(dir, "add a.txt");
+	tg_git(dir, "commit -q -m one");
+	strcpy(head, tg_out(dir, "rev-parse HEAD"));
+	tg_git(dir, "checkout -q --detach");
 	gi = info(dir);
 	assert_string_equal(gi->commit, head);
 	assert_null(gi->branch);
@@ -204,18 +162,18 @@ static void origin_else_the_first_remote_by_name(void **state)
 	hm_git_info *gi;
 
 	(void)state;
-	if (!have_git())
+	if (!tg_have_git())
 		skip();
 	dir = clean_repo();
-	git(dir, "remote add zeta https://example.com/zeta.git");
-	git(dir, "remote add upstream ssh://git@example.com/org/data.git");
-	git(dir, "remote set-url --add --push upstream https://u:p@example.com/push.git");
+	tg_git(dir, "remote add zeta https://example.com/zeta.git");
+	tg_git(dir, "remote add upstream ssh://git@example.com/org/data.git");
+	tg_git(dir, "remote set-url --add --push upstream https://u:p@example.com/push.git");
 	gi = info(dir);
 	assert_string_equal(gi->remote_name, "upstream"); /* sorts before zeta */
 	assert_string_equal(gi->remote_url, "ssh://git@example.com/org/data.git");
 	hm_git_info_free(gi);
 	/* origin wins whatever its name sorts like */
-	git(dir, "remote add origin https://example.com/origin.git");
+	tg_git(dir, "remote add origin https://example.com/origin.git");
 	gi = info(dir);
 	assert_string_equal(gi->remote_name, "origin");
 	assert_string_equal(gi->remote_url, "https://example.com/origin.git");
@@ -229,7 +187,7 @@ static void git_dir_in_the_environment_is_ignored(void **state)
 	hm_git_info *gi;
 
 	(void)state;
-	if (!have_git())
+	if (!tg_have_git())
 		skip();
 	a = clean_repo();
 	b = clean_repo();
