@@ -112,7 +112,8 @@ int hm__scan_broken(hm_dataset_scan *s, uint64_t index, int kind, const hm__reco
 	s->kinds[kind]++;
 	if (r->len == 0)
 		return 0;
-	if ((rc = dedup(s, 'r', r->data, r->len, NULL, 0)) < 0)
+	/* a CSV row keeps its fields apart, like a valid one */
+	if ((rc = dedup(s, r->field_end ? 'c' : 'r', r->data, r->len, r->field_end, r->nfields)) < 0)
 		return rc;
 	return screen(s, index, r->data, r->len);
 }

@@ -216,6 +216,11 @@ static void csv_fields_are_compared_not_bytes(void **state)
 	(void)state;
 	expect(s, 4, 0, 1);
 	hm_dataset_scan_free(s);
+	/* Malformed rows too: a,bc,d and ab,c,d differ, a,bc,d twice does not. */
+	s = scan_text(HM_CONTAINER_CSV, "x,y\na,bc,d\nab,c,d\na,bc,d\n");
+	expect(s, 3, 3, 1);
+	assert_int_equal(ERRS(s, "field_count"), 3);
+	hm_dataset_scan_free(s);
 }
 
 static void csv_and_tsv_with_alpaca_columns(void **state)
