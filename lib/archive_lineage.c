@@ -104,13 +104,18 @@ static int gather(hm_archive *a, struct lineage *g, const char *digest)
 		const hm_archive_entry *e = &g->about->items[i].e;
 		for (j = 0; j < e->nrefs; j++) {
 			const hm_archive_ref *r = &e->refs[j];
-			if (!g->name && r->name && strcmp(r->digest, g->value) == 0 &&
-			    strcmp(r->role, "subject") == 0)
-				g->name = r->name;
 			if (is_type(e, HM_SLSA_PREDICATE_TYPE) && strcmp(r->role, "subject") != 0 &&
 			    (rc = add_dep(a, g, r)) < 0)
 				return rc;
 		}
+	}
+	/* its name: as a subject if it has one, else as a card or verification names it */
+	for (i = 0; !g->name && i < 2 * g->about->n; i++) {
+		const hm_archive_entry *e = &g->about->items[i % g->about->n].e;
+		for (j = 0; !g->name && j < e->nrefs; j++)
+			if (e->refs[j].name && strcmp(e->refs[j].digest, g->value) == 0 &&
+			    strcmp(e->refs[j].role, i < g->about->n ? "subject" : "model") == 0)
+				g->name = e->refs[j].name;
 	}
 	return 0;
 }

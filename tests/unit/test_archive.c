@@ -603,6 +603,31 @@ static void lineage_of_the_model(void **state)
 	assert_hm_err(hm_archive_lineage(&s, c->a, "sha256:00", 0), HM_ENOTFOUND, "nothing");
 }
 
+/* A model known only from a verification run is named as the run names it. */
+static void lineage_of_a_model_only_verified(void **state)
+{
+	struct chain *c = *state;
+	hm_manifest *m = NULL;
+	hm_verify_report *rep;
+	hm_archive *a = ta_open(tu_path(c->dir, "only-verified.db"));
+	char *st = NULL, *line, *s = NULL;
+
+	assert_hm_ok(hm_manifest_compute(&m, c->model_dir, NULL));
+	assert_hm_ok(hm_manifest_statement(&st, m, NULL));
+	hm_manifest_free(m);
+	line = ta_sign(c->pub, st);
+	rep = verification(c, line);
+	assert_hm_ok(hm_archive_add_verification(a, rep));
+	assert_hm_ok(hm_archive_lineage(&s, a, c->model, 0));
+	assert_non_null(strstr(s, "(acme-chat)"));
+	assert_non_null(strstr(s, "verification run FAILED"));
+	hm_free(s);
+	hm_verify_report_free(rep);
+	hm_free(line);
+	hm_free(st);
+	hm_archive_free(a);
+}
+
 static void export_json_and_csv(void **state)
 {
 	struct chain *c = *state;
@@ -709,6 +734,7 @@ int main(void)
 		cmocka_unit_test(search_by_every_criterion),
 		cmocka_unit_test(entries_read_back_in_full),
 		cmocka_unit_test(lineage_of_the_model),
+		cmocka_unit_test(lineage_of_a_model_only_verified),
 		cmocka_unit_test(export_json_and_csv),
 		cmocka_unit_test(export_cyclonedx_validates),
 	};
