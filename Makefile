@@ -13,6 +13,7 @@ BINDIR  ?= $(PREFIX)/bin
 LIBDIR  ?= $(PREFIX)/lib
 INCDIR  ?= $(PREFIX)/include
 MANDIR  ?= $(PREFIX)/share/man
+DATADIR ?= $(PREFIX)/share/hallmark
 BUILD   ?= build
 CC      ?= cc
 CFLAGS  ?= -O2 -g
@@ -40,7 +41,8 @@ endif
 
 BASE_CFLAGS := -std=c11 -D_GNU_SOURCE -Iinclude -Ilib $(PKG_CFLAGS) $(WARN) $(HARDEN) $(SAN) \
                -DHM_VERSION_STRING='"$(VERSION)"' -pthread
-LIB_CFLAGS  := $(BASE_CFLAGS) -fPIC -fvisibility=hidden -DHM_BUILDING_LIBRARY
+LIB_CFLAGS  := $(BASE_CFLAGS) -fPIC -fvisibility=hidden -DHM_BUILDING_LIBRARY \
+               -DHM_DATADIR='"$(DATADIR)"'
 EXE_CFLAGS  := $(BASE_CFLAGS) -fPIE
 EXE_LDFLAGS := -pie -Wl,-z,relro,-z,now $(SAN) -pthread
 
@@ -94,7 +96,7 @@ $(BUILD)/hallmark.pc: hallmark.pc.in Makefile
 
 # Unit tests: one cmocka program per file, linked against the static library so
 # internal functions (lib/*.h) can be tested too.
-$(BUILD)/tests/test_%: tests/unit/test_%.c tests/unit/testutil.h $(STATIC)
+$(BUILD)/tests/test_%: tests/unit/test_%.c $(wildcard tests/unit/*.h) $(STATIC)
 	@mkdir -p $(dir $@)
 	@echo "  TEST    $@"
 	@$(CC) $(EXE_CFLAGS) $(CMOCKA_CFLAGS) $(CFLAGS) -Itests/unit $(EXE_LDFLAGS) $(LDFLAGS) \
@@ -102,7 +104,7 @@ $(BUILD)/tests/test_%: tests/unit/test_%.c tests/unit/testutil.h $(STATIC)
 
 # Fuzz corpus replay: each harness linked with a plain main() that feeds it every
 # file of its corpus. Built with the normal compiler, run by `make check`.
-$(BUILD)/tests/replay_%: fuzz/fuzz_%.c tests/fuzz/replay.c $(STATIC)
+$(BUILD)/tests/replay_%: fuzz/fuzz_%.c tests/fuzz/replay.c $(wildcard fuzz/*.h) $(STATIC)
 	@mkdir -p $(dir $@)
 	@echo "  REPLAY  $@"
 	@$(CC) $(EXE_CFLAGS) $(CFLAGS) $(EXE_LDFLAGS) $(LDFLAGS) -o $@ $< tests/fuzz/replay.c \
@@ -157,6 +159,8 @@ install: all
 	    -e 's|@VERSION@|$(VERSION)|g' -e 's|@REQUIRES@|$(PKGS)|g' hallmark.pc.in \
 	    > $(DESTDIR)$(LIBDIR)/pkgconfig/hallmark.pc
 	chmod 0644 $(DESTDIR)$(LIBDIR)/pkgconfig/hallmark.pc
+	install -d $(DESTDIR)$(DATADIR)
+	install -m 0644 data/screen-patterns.txt $(DESTDIR)$(DATADIR)/screen-patterns.txt
 	for m in man/*.1; do [ -e "$$m" ] && install -m 0644 $$m $(DESTDIR)$(MANDIR)/man1/; done; true
 	for m in man/*.3; do [ -e "$$m" ] && install -m 0644 $$m $(DESTDIR)$(MANDIR)/man3/; done; true
 	for m in man/*.5; do [ -e "$$m" ] && install -m 0644 $$m $(DESTDIR)$(MANDIR)/man5/; done; true
@@ -164,7 +168,7 @@ install: all
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/hallmark $(DESTDIR)$(LIBDIR)/libhallmark.* \
 	    $(DESTDIR)$(LIBDIR)/pkgconfig/hallmark.pc $(DESTDIR)$(INCDIR)/hallmark.h
-	rm -rf $(DESTDIR)$(INCDIR)/hallmark
+	rm -rf $(DESTDIR)$(INCDIR)/hallmark $(DESTDIR)$(DATADIR)
 
 clean:
 	rm -rf $(BUILD)
