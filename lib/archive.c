@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #define DEFAULT_BUSY_MS 60000
@@ -174,6 +175,30 @@ static int check_identity(hm_archive *a, long long *version)
 	return 0;
 }
 
+/*
+ * Switching a new database to WAL needs an exclusive lock, and SQLite answers
+ * SQLITE_BUSY at once (no busy handler) while another process creating the
+ * same archive holds one: retry until the busy timeout.
+ */
+static int switch_to_wal(hm_archive *a, int timeout_ms)
+{
+	struct timespec pause = { 0, 5 * 1000 * 1000 };
+	int waited = 0, rc;
+
+	for (;;) {
+		rc = sqlite3_exec(a->db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL);
+		if (rc == SQLITE_OK)
+			return 0;
+		if ((rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_LOCKED)
+			break;
+		if (waited >= timeout_ms)
+			break;
+		nanosleep(&pause, NULL);
+		waited += 5;
+	}
+	return hm__archive_sql_err(a, "cannot switch the archive to WAL mode");
+}
+
 int hm_archive_open(hm_archive **out, const char *path, const hm_archive_options *opts)
 {
 	hm_archive_options defaults = HM_ARCHIVE_OPTIONS_INIT;
@@ -219,7 +244,8 @@ int hm_archive_open(hm_archive **out, const char *path, const hm_archive_options
 		 * WAL: readers never block the writer; synchronous FULL: a commit that
 		 * returned survives a crash of the process or the machine.
 		 */
-		if ((rc = hm__archive_exec(a, "PRAGMA journal_mode=WAL")) < 0 ||
+		if ((rc = switch_to_wal(a, opts->busy_timeout_ms ? (int)opts->busy_timeout_ms
+								     : DEFAULT_BUSY_MS)) < 0 ||
 		    (rc = hm__archive_exec(a, "PRAGMA synchronous=FULL")) < 0)
 			goto fail;
 	}
