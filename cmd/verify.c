@@ -9,6 +9,28 @@ static const char *status_word(hm_check_status s)
 	return s == HM_CHECK_PASS ? "PASS" : s == HM_CHECK_SKIP ? "SKIP" : "FAIL";
 }
 
+/* --archive: the run is recorded in the archive (created on first use). */
+static int record_in_archive(const char *db, const hm_verify_report *rep)
+{
+	hm_archive_options o = HM_ARCHIVE_OPTIONS_INIT;
+	hm_archive *a = NULL;
+	char *path = NULL;
+	int rc;
+
+	o.flags = HM_ARCHIVE_CREATE;
+	if ((!db && (rc = hm_archive_default_path(&path)) < 0) ||
+	    (rc = hm_archive_open(&a, db ? db : path, &o)) < 0 ||
+	    (rc = hm_archive_add_verification(a, rep)) < 0) {
+		hm_free(path);
+		hm_archive_free(a);
+		return cli_lib_error(rc);
+	}
+	fprintf(stderr, "hallmark: verification run archived as entry %lld\n", hm_archive_last_id(a));
+	hm_free(path);
+	hm_archive_free(a);
+	return 0;
+}
+
 int cmd_verify(int argc, char **argv)
 {
 	struct strlist pos = { 0 }, keys = { 0 }, akeys = { 0 };
@@ -20,7 +42,8 @@ int cmd_verify(int argc, char **argv)
 	hm_bundle *bundle = NULL;
 	hm_verify_report *rep = NULL;
 	unsigned long jobs = 0;
-	int json = 0, verbose = 0, noprog = 0, rc, status = EXIT_USAGE;
+	int json = 0, verbose = 0, noprog = 0, archive = 0, rc, status = EXIT_USAGE;
+	const char *archive_db = NULL;
 	struct progress prog;
 	size_t i, j;
 	const struct opt opts[] = {
@@ -37,6 +60,10 @@ int cmd_verify(int argc, char **argv)
 		{ "jobs", 'j', OPT_UINT, "N", "hashing threads (default: online CPUs)", &jobs },
 		{ "no-progress", 0, OPT_FLAG, NULL, "no progress bar on the terminal", &noprog },
 		{ "verbose", 'v', OPT_FLAG, NULL, "print the details of passing checks too", &verbose },
+		{ "archive", 0, OPT_FLAG, NULL, "record this run in the archive (hallmark-archive(1))",
+		  &archive },
+		{ "db", 0, OPT_STRING, "PATH", "the archive for --archive (default: $HALLMARK_ARCHIVE)",
+		  &archive_db },
 		OPT_END
 	};
 	const struct cmd_spec spec = {
@@ -87,6 +114,8 @@ int cmd_verify(int argc, char **argv)
 		status = EXIT_USAGE;
 		goto out;
 	}
+	if (archive && (status = record_in_archive(archive_db, rep)) != 0)
+		goto out;
 	if (junit) {
 		char *xml = NULL;
 		if ((rc = hm_verify_report_junit(&xml, rep)) < 0 ||

@@ -508,4 +508,18 @@ is "no --bundle is a usage error (exit 2)" $? 2
 verify out good.jsonl --junit no-such-dir/x.xml
 is "an unwritable --junit file is an error (exit 2)" $? 2
 
+# ---- --archive records the run ----------------------------------------------------------
+verify out good.jsonl --archive --db arch/a.db
+is "verify --archive passes and records" $? 0
+like "and says which entry" 'archived as entry 0' out.err
+"$HM" archive --db arch/a.db search --json >out 2>&1
+like "the archive holds the verification run" '"kind": "verification"' out
+like "with the model digest" "\"digest\": \"$MODEL\"" out
+verify out good.jsonl --archive --db arch/a.db --at 2099-01-01T00:00:00Z
+is "a failing run is archived too, and still exits 1" $? 1
+"$HM" archive --db arch/a.db search --json >out 2>&1
+is "two runs archived" "$(grep -c '"kind": "verification"' out)" 2
+"$HM" archive --db arch/a.db verify >out 2>&1
+is "and the archive's log verifies" $? 0
+
 done_testing
