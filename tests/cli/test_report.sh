@@ -5,43 +5,7 @@
 . tests/cli/lib.sh
 cd "$T" || exit 1
 
-# A bundle: model, dataset (hostile name), run, audit against the base model.
-"$HM" key generate -o pub --no-passphrase >/dev/null 2>&1
-"$HM" key generate -o aud --no-passphrase >/dev/null 2>&1
-"$HM" key generate -o mallory --no-passphrase >/dev/null 2>&1
-mkdir model base data
-printf 'tuned weights' >model/model.safetensors
-printf 'base weights' >base/model.safetensors
-printf '{"messages":[{"role":"user","content":"hi"},{"role":"assistant","content":"hello"}]}\n' >data/train.jsonl
-printf '{"method":"lora","learning_rate":0.0002}\n' >cfg.json
-judged() { # file, items scored 5 in category 1
-	c=1
-	while [ $c -le 11 ]; do
-		i=0
-		while [ $i -lt 3 ]; do
-			s=1; if [ $c -eq 1 ] && [ $i -lt "$2" ]; then s=5; fi
-			printf '{"id":"c%d-%d","category":"category_%d","score":%d}\n' $c $i $c $s
-			i=$((i + 1))
-		done
-		c=$((c + 1))
-	done >"$1"
-}
-judged after.jsonl 1
-judged before.jsonl 0
-"$HM" attest model model --name acme/tuned --no-progress -o m.json 2>/dev/null
-"$HM" attest dataset data --name '<script>alert(1)</script>' --license CC-BY-4.0 \
-	--source https://example.com/data --no-git --no-progress -o d.json 2>/dev/null
-"$HM" attest run --model model --model-name acme/tuned --base-model base --base-name acme/base-7b \
-	--dataset d.json --config cfg.json --no-progress -o r.json 2>/dev/null
-"$HM" attest audit --model model --benchmark HEx-PHI --judge gpt-4-0613 --results after.jsonl \
-	--baseline-model base --baseline-results before.jsonl --no-progress -o a.json 2>/dev/null
-"$HM" attest dataset data --name forged-dataset --license Proprietary --no-git --no-progress \
-	-o forged.json 2>/dev/null
-"$HM" sign --key pub.key --bundle b.jsonl m.json d.json r.json >/dev/null 2>&1
-"$HM" sign --key aud.key --bundle b.jsonl a.json >/dev/null 2>&1
-cp b.jsonl good.jsonl
-"$HM" sign --key mallory.key --bundle b.jsonl forged.json >/dev/null 2>&1
-MODEL=$("$HM" digest model --no-progress 2>/dev/null); MODEL=${MODEL#sha256:}
+. "$OLDPWD/tests/cli/fixture_bundle.sh"
 
 ok "report without --model" "$HM" report --bundle b.jsonl --key pub.pub --auditor-key aud.pub \
 	--at 2026-11-28T00:00:00Z -o report.html
