@@ -8,6 +8,7 @@
  */
 #include "archive_impl.h"
 
+#include "xmlutil.h"
 #include <libxml/tree.h>
 #include <sodium.h>
 #include <stdlib.h>
@@ -291,10 +292,9 @@ int hm__archive_cyclonedx(char **out, size_t *len, hm_archive *a, const hm_archi
 	xmlDocPtr doc = xmlNewDoc(BAD_CAST "1.0");
 	xmlNodePtr root, meta, tool, props, comps, deps = NULL;
 	xmlNsPtr ns;
-	xmlChar *mem = NULL;
 	char serial[46], now[32], buf[72];
-	int size = 0;
 	size_t i;
+	int rc;
 
 	(void)a;
 	*out = NULL;
@@ -342,16 +342,7 @@ int hm__archive_cyclonedx(char **out, size_t *len, hm_archive *a, const hm_archi
 		each_line(&b.c[i].deps, dep_node, d);
 	}
 	bom_free(&b);
-	xmlDocDumpFormatMemoryEnc(doc, &mem, &size, "UTF-8", 1);
+	rc = hm__xml_doc_string(out, len, doc);
 	xmlFreeDoc(doc);
-	if (!mem)
-		return hm__err_oom();
-	*out = malloc((size_t)size + 1);
-	if (*out) {
-		memcpy(*out, mem, (size_t)size);
-		(*out)[size] = '\0';
-		*len = (size_t)size;
-	}
-	xmlFree(mem);
-	return *out ? 0 : hm__err_oom();
+	return rc;
 }

@@ -1,6 +1,7 @@
 /* The CycloneDX 1.6 ML-BOM as XML (a libxml2 tree: well formed, every value escaped). */
 #include "cyclonedx_impl.h"
 #include "report_impl.h"
+#include "xmlutil.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -82,8 +83,7 @@ int hm__cdx_xml(char **out, size_t *len, const struct hm__cdx *b)
 	struct hm__page p;
 	xmlNodePtr bom, md, x, deps, d;
 	xmlNsPtr ns;
-	xmlChar *mem = NULL;
-	int n = 0, rc = 0;
+	int rc = 0;
 	size_t i, j;
 
 	memset(&p, 0, sizeof(p));
@@ -123,21 +123,8 @@ int hm__cdx_xml(char **out, size_t *len, const struct hm__cdx *b)
 		rc = hm__err_oom();
 		goto out;
 	}
-	xmlDocDumpFormatMemoryEnc(p.doc, &mem, &n, "UTF-8", 1);
-	if (!mem) {
-		rc = hm__err_oom();
-		goto out;
-	}
-	*out = malloc((size_t)n + 1);
-	if (!*out) {
-		rc = hm__err_oom();
-		goto out;
-	}
-	memcpy(*out, mem, (size_t)n);
-	(*out)[n] = '\0';
-	*len = (size_t)n;
+	rc = hm__xml_doc_string(out, len, p.doc);
 out:
-	xmlFree(mem);
 	xmlFreeDoc(p.doc);
 	return rc;
 }

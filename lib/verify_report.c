@@ -1,5 +1,6 @@
 /* The verification report: accessors, JSON and JUnit XML (libxml2). */
 #include "verify_impl.h"
+#include "xmlutil.h"
 
 #include <libxml/tree.h>
 #include <libxml/xmlsave.h>
@@ -209,8 +210,7 @@ int hm_verify_report_junit(char **out, const hm_verify_report *r)
 {
 	xmlDocPtr doc;
 	xmlNodePtr suites, suite, props, p;
-	xmlChar *mem = NULL;
-	int size = 0, bad = 0;
+	int bad = 0, rc;
 	size_t i, failures = 0, skipped = 0;
 	char buf[64];
 
@@ -250,16 +250,7 @@ int hm_verify_report_junit(char **out, const hm_verify_report *r)
 		for (i = 0; i < HM_CHECK_COUNT && !bad; i++)
 			bad |= junit_testcase(suite, r, (hm_check_id)i) < 0;
 	}
-	if (!bad)
-		xmlDocDumpFormatMemoryEnc(doc, &mem, &size, "UTF-8", 1);
+	rc = bad ? hm__err_oom() : hm__xml_doc_string(out, NULL, doc);
 	xmlFreeDoc(doc);
-	if (!mem)
-		return hm__err_oom();
-	*out = malloc((size_t)size + 1);
-	if (*out) {
-		memcpy(*out, mem, (size_t)size);
-		(*out)[size] = '\0';
-	}
-	xmlFree(mem);
-	return *out ? 0 : hm__err_oom();
+	return rc;
 }
