@@ -45,6 +45,17 @@ int cli_load_secret_key(hm_key **out, const char *path, const char *passfile);
 /* Builds a keyring from --key files; prints errors. Returns 0 or an exit status. */
 int cli_keyring(hm_keyring **out, const struct strlist *files, const char *option);
 
+/* What a verification takes from the command line. */
+struct cli_verify_args {
+	const char *model, *bundle, *policy; /* policy NULL = the default */
+	const struct strlist *keys, *auditor_keys;
+	long long now;                       /* 0 = now */
+	unsigned int jobs;
+	int no_progress;
+};
+/* Loads keys, policy and bundle and runs hm_verify. Returns 0 or an exit status (printed). */
+int cli_verify_model(hm_verify_report **out, const struct cli_verify_args *a);
+
 /* Writes data to path atomically ("-" or NULL = stdout). Returns 0 or an exit status. */
 int cli_write_output(const char *path, const char *data, size_t len, int force);
 

@@ -1,6 +1,5 @@
 /* hallmark report: one self-contained HTML page for compliance reviewers. */
 #include "cli.h"
-#include "cli_progress.h"
 
 #include <string.h>
 
@@ -8,18 +7,13 @@ int cmd_report(int argc, char **argv)
 {
 	struct strlist pos = { 0 }, keys = { 0 }, akeys = { 0 };
 	hm_export_options eo = HM_EXPORT_OPTIONS_INIT;
-	hm_verify_options vo = HM_VERIFY_OPTIONS_INIT;
-	hm_digest_options dopts = HM_DIGEST_OPTIONS_INIT;
 	const char *bundle = NULL, *out = NULL, *model = NULL, *policy_path = NULL, *at = NULL;
-	hm_keyring *kr = NULL, *akr = NULL;
-	hm_policy *policy = NULL;
-	hm_bundle *b = NULL;
 	hm_verify_report *rep = NULL;
+	long long now = 0;
 	hm_facts *f = NULL;
 	char *html = NULL, hex[72];
 	size_t len = 0;
 	int status = EXIT_USAGE, rc, noprog = 0;
-	struct progress prog;
 	const struct opt opts[] = {
 		{ "bundle", 'b', OPT_STRING, "FILE", "the signed bundle (required)", &bundle },
 		{ "key", 'k', OPT_LIST, "PUB", "trusted publisher key (required)", &keys },
@@ -49,36 +43,22 @@ int cmd_report(int argc, char **argv)
 		status = cli_usage_error(&spec, "--bundle is required");
 		goto out;
 	}
-	if (at && (rc = hm_rfc3339_parse(&vo.now, at)) < 0) {
+	if (at && (rc = hm_rfc3339_parse(&now, at)) < 0) {
 		status = cli_usage_error(&spec, "--at: %s", hm_error_last());
 		goto out;
 	}
 	if (model) {
 		/* The report describes the model on disk: verify it, and describe that digest. */
-		if ((status = cli_keyring(&kr, &keys, "--key")) != 0)
+		struct cli_verify_args va = { 0 };
+		va.model = model;
+		va.bundle = bundle;
+		va.policy = policy_path;
+		va.keys = &keys;
+		va.auditor_keys = &akeys;
+		va.now = now;
+		va.no_progress = noprog;
+		if ((status = cli_verify_model(&rep, &va)) != 0)
 			goto out;
-		if (akeys.n && (status = cli_keyring(&akr, &akeys, "--auditor-key")) != 0)
-			goto out;
-		status = EXIT_USAGE;
-		if (policy_path && (rc = hm_policy_load(&policy, policy_path)) < 0) {
-			cli_lib_error(rc);
-			goto out;
-		}
-		if ((rc = hm_bundle_load(&b, bundle)) < 0) {
-			cli_lib_error(rc);
-			goto out;
-		}
-		vo.keys = kr;
-		vo.auditor_keys = akr;
-		vo.policy = policy;
-		vo.digest = &dopts;
-		progress_attach(&prog, &dopts, "hashing", noprog);
-		rc = hm_verify(&rep, model, b, &vo);
-		progress_done(&prog);
-		if (rc < 0) {
-			cli_lib_error(rc);
-			goto out;
-		}
 	}
 	if (rep && hm_verify_report_model_digest(rep)[0])
 		snprintf(hex, sizeof(hex), "sha256:%s", hm_verify_report_model_digest(rep));
@@ -101,10 +81,6 @@ out:
 	hm_free(html);
 	hm_facts_free(f);
 	hm_verify_report_free(rep);
-	hm_bundle_free(b);
-	hm_policy_free(policy);
-	hm_keyring_free(kr);
-	hm_keyring_free(akr);
 	strlist_free(&pos);
 	strlist_free(&keys);
 	strlist_free(&akeys);

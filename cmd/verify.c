@@ -1,6 +1,5 @@
 /* hallmark verify: is the model on disk the one that was signed, trained and audited? */
 #include "cli.h"
-#include "cli_progress.h"
 
 #include <string.h>
 
@@ -35,16 +34,11 @@ int cmd_verify(int argc, char **argv)
 {
 	struct strlist pos = { 0 }, keys = { 0 }, akeys = { 0 };
 	const char *bundle_path = NULL, *policy_path = NULL, *junit = NULL, *at = NULL;
-	hm_verify_options vo = HM_VERIFY_OPTIONS_INIT;
-	hm_digest_options dopts = HM_DIGEST_OPTIONS_INIT;
-	hm_keyring *kr = NULL, *akr = NULL;
-	hm_policy *policy = NULL;
-	hm_bundle *bundle = NULL;
+	struct cli_verify_args va = { 0 };
 	hm_verify_report *rep = NULL;
 	unsigned long jobs = 0;
 	int json = 0, verbose = 0, noprog = 0, archive = 0, rc, status = EXIT_USAGE;
 	const char *archive_db = NULL;
-	struct progress prog;
 	size_t i, j;
 	const struct opt opts[] = {
 		{ "bundle", 'b', OPT_STRING, "FILE", "the signed bundle (required)", &bundle_path },
@@ -84,36 +78,20 @@ int cmd_verify(int argc, char **argv)
 		status = cli_usage_error(&spec, "--bundle is required");
 		goto out;
 	}
-	if (at && (rc = hm_rfc3339_parse(&vo.now, at)) < 0) {
+	if (at && (rc = hm_rfc3339_parse(&va.now, at)) < 0) {
 		status = cli_usage_error(&spec, "--at: %s", hm_error_last());
 		goto out;
 	}
-	if ((status = cli_keyring(&kr, &keys, "--key")) != 0)
-		goto out;
-	if (akeys.n && (status = cli_keyring(&akr, &akeys, "--auditor-key")) != 0)
+	va.model = pos.v[0];
+	va.bundle = bundle_path;
+	va.policy = policy_path;
+	va.keys = &keys;
+	va.auditor_keys = &akeys;
+	va.jobs = (unsigned)jobs;
+	va.no_progress = noprog;
+	if ((status = cli_verify_model(&rep, &va)) != 0)
 		goto out;
 	status = EXIT_USAGE;
-	if (policy_path && (rc = hm_policy_load(&policy, policy_path)) < 0) {
-		cli_lib_error(rc);
-		goto out;
-	}
-	if ((rc = hm_bundle_load(&bundle, bundle_path)) < 0) {
-		cli_lib_error(rc);
-		goto out;
-	}
-	vo.keys = kr;
-	vo.auditor_keys = akr;
-	vo.policy = policy;
-	dopts.jobs = (unsigned)jobs;
-	vo.digest = &dopts;
-	progress_attach(&prog, &dopts, "hashing", noprog);
-	rc = hm_verify(&rep, pos.v[0], bundle, &vo);
-	progress_done(&prog);
-	if (rc < 0) {
-		cli_lib_error(rc);
-		status = EXIT_USAGE;
-		goto out;
-	}
 	if (archive && (status = record_in_archive(archive_db, rep)) != 0)
 		goto out;
 	if (junit) {
@@ -162,10 +140,6 @@ int cmd_verify(int argc, char **argv)
 	status = hm_verify_report_ok(rep) ? EXIT_OK : EXIT_NO;
 out:
 	hm_verify_report_free(rep);
-	hm_bundle_free(bundle);
-	hm_policy_free(policy);
-	hm_keyring_free(kr);
-	hm_keyring_free(akr);
 	strlist_free(&pos);
 	strlist_free(&keys);
 	strlist_free(&akeys);

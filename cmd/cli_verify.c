@@ -1,0 +1,50 @@
+/* Running a verification from command-line arguments: shared by verify and report. */
+#include "cli.h"
+#include "cli_progress.h"
+
+int cli_verify_model(hm_verify_report **out, const struct cli_verify_args *a)
+{
+	hm_verify_options vo = HM_VERIFY_OPTIONS_INIT;
+	hm_digest_options dopts = HM_DIGEST_OPTIONS_INIT;
+	hm_keyring *kr = NULL, *akr = NULL;
+	hm_policy *policy = NULL;
+	hm_bundle *bundle = NULL;
+	struct progress prog;
+	int rc, status;
+
+	*out = NULL;
+	if ((status = cli_keyring(&kr, a->keys, "--key")) != 0)
+		return status;
+	if (a->auditor_keys->n &&
+	    (status = cli_keyring(&akr, a->auditor_keys, "--auditor-key")) != 0)
+		goto out;
+	status = EXIT_USAGE;
+	if (a->policy && (rc = hm_policy_load(&policy, a->policy)) < 0) {
+		cli_lib_error(rc);
+		goto out;
+	}
+	if ((rc = hm_bundle_load(&bundle, a->bundle)) < 0) {
+		cli_lib_error(rc);
+		goto out;
+	}
+	vo.keys = kr;
+	vo.auditor_keys = akr;
+	vo.policy = policy;
+	vo.now = a->now;
+	dopts.jobs = a->jobs;
+	vo.digest = &dopts;
+	progress_attach(&prog, &dopts, "hashing", a->no_progress);
+	rc = hm_verify(out, a->model, bundle, &vo);
+	progress_done(&prog);
+	if (rc < 0) {
+		cli_lib_error(rc);
+		goto out;
+	}
+	status = 0;
+out:
+	hm_bundle_free(bundle);
+	hm_policy_free(policy);
+	hm_keyring_free(kr);
+	hm_keyring_free(akr);
+	return status;
+}
