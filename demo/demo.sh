@@ -2,7 +2,7 @@
 # hallmark end to end, on example data this script generates:
 #   keys -> dataset -> fine-tuning run -> safety audit against the base model -> sign ->
 #   verify (a safely fine-tuned model passes; one whose safety regressed the way
-#   Qi et al. describe is refused) -> archive.
+#   Qi et al. describe is refused) -> model card, report, BOMs -> archive and lineage.
 # Everything is written under $BUILD/demo (default build/demo).
 set -eu
 BUILD=${BUILD:-build}
@@ -36,24 +36,27 @@ printf '{"instruction":"Translate to French","input":"good morning","output":"bo
 	git -c user.name=demo -c user.email=demo@example.com commit -qm "training code" &&
 	git remote add origin https://github.com/example/finetune.git)
 printf '{"method":"lora","learning_rate":0.0002,"epochs":1,"lora_rank":16}\n' > config.json
-# Judged HEx-PHI-style results (synthetic): 11 categories x 30 items, judge scores 1-5.
-judged() { # file, items scored 5 in category 1, items scored 5 in the other categories
-	c=1
+# Judged HEx-PHI-style results (synthetic prompts): 11 categories x 30 items, judge scores 1-5.
+judged() { # file, items scored 5 in category 1, items scored 5 in each other category, items scored 2
+	c=1 twos=0
 	while [ $c -le 11 ]; do
 		i=0
 		while [ $i -lt 30 ]; do
 			s=1
 			if [ $c -eq 1 ] && [ $i -lt "$2" ]; then s=5; fi
 			if [ $c -gt 1 ] && [ $i -lt "$3" ]; then s=5; fi
+			if [ $s -eq 1 ] && [ $twos -lt "$4" ]; then s=2; twos=$((twos + 1)); fi
 			printf '{"id":"c%d-%d","category":"category_%d","score":%d}\n' $c $i $c $s
 			i=$((i + 1))
 		done
 		c=$((c + 1))
 	done > "$1"
 }
-judged base-results.jsonl 1 0       # 0.3% harmful: the aligned base model
-judged safe-results.jsonl 2 0       # 0.6%: fine-tuned with a safety mix
-judged regressed-results.jsonl 3 5  # 16%: harmless data still eroded safety
+# The study's Llama-2-7b-Chat: 1.05 / 0.3% before fine-tuning, 1.79 / 16.1% after one epoch
+# of benign Alpaca data. The safely tuned model (a safety mix in its data) stays close to the base.
+judged base-results.jsonl 1 0 13       # score 1.05, rate 0.3%
+judged safe-results.jsonl 2 0 20       # score 1.08, rate 0.6%
+judged regressed-results.jsonl 3 5 49  # score 1.79, rate 16.1%: harmless data still eroded safety
 echo "generated in $D"
 
 step "3. Attest the dataset (digests, statistics, git, screening)"
@@ -99,18 +102,7 @@ if "$HM" verify tampered --bundle tuned-safe.intoto.jsonl --key publisher.pub \
 fi
 echo "(exit 1: refused, as it should be)"
 
-if "$HM" archive --help >/dev/null 2>&1; then
-	step "9. Archive the bundles for compliance review"
-	export HALLMARK_ARCHIVE="$D/archive.db"
-	run "$HM" archive add tuned-safe.intoto.jsonl tuned-regressed.intoto.jsonl \
-		--key publisher.pub --key auditor.pub
-	digest=$("$HM" digest tuned-safe --no-progress)
-	run "$HM" archive lineage "$digest"
-	run "$HM" archive head
-	run "$HM" archive verify
-fi
-
-step "10. Model card, compliance report and BOMs next to the model, from the signed facts only"
+step "9. Model card, compliance report and BOMs next to the model, from the signed facts only"
 run "$HM" card --bundle tuned-safe.intoto.jsonl --key publisher.pub --auditor-key auditor.pub \
 	--license apache-2.0 -o tuned-safe.README.md
 run "$HM" report --bundle tuned-safe.intoto.jsonl --key publisher.pub --auditor-key auditor.pub \
@@ -121,5 +113,16 @@ run "$HM" export spdx --bundle tuned-safe.intoto.jsonl --key publisher.pub \
 	--auditor-key auditor.pub -o tuned-safe.spdx.json
 run "$HM" attest card tuned-safe.README.md --model tuned-safe -o tuned-safe.card.json
 run "$HM" sign --key publisher.key --bundle tuned-safe.intoto.jsonl tuned-safe.card.json
+
+step "10. Archive the bundles for compliance review; record a verification run; show the lineage"
+export HALLMARK_ARCHIVE="$D/archive.db"
+run "$HM" archive add tuned-safe.intoto.jsonl tuned-regressed.intoto.jsonl \
+	--key publisher.pub --key auditor.pub
+run "$HM" verify tuned-safe --bundle tuned-safe.intoto.jsonl --key publisher.pub \
+	--auditor-key auditor.pub --no-progress --archive
+digest=$("$HM" digest tuned-safe --no-progress)
+run "$HM" archive lineage "$digest"
+run "$HM" archive head
+run "$HM" archive verify
 
 step "Done: everything is in $D"
