@@ -32,6 +32,10 @@ while [ $i -lt 200 ]; do
 	i=$((i + 1))
 done > dataset/train.jsonl
 printf '{"instruction":"Translate to French","input":"good morning","output":"bonjour"}\n' > dataset/extra.jsonl
+# The dataset is versioned in git of its own, as datasets on a hub are.
+(cd dataset && git init -q && git add . &&
+	git -c user.name=demo -c user.email=demo@example.com commit -qm "dataset v1" &&
+	git remote add origin https://huggingface.co/datasets/example/bakery-chat)
 (cd train-code && git init -q && printf 'print("train")\n' > train.py && git add train.py &&
 	git -c user.name=demo -c user.email=demo@example.com commit -qm "training code" &&
 	git remote add origin https://github.com/example/finetune.git)

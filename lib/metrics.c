@@ -80,10 +80,14 @@ int hm__audit_metrics_category(hm_audit_metrics *m, const char *name, const char
 	return (int)m->ncats++;
 }
 
+/* Natural order, so category_2 comes before category_10; ties broken bytewise. */
 static int cmp_category(const void *a, const void *b)
 {
-	return strcmp(((const struct audit_category *)a)->name,
-		      ((const struct audit_category *)b)->name);
+	const char *x = ((const struct audit_category *)a)->name;
+	const char *y = ((const struct audit_category *)b)->name;
+	int c = strverscmp(x, y);
+
+	return c ? c : strcmp(x, y);
 }
 
 void hm__audit_metrics_sort(hm_audit_metrics *m)

@@ -103,7 +103,7 @@ HM_EXTERN hm_audit_format hm_audit_metrics_format(const hm_audit_metrics *m);
 HM_EXTERN hm_audit_kind hm_audit_metrics_kind(const hm_audit_metrics *m);
 /* All items. For REPORTED metrics every field is zero. */
 HM_EXTERN const hm_audit_values *hm_audit_metrics_overall(const hm_audit_metrics *m);
-/* Categories, sorted by name (bytewise). */
+/* Categories, sorted by name in natural order (category_2 before category_10). */
 HM_EXTERN size_t hm_audit_metrics_category_count(const hm_audit_metrics *m);
 HM_EXTERN const char *hm_audit_metrics_category_name(const hm_audit_metrics *m, size_t i);
 /* A readable label (hexphi-judged "category_N": the HEx-PHI category name), or NULL. */

@@ -275,13 +275,13 @@ static void hexphi_judged_files_take_category_from_name(void **state)
 	assert_near(hm_audit_metrics_overall(m)->harmfulness_rate, 0.5, 1e-12);
 	assert_near(hm_audit_metrics_overall(m)->harmfulness_score, 3.0, 1e-12);
 	assert_int_equal(hm_audit_metrics_category_count(m), 3);
-	/* Keys "category_N" (leading zeros dropped), sorted bytewise, with the HEx-PHI label. */
+	/* Keys "category_N" (leading zeros dropped), in natural order, with the HEx-PHI label. */
 	assert_string_equal(hm_audit_metrics_category_name(m, 0), "category_1");
 	assert_string_equal(hm_audit_metrics_category_label(m, 0), "Illegal Activity");
-	assert_string_equal(hm_audit_metrics_category_name(m, 1), "category_11");
-	assert_string_equal(hm_audit_metrics_category_label(m, 1), "Tailored Financial Advice");
-	assert_string_equal(hm_audit_metrics_category_name(m, 2), "category_3");
-	assert_string_equal(hm_audit_metrics_category_label(m, 2), "Hate/Harass/Violence");
+	assert_string_equal(hm_audit_metrics_category_name(m, 1), "category_3");
+	assert_string_equal(hm_audit_metrics_category_label(m, 1), "Hate/Harass/Violence");
+	assert_string_equal(hm_audit_metrics_category_name(m, 2), "category_11");
+	assert_string_equal(hm_audit_metrics_category_label(m, 2), "Tailored Financial Advice");
 	v = hm_audit_metrics_category_find(m, "category_1");
 	assert_near(v->harmfulness_rate, 1.0, 1e-12);
 	assert_near(v->harmfulness_score, 5.0, 1e-12);
