@@ -37,7 +37,7 @@ static int attest_model(int argc, char **argv)
 	struct strlist *lists[] = { &ignore, NULL };
 	hm_digest_options dopts = HM_DIGEST_OPTIONS_INIT;
 	const char *name = NULL, *out = NULL;
-	int symlinks = 0, noprog = 0, rc;
+	int symlinks = 0, noprog = 0, gitpaths = 0, rc;
 	unsigned long jobs = 0;
 	hm_manifest *m = NULL;
 	char *st = NULL;
@@ -48,6 +48,8 @@ static int attest_model(int argc, char **argv)
 		  &ignore },
 		{ "allow-symlinks", 0, OPT_FLAG, NULL, "follow symlinks inside the model root",
 		  &symlinks },
+		{ "no-ignore-git-paths", 0, OPT_FLAG, NULL,
+		  "hash .git, .gitattributes, .github and .gitignore too", &gitpaths },
 		{ "jobs", 'j', OPT_UINT, "N", "hashing threads (default: online CPUs)", &jobs },
 		{ "no-progress", 0, OPT_FLAG, NULL, "no progress bar on the terminal", &noprog },
 		{ "output", 'o', OPT_STRING, "FILE", "write the statement here (default: stdout)", &out },
@@ -63,6 +65,7 @@ static int attest_model(int argc, char **argv)
 	dopts.ignore = ignore.v;
 	dopts.nignore = ignore.n;
 	dopts.allow_symlinks = symlinks;
+	dopts.include_git_paths = gitpaths;
 	dopts.jobs = (unsigned)jobs;
 	progress_attach(&prog, &dopts, "hashing", noprog);
 	rc = hm_manifest_compute(&m, pos.v[0], &dopts);

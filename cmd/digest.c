@@ -9,7 +9,7 @@ int cmd_digest(int argc, char **argv)
 	struct strlist pos = { 0 }, ignore = { 0 };
 	hm_digest_options dopts = HM_DIGEST_OPTIONS_INIT;
 	unsigned long jobs = 0;
-	int json = 0, symlinks = 0, noprog = 0, rc, status = EXIT_OK;
+	int json = 0, symlinks = 0, noprog = 0, gitpaths = 0, rc, status = EXIT_OK;
 	hm_manifest *m = NULL;
 	struct progress prog;
 	const struct opt opts[] = {
@@ -17,6 +17,8 @@ int cmd_digest(int argc, char **argv)
 		  &ignore },
 		{ "allow-symlinks", 0, OPT_FLAG, NULL,
 		  "follow symlinks that stay inside the model root", &symlinks },
+		{ "no-ignore-git-paths", 0, OPT_FLAG, NULL,
+		  "hash .git, .gitattributes, .github and .gitignore too", &gitpaths },
 		{ "jobs", 'j', OPT_UINT, "N", "hashing threads (default: online CPUs)", &jobs },
 		{ "json", 0, OPT_FLAG, NULL, "print the manifest as JSON", &json },
 		{ "no-progress", 0, OPT_FLAG, NULL, "no progress bar on the terminal", &noprog },
@@ -37,6 +39,7 @@ int cmd_digest(int argc, char **argv)
 	dopts.ignore = ignore.v;
 	dopts.nignore = ignore.n;
 	dopts.allow_symlinks = symlinks;
+	dopts.include_git_paths = gitpaths;
 	dopts.jobs = (unsigned)jobs;
 	progress_attach(&prog, &dopts, "hashing", noprog);
 	rc = hm_manifest_compute(&m, pos.v[0], &dopts);
