@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <sodium.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -90,26 +91,53 @@ static int read_tty_line(int fd, char *buf, size_t size)
 	return (int)n;
 }
 
+/* The terminal's settings while echo is off, so a signal can put them back. */
+static struct termios saved_tty;
+static volatile sig_atomic_t saved_tty_fd = -1;
+static const int tty_signals[] = { SIGINT, SIGTERM, SIGQUIT, SIGHUP, SIGTSTP };
+#define NSIGNALS (sizeof(tty_signals) / sizeof(tty_signals[0]))
+
+static void restore_tty_and_die(int sig)
+{
+	if (saved_tty_fd >= 0)
+		tcsetattr(saved_tty_fd, TCSAFLUSH, &saved_tty);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
 static int prompt(const char *msg, char *buf, size_t size)
 {
-	struct termios old, noecho;
+	struct sigaction sa, old_sa[NSIGNALS];
+	struct termios noecho;
 	int fd = open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY);
-	int restore = 0;
+	size_t i;
 
 	if (fd < 0)
 		return -1;
-	if (tcgetattr(fd, &old) == 0) {
-		noecho = old;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = restore_tty_and_die;
+	sigemptyset(&sa.sa_mask);
+	if (tcgetattr(fd, &saved_tty) == 0) {
+		noecho = saved_tty;
 		noecho.c_lflag &= ~(tcflag_t)ECHO;
 		noecho.c_lflag |= ECHONL;
-		restore = tcsetattr(fd, TCSAFLUSH, &noecho) == 0;
+		/* Ctrl-C at the prompt must not leave the terminal without echo. */
+		for (i = 0; i < NSIGNALS; i++)
+			sigaction(tty_signals[i], &sa, &old_sa[i]);
+		saved_tty_fd = fd;
+		if (tcsetattr(fd, TCSAFLUSH, &noecho) != 0)
+			saved_tty_fd = -1;
 	}
 	if (write(fd, msg, strlen(msg)) < 0) {
 		/* nothing to do: the read below still works */
 	}
 	read_tty_line(fd, buf, size);
-	if (restore)
-		tcsetattr(fd, TCSAFLUSH, &old);
+	if (saved_tty_fd >= 0) {
+		tcsetattr(fd, TCSAFLUSH, &saved_tty);
+		saved_tty_fd = -1;
+		for (i = 0; i < NSIGNALS; i++)
+			sigaction(tty_signals[i], &old_sa[i], NULL);
+	}
 	close(fd);
 	return 0;
 }

@@ -229,8 +229,29 @@ if command -v python3 >/dev/null 2>&1 && python3 -c 'import pty' 2>/dev/null; th
 	fails 2 "a wrong passphrase typed on the terminal fails" \
 		python3 ttydrive.py tty4.log 'not it' -- "$HM" sign --key t.key --bundle t3.jsonl st.json
 	like "and says it is wrong" 'wrong passphrase' tty4.log
+	cat >ctrlc.py <<'EOF'
+import os, pty, re, select, sys, time, termios, signal
+cmd = sys.argv[1:]
+pid, fd = pty.fork()
+if pid == 0:
+    os.execvp(cmd[0], cmd)
+buf = b''
+deadline = time.time() + 20
+while not re.search(rb'Passphrase for [^:]*: ', buf) and time.time() < deadline:
+    r, _, _ = select.select([fd], [], [], 0.2)
+    if r:
+        buf += os.read(fd, 4096)
+echo_during = termios.tcgetattr(fd)[3] & termios.ECHO
+os.write(fd, b'\x03')
+_, status = os.waitpid(pid, 0)
+echo_after = termios.tcgetattr(fd)[3] & termios.ECHO
+print("during", bool(echo_during), "after", bool(echo_after), "signalled", os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGINT)
+sys.exit(0 if (not echo_during and echo_after) else 1)
+EOF
+	ok "Ctrl-C at the prompt puts the terminal's echo back" python3 ctrlc.py "$HM" key generate -o cc
+	ok "and writes no key" test ! -e cc.key -a ! -e cc.pub
 else
-	for n in 1 2 3 4 5 6 7 8 9 10 11 12 13 14; do
+	for n in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16; do
 		skip "terminal prompt $n" "python3 with the pty module is not installed"
 	done
 fi
