@@ -139,7 +139,10 @@ fuzz-run: fuzz
 bench: all
 	@BUILD=$(BUILD) sh bench/run.sh
 
-demo: all
+# A sub-make builds, so that `make deps demo` on a fresh machine sees the packages
+# `deps` just installed (this make read pkg-config before they were there).
+demo:
+	@$(MAKE) --no-print-directory all
 	@BUILD=$(BUILD) sh demo/demo.sh
 
 deps:
