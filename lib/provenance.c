@@ -234,6 +234,7 @@ int hm_run_statement(char **out, const hm_run_options *opts)
 	json_object_set_new(bd, "buildType", json_string(HM_RUN_BUILD_TYPE));
 	json_object_set_new(bd, "externalParameters", ext);
 	json_object_set_new(bd, "resolvedDependencies", deps);
+	json_object_set_new(rdet, "metadata", meta);
 	json_object_set_new(ext, "method", json_string(method));
 	if (cfg) {
 		json_t *hp = json_deep_copy(cfg);
@@ -260,7 +261,6 @@ int hm_run_statement(char **out, const hm_run_options *opts)
 		json_object_set_new(meta, "startedOn", json_string(opts->started));
 	if (opts->finished)
 		json_object_set_new(meta, "finishedOn", json_string(opts->finished));
-	json_object_set_new(rdet, "metadata", meta);
 	if ((rc = hm__statement_validate(st, "run statement")) < 0)
 		goto out;
 	*out = json_dumps(st, JSON_INDENT(2) | JSON_SORT_KEYS);
