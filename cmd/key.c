@@ -11,50 +11,46 @@ static int write_pair(const hm_key *key, const char *prefix, int no_pass, const 
 		      int force)
 {
 	hm_key_write_options wo = HM_KEY_WRITE_OPTIONS_INIT;
-	size_t n = strlen(prefix) + 5;
-	char *kpath = malloc(n), *ppath = malloc(n), *pass = NULL;
+	char *pass = NULL, *what = NULL;
 	int rc, status = EXIT_OK;
 
-	if (!kpath || !ppath) {
-		cli_error("out of memory");
-		status = EXIT_USAGE;
-		goto out;
-	}
-	snprintf(kpath, n, "%s.key", prefix);
-	snprintf(ppath, n, "%s.pub", prefix);
 	if (!force) {
-		const char *exists = access(kpath, F_OK) == 0 ? kpath :
-				     access(ppath, F_OK) == 0 ? ppath : NULL;
-		if (exists) {
-			cli_error("%s: already exists (use --force to overwrite)", exists);
-			status = EXIT_USAGE;
-			goto out;
+		/* say so before asking for a passphrase (the library checks again) */
+		size_t n = strlen(prefix) + 5;
+		char *k = malloc(n), *p = malloc(n);
+		const char *exists = NULL;
+		if (k && p) {
+			snprintf(k, n, "%s.key", prefix);
+			snprintf(p, n, "%s.pub", prefix);
+			exists = access(k, F_OK) == 0 ? k : access(p, F_OK) == 0 ? p : NULL;
+			if (exists)
+				cli_error("%s: already exists (use --force to overwrite)", exists);
 		}
+		free(k);
+		free(p);
+		if (exists)
+			return EXIT_USAGE;
 	}
 	if (!no_pass) {
-		pass = cli_passphrase(passfile, 1, kpath);
-		if (!pass) {
-			status = EXIT_USAGE;
-			goto out;
-		}
+		size_t n = strlen(prefix) + 5;
+		what = malloc(n);
+		if (what)
+			snprintf(what, n, "%s.key", prefix);
+		pass = cli_passphrase(passfile, 1, what ? what : "the new key");
+		free(what);
+		if (!pass)
+			return EXIT_USAGE;
 	}
 	wo.overwrite = force;
-	if ((rc = hm_key_write_secret(key, kpath, pass, pass ? strlen(pass) : 0, &wo)) < 0) {
+	if ((rc = hm_key_write_pair(key, prefix, pass, pass ? strlen(pass) : 0, &wo)) < 0) {
 		status = cli_lib_error(rc);
 		goto out;
 	}
-	if ((rc = hm_key_write_public(key, ppath, force)) < 0) {
-		status = cli_lib_error(rc);
-		unlink(kpath); /* never leave half a key pair behind */
-		goto out;
-	}
-	fprintf(stderr, "wrote %s (secret%s, mode 0600) and %s\n", kpath,
-		pass ? ", encrypted" : ", NOT encrypted", ppath);
+	fprintf(stderr, "wrote %s.key (secret%s, mode 0600) and %s.pub\n", prefix,
+		pass ? ", encrypted" : ", NOT encrypted", prefix);
 	printf("%s\n", hm_key_id(key));
 out:
 	cli_passphrase_free(pass);
-	free(kpath);
-	free(ppath);
 	return status;
 }
 

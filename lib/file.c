@@ -97,14 +97,15 @@ static void fsync_dir(const char *path)
 	free(copy);
 }
 
-int hm__write_file_atomic(const char *path, const void *data, size_t len, unsigned mode,
-			  int overwrite)
+int hm__stage_file(char **tmp_out, const char *path, const void *data, size_t len,
+		   unsigned mode)
 {
 	char *dcopy = NULL, *bcopy = NULL, *tmp = NULL;
 	const char *dir, *base;
 	int fd = -1, rc = 0;
 	size_t n;
 
+	*tmp_out = NULL;
 	dcopy = strdup(path);
 	bcopy = strdup(path);
 	if (!dcopy || !bcopy) {
@@ -138,27 +139,8 @@ int hm__write_file_atomic(const char *path, const void *data, size_t len, unsign
 		goto out;
 	}
 	fd = -1;
-	if (overwrite) {
-		if (rename(tmp, path) < 0) {
-			rc = hm__err(HM_EIO, "%s: cannot replace: %s", path, strerror(errno));
-			goto out;
-		}
-	} else {
-		/* link() fails with EEXIST instead of replacing: no window for a clobber. */
-		if (link(tmp, path) < 0) {
-			int e = errno;
-			if (e == EEXIST)
-				rc = hm__err(HM_EEXISTS, "%s: already exists (use --force to overwrite)",
-					     path);
-			else
-				rc = hm__err(HM_EIO, "%s: cannot create: %s", path, strerror(e));
-			goto out;
-		}
-		unlink(tmp);
-	}
-	free(tmp);
+	*tmp_out = tmp;
 	tmp = NULL;
-	fsync_dir(path);
 out:
 	if (fd >= 0)
 		close(fd);
@@ -169,6 +151,46 @@ out:
 	free(dcopy);
 	free(bcopy);
 	return rc;
+}
+
+int hm__commit_file(char *tmp, const char *path, int overwrite)
+{
+	int rc = 0;
+
+	if (overwrite) {
+		if (rename(tmp, path) < 0)
+			rc = hm__err(HM_EIO, "%s: cannot replace: %s", path, strerror(errno));
+	} else if (link(tmp, path) < 0) {
+		/* link() fails with EEXIST instead of replacing: no window for a clobber. */
+		int e = errno;
+		if (e == EEXIST)
+			rc = hm__err(HM_EEXISTS, "%s: already exists (use --force to overwrite)", path);
+		else
+			rc = hm__err(HM_EIO, "%s: cannot create: %s", path, strerror(e));
+	}
+	if (rc < 0 || !overwrite)
+		unlink(tmp);
+	free(tmp);
+	if (rc == 0)
+		fsync_dir(path);
+	return rc;
+}
+
+void hm__discard_file(char *tmp)
+{
+	if (!tmp)
+		return;
+	unlink(tmp);
+	free(tmp);
+}
+
+int hm__write_file_atomic(const char *path, const void *data, size_t len, unsigned mode,
+			  int overwrite)
+{
+	char *tmp;
+	int rc = hm__stage_file(&tmp, path, data, len, mode);
+
+	return rc < 0 ? rc : hm__commit_file(tmp, path, overwrite);
 }
 
 int hm_write_file(const char *path, const void *data, size_t len, unsigned int mode,

@@ -49,6 +49,15 @@ int hm__read_file(char **out, size_t *outlen, const char *path, size_t max);
  */
 int hm__write_file_atomic(const char *path, const void *data, size_t len, unsigned mode,
 			  int overwrite);
+/*
+ * The same in two steps, for writing several files as one unit: stage writes
+ * and fsyncs a temp file beside path (*tmp receives its malloc'd name), commit
+ * moves it into place (and frees the name, whatever the outcome), discard
+ * removes it.
+ */
+int hm__stage_file(char **tmp, const char *path, const void *data, size_t len, unsigned mode);
+int hm__commit_file(char *tmp, const char *path, int overwrite);
+void hm__discard_file(char *tmp);
 
 /* encode.c */
 /* Lowercase hex; out must hold 2*len+1 bytes. */

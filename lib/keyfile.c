@@ -15,7 +15,9 @@
 
 #include <sodium.h>
 #include <stdlib.h>
+#include <errno.h>
 #include <string.h>
+#include <unistd.h>
 
 #define KF_FORMAT "hallmark-secret-key"
 #define KF_VERSION 1
@@ -476,5 +478,88 @@ out:
 	json_decref(root);
 	sodium_memzero(data, len);
 	free(data);
+	return rc;
+}
+
+int hm_key_write_pair(const hm_key *key, const char *prefix, const char *passphrase,
+		      size_t passphrase_len, const hm_key_write_options *opts)
+{
+	hm_key_write_options defaults = HM_KEY_WRITE_OPTIONS_INIT;
+	char *kpath = NULL, *ppath = NULL, *secret = NULL, *pem = NULL, *ktmp = NULL,
+	     *ptmp = NULL, *kbak = NULL;
+	size_t n = strlen(prefix) + 5, slen = 0;
+	int rc;
+
+	if (!opts)
+		opts = &defaults;
+	kpath = malloc(n);
+	ppath = malloc(n);
+	if (!kpath || !ppath) {
+		rc = hm__err_oom();
+		goto out;
+	}
+	snprintf(kpath, n, "%s.key", prefix);
+	snprintf(ppath, n, "%s.pub", prefix);
+	if (!opts->overwrite) {
+		const char *exists = access(kpath, F_OK) == 0 ? kpath
+				     : access(ppath, F_OK) == 0 ? ppath : NULL;
+		if (exists) {
+			rc = hm__err(HM_EEXISTS, "%s: already exists (use --force to overwrite)",
+				     exists);
+			goto out;
+		}
+	}
+	if ((rc = hm_key_secret_file(&secret, &slen, key, passphrase, passphrase_len, opts)) < 0 ||
+	    (rc = hm_key_public_pem(&pem, key)) < 0 ||
+	    (rc = hm__stage_file(&ktmp, kpath, secret, slen, 0600)) < 0 ||
+	    (rc = hm__stage_file(&ptmp, ppath, pem, strlen(pem), 0644)) < 0)
+		goto out;
+	/* Replacing a key: keep a link to the old one until the pair is in place. */
+	if (opts->overwrite && access(kpath, F_OK) == 0) {
+		unsigned char r[8];
+		char hex[17];
+		kbak = malloc(n + 32);
+		if (!kbak) {
+			rc = hm__err_oom();
+			goto out;
+		}
+		randombytes_buf(r, sizeof(r));
+		hm__hex_encode(hex, r, sizeof(r));
+		snprintf(kbak, n + 32, "%s.old.%s", kpath, hex);
+		if (link(kpath, kbak) < 0) {
+			rc = hm__err(HM_EIO, "%s: cannot keep the old key while replacing it: %s", kpath,
+				     strerror(errno));
+			free(kbak);
+			kbak = NULL;
+			goto out;
+		}
+	}
+	rc = hm__commit_file(ktmp, kpath, opts->overwrite);
+	ktmp = NULL;
+	if (rc < 0)
+		goto out;
+	rc = hm__commit_file(ptmp, ppath, opts->overwrite);
+	ptmp = NULL;
+	if (rc < 0) {
+		/* never leave half a key pair behind: put the old key back, or remove ours */
+		if (kbak ? rename(kbak, kpath) == 0 : unlink(kpath) == 0) {
+			free(kbak);
+			kbak = NULL;
+		}
+	}
+out:
+	if (kbak) {
+		unlink(kbak);
+		free(kbak);
+	}
+	hm__discard_file(ktmp);
+	hm__discard_file(ptmp);
+	if (secret) {
+		sodium_memzero(secret, slen);
+		free(secret);
+	}
+	free(pem);
+	free(kpath);
+	free(ppath);
 	return rc;
 }

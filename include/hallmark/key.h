@@ -95,6 +95,16 @@ HM_EXTERN int hm_key_secret_file(char **out, size_t *outlen, const hm_key *key,
 				 const char *passphrase, size_t passphrase_len,
 				 const hm_key_write_options *opts);
 
+/*
+ * Writes PREFIX.key (the secret key file, mode 0600) and PREFIX.pub (the PEM
+ * public key, mode 0644) as one unit: both are written to temporary files and
+ * synced before either is moved into place. Without opts->overwrite, nothing
+ * is written when either file exists (HM_EEXISTS naming it). If the second
+ * move fails, the old .key is put back (or a new one removed): never half a pair.
+ */
+HM_EXTERN int hm_key_write_pair(const hm_key *key, const char *prefix, const char *passphrase,
+				size_t passphrase_len, const hm_key_write_options *opts);
+
 /* The PEM SubjectPublicKeyInfo text (free with hm_free). */
 HM_EXTERN int hm_key_public_pem(char **out, const hm_key *key);
 

@@ -161,6 +161,22 @@ fails 2 "key id of a missing file fails" "$HM" key id missing.pub
 ok "key id of good and missing files fails" test $st -ne 0
 like "and still prints the good one's id" "^$id_a2  a\.pub$" partial
 
+# --- --force replaces the pair as one unit -----------------------------------------------
+mkdir fpair
+"$HM" key generate -o fpair/k --no-passphrase >/dev/null 2>&1
+cp fpair/k.key fpair/old.key
+rm fpair/k.pub
+mkdir fpair/k.pub
+: >fpair/k.pub/blocker
+fails 2 "--force fails when the .pub cannot be replaced" "$HM" key generate -o fpair/k --no-passphrase --force
+like "and names it" 'k\.pub: cannot replace' "$T/.err"
+ok "the old secret key is put back" cmp fpair/k.key fpair/old.key
+is "and nothing else is left behind" "$(ls -A fpair | tr '\n' ' ')" "k.key k.pub old.key "
+rm -r fpair/k.pub
+ok "--force then replaces both" "$HM" key generate -o fpair/k --no-passphrase --force
+ok "with a new secret key" sh -c '! cmp -s fpair/k.key fpair/old.key'
+is "whose .pub matches it" "$("$HM" key id fpair/k.pub)" "$("$HM" key id fpair/k.key)"
+
 # --- the terminal prompt ------------------------------------------------------------
 # python3's pty module: the child gets the pty as its controlling terminal, and we
 # type only after each prompt appears (the prompt flushes typed-ahead input).
