@@ -122,13 +122,21 @@ check test: all header-check $(UNIT_BIN) $(REPLAY_BIN)
 
 # libFuzzer builds: clang, separate object files with fuzzer instrumentation.
 FUZZ_CC ?= clang
-FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -std=c11 -D_GNU_SOURCE -Iinclude -Ilib \
-              -DHM_VERSION_STRING='"$(VERSION)"' \
-              $(PKG_CFLAGS) -pthread
+FUZZ_CFLAGS := -g -O1 -fsanitize=address,undefined -std=c11 -D_GNU_SOURCE -Iinclude -Ilib \
+               -DHM_VERSION_STRING='"$(VERSION)"' -DHM_DATADIR='"$(DATADIR)"' $(PKG_CFLAGS) -pthread
+FUZZ_OBJ := $(LIB_SRC:%.c=$(BUILD)/fuzz/obj/%.o)
 fuzz: $(FUZZ_BIN)
-$(BUILD)/fuzz/fuzz_%: fuzz/fuzz_%.c $(LIB_SRC) $(HEADERS)
+# The library is compiled once with coverage instrumentation, then linked into each harness.
+$(BUILD)/fuzz/obj/%.o: %.c $(HEADERS)
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(LIB_SRC) $(PKG_LIBS)
+	@echo "  FUZZCC  $<"
+	@$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+$(BUILD)/fuzz/libhallmark-fuzz.a: $(FUZZ_OBJ)
+	@rm -f $@
+	@ar rcs $@ $^
+$(BUILD)/fuzz/fuzz_%: fuzz/fuzz_%.c $(wildcard fuzz/*.h) $(BUILD)/fuzz/libhallmark-fuzz.a
+	@echo "  FUZZLD  $@"
+	@$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(BUILD)/fuzz/libhallmark-fuzz.a $(PKG_LIBS)
 
 # Run every harness for FUZZ_SECONDS each on a copy of its corpus.
 FUZZ_SECONDS ?= 30
