@@ -260,7 +260,7 @@ static int bundle_show(int argc, char **argv)
 				const char *kid = hm_envelope_signature_keyid(env, k);
 				printf(" %s", *kid ? kid : "(none)");
 			}
-			printf("\n");
+			printf("%s\n", hm_envelope_signature_count(env) ? "" : " (none: UNSIGNED)");
 		}
 		hm_envelope_free(env);
 		hm_statement_free(st);

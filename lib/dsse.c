@@ -98,7 +98,8 @@ static int add_sig(hm_envelope *e, const char *keyid, unsigned char *sig, size_t
 	return 0;
 }
 
-int hm_envelope_parse(hm_envelope **out, const char *json, size_t len)
+/* allow_unsigned: an absent or empty "signatures" is accepted (for display only). */
+int hm__envelope_parse(hm_envelope **out, const char *json, size_t len, int allow_unsigned)
 {
 	json_t *root = NULL, *sigs;
 	hm_envelope *e = NULL;
@@ -125,7 +126,9 @@ int hm_envelope_parse(hm_envelope **out, const char *json, size_t len)
 		rc = hm__err(HM_EFORMAT, "envelope: \"payloadType\" is missing or not a string");
 		goto out;
 	}
-	if (!json_is_array(sigs) || json_array_size(sigs) == 0) {
+	if (allow_unsigned && (!sigs || (json_is_array(sigs) && json_array_size(sigs) == 0)))
+		sigs = NULL;
+	else if (!json_is_array(sigs) || json_array_size(sigs) == 0) {
 		rc = hm__err(HM_EVERIFY, "envelope: no signatures (unsigned)");
 		goto out;
 	}
@@ -173,6 +176,11 @@ out:
 	hm_envelope_free(e);
 	json_decref(root);
 	return rc;
+}
+
+int hm_envelope_parse(hm_envelope **out, const char *json, size_t len)
+{
+	return hm__envelope_parse(out, json, len, 0);
 }
 
 int hm_envelope_sign(hm_envelope *env, const hm_key *key)

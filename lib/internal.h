@@ -82,6 +82,9 @@ char *hm__json_canonical(const json_t *v, size_t *len);
 /* Object member as a string, or NULL. */
 const char *hm__json_str(const json_t *obj, const char *key);
 
+/* dsse.c: hm_envelope_parse, optionally accepting an envelope without signatures. */
+int hm__envelope_parse(hm_envelope **out, const char *json, size_t len, int allow_unsigned);
+
 /* sha256.c: one-shot SHA-256 through OpenSSL. */
 void hm__sha256(unsigned char out[32], const void *data, size_t len);
 

@@ -62,8 +62,9 @@ HM_EXTERN size_t hm_attestation_signer_count(const hm_attestation *a);
 HM_EXTERN const char *hm_attestation_signer(const hm_attestation *a, size_t i);
 
 /*
- * Parses a line without verifying anything: the envelope and, when the payload
- * is an in-toto statement, the statement. For display only.
+ * Parses a line without verifying anything: the envelope (unsigned ones
+ * included) and, when the payload is an in-toto statement, the statement.
+ * For display only.
  */
 HM_EXTERN int hm_attestation_inspect(hm_envelope **env, hm_statement **st, const char *line,
 				     size_t len);

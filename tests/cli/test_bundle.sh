@@ -226,4 +226,19 @@ like "naming it" '^line 2: FAIL' "$T/.out"
 fails 1 "show --key with the wrong key fails" "$HM" bundle show good.jsonl --key c.pub
 fails 2 "show of a missing bundle" "$HM" bundle show missing.jsonl
 
+# show displays an unsigned envelope for what it claims, and says it is unsigned
+python3 - "$T/unsigned.jsonl" <<'PY'
+import base64, json, sys
+st = {"_type": "https://in-toto.io/Statement/v1", "predicateType": "https://example.com/unsigned",
+      "subject": [{"name": "u", "digest": {"sha256": "0" * 64}}]}
+env = {"payload": base64.b64encode(json.dumps(st).encode()).decode(),
+       "payloadType": "application/vnd.in-toto+json", "signatures": []}
+open(sys.argv[1], "w").write(json.dumps(env) + "\n")
+PY
+ok "show reads an unsigned envelope" "$HM" bundle show "$T/unsigned.jsonl"
+like "with its predicate type" 'https://example.com/unsigned' "$T/.out"
+like "and says it is unsigned" 'UNSIGNED' "$T/.out"
+fails 1 "check still refuses it" "$HM" bundle check "$T/unsigned.jsonl" --key a.pub
+like "as unsigned" 'no signatures \(unsigned\)' "$T/.out"
+
 done_testing
