@@ -23,20 +23,6 @@ static const char STATEMENT[] =
 	" \"subject\":[{\"name\":\"model\",\"digest\":{\"sha256\":\"" SHA256_A "\"}}],\n"
 	" \"predicateType\":\"https://example.com/eval/v1\",\"predicate\":{\"score\":1.05}}\n";
 
-static int entries(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	int n = 0;
-
-	assert_non_null(d);
-	while ((e = readdir(d)))
-		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
-			n++;
-	closedir(d);
-	return n;
-}
-
 static void expect_lines(const hm_bundle *b, const char *const *want, size_t n)
 {
 	size_t i, len;
@@ -134,7 +120,7 @@ static void append_creates_and_appends(void **state)
 	assert_hm_ok(hm_bundle_load(&b, path));
 	expect_lines(b, want, 4);
 	hm_bundle_free(b);
-	assert_int_equal(entries(dir), 1);
+	assert_int_equal(tu_entries(dir), 1);
 
 	/* a file without a final newline gets one before the new line */
 	tu_write(path, "x", 1);
@@ -158,7 +144,7 @@ static void append_refuses_newlines_and_keeps_the_file(void **state)
 	text = tu_read(path, NULL);
 	assert_string_equal(text, "old\n");
 	free(text);
-	assert_int_equal(entries(dir), 1);
+	assert_int_equal(tu_entries(dir), 1);
 	tc_cleanup(dir);
 }
 
@@ -198,7 +184,7 @@ static void append_failure_leaves_old_file_intact(void **state)
 	text = tu_read(path, NULL);
 	assert_string_equal(text, "old line\n");
 	free(text);
-	assert_int_equal(entries(dir), 1); /* the temporary file is gone */
+	assert_int_equal(tu_entries(dir), 1); /* the temporary file is gone */
 
 	/* a read-only directory (root ignores permissions: only as a normal user) */
 	if (geteuid() != 0) {

@@ -58,21 +58,6 @@ static mode_t mode_of(const char *path)
 	return st.st_mode & 07777;
 }
 
-/* Number of entries in dir (to see that no temporary file is left behind). */
-static int entries(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	int n = 0;
-
-	assert_non_null(d);
-	while ((e = readdir(d)))
-		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
-			n++;
-	closedir(d);
-	return n;
-}
-
 /* The key file text with one member replaced (obj NULL: top level) or removed (val NULL). */
 static char *edit(const char *text, const char *obj, const char *key, json_t *val)
 {
@@ -429,7 +414,7 @@ static void no_clobber_and_modes(void **state)
 	after = tu_read(path, &n2);
 	assert_int_equal(n1, n2);
 	assert_memory_equal(before, after, n1);
-	assert_int_equal(entries(dir), 1); /* no temporary file left behind */
+	assert_int_equal(tu_entries(dir), 1); /* no temporary file left behind */
 	free(after);
 	assert_hm_ok(hm_key_write_secret(b, path, NULL, 0, &force));
 	assert_int_equal(mode_of(path), 0600);
@@ -448,7 +433,7 @@ static void no_clobber_and_modes(void **state)
 	assert_hm_ok(hm_key_load(&back, pub, NULL, NULL));
 	assert_string_equal(hm_key_id(back), hm_key_id(b));
 	hm_key_free(back);
-	assert_int_equal(entries(dir), 2);
+	assert_int_equal(tu_entries(dir), 2);
 
 	/* a missing directory is an I/O error naming the path */
 	assert_hm_err(hm_key_write_secret(a, tu_path(dir, "no/such/dir/k.key"), NULL, 0, NULL),

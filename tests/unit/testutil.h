@@ -5,6 +5,7 @@
 #ifndef HM_TESTUTIL_H
 #define HM_TESTUTIL_H
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -87,6 +88,24 @@ static inline const char *tu_path(const char *dir, const char *name)
 	char *b = bufs[slot++ & 7];
 	snprintf(b, 4096, "%s/%s", dir, name);
 	return b;
+}
+
+/* Number of entries in dir, "." and ".." aside (to see no temporary file is left behind). */
+static inline int tu_entries(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int n = 0;
+
+	if (!d) {
+		perror(dir);
+		abort();
+	}
+	while ((e = readdir(d)))
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			n++;
+	closedir(d);
+	return n;
 }
 
 /* Runs a shell command; returns its exit status (or -1). */
