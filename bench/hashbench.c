@@ -3,8 +3,9 @@
  * bench/run.sh. Prints "sha256:<root>" on stdout like `hallmark digest`, and
  * on stderr one line: "bytes=N seconds=S mbps=R maxrss_kb=K".
  *
- *   hashbench [-j JOBS] [-i IGNORE]... [-s] PATH
+ *   hashbench [-j JOBS] [-i IGNORE]... [-s] [-m] PATH
  *   -s  allow symlinks inside the root
+ *   -m  map files (hm_hash_mmap_enable), as `hallmark digest` does
  */
 #include <hallmark.h>
 
@@ -33,15 +34,21 @@ int main(int argc, char **argv)
 			ign[o.nignore++] = argv[++i];
 		else if (strcmp(argv[i], "-s") == 0)
 			o.allow_symlinks = 1;
+		else if (strcmp(argv[i], "-m") == 0) {
+			if (hm_hash_mmap_enable() < 0) {
+				fprintf(stderr, "hashbench: %s\n", hm_error_last());
+				return 1;
+			}
+		}
 		else if (!path && argv[i][0] != '-')
 			path = argv[i];
 		else {
-			fprintf(stderr, "usage: hashbench [-j JOBS] [-i IGNORE]... [-s] PATH\n");
+			fprintf(stderr, "usage: hashbench [-j JOBS] [-i IGNORE]... [-s] [-m] PATH\n");
 			return 2;
 		}
 	}
 	if (!path) {
-		fprintf(stderr, "usage: hashbench [-j JOBS] [-i IGNORE]... [-s] PATH\n");
+		fprintf(stderr, "usage: hashbench [-j JOBS] [-i IGNORE]... [-s] [-m] PATH\n");
 		return 2;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t0);

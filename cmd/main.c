@@ -39,6 +39,11 @@ int main(int argc, char **argv)
 		cli_error("%s", hm_error_last());
 		return EXIT_USAGE;
 	}
+	/*
+	 * The process is ours: let the engine map model files (faster when every
+	 * CPU hashes) with its SIGBUS guard. Failing that, it reads them.
+	 */
+	(void)hm_hash_mmap_enable();
 	if (argc < 2) {
 		usage(stderr);
 		return EXIT_USAGE;

@@ -1,9 +1,11 @@
 /*
  * The hashing engine: whole files streamed through SHA-256 (OpenSSL EVP) by a
- * pool of worker threads, each with one fixed buffer, so memory stays flat
+ * pool of worker threads, each with one fixed buffer (or one mapped window at
+ * a time, when the application enabled mapping), so memory stays flat
  * whatever the model's size. A file that changes while it is read is an error.
  */
 #include "hashpool.h"
+#include "mapguard.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -13,6 +15,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -152,6 +155,50 @@ static int stream_plain(struct pool *p, int fd, uint64_t limit, unsigned char *b
 		EVP_DigestUpdate(ctx, buf, (size_t)r);
 		progress_add(p, (uint64_t)r);
 	}
+}
+
+/*
+ * Mapped hashing (after hm_hash_mmap_enable()): the file is mapped
+ * HM_MAP_WINDOW bytes at a time and hashed straight from the page cache,
+ * without read()'s copy, each window unmapped once hashed so that resident
+ * memory stays flat. A window that faults (the file was truncated under it,
+ * or an I/O error) ends the file through the SIGBUS guard. Returns as
+ * stream_plain, or 2 when mapping failed before the end (fd is then
+ * positioned at *got, for plain streaming to go on from there), or 3 when a
+ * window faulted (*got = the bytes hashed before it).
+ */
+static int stream_mapped(struct pool *p, int fd, uint64_t size, EVP_MD_CTX *ctx, uint64_t *got)
+{
+	sigjmp_buf jb;
+	volatile uint64_t off = 0;
+	unsigned char *volatile map = NULL;
+	volatile size_t len = 0;
+
+	hm__mapguard_count_mapped_file();
+	if (sigsetjmp(jb, 1) != 0) {
+		munmap(map, len);
+		*got = off;
+		return 3;
+	}
+	while (off < size) {
+		if (atomic_load_explicit(&p->stop, memory_order_relaxed))
+			return 1;
+		len = size - off < HM_MAP_WINDOW ? (size_t)(size - off) : HM_MAP_WINDOW;
+		map = mmap(NULL, len, PROT_READ, MAP_SHARED, fd, (off_t)off);
+		if (map == MAP_FAILED) {
+			*got = off;
+			return lseek(fd, (off_t)off, SEEK_SET) == (off_t)off ? 2 : -errno;
+		}
+		(void)madvise(map, len, MADV_SEQUENTIAL);
+		hm__mapguard_arm(&jb, map, len);
+		EVP_DigestUpdate(ctx, map, len);
+		hm__mapguard_disarm();
+		munmap(map, len);
+		off += len;
+		progress_add(p, len);
+	}
+	*got = off;
+	return 0;
 }
 
 /*
@@ -297,9 +344,15 @@ static int hash_one(struct pool *p, hm__hashfile *f, unsigned char *const *bufs,
 		close(fd);
 		return hm__err(HM_ECRYPTO, "SHA-256 initialisation failed");
 	}
-	/* A file of one chunk gains nothing from a reader thread. */
+	/*
+	 * A file of one chunk gains nothing from a reader thread or a mapping.
+	 * With a spare CPU per file, a reader thread beats mapping (the copy is
+	 * then free, the page-table work of a mapping is not).
+	 */
 	if (nbufs == HM_FEED_BUFS && (uint64_t)a.st_size > HM_HASH_CHUNK)
 		rc = stream_fed(p, fd, (uint64_t)a.st_size, bufs, ctx, &got);
+	else if ((uint64_t)a.st_size > HM_HASH_CHUNK && hm__mapguard_ready())
+		rc = stream_mapped(p, fd, (uint64_t)a.st_size, ctx, &got);
 	if (rc == 2)
 		rc = stream_plain(p, fd, (uint64_t)a.st_size, bufs[0], ctx, &got);
 	if (rc == 1) {
@@ -314,6 +367,12 @@ static int hash_one(struct pool *p, hm__hashfile *f, unsigned char *const *bufs,
 		return hm__err(HM_EIO, "%s: read failed: %s", disp, strerror(e));
 	if (e)
 		return hm__err(HM_EIO, "%s: fstat failed: %s", disp, strerror(e));
+	if (rc == 3 && b.st_size >= a.st_size)
+		return hm__err(HM_EIO,
+			       "%s: read failed: bytes after offset %llu could not be read from "
+			       "the mapped file (an I/O error, or the file was cut short and "
+			       "restored while it was hashed)",
+			       disp, (unsigned long long)got);
 	if (b.st_size != a.st_size || got != (uint64_t)a.st_size)
 		return hm__err(HM_EIO,
 			       "%s: changed while it was hashed (size %lld bytes when opened, "

@@ -12,6 +12,8 @@
 /* Bytes read at a time, into a fixed buffer: one per worker, HM_FEED_BUFS when fed. */
 #define HM_HASH_CHUNK (1024 * 1024)
 #define HM_FEED_BUFS 4
+/* Bytes mapped at a time when the engine maps files (hm_hash_mmap_enable()). */
+#define HM_MAP_WINDOW (4 * 1024 * 1024)
 
 /* One file to hash. The walk fills everything but digest. */
 typedef struct hm__hashfile {
@@ -48,6 +50,8 @@ void hm__display_path(char *buf, size_t cap, const char *display_root, const cha
  * When the CPUs allowed (jobs) are at least twice the files, each file larger
  * than a chunk gets a reader thread that fills HM_FEED_BUFS buffers while its
  * worker hashes: the copy from the page cache then costs no hashing time.
+ * Otherwise, when mapping is enabled and guarded (mapguard.h), a file larger
+ * than a chunk is mapped HM_MAP_WINDOW bytes at a time instead of read.
  * On the first error the other workers stop; the error reported is the one of
  * the earliest file (in files[] order) that failed. The progress callback gets
  * (done, total) at most every 100 ms from one thread at a time, and a last

@@ -66,4 +66,28 @@ rm m/escape
 fails 2 "an ignore path with .." "$HM" digest m --ignore ../x --no-progress
 fails 2 "a missing path" "$HM" digest nope --no-progress
 
+# A file cut short while hallmark has it mapped: an error that names it, not a death by
+# SIGBUS. Two 1 GiB sparse files and --jobs 2 (so no reader threads: files are mapped);
+# once cut/big1 shows in the process's mappings it is truncated. A run that finished
+# before the cut proves nothing and is repeated (at most 3 times).
+mkdir cut
+rc=0 tries=0
+while [ "$rc" -eq 0 ] && [ "$tries" -lt 3 ]; do
+	truncate -s 1G cut/big1 cut/big2
+	"$HM" digest cut --jobs 2 --no-progress >cut.out 2>cut.err &
+	pid=$!
+	i=0
+	while [ "$i" -lt 2000 ] && ! grep -q '/cut/big1$' "/proc/$pid/maps" 2>/dev/null; do
+		sleep 0.005
+		i=$((i + 1))
+	done
+	truncate -s 0 cut/big1
+	wait "$pid"
+	rc=$?
+	tries=$((tries + 1))
+done
+is "cut while mapped: exit 2, not killed by SIGBUS (exit $rc after $tries tries)" "$rc" 2
+like "and the error names the file and the change" 'cut/big1: changed while it was hashed \(size 1073741824 bytes when opened' cut.err
+rm -rf cut
+
 done_testing

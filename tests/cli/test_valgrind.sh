@@ -107,6 +107,14 @@ vg "bundle show" 0 "$HM" bundle show a.jsonl
 vg "export-sigstore" 0 "$HM" bundle export-sigstore a.jsonl --line 1 -o s.json
 vg "export-sigstore refusing to overwrite" 2 "$HM" bundle export-sigstore a.jsonl --line 1 -o s.json
 vg "export-sigstore past the end" 2 "$HM" bundle export-sigstore a.jsonl --line 99
+# --- digest: files above 1 MiB are mapped (with the SIGBUS guard), small ones read -------
+mkdir -p m/sub
+head -c 5242880 /dev/zero >m/big.bin
+head -c 3145728 /dev/zero >m/sub/mid.bin
+printf small >m/small.txt
+vg "digest of mapped and read files" 0 "$HM" digest m --jobs 2 --no-progress
+vg "digest --json, one worker" 0 "$HM" digest m --jobs 1 --json --no-progress
+vg "digest of a missing path" 2 "$HM" digest nope --no-progress
 vg "hallmark --help" 0 "$HM" --help
 vg "hallmark with an unknown command" 2 "$HM" nope
 
