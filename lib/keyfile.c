@@ -286,8 +286,14 @@ int hm_key_file_is_encrypted(const char *path)
 	rc = 0;
 	if (looks_like_keyfile(data, len)) {
 		json_error_t e;
+		const char *fmt;
+
 		root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &e);
-		rc = json_is_object(json_object_get(root, "encryption")) ? 1 : 0;
+		fmt = json_is_object(root) ? hm__json_str(root, "format") : NULL;
+		rc = fmt && strcmp(fmt, KF_FORMAT) == 0 &&
+				     json_is_object(json_object_get(root, "encryption"))
+			     ? 1
+			     : 0;
 		json_decref(root);
 	}
 	sodium_memzero(data, len);

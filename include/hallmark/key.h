@@ -58,7 +58,12 @@ HM_EXTERN int hm_key_load(hm_key **out, const char *path, hm_passphrase_cb passp
  */
 HM_EXTERN int hm_key_load_public(hm_key **out, const char *path);
 
-/* 1 when the file's contents are an encrypted hallmark key file, 0 when not, <0 on error. */
+/*
+ * 1 when the file's contents are an encrypted hallmark key file ("format" is
+ * "hallmark-secret-key" and it has an "encryption" object), 0 when not, <0
+ * when the file cannot be read. Only a hint (e.g. whether to prompt): loading
+ * the key checks everything.
+ */
 HM_EXTERN int hm_key_file_is_encrypted(const char *path);
 
 /* Frees a key and wipes its secret. Accepts NULL. */

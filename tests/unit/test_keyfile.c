@@ -492,6 +492,11 @@ static void is_encrypted_reports_errors(void **state)
 	assert_int_equal(hm_key_file_is_encrypted(tu_path(dir, "k.pub")), 0);
 	tu_write(tu_path(dir, "junk"), "{not json", 9);
 	assert_int_equal(hm_key_file_is_encrypted(tu_path(dir, "junk")), 0);
+	/* Some other JSON with an "encryption" object is not one of our key files. */
+	tu_write(tu_path(dir, "other.json"), "{\"format\":\"x\",\"encryption\":{}}", 30);
+	assert_int_equal(hm_key_file_is_encrypted(tu_path(dir, "other.json")), 0);
+	tu_write(tu_path(dir, "noformat.json"), "{\"encryption\":{}}", 17);
+	assert_int_equal(hm_key_file_is_encrypted(tu_path(dir, "noformat.json")), 0);
 	hm_key_free(k);
 	tc_cleanup(dir);
 }
