@@ -9,7 +9,13 @@ export CMOCKA_MESSAGE_OUTPUT=TAP
 passed=0 failed=0 skipped=0
 failures=""
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+# Every test's scratch space lives under one directory, removed at the end,
+# whatever a test left behind (unit tests make theirs with mkdtemp in $TMPDIR).
+scratch=$(mktemp -d "${TMPDIR:-/tmp}/hm-check-XXXXXX") || exit 2
+chmod 755 "$scratch" # tests that drop to another user must be able to reach their files
+TMPDIR=$scratch
+export TMPDIR
+trap 'chmod -R u+rwx "$scratch" 2>/dev/null; rm -rf "$scratch"; rm -f "$log"' EXIT
 
 count() { # $1 = name of the program, output in $log, $2 = exit status
 	# TAP: "ok N # SKIP why"; cmocka writes its skips as "not ok N # SKIP"
