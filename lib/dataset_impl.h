@@ -46,12 +46,13 @@ extern const char *const hm__kind_names[HM__K_COUNT];
 int hm__kind_of(const char *name);
 
 /* Record classes: which format a parsed record claims by its keys. */
-enum hm__class { HM__CLS_GENERIC, HM__CLS_CHAT, HM__CLS_ALPACA, HM__CLS_COUNT };
-/* CHAT when the record is an object with "messages", ALPACA with "instruction" or
- * "output", else GENERIC (non-objects included). */
+enum hm__class { HM__CLS_GENERIC, HM__CLS_CHAT, HM__CLS_ALPACA, HM__CLS_SHAREGPT, HM__CLS_COUNT };
+/* CHAT when the record is an object with "messages", SHAREGPT with "conversations",
+ * ALPACA with "instruction" or "output", else GENERIC (non-objects included). */
 int hm__record_class(const json_t *v);
 /* The schema problems of a record of its class, as a mask of (1u << kind). */
 uint32_t hm__check_chat(const json_t *v);
+uint32_t hm__check_sharegpt(const json_t *v);
 uint32_t hm__check_alpaca(const json_t *v);
 /* 1 when s[0..n) is empty or only whitespace. */
 int hm__is_blank(const char *s, size_t n);

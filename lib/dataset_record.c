@@ -144,8 +144,10 @@ int hm__scan_json_record(hm_dataset_scan *s, uint64_t index, const hm__record *r
 	if (!v)
 		return hm__scan_broken(s, index, HM__K_SYNTAX, r);
 	cls = hm__record_class(v);
-	tally(s, cls, cls == HM__CLS_CHAT ? hm__check_chat(v)
-		      : cls == HM__CLS_ALPACA ? hm__check_alpaca(v) : 0);
+	tally(s, cls, cls == HM__CLS_CHAT       ? hm__check_chat(v)
+		      : cls == HM__CLS_SHAREGPT ? hm__check_sharegpt(v)
+		      : cls == HM__CLS_ALPACA   ? hm__check_alpaca(v)
+						: 0);
 	/* Duplicates by content: the canonical form, so key order and spacing do not matter. */
 	if (!(canon = hm__json_canonical(v, &clen))) {
 		json_decref(v);

@@ -61,6 +61,7 @@ const char *hm_record_format_name(hm_record_format f)
 	case HM_RECORDS_TEXT: return "text";
 	case HM_RECORDS_DOCUMENT: return "document";
 	case HM_RECORDS_MIXED: return "mixed";
+	case HM_RECORDS_SHAREGPT: return "sharegpt";
 	default: return "none";
 	}
 }
@@ -308,6 +309,9 @@ static void decide(hm_dataset_scan *s)
 	/* The majority class; ties go to the more specific format. */
 	if (s->cls_records[HM__CLS_ALPACA] && s->cls_records[HM__CLS_ALPACA] >= s->cls_records[best])
 		best = HM__CLS_ALPACA;
+	if (s->cls_records[HM__CLS_SHAREGPT] &&
+	    s->cls_records[HM__CLS_SHAREGPT] >= s->cls_records[best])
+		best = HM__CLS_SHAREGPT;
 	if (s->cls_records[HM__CLS_CHAT] && s->cls_records[HM__CLS_CHAT] >= s->cls_records[best])
 		best = HM__CLS_CHAT;
 	if (s->records == 0)
@@ -316,6 +320,8 @@ static void decide(hm_dataset_scan *s)
 		s->format = HM_RECORDS_TEXT;
 	else if (best == HM__CLS_CHAT)
 		s->format = HM_RECORDS_OPENAI_CHAT;
+	else if (best == HM__CLS_SHAREGPT)
+		s->format = HM_RECORDS_SHAREGPT;
 	else if (best == HM__CLS_ALPACA)
 		s->format = HM_RECORDS_ALPACA;
 	else

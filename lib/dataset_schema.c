@@ -3,6 +3,10 @@
  *  - OpenAI chat fine-tuning: {"messages":[{"role":..., "content":...}, ...]}
  *    with at least one assistant message; content is a string, an array of
  *    typed parts, or null/absent on an assistant message that calls tools.
+ *  - ShareGPT: {"conversations":[{"from":..., "value": str}, ...]} with at
+ *    least one model turn ("gpt", "assistant" or "function_call"); its
+ *    problems count under the chat kinds (conversations ~ messages, from ~
+ *    role, value ~ content, a model turn ~ an assistant message).
  *  - Alpaca: {"instruction": str, "input": str (optional), "output": str},
  *    instruction and output not blank.
  */
@@ -46,6 +50,8 @@ int hm__record_class(const json_t *v)
 		return HM__CLS_GENERIC;
 	if (json_object_get(v, "messages"))
 		return HM__CLS_CHAT;
+	if (json_object_get(v, "conversations"))
+		return HM__CLS_SHAREGPT;
 	if (json_object_get(v, "instruction") || json_object_get(v, "output"))
 		return HM__CLS_ALPACA;
 	return HM__CLS_GENERIC;
@@ -123,6 +129,62 @@ uint32_t hm__check_chat(const json_t *v)
 	for (i = 0; i < json_array_size(msgs); i++)
 		e |= check_message(json_array_get(msgs, i), &assistant);
 	if (!assistant)
+		e |= BIT(HM__K_NO_ASSISTANT_MESSAGE);
+	return e;
+}
+
+/*
+ * ShareGPT speakers, as the tools that train on it name them (FastChat,
+ * LLaMA-Factory, Axolotl): human/gpt/system, the chat names, and the tool
+ * turns function_call/observation.
+ */
+static int speaker(const char *from, int *model)
+{
+	static const char *const others[] = { "human", "user", "system", "observation", "tool" };
+	static const char *const models[] = { "gpt", "assistant", "function_call" };
+	size_t i;
+
+	for (i = 0; i < sizeof(models) / sizeof(models[0]); i++)
+		if (strcmp(from, models[i]) == 0) {
+			*model = 1;
+			return 1;
+		}
+	for (i = 0; i < sizeof(others) / sizeof(others[0]); i++)
+		if (strcmp(from, others[i]) == 0)
+			return 1;
+	return 0;
+}
+
+uint32_t hm__check_sharegpt(const json_t *v)
+{
+	const json_t *turns = json_object_get(v, "conversations");
+	uint32_t e = 0;
+	int model = 0;
+	size_t i;
+
+	if (!json_is_array(turns))
+		return BIT(HM__K_MESSAGES_NOT_ARRAY);
+	if (json_array_size(turns) == 0)
+		return BIT(HM__K_MESSAGES_EMPTY);
+	for (i = 0; i < json_array_size(turns); i++) {
+		const json_t *t = json_array_get(turns, i), *from, *value;
+
+		if (!json_is_object(t)) {
+			e |= BIT(HM__K_MESSAGE_NOT_OBJECT);
+			continue;
+		}
+		from = json_object_get(t, "from");
+		value = json_object_get(t, "value");
+		if (!from)
+			e |= BIT(HM__K_MISSING_ROLE);
+		else if (!json_is_string(from) || !speaker(json_string_value(from), &model))
+			e |= BIT(HM__K_INVALID_ROLE);
+		if (!value)
+			e |= BIT(HM__K_MISSING_CONTENT);
+		else if (!json_is_string(value))
+			e |= BIT(HM__K_CONTENT_NOT_STRING);
+	}
+	if (!model)
 		e |= BIT(HM__K_NO_ASSISTANT_MESSAGE);
 	return e;
 }

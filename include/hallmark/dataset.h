@@ -136,10 +136,11 @@ typedef enum hm_record_format {
 	HM_RECORDS_ALPACA,      /* {"instruction","input","output"} (or CSV columns) */
 	HM_RECORDS_TEXT,        /* lines of text */
 	HM_RECORDS_DOCUMENT,    /* a .json file holding one object: not records, not counted */
-	HM_RECORDS_MIXED        /* several files of different formats */
+	HM_RECORDS_MIXED,       /* several files of different formats */
+	HM_RECORDS_SHAREGPT     /* {"conversations":[{"from","value"},...]} */
 } hm_record_format;
 
-/* "none", "generic", "openai-chat", "alpaca", "text", "document", "mixed". */
+/* "none", "generic", "openai-chat", "alpaca", "text", "document", "mixed", "sharegpt". */
 HM_EXTERN const char *hm_record_format_name(hm_record_format f);
 
 typedef enum hm_scan_counter {

@@ -287,6 +287,51 @@ static void openai_chat_schema_errors(void **state)
 	hm_dataset_scan_free(s);
 }
 
+static void sharegpt_schema_errors(void **state)
+{
+	const char *text =
+		/* 0: valid, FastChat's speakers */
+		"{\"id\":\"a\",\"conversations\":[{\"from\":\"system\",\"value\":\"be brief\"},"
+		"{\"from\":\"human\",\"value\":\"hi\"},{\"from\":\"gpt\",\"value\":\"hello\"}]}\n"
+		/* 1: valid, a tool turn (LLaMA-Factory's names) */
+		"{\"conversations\":[{\"from\":\"human\",\"value\":\"2+2\"},"
+		"{\"from\":\"function_call\",\"value\":\"{}\"},{\"from\":\"observation\",\"value\":\"4\"},"
+		"{\"from\":\"gpt\",\"value\":\"4\"}]}\n"
+		/* 2: missing from */
+		"{\"conversations\":[{\"value\":\"hi\"},{\"from\":\"gpt\",\"value\":\"x\"}]}\n"
+		/* 3: value not a string */
+		"{\"conversations\":[{\"from\":\"human\",\"value\":[1]},{\"from\":\"gpt\",\"value\":\"x\"}]}\n"
+		/* 4: unknown speaker, and no model turn */
+		"{\"conversations\":[{\"from\":\"wizard\",\"value\":\"hi\"}]}\n"
+		/* 5: conversations not an array; 6: empty */
+		"{\"conversations\":{}}\n"
+		"{\"conversations\":[]}\n"
+		/* 7: a turn that is not an object, and one without value */
+		"{\"conversations\":[7,{\"from\":\"human\"},{\"from\":\"gpt\",\"value\":\"x\"}]}\n"
+		/* 8: an OpenAI chat record in a ShareGPT file */
+		"{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"},{\"role\":\"assistant\",\"content\":\"x\"}]}\n"
+		/* 9: record 0 again, keys in another order */
+		"{\"conversations\":[{\"value\":\"be brief\",\"from\":\"system\"},"
+		"{\"from\":\"human\",\"value\":\"hi\"},{\"from\":\"gpt\",\"value\":\"hello\"}],\"id\":\"a\"}\n";
+	hm_dataset_scan *s = scan_text(HM_CONTAINER_JSONL, text);
+
+	(void)state;
+	assert_int_equal(hm_dataset_scan_format(s), HM_RECORDS_SHAREGPT);
+	assert_string_equal(hm_record_format_name(HM_RECORDS_SHAREGPT), "sharegpt");
+	expect(s, 10, 7, 1);
+	assert_int_equal(COUNT(s, HM_SCAN_SCHEMA_ERRORS), 7);
+	assert_int_equal(ERRS(s, "missing_role"), 1);
+	assert_int_equal(ERRS(s, "content_not_string"), 1);
+	assert_int_equal(ERRS(s, "invalid_role"), 1);
+	assert_int_equal(ERRS(s, "no_assistant_message"), 1);
+	assert_int_equal(ERRS(s, "messages_not_array"), 1);
+	assert_int_equal(ERRS(s, "messages_empty"), 1);
+	assert_int_equal(ERRS(s, "message_not_object"), 1);
+	assert_int_equal(ERRS(s, "missing_content"), 1);
+	assert_int_equal(ERRS(s, "format_mismatch"), 1);
+	hm_dataset_scan_free(s);
+}
+
 static void alpaca_schema_errors(void **state)
 {
 	const char *text =
@@ -432,6 +477,7 @@ int main(void)
 		cmocka_unit_test(csv_fields_are_compared_not_bytes),
 		cmocka_unit_test(csv_and_tsv_with_alpaca_columns),
 		cmocka_unit_test(openai_chat_schema_errors),
+		cmocka_unit_test(sharegpt_schema_errors),
 		cmocka_unit_test(alpaca_schema_errors),
 		cmocka_unit_test(majority_decides_the_format),
 		cmocka_unit_test(text_lines_are_records),
