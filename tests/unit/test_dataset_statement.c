@@ -214,6 +214,17 @@ static void python_validates(const json_t *pred)
 	free(dir);
 }
 
+/* The predicate passes the structural check and, when installed, python3-jsonschema. */
+static void assert_valid_predicate(const json_t *pred)
+{
+	json_t *schema = load_schema();
+
+	if (check_schema(schema, pred))
+		fail_msg("%d schema errors, first: %s", schema_errors, first_error);
+	json_decref(schema);
+	python_validates(pred);
+}
+
 /* ---- the statement ---- */
 
 static json_t *statement(const char *path, const hm_dataset_options *o, hm_statement **st)
@@ -260,7 +271,7 @@ static void directory_dataset_statement(void **state)
 {
 	hm_dataset_options o = HM_DATASET_OPTIONS_INIT;
 	hm_statement *st;
-	json_t *j, *schema;
+	json_t *j;
 	const json_t *pred, *stats, *files, *f, *scr, *res;
 	hm_screen *def;
 
@@ -335,11 +346,7 @@ static void directory_dataset_statement(void **state)
 	assert_string_equal(STR(f, "name"), "train.jsonl");
 	assert_int_equal(json_integer_value(json_array_get(json_object_get(f, "indexes"), 0)), 2);
 
-	schema = load_schema();
-	if (check_schema(schema, pred))
-		fail_msg("%d schema errors, first: %s", schema_errors, first_error);
-	python_validates(pred);
-	json_decref(schema);
+	assert_valid_predicate(pred);
 	json_decref(j);
 }
 
@@ -445,7 +452,7 @@ static void sharegpt_dataset(void **state)
 	char *dir = tu_tmpdir();
 	const char *path = tu_path(dir, "sharegpt.jsonl");
 	hm_statement *st;
-	json_t *j, *schema;
+	json_t *j;
 	const json_t *pred, *stats, *f, *scr;
 
 	(void)state;
@@ -466,11 +473,7 @@ static void sharegpt_dataset(void **state)
 	assert_int_equal(NUM(json_object_get(scr, "categories"), "identity_shift"), 1);
 	f = json_array_get(json_object_get(scr, "files"), 0);
 	assert_int_equal(json_integer_value(json_array_get(json_object_get(f, "indexes"), 0)), 1);
-	schema = load_schema();
-	if (check_schema(schema, pred))
-		fail_msg("%d schema errors, first: %s", schema_errors, first_error);
-	python_validates(pred);
-	json_decref(schema);
+	assert_valid_predicate(pred);
 	json_decref(j);
 	free(dir);
 }
