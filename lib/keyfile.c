@@ -291,9 +291,7 @@ int hm_key_file_is_encrypted(const char *path)
 		root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &e);
 		fmt = json_is_object(root) ? hm__json_str(root, "format") : NULL;
 		rc = fmt && strcmp(fmt, KF_FORMAT) == 0 &&
-				     json_is_object(json_object_get(root, "encryption"))
-			     ? 1
-			     : 0;
+		     json_is_object(json_object_get(root, "encryption"));
 		json_decref(root);
 	}
 	sodium_memzero(data, len);
