@@ -117,8 +117,15 @@ void hm_hash_mmap_disable(void)
 int hm__mapguard_ready(void)
 {
 	struct sigaction cur;
+	sigset_t mask;
 
 	if (!atomic_load(&enabled))
+		return 0;
+	/*
+	 * A fault raised while SIGBUS is blocked (a mask inherited from a parent,
+	 * say) is not delivered to any handler: the kernel kills the process.
+	 */
+	if (pthread_sigmask(SIG_BLOCK, NULL, &mask) != 0 || sigismember(&mask, SIGBUS))
 		return 0;
 	return sigaction(SIGBUS, NULL, &cur) == 0 && ours(&cur);
 }

@@ -16,8 +16,10 @@
 #include <stddef.h>
 
 /*
- * 1 when mapping is enabled and our handler is still the one installed (an
- * application that replaced it gets read() instead of an unguarded mapping).
+ * 1 when mapping is enabled, our handler is still the one installed and this
+ * thread does not block SIGBUS (otherwise the caller reads: an application
+ * that replaced the handler or blocks the signal gets read(), never an
+ * unguarded mapping).
  */
 int hm__mapguard_ready(void);
 

@@ -100,7 +100,8 @@ HM_EXTERN void hm_manifest_free(hm_manifest *m);
  * other SIGBUS on to the handler that was installed before it, or to the
  * default action. An application that later installs its own SIGBUS handler
  * loses nothing but speed: the engine checks before each file that its
- * handler is still in place and reads the file otherwise.
+ * handler is still in place and that the hashing thread does not block
+ * SIGBUS, and reads the file otherwise.
  * Call it from the main thread before other threads change signal
  * dispositions. Returns 0, or HM_EIO when the handler cannot be installed
  * (the engine then keeps reading). hm_hash_mmap_disable() goes back to

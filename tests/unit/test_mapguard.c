@@ -310,6 +310,52 @@ static void replaced_handler_means_reading(void **state)
 	drop(dir);
 }
 
+/*
+ * A thread that blocks SIGBUS would be killed by a fault however the handler
+ * is set: with the signal blocked (here in a child, as a parent's mask would
+ * be inherited), the engine reads, and the cut is an error, not a death.
+ */
+static void blocked_sigbus_means_reading(void **state)
+{
+	hm_digest_options o = HM_DIGEST_OPTIONS_INIT;
+	char *dir = tu_tmpdir(), path[4200];
+	struct cut c;
+	hm_manifest *m;
+	sigset_t set;
+	int status;
+	pid_t pid;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/big.bin", dir);
+	write_pattern(path, 16 * MiB, 5);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		unsigned long mapped;
+
+		sigemptyset(&set);
+		sigaddset(&set, SIGBUS);
+		if (sigprocmask(SIG_BLOCK, &set, NULL) != 0 || hm_hash_mmap_enable() != 0)
+			_exit(3);
+		mapped = hm__mapguard_mapped_files();
+		o.jobs = 1; /* not 2: one file would then get a reader thread, not a mapping */
+		o.progress = cut_on_first_progress;
+		o.progress_payload = &c;
+		c.path = path;
+		c.to = 6 * MiB;
+		c.calls = 0;
+		if (hm_manifest_compute(&m, path, &o) != HM_EIO ||
+		    !strstr(hm_error_last(), "changed while it was hashed"))
+			_exit(4);
+		_exit(hm__mapguard_mapped_files() == mapped ? 0 : 5);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		fail_msg("child: %s %d", WIFEXITED(status) ? "exit" : "signal",
+			 WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
+	drop(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -318,6 +364,7 @@ int main(void)
 		cmocka_unit_test(other_sigbus_reaches_the_previous_handler),
 		cmocka_unit_test(default_and_ignored_dispositions_keep_their_meaning),
 		cmocka_unit_test(replaced_handler_means_reading),
+		cmocka_unit_test(blocked_sigbus_means_reading),
 	};
 
 	hm_init();
