@@ -28,6 +28,7 @@
 #include "hallmark/provenance.h"
 #include "hallmark/verify.h"
 #include "hallmark/archive.h"
+#include "hallmark/note.h"
 #include "hallmark/facts.h"
 #include "hallmark/card.h"
 #include "hallmark/export.h"
