@@ -94,6 +94,12 @@ int hm__tree_store_head(hm_archive *a, const struct hm__frontier *f, long long n
 /* hm__merkle_get_fn over the stored subtrees (ctx = the archive). */
 int hm__tree_get(void *ctx, unsigned level, uint64_t index, unsigned char out[32]);
 
+/*
+ * archive_tiles.c: the tlog-tiles path PREFIX/<N>[.p/<W>] of index N, in
+ * 3-digit groups all but the last prefixed "x" (width 0 or 256: a full tile).
+ */
+int hm__tile_path(char *buf, size_t size, const char *prefix, uint64_t index, unsigned width);
+
 /* archive_append.c: one new entry (inside the write transaction). */
 struct hm__entry_in {
 	const char *kind;        /* "attestation" or "verification" */

@@ -327,6 +327,55 @@ HM_EXTERN int hm_archive_prove(char **out, hm_archive *a, uint64_t id, uint64_t 
  */
 HM_EXTERN int hm_archive_consistency(char **out, hm_archive *a, uint64_t first, uint64_t second);
 
+/* ---- Checkpoints and tiles (hallmark/note.h has the note format) ---- */
+
+/*
+ * The current tree head as a checkpoint (c2sp.org/tlog-checkpoint) signed by
+ * key under origin (see hm_checkpoint_sign()). Free *out with hm_free().
+ */
+HM_EXTERN int hm_archive_checkpoint(char **out, size_t *len, hm_archive *a, const char *origin,
+				    const hm_key *key);
+/*
+ * Whether the log extends the tree head older (e.g. a checkpoint's): an RFC
+ * 6962 consistency proof from older to the current tree is computed from the
+ * stored subtrees and verified. 0 when it holds; HM_EVERIFY with the reason
+ * when older is larger than the log or its root is not the root of the log's
+ * first entries. current (may be NULL) receives the current head.
+ */
+HM_EXTERN int hm_archive_extends(hm_tree_head *current, hm_archive *a, const hm_tree_head *older);
+
+/* What hm_archive_export_tiles() wrote. */
+typedef struct hm_tiles_result {
+	uint64_t tree_size;
+	size_t tiles;   /* hash tiles, partial ones included */
+	size_t bundles; /* entry bundles */
+} hm_tiles_result;
+
+typedef struct hm_tiles_options {
+	unsigned int version;
+	const char *origin; /* the checkpoint's origin and key name (required) */
+	const hm_key *key;  /* signs the checkpoint (required) */
+	int replace;        /* replace a previous export in dir (one with a checkpoint) */
+} hm_tiles_options;
+#define HM_TILES_OPTIONS_VERSION 1
+#define HM_TILES_OPTIONS_INIT { HM_TILES_OPTIONS_VERSION, NULL, NULL, 0 }
+
+/*
+ * Writes the log in the c2sp.org/tlog-tiles layout under dir, for a static
+ * web server: "checkpoint" (signed), the hash tiles "tile/<L>/<N>[.p/<W>]",
+ * the entry bundles "tile/entries/<N>[.p/<W>]" (each entry's leaf bytes with
+ * a big-endian 16-bit length before it) and "body/<N>", the exact bytes of
+ * entry N's envelope (or verification report), which its leaf names by
+ * SHA-256. <N> is written in 3-digit groups, all but the last prefixed "x".
+ * Everything is written into a new directory beside dir and renamed into
+ * place: dir holds the whole export or is left as it was. A dir that is not
+ * empty is refused (HM_EEXISTS) unless opts->replace and it holds a previous
+ * export. Entries whose bytes no longer hash to their leaf fail (HM_EFORMAT).
+ * result may be NULL.
+ */
+HM_EXTERN int hm_archive_export_tiles(hm_tiles_result *result, hm_archive *a, const char *dir,
+				      const hm_tiles_options *opts);
+
 /*
  * Audits the whole archive from its stored bytes: every entry's leaf hash,
  * body hash, index and columns, every stored subtree hash and every recorded
