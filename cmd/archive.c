@@ -1,5 +1,5 @@
 /* hallmark archive: the compliance archive and its verifiable log (hallmark-archive(1)). */
-#include "cli.h"
+#include "archive_cmd.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -29,6 +29,16 @@ static int open_archive(hm_archive **a, int create)
 	if (rc < 0)
 		return cli_lib_error(rc);
 	return 0;
+}
+
+int archive_open_db(hm_archive **a, int create)
+{
+	return open_archive(a, create);
+}
+
+const char **archive_db_option(void)
+{
+	return &db_path;
 }
 
 /* A missing entry or digest is an answer ("not there"), not a usage error. */
@@ -717,7 +727,7 @@ out:
 static int archive_verify(int argc, char **argv)
 {
 	struct strlist pos = { 0 }, keys = { 0 };
-	const char *head_path = NULL;
+	const char *head_path = NULL, *checkpoint = NULL, *origin = NULL;
 	hm_tree_head trusted, h;
 	hm_archive *a = NULL;
 	char *problems = NULL, root[65];
@@ -726,13 +736,19 @@ static int archive_verify(int argc, char **argv)
 	const struct opt opts[] = {
 		{ "head", 0, OPT_STRING, "FILE", "a tree head published earlier: the log must extend "
 		  "it", &head_path },
-		{ "key", 'k', OPT_LIST, "PUB", "key the --head must be signed by", &keys },
+		{ "key", 'k', OPT_LIST, "PUB", "key the --head must be signed by (with --checkpoint: "
+		  "the log's note verifier key NAME+HASH+KEY or public key)", &keys },
+		{ "checkpoint", 0, OPT_STRING, "FILE", "check only this checkpoint: its signature "
+		  "and that the log extends it", &checkpoint },
+		{ "origin", 0, OPT_STRING, "NAME", "with --checkpoint: the origin it must have",
+		  &origin },
 		{ "json", 0, OPT_FLAG, NULL, "print the result as JSON", &json },
 		DB_OPT,
 		OPT_END
 	};
 	const struct cmd_spec spec = {
-		"archive verify", "[--head FILE [--key PUB]...] [--json]",
+		"archive verify", "[--head FILE [--key PUB]...] [--json]\n"
+		"       --checkpoint FILE --key VKEY [--origin NAME] [--json]",
 		"Recompute every leaf, subtree and tree head from the stored bytes and report\n"
 		"each entry that was modified, deleted, added or reordered behind hallmark's\n"
 		"back. Exit 0 when the archive is intact, 1 when it is not.", opts, 0, 0, NULL
@@ -740,6 +756,15 @@ static int archive_verify(int argc, char **argv)
 
 	if ((rc = opt_parse(&spec, argc, argv, &pos)) != 0) {
 		status = rc > 0 ? EXIT_OK : EXIT_USAGE;
+		goto out;
+	}
+	if (checkpoint || origin) {
+		if (!checkpoint || head_path)
+			status = cli_usage_error(&spec, "%s", head_path ? "give --head or "
+						 "--checkpoint, not both" : "--origin checks a "
+						 "--checkpoint");
+		else
+			status = archive_verify_checkpoint(checkpoint, &keys, origin, json);
 		goto out;
 	}
 	if (keys.n && !head_path) {
@@ -857,6 +882,8 @@ int cmd_archive(int argc, char **argv)
 		{ "check-proof", archive_check_proof, "verify a proof offline" },
 		{ "verify", archive_verify, "recompute the log and find what was changed" },
 		{ "export", archive_export, "JSON, CSV or CycloneDX for auditors" },
+		{ "checkpoint", archive_checkpoint, "the tree head as a signed C2SP checkpoint" },
+		{ "export-tiles", archive_export_tiles, "the log as tlog-tiles for a static web server" },
 		{ NULL, NULL, NULL }
 	};
 

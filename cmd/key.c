@@ -157,13 +157,21 @@ static int key_id(int argc, char **argv)
 static int key_public(int argc, char **argv)
 {
 	struct strlist pos = { 0 };
+	const char *vkey = NULL;
+	hm_note_verifier *v = NULL;
 	hm_key *k;
 	char *pem;
 	int rc;
-	const struct opt opts[] = { OPT_END };
-	const struct cmd_spec spec = { "key public", "FILE",
+	const struct opt opts[] = {
+		{ "vkey", 0, OPT_STRING, "NAME", "print the note verifier key NAME+HASH+KEY "
+		  "(c2sp.org/signed-note) of the key under NAME instead", &vkey },
+		OPT_END
+	};
+	const struct cmd_spec spec = { "key public", "FILE [--vkey NAME]",
 				       "Print the PEM public key (SubjectPublicKeyInfo) of a key "
-				       "file. No passphrase is needed.", opts, 1, 1, NULL };
+				       "file, or with --vkey its\nnote verifier key, as `archive "
+				       "verify --checkpoint` takes it. No passphrase is\nneeded.",
+				       opts, 1, 1, NULL };
 
 	if ((rc = opt_parse(&spec, argc, argv, &pos)) != 0)
 		return strlist_free(&pos), rc > 0 ? EXIT_OK : EXIT_USAGE;
@@ -171,6 +179,19 @@ static int key_public(int argc, char **argv)
 	strlist_free(&pos);
 	if (rc < 0)
 		return cli_lib_error(rc);
+	if (vkey) {
+		rc = hm_note_verifier_new(&v, vkey, k);
+		hm_key_free(k);
+		if (rc < 0 || (rc = hm_note_verifier_text(&pem, v)) < 0) {
+			hm_note_verifier_free(v);
+			return rc == HM_EINVAL ? cli_usage_error(&spec, "--vkey: %s", hm_error_last())
+					       : cli_lib_error(rc);
+		}
+		hm_note_verifier_free(v);
+		printf("%s\n", pem);
+		hm_free(pem);
+		return EXIT_OK;
+	}
 	rc = hm_key_public_pem(&pem, k);
 	hm_key_free(k);
 	if (rc < 0)
@@ -186,7 +207,7 @@ int cmd_key(int argc, char **argv)
 		{ "generate", key_generate, "create a key pair (PREFIX.key, PREFIX.pub)" },
 		{ "import", key_import, "import an OpenSSL Ed25519 private key" },
 		{ "id", key_id, "print the key id of a key file" },
-		{ "public", key_public, "print the PEM public key of a key file" },
+		{ "public", key_public, "print the PEM public key (or note verifier key) of a key file" },
 		{ NULL, NULL, NULL }
 	};
 	return cli_dispatch("key", subs, argc, argv);
