@@ -90,7 +90,7 @@ static int valid_text(const char *s, size_t n, size_t *bad)
 
 	while (i < n) {
 		if (!(k = utf8_next((const unsigned char *)s + i, n - i, &c)) ||
-		    (c < 0x20 && c != '\n') || c == 0x7f) {
+		    (c < 0x20 && c != '\n')) {
 			*bad = i;
 			return 0;
 		}

@@ -238,6 +238,25 @@ static void test_note_sign_refuses_bad_input(void **state)
 	hm_key_free(k);
 }
 
+/* Only controls below U+0020 but newline are refused: DEL and non-ASCII text are fine. */
+static void test_note_text_beyond_ascii_controls(void **state)
+{
+	static const char text[] = "del \x7f, \xc3\xa9t\xc3\xa9, \xe2\x80\x94 dash\n";
+	hm_key *k = tc_key(5);
+	hm_note_verifier *v = NULL;
+	char *note = NULL;
+	size_t len, tlen;
+
+	(void)state;
+	assert_hm_ok(hm_note_sign(&note, &len, text, strlen(text), "example.com/n", k));
+	assert_hm_ok(hm_note_verifier_new(&v, "example.com/n", k));
+	assert_hm_ok(hm_note_open(&tlen, NULL, note, len, (const hm_note_verifier *const *)&v, 1));
+	assert_int_equal(tlen, strlen(text));
+	hm_free(note);
+	hm_note_verifier_free(v);
+	hm_key_free(k);
+}
+
 /* ---- checkpoints ---- */
 
 static void test_checkpoint_round_trip(void **state)
@@ -315,6 +334,7 @@ int main(void)
 		cmocka_unit_test(test_note_malformed_refused),
 		cmocka_unit_test(test_note_too_many_signatures),
 		cmocka_unit_test(test_note_sign_refuses_bad_input),
+		cmocka_unit_test(test_note_text_beyond_ascii_controls),
 		cmocka_unit_test(test_checkpoint_round_trip),
 		cmocka_unit_test(test_checkpoint_parse_strict),
 	};
