@@ -18,6 +18,7 @@
 #include "key.h"
 #include "dsse.h"
 #include "bundle.h"
+#include "trust.h"
 #include "verify.h"
 
 #ifdef __cplusplus
@@ -282,13 +283,6 @@ HM_EXTERN int hm_archive_list_json(char **out, const hm_archive_list *l);
  * JSON (json != 0) or readable text. Free with hm_free().
  */
 HM_EXTERN int hm_archive_lineage(char **out, hm_archive *a, const char *digest, int json);
-
-/*
- * A short name for the predicate types hallmark writes ("model manifest",
- * "dataset", "fine-tuning run", "safety audit", "model card"); any other
- * type as it is, "(no statement)" for NULL. Never NULL; static storage.
- */
-HM_EXTERN const char *hm_predicate_type_label(const char *predicate_type);
 
 /* Parses a time for queries: RFC 3339, or YYYY-MM-DD (its start, or its end when end_of_day). */
 HM_EXTERN int hm_archive_time_parse(long long *out, const char *s, int end_of_day);
