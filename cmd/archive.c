@@ -114,10 +114,10 @@ static void add_event(void *payload, const hm_archive_add_event *ev)
 
 static int archive_add(int argc, char **argv)
 {
-	struct strlist pos = { 0 }, keys = { 0 };
+	struct strlist pos = { 0 }, keys = { 0 }, akeys = { 0 };
 	hm_archive_add_options ao = HM_ARCHIVE_ADD_OPTIONS_INIT;
 	hm_archive_add_result total = { 0, 0, 0, 0 };
-	hm_keyring *kr = NULL;
+	hm_keyring *kr = NULL, *akr = NULL;
 	hm_archive *a = NULL;
 	struct add_state st = { NULL, 0, 1 };
 	unsigned long batch = 0;
@@ -125,6 +125,9 @@ static int archive_add(int argc, char **argv)
 	size_t i;
 	const struct opt opts[] = {
 		{ "key", 'k', OPT_LIST, "PUB", "trusted key the envelopes are verified with", &keys },
+		{ "auditor-key", 0, OPT_LIST, "PUB",
+		  "trusted key the safety audits are verified with (default: the --key keys)",
+		  &akeys },
 		{ "allow-unverified", 0, OPT_FLAG, NULL,
 		  "store envelopes that do not verify, flagged as such", &allow },
 		{ "batch", 0, OPT_UINT, "N", "envelopes per transaction (default 10000)", &batch },
@@ -133,11 +136,14 @@ static int archive_add(int argc, char **argv)
 		OPT_END
 	};
 	const struct cmd_spec spec = {
-		"archive add", "BUNDLE... [--key PUB]... [--allow-unverified] [--json]",
+		"archive add",
+		"BUNDLE... [--key PUB]... [--auditor-key PUB]... [--allow-unverified] [--json]",
 		"Archive every envelope of the bundles: its exact bytes, statement, subjects,\n"
 		"signers, verification outcome and time, as new leaves of the log. Envelopes that\n"
-		"do not verify against the --key keys are refused (exit 1) unless\n"
-		"--allow-unverified. An envelope already archived is left as it is.", opts, 1,
+		"do not verify are refused (exit 1) unless --allow-unverified: safety audits are\n"
+		"checked against the --auditor-key keys (the --key keys when none are given), the\n"
+		"others against the --key keys. An envelope already archived is left as it is.",
+		opts, 1,
 		ANY_ARGS, NULL
 	};
 
@@ -147,7 +153,9 @@ static int archive_add(int argc, char **argv)
 	}
 	if (keys.n && (status = cli_keyring(&kr, &keys, "--key")) != 0)
 		goto out;
-	if (!keys.n && !allow) {
+	if (akeys.n && (status = cli_keyring(&akr, &akeys, "--auditor-key")) != 0)
+		goto out;
+	if (!keys.n && !akeys.n && !allow) {
 		status = cli_usage_error(&spec, "give the trusted keys (--key PUB), or "
 					 "--allow-unverified to store envelopes unverified");
 		goto out;
@@ -155,6 +163,7 @@ static int archive_add(int argc, char **argv)
 	if ((status = open_archive(&a, 1)) != 0)
 		goto out;
 	ao.keys = kr;
+	ao.auditor_keys = akr;
 	ao.allow_unverified = allow;
 	ao.batch = batch;
 	ao.cb = add_event;
@@ -195,8 +204,10 @@ out:
 		       total.refused);
 	hm_archive_free(a);
 	hm_keyring_free(kr);
+	hm_keyring_free(akr);
 	strlist_free(&pos);
 	strlist_free(&keys);
+	strlist_free(&akeys);
 	return status;
 }
 

@@ -166,16 +166,17 @@ typedef void (*hm_archive_add_cb)(void *payload, const hm_archive_add_event *ev)
 
 typedef struct hm_archive_add_options {
 	unsigned int version;
-	const hm_keyring *keys;  /* trusted keys; NULL or empty: nothing verifies */
+	const hm_keyring *keys;  /* publisher keys; NULL or empty: nothing verifies */
 	int allow_unverified;    /* store envelopes that do not verify, flagged */
 	long long now;           /* the recorded time (Unix); 0 = the current time */
 	size_t batch;            /* envelopes per transaction; 0 = 10000 */
 	hm_archive_add_cb cb;    /* may be NULL */
 	void *payload;
+	const hm_keyring *auditor_keys; /* trusted for audits (version 2); NULL or empty: keys */
 } hm_archive_add_options;
-#define HM_ARCHIVE_ADD_OPTIONS_VERSION 1
+#define HM_ARCHIVE_ADD_OPTIONS_VERSION 2
 #define HM_ARCHIVE_ADD_OPTIONS_INIT \
-	{ HM_ARCHIVE_ADD_OPTIONS_VERSION, NULL, 0, 0, 0, NULL, NULL }
+	{ HM_ARCHIVE_ADD_OPTIONS_VERSION, NULL, 0, 0, 0, NULL, NULL, NULL }
 
 typedef struct hm_archive_add_result {
 	size_t added;      /* stored and verified */
@@ -186,8 +187,10 @@ typedef struct hm_archive_add_result {
 
 /*
  * Archives DSSE envelopes, each one JSON line (a bundle's lines). Each is
- * verified against opts->keys (threshold 1, payloadType in-toto); one that
- * does not verify is refused unless opts->allow_unverified. Text that is not
+ * checked as hm_trusted_bundle_open() checks a line (threshold 1): audits
+ * against opts->auditor_keys (or opts->keys when none are given), the others
+ * against opts->keys; one that is not trusted is refused unless
+ * opts->allow_unverified. Text that is not
  * a DSSE envelope is always refused. The same envelope bytes twice are stored
  * once. Envelopes are committed opts->batch at a time, each batch one
  * transaction: after a crash the archive holds whole batches, and adding the
