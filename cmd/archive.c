@@ -147,8 +147,8 @@ static int archive_add(int argc, char **argv)
 		ANY_ARGS, NULL
 	};
 
-	if ((rc = opt_parse(&spec, argc, argv, &pos)) != 0) {
-		status = rc > 0 ? EXIT_OK : EXIT_USAGE;
+	if ((rc = opt_parse(&spec, argc, argv, &pos)) != OPT_GO) {
+		status = opt_exit_status(rc);
 		goto out;
 	}
 	if (keys.n && (status = cli_keyring(&kr, &keys, "--key")) != 0)
@@ -305,8 +305,8 @@ static int archive_search(int argc, char **argv)
 		0, NULL
 	};
 
-	if ((rc = opt_parse(&spec, argc, argv, &pos)) != 0) {
-		status = rc > 0 ? EXIT_OK : EXIT_USAGE;
+	if ((rc = opt_parse(&spec, argc, argv, &pos)) != OPT_GO) {
+		status = opt_exit_status(rc);
 		goto out;
 	}
 	if ((status = time_opt(&spec, &q.since, since, 0, "--since")) != 0 ||
@@ -389,8 +389,8 @@ static int archive_show(int argc, char **argv)
 		1, NULL
 	};
 
-	if ((rc = opt_parse(&spec, argc, argv, &pos)) != 0) {
-		status = rc > 0 ? EXIT_OK : EXIT_USAGE;
+	if ((rc = opt_parse(&spec, argc, argv, &pos)) != OPT_GO) {
+		status = opt_exit_status(rc);
 		goto out;
 	}
 	if ((status = parse_u64(&spec, &id, pos.v[0], "ID")) != 0)
@@ -436,8 +436,8 @@ static int archive_lineage(int argc, char **argv)
 		"that used it in turn.", opts, 1, 1, NULL
 	};
 
-	if ((rc = opt_parse(&spec, argc, argv, &pos)) != 0) {
-		status = rc > 0 ? EXIT_OK : EXIT_USAGE;
+	if ((rc = opt_parse(&spec, argc, argv, &pos)) != OPT_GO) {
+		status = opt_exit_status(rc);
 		goto out;
 	}
 	if ((status = open_archive(&a, 0)) != 0)
@@ -484,8 +484,8 @@ static int archive_head(int argc, char **argv)
 		"--sign-key a signed tree head to publish elsewhere.", opts, 0, 0, NULL
 	};
 
-	if ((rc = opt_parse(&spec, argc, argv, &pos)) != 0) {
-		status = rc > 0 ? EXIT_OK : EXIT_USAGE;
+	if ((rc = opt_parse(&spec, argc, argv, &pos)) != OPT_GO) {
+		status = opt_exit_status(rc);
 		goto out;
 	}
 	if (sign_key && (rc = cli_load_secret_key(&key, sign_key, passfile)) < 0) {
@@ -538,8 +538,8 @@ static int archive_prove(int argc, char **argv)
 		opts, 1, 1, NULL
 	};
 
-	if ((rc = opt_parse(&spec, argc, argv, &pos)) != 0) {
-		status = rc > 0 ? EXIT_OK : EXIT_USAGE;
+	if ((rc = opt_parse(&spec, argc, argv, &pos)) != OPT_GO) {
+		status = opt_exit_status(rc);
 		goto out;
 	}
 	if ((status = parse_u64(&spec, &id, pos.v[0], "ID")) != 0 ||
@@ -585,8 +585,8 @@ static int archive_consistency(int argc, char **argv)
 		opts, 0, 0, NULL
 	};
 
-	if ((rc = opt_parse(&spec, argc, argv, &pos)) != 0) {
-		status = rc > 0 ? EXIT_OK : EXIT_USAGE;
+	if ((rc = opt_parse(&spec, argc, argv, &pos)) != OPT_GO) {
+		status = opt_exit_status(rc);
 		goto out;
 	}
 	if (!from_s) {
@@ -671,8 +671,8 @@ static int archive_check_proof(int argc, char **argv)
 		"Exit 0 when it holds, 1 when it does not.", opts, 1, 1, NULL
 	};
 
-	if ((rc = opt_parse(&spec, argc, argv, &pos)) != 0) {
-		status = rc > 0 ? EXIT_OK : EXIT_USAGE;
+	if ((rc = opt_parse(&spec, argc, argv, &pos)) != OPT_GO) {
+		status = opt_exit_status(rc);
 		goto out;
 	}
 	if (root_s && head_path) {
@@ -749,8 +749,8 @@ static int archive_verify(int argc, char **argv)
 		"back. Exit 0 when the archive is intact, 1 when it is not.", opts, 0, 0, NULL
 	};
 
-	if ((rc = opt_parse(&spec, argc, argv, &pos)) != 0) {
-		status = rc > 0 ? EXIT_OK : EXIT_USAGE;
+	if ((rc = opt_parse(&spec, argc, argv, &pos)) != OPT_GO) {
+		status = opt_exit_status(rc);
 		goto out;
 	}
 	if (keys.n && !head_path) {
@@ -826,8 +826,8 @@ static int archive_export(int argc, char **argv)
 		"models and datasets with their hashes.", opts, 0, 0, NULL
 	};
 
-	if ((rc = opt_parse(&spec, argc, argv, &pos)) != 0) {
-		status = rc > 0 ? EXIT_OK : EXIT_USAGE;
+	if ((rc = opt_parse(&spec, argc, argv, &pos)) != OPT_GO) {
+		status = opt_exit_status(rc);
 		goto out;
 	}
 	if (!format) {

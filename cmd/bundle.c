@@ -125,10 +125,10 @@ static int bundle_check(int argc, char **argv)
 		opts, 1, 1, NULL
 	};
 
-	if ((rc = opt_parse(&spec, argc, argv, &pos)) != 0) {
+	if ((rc = opt_parse(&spec, argc, argv, &pos)) != OPT_GO) {
 		strlist_free(&pos);
 		strlist_free(&keys);
-		return rc > 0 ? EXIT_OK : EXIT_USAGE;
+		return opt_exit_status(rc);
 	}
 	if (threshold < 1) {
 		status = cli_usage_error(&spec, "--threshold must be at least 1");
@@ -174,10 +174,10 @@ static int bundle_show(int argc, char **argv)
 		opts, 1, 1, NULL
 	};
 
-	if ((rc = opt_parse(&spec, argc, argv, &pos)) != 0) {
+	if ((rc = opt_parse(&spec, argc, argv, &pos)) != OPT_GO) {
 		strlist_free(&pos);
 		strlist_free(&keys);
-		return rc > 0 ? EXIT_OK : EXIT_USAGE;
+		return opt_exit_status(rc);
 	}
 	if ((rc = hm_bundle_load(&b, pos.v[0])) < 0) {
 		cli_lib_error(rc);
@@ -273,8 +273,8 @@ static int bundle_export_sigstore(int argc, char **argv)
 		opts, 1, 1, NULL
 	};
 
-	if ((rc = opt_parse(&spec, argc, argv, &pos)) != 0)
-		return strlist_free(&pos), rc > 0 ? EXIT_OK : EXIT_USAGE;
+	if ((rc = opt_parse(&spec, argc, argv, &pos)) != OPT_GO)
+		return strlist_free(&pos), opt_exit_status(rc);
 	if (lineno == 0) {
 		status = cli_usage_error(&spec, "--line N (1 or more) is required");
 		goto out;

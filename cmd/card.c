@@ -109,8 +109,8 @@ int cmd_card(int argc, char **argv)
 		"and listed as such.", opts, 0, 0, NULL
 	};
 
-	if ((rc = opt_parse(&spec, argc, argv, &pos)) != 0) {
-		status = rc > 0 ? EXIT_OK : EXIT_USAGE;
+	if ((rc = opt_parse(&spec, argc, argv, &pos)) != OPT_GO) {
+		status = opt_exit_status(rc);
 		goto out;
 	}
 	if (!bundle) {
@@ -167,8 +167,8 @@ int attest_card(int argc, char **argv)
 		opts, 1, 1, NULL
 	};
 
-	if ((rc = opt_parse(&spec, argc, argv, &pos)) != 0) {
-		status = rc > 0 ? EXIT_OK : EXIT_USAGE;
+	if ((rc = opt_parse(&spec, argc, argv, &pos)) != OPT_GO) {
+		status = opt_exit_status(rc);
 		goto out;
 	}
 	if (!model) {

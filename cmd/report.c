@@ -36,8 +36,8 @@ int cmd_report(int argc, char **argv)
 		"safety metrics with a chart per category, and the lines left out.", opts, 0, 0, NULL
 	};
 
-	if ((rc = opt_parse(&spec, argc, argv, &pos)) != 0) {
-		status = rc > 0 ? EXIT_OK : EXIT_USAGE;
+	if ((rc = opt_parse(&spec, argc, argv, &pos)) != OPT_GO) {
+		status = opt_exit_status(rc);
 		goto out;
 	}
 	if (!bundle) {
