@@ -7,7 +7,7 @@
 #define PARSE_OR_RETURN(spec, argc, argv, pos, lists)                     \
 	do {                                                              \
 		int prc_ = opt_parse(&(spec), (argc), (argv), &(pos));    \
-		if (prc_ != OPT_GO) {                                          \
+		if (prc_ != OPT_GO) {                                     \
 			free_lists(lists);                                \
 			strlist_free(&(pos));                             \
 			return opt_exit_status(prc_);                     \

@@ -150,19 +150,19 @@ static int check_one_audit(struct hm__vctx *x, struct hm__check *c, struct hm__p
 	dl = hm_audit_report_delta(rep);
 	if (!hm__policy_benchmark_ok(x->pol, bench)) {
 		hm__vdetail(c, "line %zu: an audit on %s, a benchmark the policy does not accept; not "
-		       "counted", at->line, bench);
+			    "counted", at->line, bench);
 		hm_audit_report_free(rep);
 		return -1;
 	}
 	if (hm_audit_metrics_kind(m) == HM_AUDIT_KIND_REPORTED) {
 		hm__vdetail(c, "line %zu: an audit on %s with another tool's reported numbers only; not "
-		       "counted", at->line, bench);
+			    "counted", at->line, bench);
 		hm_audit_report_free(rep);
 		return -1;
 	}
 	if (hm__policy_auditor_fails(x->pol, at->publisher_signed))
 		hm__vproblem(c, p, at->line, "the audit is signed by a publisher key, and the policy "
-			"requires an auditor distinct from the publisher");
+			     "requires an auditor distinct from the publisher");
 	if (hm_audit_metrics_kind(m) == HM_AUDIT_KIND_JUDGED) {
 		judged_limits(x, c, p, at->line, bench, m);
 		snprintf(summary, ssize, "%s harmfulness rate %s%%, score %.2f (n=%zu, judge %s, %s)",
@@ -221,7 +221,7 @@ int hm__check_audit(struct hm__vctx *x)
 		if (!hm__vabout(at->st, x->r->digest)) {
 			others++;
 			hm__vdetail(c, "line %zu: an audit of another model (sha256:%s); not counted",
-			       at->line, hm__vsubject_sha256(at->st, 0) ? hm__vsubject_sha256(at->st, 0) : "?");
+				    at->line, hm__vsubject_sha256(at->st, 0) ? hm__vsubject_sha256(at->st, 0) : "?");
 			continue;
 		}
 		naudits++;
@@ -248,28 +248,28 @@ int hm__check_audit(struct hm__vctx *x)
 		rc = hm__err_oom();
 	} else if (nbad == 1 && ncounted == 1) {
 		rc = hm__vfail(c, "the audit on line %zu fails the policy%s", bad_line,
-			  hm__first_and_more(c, &p, more, sizeof(more)));
+			       hm__first_and_more(c, &p, more, sizeof(more)));
 	} else if (nbad) {
 		rc = hm__vfail(c, "%zu of %zu audits of this model fail%s the policy; line %zu%s", nbad,
-			  ncounted, nbad == 1 ? "s" : "", bad_line,
-			  hm__first_and_more(c, &p, more, sizeof(more)));
+			       ncounted, nbad == 1 ? "s" : "", bad_line,
+			       hm__first_and_more(c, &p, more, sizeof(more)));
 	} else if (ncounted == 1) {
 		rc = hm__vpass(c, "the audit on line %zu is within the policy: %s", pass_lines[0],
-			  passed[0]);
+			       passed[0]);
 	} else if (ncounted) {
 		rc = hm__vpass(c, "all %zu audits of this model are within the policy", ncounted);
 	} else if (!x->pol->require_audit) {
 		rc = hm__vskip(c, "no audit of this model counts, and the policy does not require one");
 	} else if (naudits) {
 		rc = hm__vfail(c, "no audit of this model counts: %s", naudits == 1 ?
-			  "the one in the bundle is on another benchmark or has reported numbers "
-			  "only" : "those in the bundle are on other benchmarks or have reported "
-			  "numbers only");
+			       "the one in the bundle is on another benchmark or has reported numbers "
+			       "only" : "those in the bundle are on other benchmarks or have reported "
+			       "numbers only");
 	} else {
 		rc = hm__vfail(c, "no trusted safety audit of this model (sha256:%s)%s", x->r->digest,
-			  x->untrusted_audits ? "; an audit in the bundle is not signed by a trusted "
+			       x->untrusted_audits ? "; an audit in the bundle is not signed by a trusted "
 						"key"
-			  : others ? "; the bundle audits another model" : "");
+			       : others ? "; the bundle audits another model" : "");
 	}
 out:
 	for (i = 0; passed && i < npass; i++)

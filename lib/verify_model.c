@@ -106,7 +106,7 @@ int hm__check_model(struct hm__vctx *x, const char *model_path)
 				if (hash_fatal(rc))
 					goto out;
 				hm__vdetail(c, "line %zu: cannot hash the model as this manifest says: %s",
-				       at->line, hm_error_last());
+					    at->line, hm_error_last());
 				rc = 0;
 				continue;
 			}
@@ -123,7 +123,7 @@ int hm__check_model(struct hm__vctx *x, const char *model_path)
 		     strcmp(root, hm_manifest_root(m)) != 0 || !hm__vabout(at->st, root))) {
 			/* the files agree, but the signed subject is not their digest */
 			hm__vdetail(c, "line %zu: the files on disk match its list, but not its subject "
-			       "digest", at->line);
+				    "digest", at->line);
 			free(pred);
 			continue;
 		}
@@ -136,8 +136,8 @@ int hm__check_model(struct hm__vctx *x, const char *model_path)
 		if (nd == 0) {
 			memcpy(x->r->digest, hm_manifest_root(m), 65);
 			rc = hm__vpass(c, "the %zu file%s on disk match%s the signed manifest (line %zu): "
-				  "sha256:%s", hm_manifest_count(m), hm_manifest_count(m) == 1 ? "" : "s",
-				  hm_manifest_count(m) == 1 ? "es" : "", at->line, x->r->digest);
+				       "sha256:%s", hm_manifest_count(m), hm_manifest_count(m) == 1 ? "" : "s",
+				       hm_manifest_count(m) == 1 ? "es" : "", at->line, x->r->digest);
 			goto out;
 		}
 		if (nd < nbest) {
@@ -162,13 +162,13 @@ int hm__check_model(struct hm__vctx *x, const char *model_path)
 		best_files = hm_manifest_count(m);
 	memcpy(x->r->digest, best ? best_digest : hm_manifest_root(m), 65);
 	hm__vdetail(c, "on disk: %zu file%s, sha256:%s", best_files, best_files == 1 ? "" : "s",
-	       x->r->digest);
+		    x->r->digest);
 	if (!best) {
 		if (noms == 0)
 			rc = hm__vfail(c, "the bundle has no trusted model manifest");
 		else
 			rc = hm__vfail(c, "the model on disk matches none of the %zu signed model "
-				  "manifest%s", noms, noms == 1 ? "" : "s");
+				       "manifest%s", noms, noms == 1 ? "" : "s");
 		goto out;
 	}
 	for (i = 0; i < nbest; i++) {
@@ -179,11 +179,11 @@ int hm__check_model(struct hm__vctx *x, const char *model_path)
 			hm__vdetail(c, "extra: %s", df->name);
 		else
 			hm__vdetail(c, "changed: %s (signed sha256:%s, found sha256:%s)",
-			       df->name, df->expected, df->actual);
+				    df->name, df->expected, df->actual);
 	}
 	diff_summary(names, sizeof(names), best, nbest);
 	rc = hm__vfail(c, "the model on disk does not match the signed manifest (line %zu): %s",
-		  best_line, names);
+		       best_line, names);
 out:
 	hm_free(best);
 	hm_manifest_free(m);

@@ -36,13 +36,13 @@ int hm__check_provenance(struct hm__vctx *x)
 	if (!run) {
 		if (other)
 			hm__vdetail(c, "line %zu: a run attestation of another model (sha256:%s), not "
-			       "counted", other->line, hm__vsubject_sha256(other->st, 0) ?
-			       hm__vsubject_sha256(other->st, 0) : "?");
+				    "counted", other->line, hm__vsubject_sha256(other->st, 0) ?
+				    hm__vsubject_sha256(other->st, 0) : "?");
 		if (!x->pol->require_provenance)
 			return hm__vskip(c, "no run attestation of this model, and the policy does not "
-				    "require one");
+					 "require one");
 		return hm__vfail(c, "no trusted fine-tuning run attestation of this model (sha256:%s)%s",
-			    x->r->digest, other ? "; the bundle's run is of another model" : "");
+				 x->r->digest, other ? "; the bundle's run is of another model" : "");
 	}
 	if (hm__run_parse(&r, run) < 0)
 		return HM_ENOMEM;
@@ -64,10 +64,10 @@ int hm__check_provenance(struct hm__vctx *x)
 			bm = hm__vfind(x, HM_OMS_PREDICATE_TYPE, sha);
 			if (bm)
 				hm__vdetail(c, "base model %s sha256:%s (its manifest is line %zu)", name, sha,
-				       bm->line);
+					    bm->line);
 			else if (x->pol->require_base_model_attestation)
 				hm__vproblem(c, &p, 0, "base model %s sha256:%s has no trusted model manifest "
-					"in the bundle (the policy requires one)", name, sha);
+					     "in the bundle (the policy requires one)", name, sha);
 			else
 				hm__vdetail(c, "base model %s sha256:%s", name, sha);
 		} else if (strcmp(role, "dataset") == 0) {
@@ -80,13 +80,13 @@ int hm__check_provenance(struct hm__vctx *x)
 			ds = hm__vfind(x, HM_DATASET_PREDICATE_TYPE, sha);
 			if (!ds) {
 				hm__vproblem(c, &p, 0, "dataset %s sha256:%s has no trusted dataset "
-					"attestation", name, sha);
+					     "attestation", name, sha);
 				continue;
 			}
 			if (x->pol->require_dataset_license &&
 			    !hm__json_str(json_object_get(ds->st, "predicate"), "license")) {
 				hm__vproblem(c, &p, 0, "dataset %s (line %zu) records no license (the policy "
-					"requires one)", name, ds->line);
+					     "requires one)", name, ds->line);
 				continue;
 			}
 			hm__vdetail(c, "dataset %s sha256:%s attested on line %zu", name, sha, ds->line);
@@ -95,7 +95,7 @@ int hm__check_provenance(struct hm__vctx *x)
 			commit = dep->git_commit;
 			dirty = dep->dirty;
 			hm__vdetail(c, "training code %s at commit %s%s", uri ? uri : "(no remote)",
-			       commit ? commit : "(none)", dirty ? ", work tree dirty" : "");
+				    commit ? commit : "(none)", dirty ? ", work tree dirty" : "");
 		}
 	}
 	if (!base_seen)
@@ -106,19 +106,19 @@ int hm__check_provenance(struct hm__vctx *x)
 		hm__vproblem(c, &p, 0, "the run records no training code commit");
 	if (x->pol->require_clean_training_tree && commit && dirty)
 		hm__vproblem(c, &p, 0, "the training code work tree was dirty when the run was recorded "
-			"(the policy requires a clean tree)");
+			     "(the policy requires a clean tree)");
 	hm__run_clear(&r);
 	if (p.oom)
 		return hm__err_oom();
 	if (p.n)
 		return hm__vfail(c, "the run attestation (line %zu) fails %d requirement%s%s", line, p.n,
-			    p.n == 1 ? "" : "s", hm__first_and_more(c, &p, more, sizeof(more)));
+				 p.n == 1 ? "" : "s", hm__first_and_more(c, &p, more, sizeof(more)));
 	if (!commit)
 		return hm__vpass(c, "the run attestation (line %zu) records the base model and %zu "
-			    "attested dataset%s (no training code)", line, ndatasets,
-			    ndatasets == 1 ? "" : "s");
+				 "attested dataset%s (no training code)", line, ndatasets,
+				 ndatasets == 1 ? "" : "s");
 	return hm__vpass(c, "the run attestation (line %zu) records the base model, %zu attested "
-		    "dataset%s and the training code commit", line, ndatasets,
-		    ndatasets == 1 ? "" : "s");
+			 "dataset%s and the training code commit", line, ndatasets,
+			 ndatasets == 1 ? "" : "s");
 }
 
