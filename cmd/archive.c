@@ -124,10 +124,10 @@ static void add_event(void *payload, const hm_archive_add_event *ev)
 
 static int archive_add(int argc, char **argv)
 {
-	struct strlist pos = { 0 }, keys = { 0 };
+	struct strlist pos = { 0 }, keys = { 0 }, akeys = { 0 };
 	hm_archive_add_options ao = HM_ARCHIVE_ADD_OPTIONS_INIT;
 	hm_archive_add_result total = { 0, 0, 0, 0 };
-	hm_keyring *kr = NULL;
+	hm_keyring *kr = NULL, *akr = NULL;
 	hm_archive *a = NULL;
 	struct add_state st = { NULL, 0, 1 };
 	unsigned long batch = 0;
@@ -135,6 +135,9 @@ static int archive_add(int argc, char **argv)
 	size_t i;
 	const struct opt opts[] = {
 		{ "key", 'k', OPT_LIST, "PUB", "trusted key the envelopes are verified with", &keys },
+		{ "auditor-key", 0, OPT_LIST, "PUB",
+		  "trusted key the safety audits are verified with (default: the --key keys)",
+		  &akeys },
 		{ "allow-unverified", 0, OPT_FLAG, NULL,
 		  "store envelopes that do not verify, flagged as such", &allow },
 		{ "batch", 0, OPT_UINT, "N", "envelopes per transaction (default 10000)", &batch },
@@ -143,21 +146,26 @@ static int archive_add(int argc, char **argv)
 		OPT_END
 	};
 	const struct cmd_spec spec = {
-		"archive add", "BUNDLE... [--key PUB]... [--allow-unverified] [--json]",
+		"archive add",
+		"BUNDLE... [--key PUB]... [--auditor-key PUB]... [--allow-unverified] [--json]",
 		"Archive every envelope of the bundles: its exact bytes, statement, subjects,\n"
 		"signers, verification outcome and time, as new leaves of the log. Envelopes that\n"
-		"do not verify against the --key keys are refused (exit 1) unless\n"
-		"--allow-unverified. An envelope already archived is left as it is.", opts, 1,
+		"do not verify are refused (exit 1) unless --allow-unverified: safety audits are\n"
+		"checked against the --auditor-key keys (the --key keys when none are given), the\n"
+		"others against the --key keys. An envelope already archived is left as it is.",
+		opts, 1,
 		ANY_ARGS, NULL
 	};
 
-	if ((rc = opt_parse(&spec, argc, argv, &pos)) != 0) {
-		status = rc > 0 ? EXIT_OK : EXIT_USAGE;
+	if ((rc = opt_parse(&spec, argc, argv, &pos)) != OPT_GO) {
+		status = opt_exit_status(rc);
 		goto out;
 	}
 	if (keys.n && (status = cli_keyring(&kr, &keys, "--key")) != 0)
 		goto out;
-	if (!keys.n && !allow) {
+	if (akeys.n && (status = cli_keyring(&akr, &akeys, "--auditor-key")) != 0)
+		goto out;
+	if (!keys.n && !akeys.n && !allow) {
 		status = cli_usage_error(&spec, "give the trusted keys (--key PUB), or "
 					 "--allow-unverified to store envelopes unverified");
 		goto out;
@@ -165,6 +173,7 @@ static int archive_add(int argc, char **argv)
 	if ((status = open_archive(&a, 1)) != 0)
 		goto out;
 	ao.keys = kr;
+	ao.auditor_keys = akr;
 	ao.allow_unverified = allow;
 	ao.batch = batch;
 	ao.cb = add_event;
@@ -205,8 +214,10 @@ out:
 		       total.refused);
 	hm_archive_free(a);
 	hm_keyring_free(kr);
+	hm_keyring_free(akr);
 	strlist_free(&pos);
 	strlist_free(&keys);
+	strlist_free(&akeys);
 	return status;
 }
 
@@ -304,8 +315,8 @@ static int archive_search(int argc, char **argv)
 		0, NULL
 	};
 
-	if ((rc = opt_parse(&spec, argc, argv, &pos)) != 0) {
-		status = rc > 0 ? EXIT_OK : EXIT_USAGE;
+	if ((rc = opt_parse(&spec, argc, argv, &pos)) != OPT_GO) {
+		status = opt_exit_status(rc);
 		goto out;
 	}
 	if ((status = time_opt(&spec, &q.since, since, 0, "--since")) != 0 ||
@@ -388,8 +399,8 @@ static int archive_show(int argc, char **argv)
 		1, NULL
 	};
 
-	if ((rc = opt_parse(&spec, argc, argv, &pos)) != 0) {
-		status = rc > 0 ? EXIT_OK : EXIT_USAGE;
+	if ((rc = opt_parse(&spec, argc, argv, &pos)) != OPT_GO) {
+		status = opt_exit_status(rc);
 		goto out;
 	}
 	if ((status = parse_u64(&spec, &id, pos.v[0], "ID")) != 0)
@@ -435,8 +446,8 @@ static int archive_lineage(int argc, char **argv)
 		"that used it in turn.", opts, 1, 1, NULL
 	};
 
-	if ((rc = opt_parse(&spec, argc, argv, &pos)) != 0) {
-		status = rc > 0 ? EXIT_OK : EXIT_USAGE;
+	if ((rc = opt_parse(&spec, argc, argv, &pos)) != OPT_GO) {
+		status = opt_exit_status(rc);
 		goto out;
 	}
 	if ((status = open_archive(&a, 0)) != 0)
@@ -483,8 +494,8 @@ static int archive_head(int argc, char **argv)
 		"--sign-key a signed tree head to publish elsewhere.", opts, 0, 0, NULL
 	};
 
-	if ((rc = opt_parse(&spec, argc, argv, &pos)) != 0) {
-		status = rc > 0 ? EXIT_OK : EXIT_USAGE;
+	if ((rc = opt_parse(&spec, argc, argv, &pos)) != OPT_GO) {
+		status = opt_exit_status(rc);
 		goto out;
 	}
 	if (sign_key && (rc = cli_load_secret_key(&key, sign_key, passfile)) < 0) {
@@ -537,8 +548,8 @@ static int archive_prove(int argc, char **argv)
 		opts, 1, 1, NULL
 	};
 
-	if ((rc = opt_parse(&spec, argc, argv, &pos)) != 0) {
-		status = rc > 0 ? EXIT_OK : EXIT_USAGE;
+	if ((rc = opt_parse(&spec, argc, argv, &pos)) != OPT_GO) {
+		status = opt_exit_status(rc);
 		goto out;
 	}
 	if ((status = parse_u64(&spec, &id, pos.v[0], "ID")) != 0 ||
@@ -584,8 +595,8 @@ static int archive_consistency(int argc, char **argv)
 		opts, 0, 0, NULL
 	};
 
-	if ((rc = opt_parse(&spec, argc, argv, &pos)) != 0) {
-		status = rc > 0 ? EXIT_OK : EXIT_USAGE;
+	if ((rc = opt_parse(&spec, argc, argv, &pos)) != OPT_GO) {
+		status = opt_exit_status(rc);
 		goto out;
 	}
 	if (!from_s) {
@@ -670,8 +681,8 @@ static int archive_check_proof(int argc, char **argv)
 		"Exit 0 when it holds, 1 when it does not.", opts, 1, 1, NULL
 	};
 
-	if ((rc = opt_parse(&spec, argc, argv, &pos)) != 0) {
-		status = rc > 0 ? EXIT_OK : EXIT_USAGE;
+	if ((rc = opt_parse(&spec, argc, argv, &pos)) != OPT_GO) {
+		status = opt_exit_status(rc);
 		goto out;
 	}
 	if (root_s && head_path) {
@@ -754,8 +765,8 @@ static int archive_verify(int argc, char **argv)
 		"back. Exit 0 when the archive is intact, 1 when it is not.", opts, 0, 0, NULL
 	};
 
-	if ((rc = opt_parse(&spec, argc, argv, &pos)) != 0) {
-		status = rc > 0 ? EXIT_OK : EXIT_USAGE;
+	if ((rc = opt_parse(&spec, argc, argv, &pos)) != OPT_GO) {
+		status = opt_exit_status(rc);
 		goto out;
 	}
 	if (checkpoint || origin) {
@@ -840,8 +851,8 @@ static int archive_export(int argc, char **argv)
 		"models and datasets with their hashes.", opts, 0, 0, NULL
 	};
 
-	if ((rc = opt_parse(&spec, argc, argv, &pos)) != 0) {
-		status = rc > 0 ? EXIT_OK : EXIT_USAGE;
+	if ((rc = opt_parse(&spec, argc, argv, &pos)) != OPT_GO) {
+		status = opt_exit_status(rc);
 		goto out;
 	}
 	if (!format) {

@@ -7,10 +7,10 @@
 #define PARSE_OR_RETURN(spec, argc, argv, pos, lists)                     \
 	do {                                                              \
 		int prc_ = opt_parse(&(spec), (argc), (argv), &(pos));    \
-		if (prc_ != 0) {                                          \
+		if (prc_ != OPT_GO) {                                     \
 			free_lists(lists);                                \
 			strlist_free(&(pos));                             \
-			return prc_ > 0 ? EXIT_OK : EXIT_USAGE;           \
+			return opt_exit_status(prc_);                     \
 		}                                                         \
 	} while (0)
 

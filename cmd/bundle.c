@@ -59,74 +59,48 @@ static void print_keyids_json(const char *field, const hm_envelope *env)
 	printf("]");
 }
 
-/* Verifies every line; prints one result per line. */
+/* Verifies every line (in the library) and prints the report, one result per line. */
 static int check_lines(const hm_bundle *b, const char *path, const hm_keyring *kr,
 		       size_t threshold, int json, int show)
 {
-	size_t i, n = hm_bundle_line_count(b), bad = 0;
+	hm_trust_options to = HM_TRUST_OPTIONS_INIT;
+	hm_trusted_bundle *tb = NULL;
+	size_t i, k, n;
+	char *report = NULL;
+	int rc;
 
-	if (json)
-		printf("{\"bundle\":");
-	if (json) {
-		cli_json_string(stdout, path);
-		printf(",\"threshold\":%zu,\"lines\":[", threshold);
+	to.keys = kr;
+	to.threshold = threshold;
+	if ((rc = hm_trusted_bundle_open(&tb, b, &to)) < 0 ||
+	    (json && (rc = hm_trusted_bundle_json(&report, tb, path)) < 0)) {
+		hm_trusted_bundle_free(tb);
+		return cli_lib_error(rc);
 	}
-	for (i = 0; i < n; i++) {
-		size_t len, k;
-		const char *line = hm_bundle_line(b, i, &len);
-		hm_attestation *a = NULL;
-		int rc;
-
-		if (len == 0)
-			rc = hm_error_set(HM_EFORMAT, "empty line");
-		else
-			rc = hm_attestation_open(&a, line, len, kr, threshold);
-		if (rc < 0)
-			bad++;
-		if (json) {
-			printf("%s{\"line\":%zu,\"ok\":%s", i ? "," : "", i + 1, rc < 0 ? "false" : "true");
-			if (rc < 0) {
-				printf(",\"reason\":");
-				cli_json_string(stdout, hm_error_last());
-			} else {
-				const hm_statement *st = hm_attestation_statement(a);
-				printf(",\"predicateType\":");
-				cli_json_string(stdout, hm_statement_predicate_type(st));
-				printf(",");
-				print_subjects_json(st);
-				printf(",\"signers\":[");
-				for (k = 0; k < hm_attestation_signer_count(a); k++) {
-					printf("%s", k ? "," : "");
-					cli_json_string(stdout, hm_attestation_signer(a, k));
-				}
-				printf("]");
-			}
-			printf("}");
-		} else if (rc < 0) {
-			printf("line %zu: FAIL: %s\n", i + 1, hm_error_last());
-		} else {
-			const hm_statement *st = hm_attestation_statement(a);
-			printf("line %zu: ok: %s signed by", i + 1, hm_statement_predicate_type(st));
-			for (k = 0; k < hm_attestation_signer_count(a); k++)
-				printf(" %s", hm_attestation_signer(a, k));
-			printf("\n");
-			if (show)
-				print_subjects_text(st);
+	n = hm_trusted_bundle_line_count(tb);
+	if (json)
+		printf("%s\n", report);
+	for (i = 0; !json && i < n; i++) {
+		const hm_trusted_line *l = hm_trusted_bundle_line(tb, i);
+		if (!l->attestation) {
+			printf("line %zu: FAIL: %s\n", l->line, l->reason);
+			continue;
 		}
-		hm_attestation_free(a);
+		printf("line %zu: ok: %s signed by", l->line, l->predicate_type);
+		for (k = 0; k < l->nsigners; k++)
+			printf(" %s", l->signers[k]);
+		printf("\n");
+		if (show)
+			print_subjects_text(hm_attestation_statement(l->attestation));
 	}
-	if (n == 0) {
-		bad++;
-		if (!json)
-			printf("FAIL: %s has no attestations\n", path);
-	}
-	if (json)
-		printf("],\"verified\":%zu,\"failed\":%zu,\"ok\":%s}\n", n - (bad > n ? n : bad), bad,
-		       bad ? "false" : "true");
-	else if (!show || bad)
-		fprintf(stderr, "%zu of %zu line%s verified\n", n - (bad > n ? n : bad), n,
-			n == 1 ? "" : "s");
-	return bad ? EXIT_NO : EXIT_OK;
+	if (n == 0 && !json)
+		printf("FAIL: %s has no attestations\n", path);
+	if (!json && (!show || !hm_trusted_bundle_ok(tb)))
+		fprintf(stderr, "%zu of %zu line%s verified\n", hm_trusted_bundle_trusted_count(tb),
+			n, n == 1 ? "" : "s");
+	rc = hm_trusted_bundle_ok(tb) ? EXIT_OK : EXIT_NO;
+	hm_free(report);
+	hm_trusted_bundle_free(tb);
+	return rc;
 }
 
 static int bundle_check(int argc, char **argv)
@@ -151,10 +125,10 @@ static int bundle_check(int argc, char **argv)
 		opts, 1, 1, NULL
 	};
 
-	if ((rc = opt_parse(&spec, argc, argv, &pos)) != 0) {
+	if ((rc = opt_parse(&spec, argc, argv, &pos)) != OPT_GO) {
 		strlist_free(&pos);
 		strlist_free(&keys);
-		return rc > 0 ? EXIT_OK : EXIT_USAGE;
+		return opt_exit_status(rc);
 	}
 	if (threshold < 1) {
 		status = cli_usage_error(&spec, "--threshold must be at least 1");
@@ -200,10 +174,10 @@ static int bundle_show(int argc, char **argv)
 		opts, 1, 1, NULL
 	};
 
-	if ((rc = opt_parse(&spec, argc, argv, &pos)) != 0) {
+	if ((rc = opt_parse(&spec, argc, argv, &pos)) != OPT_GO) {
 		strlist_free(&pos);
 		strlist_free(&keys);
-		return rc > 0 ? EXIT_OK : EXIT_USAGE;
+		return opt_exit_status(rc);
 	}
 	if ((rc = hm_bundle_load(&b, pos.v[0])) < 0) {
 		cli_lib_error(rc);
@@ -299,8 +273,8 @@ static int bundle_export_sigstore(int argc, char **argv)
 		opts, 1, 1, NULL
 	};
 
-	if ((rc = opt_parse(&spec, argc, argv, &pos)) != 0)
-		return strlist_free(&pos), rc > 0 ? EXIT_OK : EXIT_USAGE;
+	if ((rc = opt_parse(&spec, argc, argv, &pos)) != OPT_GO)
+		return strlist_free(&pos), opt_exit_status(rc);
 	if (lineno == 0) {
 		status = cli_usage_error(&spec, "--line N (1 or more) is required");
 		goto out;

@@ -3,6 +3,36 @@
 
 #include <string.h>
 
+/* Warns about the lines left out; fails (exit 1) when the facts state nothing. */
+static int facts_usable(hm_facts **f, const char *bundle_path)
+{
+	size_t i;
+
+	for (i = 0; i < hm_facts_omission_count(*f); i++) {
+		const hm_fact_omission *om = hm_facts_omission(*f, i);
+		cli_warn("line %zu left out: %s", om->line, om->reason);
+	}
+	if (hm_facts_verified_count(*f) == 0 || !hm_facts_model(*f)) {
+		cli_error("%s: %s; nothing to state", bundle_path,
+			  hm_facts_verified_count(*f) ? "no verified attestation names a model"
+						      : "no line verifies against the trusted keys");
+		hm_facts_free(*f);
+		*f = NULL;
+		return EXIT_NO;
+	}
+	return 0;
+}
+
+int cli_trusted_facts(hm_facts **out, const char *bundle_path, const hm_trusted_bundle *tb,
+		      const char *model_hex)
+{
+	int rc;
+
+	if ((rc = hm_facts_open_trusted(out, tb, model_hex)) < 0)
+		return cli_lib_error(rc);
+	return facts_usable(out, bundle_path);
+}
+
 int cli_load_facts(hm_facts **out, const char *bundle_path, const struct strlist *keys,
 		   const struct strlist *auditor_keys, const char *model)
 {
@@ -10,7 +40,6 @@ int cli_load_facts(hm_facts **out, const char *bundle_path, const struct strlist
 	hm_keyring *kr = NULL, *akr = NULL;
 	hm_bundle *b = NULL;
 	char hex[65];
-	size_t i;
 	int status, rc;
 
 	*out = NULL;
@@ -36,20 +65,7 @@ int cli_load_facts(hm_facts **out, const char *bundle_path, const struct strlist
 		status = cli_lib_error(rc);
 		goto out;
 	}
-	for (i = 0; i < hm_facts_omission_count(*out); i++) {
-		const hm_fact_omission *om = hm_facts_omission(*out, i);
-		cli_warn("line %zu left out: %s", om->line, om->reason);
-	}
-	if (hm_facts_verified_count(*out) == 0 || !hm_facts_model(*out)) {
-		cli_error("%s: %s; nothing to state", bundle_path,
-			  hm_facts_verified_count(*out) ? "no verified attestation names a model"
-							: "no line verifies against the trusted keys");
-		hm_facts_free(*out);
-		*out = NULL;
-		status = EXIT_NO;
-		goto out;
-	}
-	status = 0;
+	status = facts_usable(out, bundle_path);
 out:
 	hm_bundle_free(b);
 	hm_keyring_free(kr);
@@ -93,8 +109,8 @@ int cmd_card(int argc, char **argv)
 		"and listed as such.", opts, 0, 0, NULL
 	};
 
-	if ((rc = opt_parse(&spec, argc, argv, &pos)) != 0) {
-		status = rc > 0 ? EXIT_OK : EXIT_USAGE;
+	if ((rc = opt_parse(&spec, argc, argv, &pos)) != OPT_GO) {
+		status = opt_exit_status(rc);
 		goto out;
 	}
 	if (!bundle) {
@@ -151,8 +167,8 @@ int attest_card(int argc, char **argv)
 		opts, 1, 1, NULL
 	};
 
-	if ((rc = opt_parse(&spec, argc, argv, &pos)) != 0) {
-		status = rc > 0 ? EXIT_OK : EXIT_USAGE;
+	if ((rc = opt_parse(&spec, argc, argv, &pos)) != OPT_GO) {
+		status = opt_exit_status(rc);
 		goto out;
 	}
 	if (!model) {

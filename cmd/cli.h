@@ -52,6 +52,7 @@ struct cli_verify_args {
 	long long now;                       /* 0 = now */
 	unsigned int jobs;
 	int no_progress;
+	hm_trusted_bundle **trusted; /* when not NULL: also hand back the checked bundle */
 };
 /* Loads keys, policy and bundle and runs hm_verify. Returns 0 or an exit status (printed). */
 int cli_verify_model(hm_verify_report **out, const struct cli_verify_args *a);
@@ -77,6 +78,9 @@ int attest_card(int argc, char **argv);
 /* Loads the bundle and its verified facts (cmd/card.c); warns about omitted lines. */
 int cli_load_facts(hm_facts **out, const char *bundle_path, const struct strlist *keys,
 		   const struct strlist *auditor_keys, const char *model);
+/* The facts of a bundle already checked (report --model: each signature checked once). */
+int cli_trusted_facts(hm_facts **out, const char *bundle_path, const hm_trusted_bundle *tb,
+		      const char *model_hex);
 
 /* Dispatch to a subcommand table. */
 struct subcmd {

@@ -5,6 +5,8 @@
 int cli_verify_model(hm_verify_report **out, const struct cli_verify_args *a)
 {
 	hm_verify_options vo = HM_VERIFY_OPTIONS_INIT;
+	hm_trust_options to = HM_TRUST_OPTIONS_INIT;
+	hm_trusted_bundle *tb = NULL;
 	hm_digest_options dopts = HM_DIGEST_OPTIONS_INIT;
 	hm_keyring *kr = NULL, *akr = NULL;
 	hm_policy *policy = NULL;
@@ -13,6 +15,8 @@ int cli_verify_model(hm_verify_report **out, const struct cli_verify_args *a)
 	int rc, status;
 
 	*out = NULL;
+	if (a->trusted)
+		*a->trusted = NULL;
 	if ((status = cli_keyring(&kr, a->keys, "--key")) != 0)
 		return status;
 	if (a->auditor_keys->n &&
@@ -27,6 +31,12 @@ int cli_verify_model(hm_verify_report **out, const struct cli_verify_args *a)
 		cli_lib_error(rc);
 		goto out;
 	}
+	to.keys = kr;
+	to.auditor_keys = akr;
+	if ((rc = hm_trusted_bundle_open(&tb, bundle, &to)) < 0) {
+		cli_lib_error(rc);
+		goto out;
+	}
 	vo.keys = kr;
 	vo.auditor_keys = akr;
 	vo.policy = policy;
@@ -34,14 +44,19 @@ int cli_verify_model(hm_verify_report **out, const struct cli_verify_args *a)
 	dopts.jobs = a->jobs;
 	vo.digest = &dopts;
 	progress_attach(&prog, &dopts, "hashing", a->no_progress);
-	rc = hm_verify(out, a->model, bundle, &vo);
+	rc = hm_verify_trusted(out, a->model, tb, &vo);
 	progress_done(&prog);
 	if (rc < 0) {
 		cli_lib_error(rc);
 		goto out;
 	}
 	status = 0;
+	if (a->trusted) {
+		*a->trusted = tb;
+		tb = NULL;
+	}
 out:
+	hm_trusted_bundle_free(tb);
 	hm_bundle_free(bundle);
 	hm_policy_free(policy);
 	hm_keyring_free(kr);

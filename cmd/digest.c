@@ -31,10 +31,10 @@ int cmd_digest(int argc, char **argv)
 		"directory and ignore list.", opts, 1, 1, NULL
 	};
 
-	if ((rc = opt_parse(&spec, argc, argv, &pos)) != 0) {
+	if ((rc = opt_parse(&spec, argc, argv, &pos)) != OPT_GO) {
 		strlist_free(&pos);
 		strlist_free(&ignore);
-		return rc > 0 ? EXIT_OK : EXIT_USAGE;
+		return opt_exit_status(rc);
 	}
 	dopts.ignore = ignore.v;
 	dopts.nignore = ignore.n;

@@ -49,8 +49,8 @@ static int run_export(const char *what, int argc, char **argv, int with_format)
 		spec.summary = "Write an SPDX 3.0 JSON-LD document: the model as an AIPackage, its\n"
 			       "datasets as DatasetPackages, trainedOn / testedOn relationships.";
 	}
-	if ((rc = opt_parse(&spec, argc, argv, &a.pos)) != 0) {
-		status = rc > 0 ? EXIT_OK : EXIT_USAGE;
+	if ((rc = opt_parse(&spec, argc, argv, &a.pos)) != OPT_GO) {
+		status = opt_exit_status(rc);
 		goto out;
 	}
 	if (!a.bundle) {

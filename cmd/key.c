@@ -73,8 +73,8 @@ static int key_generate(int argc, char **argv)
 				       "a passphrase (Argon2id,\nXChaCha20-Poly1305) unless "
 				       "--no-passphrase. Prints the key id.", opts, 0, 0, NULL };
 
-	if ((rc = opt_parse(&spec, argc, argv, &pos)) != 0)
-		return strlist_free(&pos), rc > 0 ? EXIT_OK : EXIT_USAGE;
+	if ((rc = opt_parse(&spec, argc, argv, &pos)) != OPT_GO)
+		return strlist_free(&pos), opt_exit_status(rc);
 	strlist_free(&pos);
 	if (!out)
 		return cli_usage_error(&spec, "-o PREFIX is required");
@@ -104,8 +104,8 @@ static int key_import(int argc, char **argv)
 				       "`openssl genpkey -algorithm ed25519`\nwrites) into a hallmark "
 				       "key pair.", opts, 1, 1, NULL };
 
-	if ((rc = opt_parse(&spec, argc, argv, &pos)) != 0)
-		return strlist_free(&pos), rc > 0 ? EXIT_OK : EXIT_USAGE;
+	if ((rc = opt_parse(&spec, argc, argv, &pos)) != OPT_GO)
+		return strlist_free(&pos), opt_exit_status(rc);
 	if (!out) {
 		strlist_free(&pos);
 		return cli_usage_error(&spec, "-o PREFIX is required");
@@ -136,8 +136,8 @@ static int key_id(int argc, char **argv)
 				       "lowercase hex SHA-256\nof the DER SubjectPublicKeyInfo. No "
 				       "passphrase is needed.", opts, 1, ANY_ARGS, NULL };
 
-	if ((rc = opt_parse(&spec, argc, argv, &pos)) != 0)
-		return strlist_free(&pos), rc > 0 ? EXIT_OK : EXIT_USAGE;
+	if ((rc = opt_parse(&spec, argc, argv, &pos)) != OPT_GO)
+		return strlist_free(&pos), opt_exit_status(rc);
 	for (i = 0; i < pos.n; i++) {
 		hm_key *k;
 		if ((rc = hm_key_load_public(&k, pos.v[i])) < 0) {
@@ -173,8 +173,8 @@ static int key_public(int argc, char **argv)
 				       "verify --checkpoint` takes it. No passphrase is\nneeded.",
 				       opts, 1, 1, NULL };
 
-	if ((rc = opt_parse(&spec, argc, argv, &pos)) != 0)
-		return strlist_free(&pos), rc > 0 ? EXIT_OK : EXIT_USAGE;
+	if ((rc = opt_parse(&spec, argc, argv, &pos)) != OPT_GO)
+		return strlist_free(&pos), opt_exit_status(rc);
 	rc = hm_key_load_public(&k, pos.v[0]);
 	strlist_free(&pos);
 	if (rc < 0)

@@ -84,7 +84,7 @@ int opt_parse(const struct cmd_spec *spec, int argc, char **argv, struct strlist
 
 		if (only_pos || a[0] != '-' || strcmp(a, "-") == 0) {
 			if (push(pos, a) < 0)
-				return cli_usage_error(spec, "out of memory"), -1;
+				return cli_usage_error(spec, "out of memory"), OPT_ERROR;
 			continue;
 		}
 		if (strcmp(a, "--") == 0) {
@@ -93,7 +93,7 @@ int opt_parse(const struct cmd_spec *spec, int argc, char **argv, struct strlist
 		}
 		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
 			opt_usage(stdout, spec);
-			return 1;
+			return OPT_HELP;
 		}
 		if (a[1] == '-') {
 			const char *eq = strchr(a + 2, '=');
@@ -107,12 +107,12 @@ int opt_parse(const struct cmd_spec *spec, int argc, char **argv, struct strlist
 					break;
 			if (!o || !o->name) {
 				cli_usage_error(spec, "unknown option --%s", name);
-				return -1;
+				return OPT_ERROR;
 			}
 			if (eq) {
 				if (o->kind == OPT_FLAG) {
 					cli_usage_error(spec, "--%s takes no value", name);
-					return -1;
+					return OPT_ERROR;
 				}
 				val = eq + 1;
 			}
@@ -124,7 +124,7 @@ int opt_parse(const struct cmd_spec *spec, int argc, char **argv, struct strlist
 						break;
 				if (!o || !o->name || o->kind == OPT_FLAG) {
 					cli_usage_error(spec, "unknown option %s", a);
-					return -1;
+					return OPT_ERROR;
 				}
 				val = a + 2;
 			} else {
@@ -133,7 +133,7 @@ int opt_parse(const struct cmd_spec *spec, int argc, char **argv, struct strlist
 						break;
 				if (!o || !o->name) {
 					cli_usage_error(spec, "unknown option %s", a);
-					return -1;
+					return OPT_ERROR;
 				}
 			}
 		}
@@ -142,26 +142,31 @@ int opt_parse(const struct cmd_spec *spec, int argc, char **argv, struct strlist
 			if (i + 1 >= argc) {
 				cli_usage_error(spec, "--%s needs a value (%s)", o->name,
 						o->argname ? o->argname : "VALUE");
-				return -1;
+				return OPT_ERROR;
 			}
 			val = argv[++i];
 		}
 		if (set(spec, o, val) < 0)
-			return -1;
+			return OPT_ERROR;
 		/* --results A B C: the words up to the next option belong to it */
 		while (o->kind == OPT_MULTI && !inline_val && i + 1 < argc &&
 		       argv[i + 1][0] != '-') {
 			if (set(spec, o, argv[++i]) < 0)
-				return -1;
+				return OPT_ERROR;
 		}
 	}
 	if (pos->n < spec->min_args) {
 		cli_usage_error(spec, "missing argument%s", spec->min_args - pos->n > 1 ? "s" : "");
-		return -1;
+		return OPT_ERROR;
 	}
 	if (spec->max_args != ANY_ARGS && pos->n > spec->max_args) {
 		cli_usage_error(spec, "unexpected argument \"%s\"", pos->v[spec->max_args]);
-		return -1;
+		return OPT_ERROR;
 	}
-	return 0;
+	return OPT_GO;
+}
+
+int opt_exit_status(int parsed)
+{
+	return parsed == OPT_HELP ? EXIT_OK : EXIT_USAGE;
 }

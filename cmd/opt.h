@@ -37,12 +37,19 @@ struct cmd_spec {
 #define OPT_END { NULL, 0, OPT_FLAG, NULL, NULL, NULL }
 #define ANY_ARGS ((size_t)-1)
 
+/* What opt_parse says: go on, or the command ends here. */
+#define OPT_GO 0     /* parsed: run the command */
+#define OPT_HELP 1   /* --help was printed */
+#define OPT_ERROR -1 /* a usage error was printed */
+
 /*
  * Parses argv (argv[0] is the command word). Positional arguments go to pos.
- * Returns 0 to go on, 1 when --help was printed (exit 0), -1 after printing a
- * usage error (exit 2).
+ * Returns OPT_GO, OPT_HELP or OPT_ERROR. Every command handles the result the
+ * same way: anything but OPT_GO ends it with opt_exit_status(result).
  */
 int opt_parse(const struct cmd_spec *spec, int argc, char **argv, struct strlist *pos);
+/* The exit status a command ends with after opt_parse did not return OPT_GO: 0 or 2. */
+int opt_exit_status(int parsed);
 void opt_usage(FILE *out, const struct cmd_spec *spec);
 void strlist_free(struct strlist *l);
 

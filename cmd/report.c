@@ -9,9 +9,10 @@ int cmd_report(int argc, char **argv)
 	hm_export_options eo = HM_EXPORT_OPTIONS_INIT;
 	const char *bundle = NULL, *out = NULL, *model = NULL, *policy_path = NULL, *at = NULL;
 	hm_verify_report *rep = NULL;
+	hm_trusted_bundle *tb = NULL;
 	long long now = 0;
 	hm_facts *f = NULL;
-	char *html = NULL, hex[72];
+	char *html = NULL;
 	size_t len = 0;
 	int status = EXIT_USAGE, rc, noprog = 0;
 	const struct opt opts[] = {
@@ -35,8 +36,8 @@ int cmd_report(int argc, char **argv)
 		"safety metrics with a chart per category, and the lines left out.", opts, 0, 0, NULL
 	};
 
-	if ((rc = opt_parse(&spec, argc, argv, &pos)) != 0) {
-		status = rc > 0 ? EXIT_OK : EXIT_USAGE;
+	if ((rc = opt_parse(&spec, argc, argv, &pos)) != OPT_GO) {
+		status = opt_exit_status(rc);
 		goto out;
 	}
 	if (!bundle) {
@@ -57,13 +58,17 @@ int cmd_report(int argc, char **argv)
 		va.auditor_keys = &akeys;
 		va.now = now;
 		va.no_progress = noprog;
+		va.trusted = &tb;
 		if ((status = cli_verify_model(&rep, &va)) != 0)
 			goto out;
+		/* the facts come from the bundle the verification checked: each signature once */
+		status = cli_trusted_facts(&f, bundle, tb, hm_verify_report_model_digest(rep)[0]
+								  ? hm_verify_report_model_digest(rep)
+								  : NULL);
+	} else {
+		status = cli_load_facts(&f, bundle, &keys, &akeys, NULL);
 	}
-	if (rep && hm_verify_report_model_digest(rep)[0])
-		snprintf(hex, sizeof(hex), "sha256:%s", hm_verify_report_model_digest(rep));
-	if ((status = cli_load_facts(&f, bundle, &keys, &akeys,
-				     rep && hm_verify_report_model_digest(rep)[0] ? hex : NULL)) != 0)
+	if (status != 0)
 		goto out;
 	eo.bundle = bundle;
 	eo.timestamp = at;
@@ -80,6 +85,7 @@ int cmd_report(int argc, char **argv)
 out:
 	hm_free(html);
 	hm_facts_free(f);
+	hm_trusted_bundle_free(tb);
 	hm_verify_report_free(rep);
 	strlist_free(&pos);
 	strlist_free(&keys);

@@ -28,8 +28,8 @@ int cmd_sign(int argc, char **argv)
 		"Nothing is written unless every statement signs.", opts, 1, ANY_ARGS, NULL
 	};
 
-	if ((rc = opt_parse(&spec, argc, argv, &pos)) != 0)
-		return strlist_free(&pos), rc > 0 ? EXIT_OK : EXIT_USAGE;
+	if ((rc = opt_parse(&spec, argc, argv, &pos)) != OPT_GO)
+		return strlist_free(&pos), opt_exit_status(rc);
 	if (!keyfile || !bundle) {
 		strlist_free(&pos);
 		return cli_usage_error(&spec, "--key and --bundle are required");

@@ -70,8 +70,8 @@ int cmd_verify(int argc, char **argv)
 		"1 when any fails, 2 for usage errors or unreadable input.", opts, 1, 1, NULL
 	};
 
-	if ((rc = opt_parse(&spec, argc, argv, &pos)) != 0) {
-		status = rc > 0 ? EXIT_OK : EXIT_USAGE;
+	if ((rc = opt_parse(&spec, argc, argv, &pos)) != OPT_GO) {
+		status = opt_exit_status(rc);
 		goto out;
 	}
 	if (!bundle_path) {

@@ -8,8 +8,10 @@
  */
 #include "archive_impl.h"
 #include "statement_impl.h"
+#include "trust_impl.h"
 
 #include <pthread.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -88,32 +90,37 @@ static int prepare_verified(struct prep *p, const hm_attestation *att)
 
 static void prepare(struct prep *p, const hm_archive_add_options *o)
 {
+	hm_trust_options to = HM_TRUST_OPTIONS_INIT;
+	struct hm__trust trust;
+	struct hm__tline tl;
 	unsigned char sha[32];
-	hm_attestation *att = NULL;
 	hm_envelope *env = NULL;
 	hm_statement *st = NULL;
-	const char *why;
 	int rc;
 
 	hm__sha256(sha, p->line, p->len);
 	hm__hex_encode(p->sha, sha, 32);
-	if (o->keys && hm_keyring_count(o->keys) > 0) {
-		rc = hm_attestation_open(&att, p->line, p->len, o->keys, 1);
-		why = hm_error_last();
+	to.keys = o->keys;
+	to.auditor_keys = o->auditor_keys;
+	hm__trust_init(&trust, &to);
+	if ((o->keys && hm_keyring_count(o->keys) > 0) ||
+	    (o->auditor_keys && hm_keyring_count(o->auditor_keys) > 0)) {
+		/* the same decision as verify's: audits against the auditor keys */
+		if ((rc = hm__trust_line(&tl, p->line, p->len, 0, &trust)) < 0) {
+			p->rc = rc;
+			return;
+		}
+		if (tl.pub.attestation) {
+			p->rc = prepare_verified(p, tl.pub.attestation);
+			hm__tline_clear(&tl);
+			return;
+		}
+		p->reason = strdup(tl.pub.reason);
+		hm__tline_clear(&tl);
 	} else {
-		rc = HM_EVERIFY;
-		why = "no trusted keys were given";
+		p->reason = strdup("no trusted keys were given");
 	}
-	if (rc == 0) {
-		p->rc = prepare_verified(p, att);
-		hm_attestation_free(att);
-		return;
-	}
-	if (rc == HM_ENOMEM) {
-		p->rc = rc;
-		return;
-	}
-	if (!(p->reason = strdup(why))) {
+	if (!p->reason) {
 		p->rc = hm__err_oom();
 		return;
 	}
@@ -347,7 +354,7 @@ static void batch_report(hm_archive *a, const struct batch *b, hm_archive_add_re
 int hm_archive_add_lines(hm_archive *a, hm_archive_add_result *result, const char *const *lines,
 			 const size_t *lens, size_t n, const hm_archive_add_options *opts)
 {
-	hm_archive_add_options defaults = HM_ARCHIVE_ADD_OPTIONS_INIT;
+	hm_archive_add_options defaults = HM_ARCHIVE_ADD_OPTIONS_INIT, v1;
 	hm_archive_add_result res = { 0, 0, 0, 0 };
 	struct batch cur, next;
 	size_t size, i;
@@ -358,8 +365,14 @@ int hm_archive_add_lines(hm_archive *a, hm_archive_add_result *result, const cha
 		memset(result, 0, sizeof(*result));
 	if (!opts)
 		opts = &defaults;
-	if (opts->version != HM_ARCHIVE_ADD_OPTIONS_VERSION)
+	if (opts->version == 1) {
+		/* version 1 ends before auditor_keys */
+		memcpy(&v1, opts, offsetof(hm_archive_add_options, auditor_keys));
+		v1.auditor_keys = NULL;
+		opts = &v1;
+	} else if (opts->version != HM_ARCHIVE_ADD_OPTIONS_VERSION) {
 		return hm__err(HM_EINVAL, "hm_archive_add_options: unknown version %u", opts->version);
+	}
 	if (n == 0)
 		return 0;
 	now = opts->now ? opts->now : (long long)time(NULL);

@@ -6,6 +6,7 @@
  * lineage; derived again from the stored bytes when the schema changes.
  */
 #include "archive_impl.h"
+#include "provenance_impl.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -63,16 +64,14 @@ static int add_ref(struct hm__derived *d, const char *role, const char *name, co
 	return 0;
 }
 
-/* Every string digest of a ResourceDescriptor-like object {name, digest:{alg: value}}. */
-static int add_descriptor(struct hm__derived *d, const char *role, const json_t *desc,
-			  const char *name)
+/* Every string digest of a digest object {alg: value}, under one role and name. */
+static int add_digests(struct hm__derived *d, const char *role, const json_t *dg,
+		       const char *name)
 {
-	const json_t *dg = json_object_get(desc, "digest"), *v;
+	const json_t *v;
 	const char *alg;
 	int rc;
 
-	if (!name)
-		name = hm__json_str(desc, "name");
 	json_object_foreach((json_t *)dg, alg, v) {
 		if (json_is_string(v) && (rc = add_ref(d, role, name, alg, json_string_value(v))) < 0)
 			return rc;
@@ -80,9 +79,17 @@ static int add_descriptor(struct hm__derived *d, const char *role, const json_t 
 	return 0;
 }
 
+/* Every string digest of a ResourceDescriptor-like object {name, digest:{alg: value}}. */
+static int add_descriptor(struct hm__derived *d, const char *role, const json_t *desc,
+			  const char *name)
+{
+	return add_digests(d, role, json_object_get(desc, "digest"),
+			   name ? name : hm__json_str(desc, "name"));
+}
+
 int hm__derive_statement(struct hm__derived *d, const json_t *st)
 {
-	const json_t *pred = json_object_get(st, "predicate"), *v, *deps;
+	const json_t *pred = json_object_get(st, "predicate"), *v;
 	const char *ptype = hm__json_str(st, "predicateType");
 	size_t i;
 	int rc;
@@ -94,13 +101,18 @@ int hm__derive_statement(struct hm__derived *d, const json_t *st)
 	if (!ptype || !json_is_object(pred))
 		return 0;
 	if (strcmp(ptype, HM_SLSA_PREDICATE_TYPE) == 0) {
-		deps = json_object_get(json_object_get(pred, "buildDefinition"),
-				       "resolvedDependencies");
-		json_array_foreach(deps, i, v) {
-			const char *role = hm__json_str(json_object_get(v, "annotations"), "role");
-			if ((rc = add_descriptor(d, role ? role : "dependency", v, NULL)) < 0)
-				return rc;
+		struct hm__run run;
+		if ((rc = hm__run_parse(&run, st)) < 0)
+			return rc;
+		for (i = 0, rc = 0; i < run.ndeps; i++) {
+			const struct hm__run_dep *dep = &run.deps[i];
+			if ((rc = add_digests(d, dep->role ? dep->role : "dependency", dep->digest,
+					      dep->name)) < 0)
+				break;
 		}
+		hm__run_clear(&run);
+		if (rc < 0)
+			return rc;
 	} else if (strcmp(ptype, HM_AUDIT_PREDICATE_TYPE) == 0) {
 		const json_t *bench = json_object_get(pred, "benchmark");
 		const char *bname = hm__json_str(bench, "name");

@@ -216,23 +216,6 @@ int hm__archive_load(hm_archive *a, hm_archive_list *l, sqlite3_stmt *ids, int f
 	return rc;
 }
 
-const char *hm_predicate_type_label(const char *t)
-{
-	if (!t)
-		return "(no statement)";
-	if (strcmp(t, HM_OMS_PREDICATE_TYPE) == 0)
-		return "model manifest";
-	if (strcmp(t, HM_DATASET_PREDICATE_TYPE) == 0)
-		return "dataset";
-	if (strcmp(t, HM_SLSA_PREDICATE_TYPE) == 0)
-		return "fine-tuning run";
-	if (strcmp(t, HM_AUDIT_PREDICATE_TYPE) == 0)
-		return "safety audit";
-	if (strcmp(t, HM_CARD_PREDICATE_TYPE) == 0)
-		return "model card";
-	return t;
-}
-
 int hm__digest_query(char **alg, char **value, const char *digest)
 {
 	const char *colon = strchr(digest, ':');

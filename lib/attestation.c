@@ -1,5 +1,6 @@
 /* Verified attestations: an envelope that verified and the statement it carries. */
 #include "statement_impl.h"
+#include "trust_impl.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -13,12 +14,21 @@ struct hm_attestation {
 int hm_attestation_open(hm_attestation **out, const char *line, size_t len, const hm_keyring *kr,
 			size_t threshold)
 {
+	int verified;
+
+	return hm__attestation_open(out, line, len, kr, threshold, &verified);
+}
+
+int hm__attestation_open(hm_attestation **out, const char *line, size_t len,
+			 const hm_keyring *kr, size_t threshold, int *verified)
+{
 	hm_attestation *a;
 	const unsigned char *payload;
 	size_t plen;
 	int rc;
 
 	*out = NULL;
+	*verified = 0;
 	if (hm_init() < 0)
 		return HM_ECRYPTO;
 	a = calloc(1, sizeof(*a));
@@ -28,6 +38,7 @@ int hm_attestation_open(hm_attestation **out, const char *line, size_t len, cons
 		goto fail;
 	if ((rc = hm_envelope_verify(a->env, kr, threshold, &a->info)) < 0)
 		goto fail;
+	*verified = 1;
 	if (strcmp(hm_envelope_payload_type(a->env), HM_INTOTO_PAYLOAD_TYPE) != 0) {
 		rc = hm__err(HM_EVERIFY, "payloadType is \"%s\", not \"%s\"",
 			     hm_envelope_payload_type(a->env), HM_INTOTO_PAYLOAD_TYPE);

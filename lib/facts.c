@@ -1,7 +1,7 @@
 /*
- * Facts from a bundle: verify every line against the trusted keys, keep the
- * attestations that verify, record the others with the reason. The chain is
- * built in facts_chain.c.
+ * Facts from a trusted bundle (lib/trust.c decides which lines are trusted):
+ * keep the trusted attestations, record the refused lines with the reason.
+ * The chain is built in facts_chain.c.
  */
 #include "statement_impl.h"
 #include "facts_impl.h"
@@ -97,76 +97,50 @@ static int add_signer(hm_facts *f, const char *id, int audit)
 	return 0;
 }
 
-/* Verifies line i; a failure becomes an omission. */
-static int open_line(hm_facts *f, const hm_bundle *b, size_t i, const hm_keyring *keys,
-		     const hm_keyring *auditors)
+/* Takes one line of the trusted bundle: a refused line becomes an omission. */
+static int take_line(hm_facts *f, const hm_trusted_line *l)
 {
-	size_t len, k;
-	const char *line = hm_bundle_line(b, i, &len);
-	hm_envelope *env = NULL;
-	hm_statement *peek = NULL;
-	hm_attestation *a = NULL;
 	struct hm__fatt *at;
-	char ptype[512] = "";
-	int is_audit = 0, rc;
+	size_t k;
+	int rc;
 
-	if (len == 0)
-		return hm__facts_omit(f, i + 1, HM_FACT_UNTRUSTED, NULL, "empty line");
-	if (hm_attestation_inspect(&env, &peek, line, len) == 0 && peek) {
-		snprintf(ptype, sizeof(ptype), "%s", hm_statement_predicate_type(peek));
-		is_audit = strcmp(ptype, HM_AUDIT_PREDICATE_TYPE) == 0;
-	}
-	hm_envelope_free(env);
-	hm_statement_free(peek);
-	rc = hm_attestation_open(&a, line, len, is_audit ? auditors : keys, 1);
-	if (rc == HM_ENOMEM)
-		return rc;
-	if (rc < 0)
-		return hm__facts_omit(f, i + 1, HM_FACT_UNTRUSTED, ptype[0] ? ptype : NULL,
+	if (l->outcome == HM_LINE_EMPTY)
+		return hm__facts_omit(f, l->line, HM_FACT_UNTRUSTED, NULL, "%s", l->reason);
+	if (!l->attestation)
+		return hm__facts_omit(f, l->line, HM_FACT_UNTRUSTED, l->predicate_type,
 				      "not signed by a trusted %s key: %s",
-				      is_audit ? "auditor" : "publisher", hm_error_last());
-	at = &f->atts[f->natts];
-	at->line = i + 1;
-	at->a = a;
-	at->st = hm__statement_json(hm_attestation_statement(a));
-	at->ptype = hm_statement_predicate_type(hm_attestation_statement(a));
-	at->nsigners = hm_attestation_signer_count(a);
-	f->natts++;
-	at->signers = hm__facts_keep(f, calloc(at->nsigners ? at->nsigners : 1,
-					       sizeof(*at->signers)));
-	if (!at->signers)
-		return HM_ENOMEM;
-	for (k = 0; k < at->nsigners; k++) {
-		at->signers[k] = hm_attestation_signer(a, k);
-		if ((rc = add_signer(f, at->signers[k], is_audit)) < 0)
+				      l->is_audit ? "auditor" : "publisher", l->reason);
+	at = &f->atts[f->natts++];
+	at->line = l->line;
+	at->a = l->attestation;
+	at->st = hm__statement_json(hm_attestation_statement(l->attestation));
+	at->ptype = l->predicate_type;
+	at->signers = l->signers;
+	at->nsigners = l->nsigners;
+	for (k = 0; k < at->nsigners; k++)
+		if ((rc = add_signer(f, at->signers[k], l->is_audit)) < 0)
 			return rc;
-	}
 	return 0;
 }
 
-int hm_facts_open(hm_facts **out, const hm_bundle *bundle, const hm_facts_options *opts)
+int hm_facts_open_trusted(hm_facts **out, const hm_trusted_bundle *tb, const char *model)
 {
-	const hm_keyring *auditors;
 	hm_facts *f;
 	size_t i, n;
 	int rc;
 
+	if (!out)
+		return hm__err(HM_EINVAL, "hm_facts_open_trusted: NULL out");
 	*out = NULL;
-	if (!opts || opts->version != HM_FACTS_OPTIONS_VERSION)
-		return hm__err(HM_EINVAL, "hm_facts_options: missing or unknown version");
-	if (!opts->keys || hm_keyring_count(opts->keys) == 0)
-		return hm__err(HM_EINVAL, "no trusted keys given");
-	if (opts->model && !hm__is_lower_hex(opts->model, 64))
+	if (!tb)
+		return hm__err(HM_EINVAL, "hm_facts_open_trusted: NULL trusted bundle");
+	if (model && !hm__is_lower_hex(model, 64))
 		return hm__err(HM_EINVAL, "model digest \"%s\" is not 64 lowercase hex digits",
-			       opts->model);
-	if (hm_init() < 0)
-		return HM_ECRYPTO;
-	auditors = opts->auditor_keys && hm_keyring_count(opts->auditor_keys) ? opts->auditor_keys
-										 : opts->keys;
+			       model);
 	f = calloc(1, sizeof(*f));
 	if (!f)
 		return hm__err_oom();
-	n = hm_bundle_line_count(bundle);
+	n = hm_trusted_bundle_line_count(tb);
 	f->nlines = n;
 	f->atts = calloc(n ? n : 1, sizeof(*f->atts));
 	if (!f->atts) {
@@ -174,9 +148,9 @@ int hm_facts_open(hm_facts **out, const hm_bundle *bundle, const hm_facts_option
 		goto fail;
 	}
 	for (i = 0; i < n; i++)
-		if ((rc = open_line(f, bundle, i, opts->keys, auditors)) < 0)
+		if ((rc = take_line(f, hm_trusted_bundle_line(tb, i))) < 0)
 			goto fail;
-	if ((rc = hm__facts_build(f, opts->model)) < 0)
+	if ((rc = hm__facts_build(f, model)) < 0)
 		goto fail;
 	hm_error_clear();
 	*out = f;
@@ -186,14 +160,41 @@ fail:
 	return rc;
 }
 
+int hm_facts_open(hm_facts **out, const hm_bundle *bundle, const hm_facts_options *opts)
+{
+	hm_trust_options to = HM_TRUST_OPTIONS_INIT;
+	hm_trusted_bundle *tb = NULL;
+	int rc;
+
+	if (!out)
+		return hm__err(HM_EINVAL, "hm_facts_open: NULL out");
+	*out = NULL;
+	if (!opts || opts->version != HM_FACTS_OPTIONS_VERSION)
+		return hm__err(HM_EINVAL, "hm_facts_options: missing or unknown version");
+	if (!opts->keys || hm_keyring_count(opts->keys) == 0)
+		return hm__err(HM_EINVAL, "no trusted keys given");
+	if (opts->model && !hm__is_lower_hex(opts->model, 64))
+		return hm__err(HM_EINVAL, "model digest \"%s\" is not 64 lowercase hex digits",
+			       opts->model);
+	to.keys = opts->keys;
+	to.auditor_keys = opts->auditor_keys;
+	if ((rc = hm_trusted_bundle_open(&tb, bundle, &to)) < 0)
+		return rc;
+	if ((rc = hm_facts_open_trusted(out, tb, opts->model)) < 0) {
+		hm_trusted_bundle_free(tb);
+		return rc;
+	}
+	(*out)->own_tb = tb;
+	return 0;
+}
+
 void hm_facts_free(hm_facts *f)
 {
 	size_t i;
 
 	if (!f)
 		return;
-	for (i = 0; i < f->natts; i++)
-		hm_attestation_free(f->atts[i].a);
+	hm_trusted_bundle_free(f->own_tb);
 	for (i = 0; i < f->naudits; i++)
 		hm_audit_report_free(f->reports[i]);
 	for (i = 0; i < f->npool; i++)

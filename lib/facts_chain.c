@@ -4,6 +4,7 @@
  * in the chain or in the omissions, with the reason.
  */
 #include "facts_impl.h"
+#include "provenance_impl.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -41,10 +42,7 @@ static void set_source(hm_fact_source *s, const struct hm__fatt *at)
 
 static int is_run(const struct hm__fatt *at)
 {
-	const char *bt = hm__json_str(path2(at->st, "predicate", "buildDefinition"), "buildType");
-
-	return strcmp(at->ptype, HM_SLSA_PREDICATE_TYPE) == 0 && bt &&
-	       strcmp(bt, HM_RUN_BUILD_TYPE) == 0;
+	return hm__run_is_run(at->st);
 }
 
 static const char *card_model(const struct hm__fatt *at)
@@ -263,8 +261,7 @@ static struct hm__fatt *find_dataset_att(hm_facts *f, const char *hex)
 
 static int build_run(hm_facts *f, struct hm__fatt *run)
 {
-	const json_t *bd = path2(run->st, "predicate", "buildDefinition"), *ext, *deps, *dep;
-	const json_t *rd = path2(run->st, "predicate", "runDetails");
+	struct hm__run r;
 	struct hm__fatt *base_oms;
 	size_t i;
 	int rc;
@@ -272,45 +269,44 @@ static int build_run(hm_facts *f, struct hm__fatt *run)
 	f->has_run = 1;
 	run->used = 1;
 	set_source(&f->run.source, run);
-	ext = json_object_get(bd, "externalParameters");
-	f->run.method = str_or_null(ext, "method");
-	f->run.base_name = str_or_null(ext, "baseModel");
-	if ((rc = build_params(f, json_object_get(ext, "hyperparameters"))) < 0)
+	if ((rc = hm__run_parse(&r, run->st)) < 0)
 		return rc;
-	f->run.builder = str_or_null(json_object_get(rd, "builder"), "id");
-	f->run.started = str_or_null(json_object_get(rd, "metadata"), "startedOn");
-	f->run.finished = str_or_null(json_object_get(rd, "metadata"), "finishedOn");
-	deps = json_object_get(bd, "resolvedDependencies");
-	json_array_foreach(deps, i, dep) {
-		const char *role = hm__json_str(json_object_get(dep, "annotations"), "role");
-		const json_t *dg = json_object_get(dep, "digest");
-		const char *sha = hm__json_str(dg, "sha256");
-		if (!role)
+	f->run.method = r.method;
+	f->run.base_name = r.base_name;
+	f->run.builder = r.builder;
+	f->run.started = r.started;
+	f->run.finished = r.finished;
+	if ((rc = build_params(f, r.hyperparameters)) < 0)
+		goto out;
+	for (i = 0; i < r.ndeps; i++) {
+		const struct hm__run_dep *dep = &r.deps[i];
+		const char *sha = dep->sha256;
+		if (!dep->role)
 			continue;
-		if (strcmp(role, "base-model") == 0 && sha && hm__is_lower_hex(sha, 64) &&
+		if (strcmp(dep->role, "base-model") == 0 && sha && hm__is_lower_hex(sha, 64) &&
 		    !f->has_base) {
 			f->has_base = 1;
 			f->base.sha256 = sha;
-			f->base.name = str_or_null(dep, "name");
-			if (!f->base.name)
-				f->base.name = f->run.base_name;
-		} else if (strcmp(role, "dataset") == 0 && sha && hm__is_lower_hex(sha, 64)) {
-			if ((rc = add_dataset(f, str_or_null(dep, "name"), sha, 1)) < 0)
-				return rc;
-		} else if (strcmp(role, "training-code") == 0 && !f->run.code_commit) {
-			f->run.code_uri = str_or_null(dep, "uri");
-			f->run.code_commit = str_or_null(dg, "gitCommit");
-			f->run.code_branch = hm__json_str(json_object_get(dep, "annotations"), "branch");
-			f->run.code_dirty = json_is_true(path2(dep, "annotations", "dirty"));
+			f->base.name = dep->name ? dep->name : f->run.base_name;
+		} else if (strcmp(dep->role, "dataset") == 0 && sha && hm__is_lower_hex(sha, 64)) {
+			if ((rc = add_dataset(f, dep->name, sha, 1)) < 0)
+				goto out;
+		} else if (strcmp(dep->role, "training-code") == 0 && !f->run.code_commit) {
+			f->run.code_uri = dep->uri;
+			f->run.code_commit = dep->git_commit;
+			f->run.code_branch = dep->branch;
+			f->run.code_dirty = dep->dirty;
 		}
 	}
 	if (f->has_base) {
 		if ((rc = find_manifest(f, f->base.sha256, &base_oms)) < 0)
-			return rc;
+			goto out;
 		if (base_oms)
 			set_source(&f->base.source, base_oms);
 	}
-	return 0;
+out:
+	hm__run_clear(&r);
+	return rc;
 }
 
 static int build_datasets(hm_facts *f)

@@ -8,15 +8,16 @@
 /* A verified attestation. */
 struct hm__fatt {
 	size_t line;
-	hm_attestation *a;
+	const hm_attestation *a; /* borrowed from the trusted bundle */
 	const json_t *st;     /* its statement (borrowed from a) */
 	const char *ptype;
-	const char **signers; /* points into a */
+	const char *const *signers; /* points into the trusted bundle */
 	size_t nsigners;
 	int used;             /* part of the chain (or recorded as an omission) */
 };
 
 struct hm_facts {
+	hm_trusted_bundle *own_tb; /* the trusted bundle the facts were opened from, when owned */
 	size_t nlines;
 	struct hm__fatt *atts;
 	size_t natts;

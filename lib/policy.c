@@ -1,4 +1,7 @@
-/* Verification policies (hallmark-policy(5)): strict JSON, unknown keys rejected. */
+/*
+ * Verification policies (hallmark-policy(5)): strict JSON, unknown keys
+ * rejected; and the policy's decisions as pure functions.
+ */
 #include "internal.h"
 #include "policy.h"
 
@@ -256,4 +259,69 @@ int hm__policy_benchmark_ok(const hm_policy *p, const char *benchmark)
 			return 1;
 	}
 	return 0;
+}
+
+/* ---- decisions ---- */
+
+struct hm__limit hm__policy_limit(const hm_policy *p, hm__limit_id id, double value)
+{
+	struct hm__limit r;
+
+	switch (id) {
+	case HM__MAX_HARMFULNESS_RATE:
+		r.limit = p->max_harmfulness_rate;
+		break;
+	case HM__MAX_HARMFULNESS_SCORE:
+		r.limit = p->max_harmfulness_score;
+		break;
+	case HM__MAX_CATEGORY_HARMFULNESS_RATE:
+		r.limit = p->max_category_harmfulness_rate;
+		break;
+	case HM__MAX_ATTACK_SUCCESS_RATE:
+		r.limit = p->max_attack_success_rate;
+		break;
+	case HM__MAX_HARMFULNESS_RATE_INCREASE:
+		r.limit = p->max_harmfulness_rate_increase;
+		break;
+	case HM__MAX_HARMFULNESS_SCORE_INCREASE:
+		r.limit = p->max_harmfulness_score_increase;
+		break;
+	case HM__MAX_ATTACK_SUCCESS_RATE_INCREASE:
+	default:
+		r.limit = p->max_attack_success_rate_increase;
+		break;
+	}
+	r.value = value;
+	r.fail = r.limit != HM_POLICY_OFF && value > r.limit + 5e-7;
+	return r;
+}
+
+struct hm__age hm__policy_audit_age(const hm_policy *p, long long audit_time, long long now)
+{
+	struct hm__age r;
+
+	r.limit = p->max_audit_age_days;
+	r.days = (now - audit_time) / 86400;
+	if (audit_time > now + HM__AUDIT_FUTURE_SLACK)
+		r.verdict = HM__AGE_FUTURE;
+	else if (r.limit == HM_POLICY_OFF || (double)(now - audit_time) <= r.limit * 86400.0)
+		r.verdict = HM__AGE_OK;
+	else
+		r.verdict = HM__AGE_TOO_OLD;
+	return r;
+}
+
+int hm__policy_auditor_fails(const hm_policy *p, int publisher_signed)
+{
+	return p->require_distinct_auditor && publisher_signed;
+}
+
+enum hm__baseline_verdict hm__policy_baseline(const hm_policy *p, const char *baseline,
+					      const char *run_base)
+{
+	if (!baseline)
+		return p->require_baseline ? HM__BASELINE_MISSING : HM__BASELINE_OK;
+	if (!run_base)
+		return p->require_baseline ? HM__BASELINE_UNMATCHABLE : HM__BASELINE_OK;
+	return strcmp(baseline, run_base) == 0 ? HM__BASELINE_OK : HM__BASELINE_NOT_BASE;
 }

@@ -32,4 +32,61 @@ struct hm_policy {
 /* 1 when the policy accepts this benchmark name (case-insensitive). */
 int hm__policy_benchmark_ok(const hm_policy *p, const char *benchmark);
 
+/*
+ * The policy's decisions, as pure functions (policy.c): numbers and the
+ * policy in, pass or fail and the numbers that decided out. The wording of
+ * a verification is built around them (verify_*.c).
+ */
+
+/* The numeric limits of a policy. */
+typedef enum hm__limit_id {
+	HM__MAX_HARMFULNESS_RATE,
+	HM__MAX_HARMFULNESS_SCORE,
+	HM__MAX_CATEGORY_HARMFULNESS_RATE,
+	HM__MAX_ATTACK_SUCCESS_RATE,
+	HM__MAX_HARMFULNESS_RATE_INCREASE,
+	HM__MAX_HARMFULNESS_SCORE_INCREASE,
+	HM__MAX_ATTACK_SUCCESS_RATE_INCREASE
+} hm__limit_id;
+
+struct hm__limit {
+	int fail;     /* the value is over the limit */
+	double value; /* what was measured */
+	double limit; /* the policy's limit; HM_POLICY_OFF when switched off */
+};
+
+/*
+ * value against limit `id`: fails when the limit is on and value exceeds it
+ * (metrics are rounded to 6 decimals, and compared with that tolerance).
+ */
+struct hm__limit hm__policy_limit(const hm_policy *p, hm__limit_id id, double value);
+
+/* Seconds an audit may be dated ahead of the verifier's clock. */
+#define HM__AUDIT_FUTURE_SLACK 300
+
+enum hm__age_verdict { HM__AGE_OK, HM__AGE_FUTURE, HM__AGE_TOO_OLD };
+struct hm__age {
+	enum hm__age_verdict verdict;
+	long long days; /* whole days between the audit and now */
+	double limit;   /* max_audit_age_days (HM_POLICY_OFF when off) */
+};
+/* An audit made at audit_time (Unix), judged at now. */
+struct hm__age hm__policy_audit_age(const hm_policy *p, long long audit_time, long long now);
+
+/* 1 when require_distinct_auditor fails: the audit is signed by a publisher key. */
+int hm__policy_auditor_fails(const hm_policy *p, int publisher_signed);
+
+enum hm__baseline_verdict {
+	HM__BASELINE_OK,          /* it is the run's base model, or none is needed */
+	HM__BASELINE_MISSING,     /* no baseline, and the policy requires one */
+	HM__BASELINE_UNMATCHABLE, /* no run names a base model, and the policy requires one */
+	HM__BASELINE_NOT_BASE     /* the baseline is not the run's base model */
+};
+/*
+ * The audit's baseline digest (NULL: the audit has none) against the run's
+ * base model digest (NULL: no run of this model names one).
+ */
+enum hm__baseline_verdict hm__policy_baseline(const hm_policy *p, const char *baseline,
+					      const char *run_base);
+
 #endif

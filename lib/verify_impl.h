@@ -1,8 +1,13 @@
-/* lib/verify_impl.h: the verification report's layout (internal). */
+/*
+ * lib/verify_impl.h: the verification report's layout, and what the checks
+ * (verify_*.c) share: the context, the trusted attestations, and the helpers
+ * that word a check's outcome (verify_words.c). Internal.
+ */
 #ifndef HM_VERIFY_IMPL_H
 #define HM_VERIFY_IMPL_H
 
 #include "internal.h"
+#include "policy.h"
 
 struct hm__check {
 	hm_check_status status;
@@ -18,5 +23,69 @@ struct hm_verify_report {
 	char policy_digest[65];
 	struct hm__check checks[HM_CHECK_COUNT];
 };
+
+/* A trusted attestation of the bundle (borrowed from the trusted bundle). */
+struct hm__vatt {
+	size_t line;
+	const hm_attestation *a;
+	const json_t *st; /* the verified statement */
+	const char *ptype;
+	int publisher_signed;
+};
+
+struct hm__vctx {
+	hm_verify_report *r;
+	const hm_verify_options *o;
+	const hm_policy *pol;
+	const hm_trusted_bundle *tb;
+	struct hm__vatt *atts;
+	size_t natts;
+	size_t untrusted_audits; /* audit lines that no auditor key verifies */
+	char base[65];           /* base model digest from the run, "" when unknown */
+};
+
+/* The checks, in the order hm_verify runs them. */
+int hm__check_signatures(struct hm__vctx *x);
+int hm__check_model(struct hm__vctx *x, const char *model_path);
+int hm__check_provenance(struct hm__vctx *x);
+int hm__check_audit(struct hm__vctx *x);
+int hm__check_card(struct hm__vctx *x);
+
+/* ---- wording (verify_words.c) ---- */
+
+/* Set the check's status and one-line reason (control characters replaced). */
+int hm__vpass(struct hm__check *c, const char *fmt, ...) HM_PRINTF(2, 3);
+int hm__vfail(struct hm__check *c, const char *fmt, ...) HM_PRINTF(2, 3);
+int hm__vskip(struct hm__check *c, const char *fmt, ...) HM_PRINTF(2, 3);
+/* Adds a line of detail. */
+int hm__vdetail(struct hm__check *c, const char *fmt, ...) HM_PRINTF(2, 3);
+
+/*
+ * The problems a check found: each one a detail line ("line N: ..." when it
+ * is about one attestation); the first also goes into the one-line reason.
+ */
+struct hm__problems {
+	int n;
+	int oom;
+	size_t first_detail; /* index of the first problem's detail line */
+	char first[1024];
+};
+void hm__vproblem(struct hm__check *c, struct hm__problems *p, size_t line, const char *fmt, ...)
+	HM_PRINTF(4, 5);
+/*
+ * ": FIRST" or ": FIRST (and N more)", for the end of a failing reason. A lone
+ * problem is then said by the reason, and its detail line goes.
+ */
+const char *hm__first_and_more(struct hm__check *c, const struct hm__problems *p, char *buf,
+			       size_t size);
+/* A percentage from a fraction: "16.1", "5", "0.3". */
+const char *hm__pct(char buf[24], double fraction);
+
+/* 1 when one of the statement's subjects has this sha256. */
+int hm__vabout(const json_t *st, const char *hex);
+/* The sha256 of subject i, or NULL. */
+const char *hm__vsubject_sha256(const json_t *st, size_t i);
+/* The first trusted attestation of this predicate type about hex, or NULL. */
+const struct hm__vatt *hm__vfind(const struct hm__vctx *x, const char *ptype, const char *hex);
 
 #endif

@@ -18,6 +18,7 @@
 #include "key.h"
 #include "dsse.h"
 #include "bundle.h"
+#include "trust.h"
 #include "verify.h"
 
 #ifdef __cplusplus
@@ -165,16 +166,17 @@ typedef void (*hm_archive_add_cb)(void *payload, const hm_archive_add_event *ev)
 
 typedef struct hm_archive_add_options {
 	unsigned int version;
-	const hm_keyring *keys;  /* trusted keys; NULL or empty: nothing verifies */
+	const hm_keyring *keys;  /* publisher keys; NULL or empty: nothing verifies */
 	int allow_unverified;    /* store envelopes that do not verify, flagged */
 	long long now;           /* the recorded time (Unix); 0 = the current time */
 	size_t batch;            /* envelopes per transaction; 0 = 10000 */
 	hm_archive_add_cb cb;    /* may be NULL */
 	void *payload;
+	const hm_keyring *auditor_keys; /* trusted for audits (version 2); NULL or empty: keys */
 } hm_archive_add_options;
-#define HM_ARCHIVE_ADD_OPTIONS_VERSION 1
+#define HM_ARCHIVE_ADD_OPTIONS_VERSION 2
 #define HM_ARCHIVE_ADD_OPTIONS_INIT \
-	{ HM_ARCHIVE_ADD_OPTIONS_VERSION, NULL, 0, 0, 0, NULL, NULL }
+	{ HM_ARCHIVE_ADD_OPTIONS_VERSION, NULL, 0, 0, 0, NULL, NULL, NULL }
 
 typedef struct hm_archive_add_result {
 	size_t added;      /* stored and verified */
@@ -185,8 +187,10 @@ typedef struct hm_archive_add_result {
 
 /*
  * Archives DSSE envelopes, each one JSON line (a bundle's lines). Each is
- * verified against opts->keys (threshold 1, payloadType in-toto); one that
- * does not verify is refused unless opts->allow_unverified. Text that is not
+ * checked as hm_trusted_bundle_open() checks a line (threshold 1): audits
+ * against opts->auditor_keys (or opts->keys when none are given), the others
+ * against opts->keys; one that is not trusted is refused unless
+ * opts->allow_unverified. Text that is not
  * a DSSE envelope is always refused. The same envelope bytes twice are stored
  * once. Envelopes are committed opts->batch at a time, each batch one
  * transaction: after a crash the archive holds whole batches, and adding the
@@ -282,13 +286,6 @@ HM_EXTERN int hm_archive_list_json(char **out, const hm_archive_list *l);
  * JSON (json != 0) or readable text. Free with hm_free().
  */
 HM_EXTERN int hm_archive_lineage(char **out, hm_archive *a, const char *digest, int json);
-
-/*
- * A short name for the predicate types hallmark writes ("model manifest",
- * "dataset", "fine-tuning run", "safety audit", "model card"); any other
- * type as it is, "(no statement)" for NULL. Never NULL; static storage.
- */
-HM_EXTERN const char *hm_predicate_type_label(const char *predicate_type);
 
 /* Parses a time for queries: RFC 3339, or YYYY-MM-DD (its start, or its end when end_of_day). */
 HM_EXTERN int hm_archive_time_parse(long long *out, const char *s, int end_of_day);

@@ -17,6 +17,7 @@
 #include "common.h"
 #include "dsse.h"
 #include "bundle.h"
+#include "trust.h"
 #include "audit.h"
 
 #ifdef __cplusplus
@@ -129,13 +130,20 @@ typedef struct hm_fact_card {
 } hm_fact_card;
 
 /*
- * Verifies every line of the bundle (threshold 1) and builds the facts.
- * Audit lines are checked against the auditor keys, the others against the
- * keys (as hm_verify does). A line that fails is recorded as an omission,
+ * Checks every line of the bundle with hm_trusted_bundle_open() (threshold
+ * 1: audit lines against the auditor keys, the others against the keys, as
+ * hm_verify does) and builds the facts. A line that fails is recorded as an omission,
  * never an error: hm_facts_open fails only for bad options (no keys) or lack
  * of memory. Free with hm_facts_free().
  */
 HM_EXTERN int hm_facts_open(hm_facts **out, const hm_bundle *bundle, const hm_facts_options *opts);
+/*
+ * The facts of a bundle already checked with hm_trusted_bundle_open() (so a
+ * caller that also verifies checks each signature once). model: as
+ * hm_facts_options.model. The facts borrow from tb: free them before tb.
+ */
+HM_EXTERN int hm_facts_open_trusted(hm_facts **out, const hm_trusted_bundle *tb,
+				    const char *model);
 HM_EXTERN void hm_facts_free(hm_facts *f);
 
 /* Lines in the bundle, and how many of them verified. */

@@ -9,6 +9,7 @@
 #include "common.h"
 #include "dsse.h"
 #include "bundle.h"
+#include "trust.h"
 #include "manifest.h"
 
 #ifdef __cplusplus
@@ -85,6 +86,14 @@ typedef struct hm_verify_report hm_verify_report;
  */
 HM_EXTERN int hm_verify(hm_verify_report **out, const char *model_path, const hm_bundle *bundle,
 			const hm_verify_options *opts);
+/*
+ * hm_verify on a bundle already checked with hm_trusted_bundle_open() (its
+ * keys decide the signatures check; opts->keys and opts->auditor_keys are
+ * not used), so that a caller that also builds facts from the same bundle
+ * checks each signature once. tb may be freed once this returns.
+ */
+HM_EXTERN int hm_verify_trusted(hm_verify_report **out, const char *model_path,
+				const hm_trusted_bundle *tb, const hm_verify_options *opts);
 HM_EXTERN void hm_verify_report_free(hm_verify_report *r);
 
 /* 1 when every check passed (or was skipped by the policy). */

@@ -48,6 +48,27 @@ ok "--db as an option of the command" "$HM" archive search --db "$DB"
 ok "--db=PATH" "$HM" archive --db="$DB" search
 export HALLMARK_ARCHIVE="$DB"
 
+# --- add: audits are checked against the auditor keys, as verify checks them --------------
+AUDIT_TYPE=https://hallmark.dev/attestations/safety-audit/v1
+statement audit-by-auditor "$AUDIT_TYPE"
+statement audit-by-publisher "$AUDIT_TYPE"
+"$HM" sign --key pub.key --bundle aud.jsonl model-1.json 2>/dev/null
+"$HM" sign --key stranger.key --bundle aud.jsonl audit-by-auditor.json 2>/dev/null
+"$HM" sign --key pub.key --bundle aud.jsonl audit-by-publisher.json 2>/dev/null
+fails 1 "with --auditor-key, an audit signed only by the publisher is refused (exit 1)" \
+	"$HM" archive --db "$T/aud.db" add aud.jsonl --key pub.pub --auditor-key stranger.pub
+like "the model and the auditor's audit are archived, the publisher's audit refused" \
+	'aud.jsonl: 2 archived, 0 already archived, 1 refused' "$T/.err"
+like "the refusal names the line" 'aud.jsonl line 3: refused' "$T/.err"
+ok "the auditor's audit is stored as verified" \
+	"$HM" archive --db "$T/aud.db" search --signer "$("$HM" key id stranger.pub)"
+is "one entry signed by the auditor" "$(wc -l <"$T/.out" | tr -d ' ')" 1
+fails 1 "without --auditor-key the auditor's audit is checked against --key, and refused" \
+	"$HM" archive --db "$T/aud2.db" add aud.jsonl --key pub.pub
+like "the model and the publisher's audit are archived" \
+	'aud.jsonl: 2 archived, 0 already archived, 1 refused' "$T/.err"
+like "the auditor's audit (line 2) is refused" 'aud.jsonl line 2: refused' "$T/.err"
+
 # --- add: refused, flagged, JSON -------------------------------------------------------------
 fails 1 "an envelope from an untrusted key is refused (exit 1)" "$HM" archive add s.jsonl --key pub.pub
 like "the refusal says why and what would store it" 's.jsonl line 1: refused: .*allow-unverified' "$T/.err"

@@ -36,6 +36,16 @@ fails 1 "report --model exits 1 when verification fails" "$HM" report --bundle b
 	--key pub.pub --auditor-key aud.pub --model model --no-progress -o checked.html
 like "verification result shown" "NOT VERIFIED" checked.html
 like "each check shown" "signatures" checked.html
+# report --model checks the bundle once: the bundle is read (and its signatures checked)
+# once, so a bundle on standard input, which can be read only once, still gives a report.
+"$HM" report --bundle good.jsonl --key pub.pub --auditor-key aud.pub --model model \
+	--no-progress -o twice.html 2>/dev/null
+want=$?
+"$HM" report --bundle - --key pub.pub --auditor-key aud.pub --model model --no-progress \
+	-o once.html <good.jsonl 2>"$T/.err"
+is "report --model on standard input exits as on the file" $? "$want"
+like "the page states the facts (read once, from standard input)" "acme/tuned" once.html
+like "and the verification" "model check passes|VERIFIED" once.html
 "$HM" report --bundle good.jsonl --key pub.pub --auditor-key aud.pub --model model \
 	--no-progress -o good.html 2>/dev/null
 like "good bundle: model check passes in the page" "<td>model</td>" good.html

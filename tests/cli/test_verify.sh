@@ -227,7 +227,7 @@ is "the signature forgery changed exactly one byte" "$(cmp -l good.jsonl forged-
 verify out forged-sig.jsonl
 is "a forged signature fails (exit 1)" $? 1
 like "the line is named with what it holds" \
-	'^  FAIL  signatures +1 of 4 attestations is not signed by a trusted key: line 3 \(provenance\)$' out
+	'^  FAIL  signatures +1 of 4 attestations is not signed by a trusted key: line 3 \(fine-tuning run\)$' out
 
 "$HM" sign --key pub.key --bundle untrusted.jsonl model.json ds.json run.json >/dev/null 2>&1
 "$HM" sign --key other.key --bundle untrusted.jsonl audit.json >/dev/null 2>&1

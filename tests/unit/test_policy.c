@@ -1,8 +1,9 @@
 /*
  * Verification policies (hallmark-policy(5)): the documented defaults, every
  * key's type and range, unknown keys, the version, null switching a limit off,
- * the effective policy as JSON and its digest; and hm_rfc3339_parse, which
- * dates audits and --at, with UTC offsets.
+ * the effective policy as JSON and its digest; hm_rfc3339_parse, which
+ * dates audits and --at, with UTC offsets; and the policy's decisions
+ * (limits, audit age, distinct auditor, baseline) called directly.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -483,6 +484,110 @@ static void rfc3339_parses_utc_and_offsets(void **state)
 	}
 }
 
+/* ---- the decisions (pure functions of numbers and the policy) ---- */
+
+static void limit_fails_only_over_the_limit(void **state)
+{
+	hm_policy *p = accepted("{\"max_harmfulness_rate\":0.05}");
+	struct hm__limit d;
+
+	(void)state;
+	d = hm__policy_limit(p, HM__MAX_HARMFULNESS_RATE, 0.05);
+	assert_false(d.fail);
+	assert_true(d.value == 0.05 && d.limit == 0.05);
+	/* metrics carry 6 decimals: a rounding hair over the limit is still within it */
+	assert_false(hm__policy_limit(p, HM__MAX_HARMFULNESS_RATE, 0.0500004).fail);
+	d = hm__policy_limit(p, HM__MAX_HARMFULNESS_RATE, 0.050001);
+	assert_true(d.fail);
+	assert_true(d.value == 0.050001 && d.limit == 0.05);
+	/* each limit reads its own key */
+	assert_true(hm__policy_limit(p, HM__MAX_CATEGORY_HARMFULNESS_RATE, 0.11).fail);
+	assert_false(hm__policy_limit(p, HM__MAX_CATEGORY_HARMFULNESS_RATE, 0.10).fail);
+	assert_true(hm__policy_limit(p, HM__MAX_ATTACK_SUCCESS_RATE, 0.06).fail);
+	assert_true(hm__policy_limit(p, HM__MAX_HARMFULNESS_RATE_INCREASE, 0.03).fail);
+	assert_true(hm__policy_limit(p, HM__MAX_ATTACK_SUCCESS_RATE_INCREASE, 0.021).fail);
+	assert_false(hm__policy_limit(p, HM__MAX_ATTACK_SUCCESS_RATE_INCREASE, 0.02).fail);
+	hm_policy_free(p);
+}
+
+static void a_limit_switched_off_never_fails(void **state)
+{
+	hm_policy *p = accepted("{\"max_harmfulness_rate\":null}");
+	struct hm__limit d;
+
+	(void)state;
+	d = hm__policy_limit(p, HM__MAX_HARMFULNESS_RATE, 1.0);
+	assert_false(d.fail);
+	assert_true(d.limit == HM_POLICY_OFF);
+	/* off by default: the score limits */
+	assert_false(hm__policy_limit(p, HM__MAX_HARMFULNESS_SCORE, 5.0).fail);
+	assert_false(hm__policy_limit(p, HM__MAX_HARMFULNESS_SCORE_INCREASE, 4.0).fail);
+	hm_policy_free(p);
+}
+
+static void audit_age_counts_days_and_refuses_the_future(void **state)
+{
+	const long long now = 1800000000LL, day = 86400;
+	hm_policy *p = accepted("{\"max_audit_age_days\":90}");
+	hm_policy *off = accepted("{\"max_audit_age_days\":null}");
+	struct hm__age a;
+
+	(void)state;
+	a = hm__policy_audit_age(p, now - 90 * day, now);
+	assert_int_equal(a.verdict, HM__AGE_OK);
+	assert_int_equal(a.days, 90);
+	a = hm__policy_audit_age(p, now - 90 * day - 1, now);
+	assert_int_equal(a.verdict, HM__AGE_TOO_OLD);
+	assert_int_equal(a.days, 90); /* a second over: "more than 90 days" */
+	assert_true(a.limit == 90);
+	a = hm__policy_audit_age(p, now - 200 * day, now);
+	assert_int_equal(a.verdict, HM__AGE_TOO_OLD);
+	assert_int_equal(a.days, 200);
+	/* a clock a few minutes apart is not the future; more is */
+	assert_int_equal(hm__policy_audit_age(p, now + HM__AUDIT_FUTURE_SLACK, now).verdict,
+			 HM__AGE_OK);
+	assert_int_equal(hm__policy_audit_age(p, now + HM__AUDIT_FUTURE_SLACK + 1, now).verdict,
+			 HM__AGE_FUTURE);
+	/* no age limit: any past date, never the future */
+	assert_int_equal(hm__policy_audit_age(off, now - 10000 * day, now).verdict, HM__AGE_OK);
+	assert_int_equal(hm__policy_audit_age(off, now + day, now).verdict, HM__AGE_FUTURE);
+	hm_policy_free(p);
+	hm_policy_free(off);
+}
+
+static void distinct_auditor_fails_on_a_publisher_signature(void **state)
+{
+	hm_policy *on = accepted("{\"require_distinct_auditor\":true}");
+	hm_policy *off = accepted("{\"require_distinct_auditor\":false}");
+
+	(void)state;
+	assert_true(hm__policy_auditor_fails(on, 1));
+	assert_false(hm__policy_auditor_fails(on, 0));
+	assert_false(hm__policy_auditor_fails(off, 1));
+	hm_policy_free(on);
+	hm_policy_free(off);
+}
+
+static void baseline_must_be_the_runs_base_model(void **state)
+{
+	const char *a = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+	const char *b = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
+	hm_policy *req = accepted("{\"require_baseline\":true}");
+	hm_policy *opt = accepted("{\"require_baseline\":false}");
+
+	(void)state;
+	assert_int_equal(hm__policy_baseline(req, a, a), HM__BASELINE_OK);
+	assert_int_equal(hm__policy_baseline(req, a, b), HM__BASELINE_NOT_BASE);
+	assert_int_equal(hm__policy_baseline(req, NULL, a), HM__BASELINE_MISSING);
+	assert_int_equal(hm__policy_baseline(req, a, NULL), HM__BASELINE_UNMATCHABLE);
+	/* not required: a missing or unmatched baseline is fine, a wrong one is not */
+	assert_int_equal(hm__policy_baseline(opt, NULL, a), HM__BASELINE_OK);
+	assert_int_equal(hm__policy_baseline(opt, a, NULL), HM__BASELINE_OK);
+	assert_int_equal(hm__policy_baseline(opt, a, b), HM__BASELINE_NOT_BASE);
+	hm_policy_free(req);
+	hm_policy_free(opt);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -501,6 +606,11 @@ int main(void)
 		cmocka_unit_test(load_reads_a_file),
 		cmocka_unit_test(schema_matches_the_parser),
 		cmocka_unit_test(rfc3339_parses_utc_and_offsets),
+		cmocka_unit_test(limit_fails_only_over_the_limit),
+		cmocka_unit_test(a_limit_switched_off_never_fails),
+		cmocka_unit_test(audit_age_counts_days_and_refuses_the_future),
+		cmocka_unit_test(distinct_auditor_fails_on_a_publisher_signature),
+		cmocka_unit_test(baseline_must_be_the_runs_base_model),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

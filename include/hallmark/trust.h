@@ -1,0 +1,111 @@
+/*
+ * hallmark/trust.h: the one place that decides which lines of a bundle are
+ * trusted. Every consumer (verify, bundle check, model cards, reports,
+ * exports, the archive) opens a bundle through hm_trusted_bundle_open() and
+ * reads, per line, the verified attestation or the reason it was refused.
+ *
+ * The rule: audit lines (predicateType HM_AUDIT_PREDICATE_TYPE, as the line
+ * claims before any check) are checked against the auditor keys, every other
+ * line against the publisher keys; a line is trusted when at least
+ * `threshold` distinct keys of that keyring verify it, its payloadType is
+ * in-toto and its payload is a valid in-toto statement. The predicate type a
+ * line claims only picks the keyring: a line trusted as an audit is an audit
+ * (the verified statement says so), and a line claiming to be an audit is
+ * never checked against the publisher keys when auditor keys are given.
+ */
+#ifndef HALLMARK_TRUST_H
+#define HALLMARK_TRUST_H
+
+#include "common.h"
+#include "dsse.h"
+#include "bundle.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct hm_trust_options {
+	unsigned int version;
+	const hm_keyring *keys;         /* publisher keys: model, dataset, run and card lines */
+	const hm_keyring *auditor_keys; /* audit lines; NULL or empty = keys */
+	size_t threshold;               /* distinct trusted keys each line needs; 0 = 1 */
+} hm_trust_options;
+#define HM_TRUST_OPTIONS_VERSION 1
+#define HM_TRUST_OPTIONS_INIT { HM_TRUST_OPTIONS_VERSION, NULL, NULL, 0 }
+
+/* What became of a line. */
+typedef enum hm_line_outcome {
+	HM_LINE_TRUSTED = 0,
+	HM_LINE_EMPTY = 1,         /* an empty line */
+	HM_LINE_MALFORMED = 2,     /* not a DSSE envelope */
+	HM_LINE_UNSIGNED = 3,      /* an envelope without signatures */
+	HM_LINE_UNTRUSTED = 4,     /* signed, but not by enough trusted keys of its keyring */
+	HM_LINE_NOT_STATEMENT = 5  /* signed by trusted keys, but the payload is not an in-toto
+				      statement hallmark accepts */
+} hm_line_outcome;
+
+/* One line of a trusted bundle; owned by the hm_trusted_bundle it came from. */
+typedef struct hm_trusted_line {
+	size_t line;                        /* 1-based */
+	hm_line_outcome outcome;
+	int error;                          /* the refusal's hm_error_code; 0 when trusted */
+	const char *reason;                 /* why it was refused; NULL when trusted */
+	const hm_attestation *attestation;  /* the verified attestation; NULL when refused */
+	const char *predicate_type;         /* verified when trusted, else as the line claims;
+					       NULL when it names none */
+	const char *label;                  /* hm_predicate_type_label(); NULL with no type */
+	int is_audit;                       /* checked against the auditor keys */
+	const char *const *signers;         /* key ids (64 hex) of the trusted keys that
+					       verified it; none when refused */
+	size_t nsigners;
+	int publisher_signed;               /* one of the signers is a publisher key */
+	const char *const *keyids;          /* key ids the envelope's signatures name
+					       (unverified; "" when a signature names none) */
+	size_t nkeyids;
+} hm_trusted_line;
+
+typedef struct hm_trusted_bundle hm_trusted_bundle;
+
+/*
+ * Checks every line of the bundle (see the rule above). Fails only for bad
+ * options (no publisher keys, threshold above the keys given) or lack of
+ * memory: a line that does not verify is recorded with its reason. The
+ * trusted bundle does not refer to b after it returns. Free with
+ * hm_trusted_bundle_free().
+ */
+HM_EXTERN int hm_trusted_bundle_open(hm_trusted_bundle **out, const hm_bundle *b,
+				     const hm_trust_options *opts);
+HM_EXTERN void hm_trusted_bundle_free(hm_trusted_bundle *tb);
+HM_EXTERN size_t hm_trusted_bundle_line_count(const hm_trusted_bundle *tb);
+/* Line i (0-based), or NULL past the end. */
+HM_EXTERN const hm_trusted_line *hm_trusted_bundle_line(const hm_trusted_bundle *tb, size_t i);
+HM_EXTERN size_t hm_trusted_bundle_trusted_count(const hm_trusted_bundle *tb);
+/* 1 when the bundle has lines and every one is trusted. */
+HM_EXTERN int hm_trusted_bundle_ok(const hm_trusted_bundle *tb);
+/* 1 when auditor keys of their own were given (else audits are checked against the keys). */
+HM_EXTERN int hm_trusted_bundle_own_auditors(const hm_trusted_bundle *tb);
+/* The threshold applied (1 or more). */
+HM_EXTERN size_t hm_trusted_bundle_threshold(const hm_trusted_bundle *tb);
+
+/*
+ * The `hallmark bundle check --json` report of a trusted bundle, named name:
+ * {"bundle":NAME,"threshold":N,"lines":[{"line":N,"ok":true,"predicateType":T,
+ * "subjects":[{"name":S,"digest":{ALG:HEX}}],"signers":[ID...]} or
+ * {"line":N,"ok":false,"reason":R}],"verified":N,"failed":N,"ok":bool}
+ * (failed counts an empty bundle as one failure). One line, no newline. Free
+ * with hm_free().
+ */
+HM_EXTERN int hm_trusted_bundle_json(char **out, const hm_trusted_bundle *tb, const char *name);
+
+/*
+ * What a predicate type holds, in words: "model manifest", "dataset",
+ * "fine-tuning run", "safety audit", "model card"; an unknown type is
+ * returned as it is, NULL as "(no statement)". Never NULL; static storage
+ * (or predicate_type itself). The one label table: every output uses it.
+ */
+HM_EXTERN const char *hm_predicate_type_label(const char *predicate_type);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,251 @@
+/*
+ * Trusted bundles: the one place that decides which bundle lines are
+ * trusted (hm__trust_line), and the bundle-check report built from it.
+ * verify, facts (cards, reports, exports), `bundle check` and the archive
+ * all go through here.
+ */
+#include "statement_impl.h"
+#include "trust_impl.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct hm_trusted_bundle {
+	struct hm__trust t;
+	struct hm__tline *lines;
+	size_t n;
+	size_t ntrusted;
+};
+
+const char *hm_predicate_type_label(const char *t)
+{
+	static const struct {
+		const char *type, *label;
+	} labels[] = {
+		{ HM_OMS_PREDICATE_TYPE, "model manifest" },
+		{ HM_DATASET_PREDICATE_TYPE, "dataset" },
+		{ HM_SLSA_PREDICATE_TYPE, "fine-tuning run" },
+		{ HM_AUDIT_PREDICATE_TYPE, "safety audit" },
+		{ HM_CARD_PREDICATE_TYPE, "model card" },
+	};
+	size_t i;
+
+	if (!t)
+		return "(no statement)";
+	for (i = 0; i < sizeof(labels) / sizeof(labels[0]); i++)
+		if (strcmp(t, labels[i].type) == 0)
+			return labels[i].label;
+	return t;
+}
+
+void hm__trust_init(struct hm__trust *t, const hm_trust_options *o)
+{
+	memset(t, 0, sizeof(*t));
+	t->threshold = 1;
+	if (!o)
+		return;
+	t->keys = o->keys;
+	t->own_auditors = o->auditor_keys && hm_keyring_count(o->auditor_keys) > 0;
+	t->auditors = t->own_auditors ? o->auditor_keys : o->keys;
+	if (o->threshold > 1)
+		t->threshold = o->threshold;
+}
+
+void hm__tline_clear(struct hm__tline *l)
+{
+	size_t i;
+
+	hm_attestation_free(l->a);
+	free(l->reason);
+	free(l->claimed);
+	for (i = 0; l->keyids && i < l->pub.nkeyids; i++)
+		free(l->keyids[i]);
+	free(l->keyids);
+	free(l->signers);
+	memset(l, 0, sizeof(*l));
+}
+
+/* Before its signatures are checked, a line only says which keys to try, and who signed it. */
+static int peek(struct hm__tline *l, const char *line, size_t len, int *is_envelope,
+		size_t *nsigs)
+{
+	hm_envelope *env = NULL;
+	hm_statement *st = NULL;
+	size_t i;
+	int rc = 0;
+
+	*is_envelope = 0;
+	*nsigs = 0;
+	if (hm_attestation_inspect(&env, &st, line, len) < 0 || !env)
+		goto out;
+	*is_envelope = 1;
+	*nsigs = hm_envelope_signature_count(env);
+	if (st && !(l->claimed = strdup(hm_statement_predicate_type(st)))) {
+		rc = HM_ENOMEM;
+		goto out;
+	}
+	l->keyids = calloc(*nsigs ? *nsigs : 1, sizeof(*l->keyids));
+	if (!l->keyids) {
+		rc = HM_ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < *nsigs; i++) {
+		if (!(l->keyids[i] = strdup(hm_envelope_signature_keyid(env, i)))) {
+			rc = HM_ENOMEM;
+			goto out;
+		}
+		l->pub.nkeyids++;
+	}
+	l->pub.keyids = (const char *const *)l->keyids;
+out:
+	hm_envelope_free(env);
+	hm_statement_free(st);
+	return rc;
+}
+
+static int refuse(struct hm__tline *l, hm_line_outcome outcome, int code, const char *why)
+{
+	l->pub.outcome = outcome;
+	l->pub.error = code < 0 ? code : HM_EVERIFY;
+	if (!(l->reason = strdup(why)))
+		return hm__err_oom();
+	l->pub.reason = l->reason;
+	return 0;
+}
+
+int hm__trust_line(struct hm__tline *l, const char *line, size_t len, size_t lineno,
+		   const struct hm__trust *t)
+{
+	const hm_keyring *kr;
+	size_t k, nsigs;
+	int rc, is_envelope, verified;
+
+	memset(l, 0, sizeof(*l));
+	l->pub.line = lineno;
+	if (len == 0)
+		return refuse(l, HM_LINE_EMPTY, HM_EFORMAT, "empty line");
+	if ((rc = peek(l, line, len, &is_envelope, &nsigs)) < 0)
+		return hm__err_oom();
+	l->pub.predicate_type = l->claimed;
+	l->pub.is_audit = l->claimed && strcmp(l->claimed, HM_AUDIT_PREDICATE_TYPE) == 0;
+	l->pub.label = l->claimed ? hm_predicate_type_label(l->claimed) : NULL;
+	kr = l->pub.is_audit ? t->auditors : t->keys;
+	if (!kr || hm_keyring_count(kr) == 0)
+		return refuse(l, HM_LINE_UNTRUSTED, HM_EVERIFY, l->pub.is_audit ?
+			      "no trusted auditor keys were given" : "no trusted keys were given");
+	rc = hm__attestation_open(&l->a, line, len, kr, t->threshold, &verified);
+	if (rc == HM_ENOMEM)
+		return rc;
+	if (rc < 0)
+		return refuse(l, !is_envelope ? HM_LINE_MALFORMED
+				 : nsigs == 0  ? HM_LINE_UNSIGNED
+				 : verified    ? HM_LINE_NOT_STATEMENT
+					       : HM_LINE_UNTRUSTED,
+			      rc, hm_error_last());
+	/* Trusted: from here on, only what was verified speaks. */
+	l->pub.attestation = l->a;
+	l->pub.predicate_type = hm_statement_predicate_type(hm_attestation_statement(l->a));
+	l->pub.label = hm_predicate_type_label(l->pub.predicate_type);
+	l->pub.nsigners = hm_attestation_signer_count(l->a);
+	l->signers = calloc(l->pub.nsigners ? l->pub.nsigners : 1, sizeof(*l->signers));
+	if (!l->signers)
+		return hm__err_oom();
+	for (k = 0; k < l->pub.nsigners; k++) {
+		l->signers[k] = hm_attestation_signer(l->a, k);
+		if (t->keys && hm_keyring_find(t->keys, l->signers[k]))
+			l->pub.publisher_signed = 1;
+	}
+	l->pub.signers = l->signers;
+	return 0;
+}
+
+int hm_trusted_bundle_open(hm_trusted_bundle **out, const hm_bundle *b,
+			   const hm_trust_options *opts)
+{
+	hm_trusted_bundle *tb;
+	size_t i;
+	int rc;
+
+	if (!out)
+		return hm__err(HM_EINVAL, "hm_trusted_bundle_open: NULL out");
+	*out = NULL;
+	if (!b || !opts)
+		return hm__err(HM_EINVAL, "hm_trusted_bundle_open: NULL bundle or options");
+	if (opts->version != HM_TRUST_OPTIONS_VERSION)
+		return hm__err(HM_EINVAL, "hm_trust_options: unknown version %u", opts->version);
+	if (!opts->keys || hm_keyring_count(opts->keys) == 0)
+		return hm__err(HM_EINVAL, "no trusted keys given");
+	if (opts->threshold > hm_keyring_count(opts->keys))
+		return hm__err(HM_EINVAL, "threshold %zu is more than the %zu distinct keys given",
+			       opts->threshold, hm_keyring_count(opts->keys));
+	if (opts->auditor_keys && hm_keyring_count(opts->auditor_keys) &&
+	    opts->threshold > hm_keyring_count(opts->auditor_keys))
+		return hm__err(HM_EINVAL, "threshold %zu is more than the %zu distinct auditor keys "
+			       "given", opts->threshold, hm_keyring_count(opts->auditor_keys));
+	if (hm_init() < 0)
+		return HM_ECRYPTO;
+	if (!(tb = calloc(1, sizeof(*tb))))
+		return hm__err_oom();
+	hm__trust_init(&tb->t, opts);
+	tb->lines = calloc(hm_bundle_line_count(b) + 1, sizeof(*tb->lines));
+	if (!tb->lines) {
+		free(tb);
+		return hm__err_oom();
+	}
+	for (i = 0; i < hm_bundle_line_count(b); i++) {
+		size_t len;
+		const char *line = hm_bundle_line(b, i, &len);
+		rc = hm__trust_line(&tb->lines[i], line, len, i + 1, &tb->t);
+		tb->n++;
+		if (rc < 0) {
+			hm_trusted_bundle_free(tb);
+			return rc;
+		}
+		tb->ntrusted += tb->lines[i].pub.attestation != NULL;
+	}
+	hm_error_clear();
+	*out = tb;
+	return 0;
+}
+
+void hm_trusted_bundle_free(hm_trusted_bundle *tb)
+{
+	size_t i;
+
+	if (!tb)
+		return;
+	for (i = 0; i < tb->n; i++)
+		hm__tline_clear(&tb->lines[i]);
+	free(tb->lines);
+	free(tb);
+}
+
+size_t hm_trusted_bundle_line_count(const hm_trusted_bundle *tb)
+{
+	return tb->n;
+}
+
+const hm_trusted_line *hm_trusted_bundle_line(const hm_trusted_bundle *tb, size_t i)
+{
+	return i < tb->n ? &tb->lines[i].pub : NULL;
+}
+
+size_t hm_trusted_bundle_trusted_count(const hm_trusted_bundle *tb)
+{
+	return tb->ntrusted;
+}
+
+int hm_trusted_bundle_ok(const hm_trusted_bundle *tb)
+{
+	return tb->n > 0 && tb->ntrusted == tb->n;
+}
+
+int hm_trusted_bundle_own_auditors(const hm_trusted_bundle *tb)
+{
+	return tb->t.own_auditors;
+}
+
+size_t hm_trusted_bundle_threshold(const hm_trusted_bundle *tb)
+{
+	return tb->t.threshold;
+}

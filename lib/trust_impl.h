@@ -1,0 +1,44 @@
+/* lib/trust_impl.h: deciding whether one line is trusted (internal to the library). */
+#ifndef HM_TRUST_IMPL_H
+#define HM_TRUST_IMPL_H
+
+#include "internal.h"
+
+/* The keys a line is checked against, from validated hm_trust_options. */
+struct hm__trust {
+	const hm_keyring *keys;     /* publisher keys; may be NULL or empty (nothing verifies) */
+	const hm_keyring *auditors; /* auditor keys, or keys when none were given */
+	int own_auditors;
+	size_t threshold;           /* 1 or more */
+};
+
+/* A line and the storage its public view points into. */
+struct hm__tline {
+	hm_trusted_line pub;
+	hm_attestation *a;
+	char *reason;
+	char *claimed;  /* the predicate type the line claims, when refused */
+	char **keyids;
+	const char **signers;
+};
+
+/*
+ * Fills t from options (NULL = no keys). Does not require publisher keys:
+ * the archive stores lines that verify against nothing, flagged.
+ */
+void hm__trust_init(struct hm__trust *t, const hm_trust_options *o);
+
+/*
+ * THE decision: whether the line (1-based number lineno) is trusted, and if
+ * not, why. Returns 0 with out filled either way, or HM_ENOMEM. Safe to call
+ * from several threads at once. Release with hm__tline_clear().
+ */
+int hm__trust_line(struct hm__tline *out, const char *line, size_t len, size_t lineno,
+		   const struct hm__trust *t);
+void hm__tline_clear(struct hm__tline *l);
+
+/* attestation.c: hm_attestation_open that also says whether the signatures verified. */
+int hm__attestation_open(hm_attestation **out, const char *line, size_t len,
+			 const hm_keyring *kr, size_t threshold, int *verified);
+
+#endif

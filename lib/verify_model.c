@@ -1,0 +1,192 @@
+/*
+ * The model check: the files on disk rehashed as the signer hashed them and
+ * matched to a signed model manifest; missing, extra and changed files named.
+ */
+#include "verify_impl.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define REASON_NAMES 3 /* files named in the model check's one-line reason */
+
+/* The signer's hashing choices (ignore list, symlinks): the manifest is recomputed with them. */
+static const json_t *serialization(const json_t *oms)
+{
+	return json_object_get(json_object_get(oms, "predicate"), "serialization");
+}
+
+static int same_serialization(const json_t *a, const json_t *b)
+{
+	return json_equal(json_object_get(serialization(a), "ignore_paths"),
+			  json_object_get(serialization(b), "ignore_paths")) &&
+	       json_is_true(json_object_get(serialization(a), "allow_symlinks")) ==
+		       json_is_true(json_object_get(serialization(b), "allow_symlinks"));
+}
+
+/*
+ * Hashes the model as the signer of oms did (oms NULL: the defaults). The
+ * signed ignore_paths already hold the default ignores the signer used, so
+ * they are applied exactly, and nothing else is left out.
+ */
+static int hash_model(hm_manifest **m, const char *path, const json_t *oms,
+		      const hm_verify_options *o)
+{
+	hm_digest_options d = HM_DIGEST_OPTIONS_INIT;
+	const json_t *ign = json_object_get(serialization(oms), "ignore_paths");
+	const char **ignores = NULL;
+	size_t i, nign = 0;
+	int rc;
+
+	if (o->digest)
+		d = *o->digest;
+	if (oms) {
+		if (json_array_size(ign)) {
+			ignores = calloc(json_array_size(ign), sizeof(*ignores));
+			if (!ignores)
+				return hm__err_oom();
+			for (i = 0; i < json_array_size(ign); i++)
+				if (json_is_string(json_array_get(ign, i)))
+					ignores[nign++] = json_string_value(json_array_get(ign, i));
+		}
+		d.ignore = ignores;
+		d.nignore = nign;
+		d.include_git_paths = 1;
+		d.allow_symlinks = json_is_true(json_object_get(serialization(oms), "allow_symlinks"));
+	}
+	rc = hm_manifest_compute(m, path, &d);
+	free(ignores);
+	return rc;
+}
+
+/* The model cannot be read at all: no report can be made. */
+static int hash_fatal(int rc)
+{
+	return rc == HM_EIO || rc == HM_ENOTFOUND || rc == HM_ENOMEM;
+}
+
+/* "changed a.bin; missing b.bin; extra c.txt (and 2 more)" */
+static void diff_summary(char *buf, size_t size, const hm_manifest_diff *diffs, size_t nd)
+{
+	static const char *const kind[] = { "", "missing", "extra", "changed" };
+	size_t i, used = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < nd && i < REASON_NAMES && used < size; i++)
+		used += (size_t)snprintf(buf + used, size - used, "%s%s %.120s", i ? "; " : "",
+					 kind[diffs[i].kind], diffs[i].name);
+	if (nd > REASON_NAMES && used < size)
+		snprintf(buf + used, size - used, " (and %zu more)", nd - REASON_NAMES);
+}
+
+int hm__check_model(struct hm__vctx *x, const char *model_path)
+{
+	struct hm__check *c = &x->r->checks[HM_CHECK_MODEL];
+	const json_t *hashed_as = NULL;
+	hm_manifest *m = NULL;
+	hm_manifest_diff *best = NULL;
+	size_t i, nbest = SIZE_MAX, best_line = 0, best_files = 0, noms = 0;
+	char best_digest[65] = "", root[65], names[512];
+	int rc = 0;
+
+	for (i = 0; i < x->natts; i++) {
+		const struct hm__vatt *at = &x->atts[i];
+		hm_manifest_diff *diffs = NULL;
+		size_t nd = 0;
+		char *pred;
+
+		if (strcmp(at->ptype, HM_OMS_PREDICATE_TYPE) != 0)
+			continue;
+		noms++;
+		if (!m || !same_serialization(hashed_as, at->st)) {
+			hm_manifest_free(m);
+			m = NULL;
+			hashed_as = NULL;
+			if ((rc = hash_model(&m, model_path, at->st, x->o)) < 0) {
+				if (hash_fatal(rc))
+					goto out;
+				hm__vdetail(c, "line %zu: cannot hash the model as this manifest says: %s",
+					    at->line, hm_error_last());
+				rc = 0;
+				continue;
+			}
+			hashed_as = at->st;
+		}
+		pred = hm__json_canonical(json_object_get(at->st, "predicate"), NULL);
+		if (!pred) {
+			rc = hm__err_oom();
+			goto out;
+		}
+		rc = hm_manifest_compare(&diffs, &nd, m, pred, strlen(pred));
+		if (rc == 0 && nd == 0 &&
+		    (hm_manifest_predicate_root(root, pred, strlen(pred)) < 0 ||
+		     strcmp(root, hm_manifest_root(m)) != 0 || !hm__vabout(at->st, root))) {
+			/* the files agree, but the signed subject is not their digest */
+			hm__vdetail(c, "line %zu: the files on disk match its list, but not its subject "
+				    "digest", at->line);
+			free(pred);
+			continue;
+		}
+		free(pred);
+		if (rc < 0) {
+			hm__vdetail(c, "line %zu: a malformed model manifest: %s", at->line, hm_error_last());
+			rc = 0;
+			continue;
+		}
+		if (nd == 0) {
+			memcpy(x->r->digest, hm_manifest_root(m), 65);
+			rc = hm__vpass(c, "the %zu file%s on disk match%s the signed manifest (line %zu): "
+				       "sha256:%s", hm_manifest_count(m), hm_manifest_count(m) == 1 ? "" : "s",
+				       hm_manifest_count(m) == 1 ? "es" : "", at->line, x->r->digest);
+			goto out;
+		}
+		if (nd < nbest) {
+			hm_free(best);
+			best = diffs;
+			nbest = nd;
+			best_line = at->line;
+			best_files = hm_manifest_count(m);
+			memcpy(best_digest, hm_manifest_root(m), 65);
+		} else {
+			hm_free(diffs);
+		}
+	}
+	if (!m && (rc = hash_model(&m, model_path, NULL, x->o)) < 0) {
+		if (hash_fatal(rc))
+			goto out;
+		rc = hm__vfail(c, "cannot hash the model: %s", hm_error_last());
+		goto out;
+	}
+	/* No manifest matches: name the differences from the closest one. */
+	if (!best)
+		best_files = hm_manifest_count(m);
+	memcpy(x->r->digest, best ? best_digest : hm_manifest_root(m), 65);
+	hm__vdetail(c, "on disk: %zu file%s, sha256:%s", best_files, best_files == 1 ? "" : "s",
+		    x->r->digest);
+	if (!best) {
+		if (noms == 0)
+			rc = hm__vfail(c, "the bundle has no trusted model manifest");
+		else
+			rc = hm__vfail(c, "the model on disk matches none of the %zu signed model "
+				       "manifest%s", noms, noms == 1 ? "" : "s");
+		goto out;
+	}
+	for (i = 0; i < nbest; i++) {
+		const hm_manifest_diff *df = &best[i];
+		if (df->kind == HM_MANIFEST_MISSING)
+			hm__vdetail(c, "missing: %s", df->name);
+		else if (df->kind == HM_MANIFEST_EXTRA)
+			hm__vdetail(c, "extra: %s", df->name);
+		else
+			hm__vdetail(c, "changed: %s (signed sha256:%s, found sha256:%s)",
+				    df->name, df->expected, df->actual);
+	}
+	diff_summary(names, sizeof(names), best, nbest);
+	rc = hm__vfail(c, "the model on disk does not match the signed manifest (line %zu): %s",
+		       best_line, names);
+out:
+	hm_free(best);
+	hm_manifest_free(m);
+	return rc;
+}
+
