@@ -56,8 +56,8 @@ int archive_checkpoint(int argc, char **argv)
 		"the archive to it later.", opts, 0, 0, NULL
 	};
 
-	if ((rc = opt_parse(&spec, argc, argv, &pos)) != 0) {
-		status = rc > 0 ? EXIT_OK : EXIT_USAGE;
+	if ((rc = opt_parse(&spec, argc, argv, &pos)) != OPT_GO) {
+		status = opt_exit_status(rc);
 		goto out;
 	}
 	if ((status = open_both(&key, &a, &spec, key_path, origin, passfile)) != 0)
@@ -101,8 +101,8 @@ int archive_export_tiles(int argc, char **argv)
 		opts, 1, 1, NULL
 	};
 
-	if ((rc = opt_parse(&spec, argc, argv, &pos)) != 0) {
-		status = rc > 0 ? EXIT_OK : EXIT_USAGE;
+	if ((rc = opt_parse(&spec, argc, argv, &pos)) != OPT_GO) {
+		status = opt_exit_status(rc);
 		goto out;
 	}
 	if ((status = open_both(&key, &a, &spec, key_path, origin, passfile)) != 0)
