@@ -101,6 +101,10 @@ int hm__dataset_scan_new(hm_dataset_scan **out, hm_dataset_container c, const hm
 		rc = hm__err(HM_ECRYPTO, "SHA-256 is not available");
 		goto fail;
 	}
+	if ((c == HM_CONTAINER_JSONL || c == HM_CONTAINER_JSON) && !(s->fast = hm__fastjson_new())) {
+		rc = hm__err_oom();
+		goto fail;
+	}
 	if (ncats && (!(s->cat_counts = calloc(ncats, sizeof(uint64_t))) ||
 		      !(s->hit = calloc(ncats, 1)))) {
 		rc = hm__err_oom();
@@ -157,8 +161,17 @@ void hm_dataset_scan_free(hm_dataset_scan *s)
 	free(s->hit);
 	free(s->flagged_idx);
 	hm__buf_free(&s->text);
-	hm__buf_free(&s->scratch);
+	hm__screen_scratch_free(&s->scratch);
+	hm__fastjson_free(s->fast);
+	hm__value_free(&s->val);
+	hm__buf_free(&s->key);
 	free(s);
+}
+
+void hm__dataset_scan_reference(hm_dataset_scan *s)
+{
+	hm__fastjson_free(s->fast);
+	s->fast = NULL;
 }
 
 static int is_object(const char *p, size_t n)
