@@ -4,6 +4,7 @@
 #   make SANITIZE=address,undefined check
 #   make fuzz            libFuzzer harnesses (clang)
 #   make bench           throughput benchmark
+#   make bench-dataset   attest dataset against Python's json and csv modules
 #   make install PREFIX=/usr/local DESTDIR=
 #   make deps            install the Debian packages we build against
 #   make demo            end-to-end demo on generated data
@@ -70,7 +71,7 @@ STATIC := $(BUILD)/libhallmark.a
 SHARED := $(BUILD)/libhallmark.so.$(VERSION)
 CLI    := $(BUILD)/hallmark
 
-.PHONY: all check test unit clitest fuzz fuzz-run bench install uninstall deps demo clean header-check
+.PHONY: all check test unit clitest fuzz fuzz-run bench bench-dataset install uninstall deps demo clean header-check
 
 all: $(CLI) $(STATIC) $(BUILD)/libhallmark.so $(BUILD)/hallmark.pc
 
@@ -168,6 +169,10 @@ fuzz-run: fuzz
 
 bench: all
 	@BUILD=$(BUILD) sh bench/run.sh
+
+# The dataset section of the benchmark alone.
+bench-dataset: all
+	@BUILD=$(BUILD) sh bench/dataset.sh
 
 # A sub-make builds, so that `make deps demo` on a fresh machine sees the packages
 # `deps` just installed (this make read pkg-config before they were there).

@@ -138,6 +138,18 @@ void hm__dedup_free(hm__dedup *d);
 int hm__dedup_add(hm__dedup *d, const unsigned char digest[32], uint32_t file, int *in_file,
 		  int *anywhere);
 
+/*
+ * dataset_hasher.c: a thread that feeds chunks to a digest while the caller
+ * works on them. *out NULL (returns 0) when no thread can be started.
+ */
+typedef struct hm__hasher hm__hasher;
+struct evp_md_ctx_st;
+int hm__hasher_new(hm__hasher **out, struct evp_md_ctx_st *md);
+/* Hands p[0..n) over; it must stay valid until hm__hasher_wait returns. */
+void hm__hasher_start(hm__hasher *h, const void *p, size_t n);
+int hm__hasher_wait(hm__hasher *h);
+void hm__hasher_free(hm__hasher *h);
+
 /* dataset_scan.c */
 /*
  * A scan that shares a duplicate set (dedup may be NULL: its own) and numbers
@@ -193,6 +205,8 @@ typedef struct hm__screen_scratch {
 size_t hm__screen_match(const hm_screen *s, const char *text, size_t len, unsigned char *hit,
 			hm__screen_scratch *scratch, int *oom);
 void hm__screen_scratch_free(hm__screen_scratch *x);
+/* The text as patterns see it into b; fast = 0: byte by byte (the reference for the fast path). */
+int hm__screen_normalize(hm_buf *b, const char *text, size_t len, int fast);
 /* Switches the one-pass matcher off (0) or back on: the results are the same either way. */
 void hm__screen_use_multi(hm_screen *s, int on);
 int hm__screen_has_multi(const hm_screen *s);

@@ -152,6 +152,7 @@ void hm_dataset_scan_free(hm_dataset_scan *s)
 		hm__csv_free(&s->split.csv);
 		break;
 	}
+	hm__hasher_free(s->hasher);
 	hm__buf_free(&s->held);
 	if (s->own_dedup)
 		hm__dedup_free(s->dedup);
@@ -282,18 +283,40 @@ static int split(hm_dataset_scan *s, const char *p, size_t n)
 
 static const char utf8_bom[3] = { '\xef', '\xbb', '\xbf' };
 
+/* Chunks at least this large are hashed on the second thread while they are split. */
+#define PARALLEL_HASH_MIN ((size_t)64 << 10)
+
+static int split_chunk(hm_dataset_scan *s, const char *p, size_t len);
+
 int hm_dataset_scan_feed(hm_dataset_scan *s, const void *data, size_t len)
 {
-	const char *p = data;
-	int rc;
+	int rc, rc2;
 
 	if (s->finished)
 		return hm__err(HM_EINVAL, "the scan is finished");
 	if (len == 0)
 		return 0;
-	if (EVP_DigestUpdate(s->file_md, p, len) != 1)
-		return hm__err(HM_ECRYPTO, "SHA-256 failed");
+	if (len >= PARALLEL_HASH_MIN && !s->hasher_tried) {
+		s->hasher_tried = 1;
+		if ((rc = hm__hasher_new(&s->hasher, s->file_md)) < 0)
+			return rc;
+	}
 	s->bytes += len;
+	if (!s->hasher || len < PARALLEL_HASH_MIN) {
+		if (EVP_DigestUpdate(s->file_md, data, len) != 1)
+			return hm__err(HM_ECRYPTO, "SHA-256 failed");
+		return split_chunk(s, data, len);
+	}
+	hm__hasher_start(s->hasher, data, len);
+	rc = split_chunk(s, data, len);
+	rc2 = hm__hasher_wait(s->hasher);
+	return rc < 0 ? rc : rc2;
+}
+
+static int split_chunk(hm_dataset_scan *s, const char *p, size_t len)
+{
+	int rc;
+
 	/* A UTF-8 byte order mark at the start is dropped, even when split across chunks. */
 	while (s->bom >= 0 && len) {
 		if (*p == utf8_bom[s->bom]) {

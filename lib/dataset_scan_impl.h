@@ -29,6 +29,8 @@ struct hm_dataset_scan {
 	hm_buf held;           /* its first line, until the second decides */
 	const char *held_error;
 	EVP_MD_CTX *file_md, *rec_md;
+	hm__hasher *hasher; /* hashes file_md in parallel; NULL until a large chunk comes */
+	int hasher_tried;
 	/* JSON records: the fast parser (NULL: jansson only), the parsed record, its duplicate key */
 	hm__fastjson *fast;
 	hm__value val;

@@ -7,6 +7,9 @@
 #include "dataset_impl.h"
 
 #include <regex.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include <stdlib.h>
 #include <string.h>
 
@@ -35,7 +38,51 @@ struct hm_screen {
  * lowercase; whitespace, NUL and no-break spaces as one space; curly quotes
  * as straight ones; zero-width spaces and joiners and BOMs dropped.
  */
-static int normalize(hm_buf *b, const char *text, size_t len)
+/*
+ * 16 bytes at a time where nothing but ASCII case changes: printable ASCII
+ * (spaces included) with no two spaces in a row and no space right after an
+ * output space. Returns how many bytes it wrote (a multiple of 16).
+ */
+static size_t normalize_fast(char *o, const unsigned char *p, size_t len, int after_space)
+{
+#ifdef __SSE2__
+	const __m128i lo = _mm_set1_epi8(0x20), up_a = _mm_set1_epi8('A' - 1),
+		      up_z = _mm_set1_epi8('Z' + 1), sp = _mm_set1_epi8(' ');
+	size_t i = 0;
+
+	for (; i + 17 <= len; i += 16) {
+		__m128i c = _mm_loadu_si128((const __m128i *)(p + i));
+		__m128i next = _mm_loadu_si128((const __m128i *)(p + i + 1));
+		/* signed compare: bytes >= 0x80 are negative, so "< 0x20" catches them too */
+		__m128i ctl = _mm_cmplt_epi8(c, lo);
+		__m128i twin = _mm_and_si128(_mm_cmpeq_epi8(c, sp), _mm_cmpeq_epi8(next, sp));
+		__m128i up = _mm_and_si128(_mm_cmpgt_epi8(c, up_a), _mm_cmplt_epi8(c, up_z));
+
+		/* a space in the last byte followed by another: the next block sees it */
+		if (_mm_movemask_epi8(ctl) | (_mm_movemask_epi8(twin) & 0x7fff))
+			break;
+		if (after_space && p[i] == ' ')
+			break;
+		_mm_storeu_si128((__m128i *)(o + i),
+				 _mm_add_epi8(c, _mm_and_si128(up, _mm_set1_epi8(0x20))));
+		after_space = p[i + 15] == ' ';
+	}
+	return i;
+#else
+	(void)o;
+	(void)p;
+	(void)len;
+	(void)after_space;
+	return 0;
+#endif
+}
+
+/*
+ * Normalizes text for matching into b (NUL-terminated, no NUL inside): ASCII
+ * lowercase; whitespace, NUL and no-break spaces as one space; curly quotes
+ * as straight ones; zero-width spaces and joiners and BOMs dropped.
+ */
+int hm__screen_normalize(hm_buf *b, const char *text, size_t len, int fast)
 {
 	const unsigned char *p = (const unsigned char *)text;
 	size_t i;
@@ -49,6 +96,18 @@ static int normalize(hm_buf *b, const char *text, size_t len)
 		unsigned char c = p[i];
 		int space = 0;
 
+		if (c >= 0x21 && c < 0x7f) {
+			/* plain ASCII: try the block path, then this byte */
+			size_t k = fast ? normalize_fast(o, p + i, len - i, o > b->data && o[-1] == ' ')
+					: 0;
+			if (k) {
+				o += k;
+				i += k - 1;
+				continue;
+			}
+			*o++ = (char)(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+			continue;
+		}
 		if (c == ' ' || (c >= '\t' && c <= '\r') || c == 0) {
 			space = 1;
 		} else if (c == 0xc2 && i + 1 < len && p[i + 1] == 0xa0) {
@@ -69,8 +128,6 @@ static int normalize(hm_buf *b, const char *text, size_t len)
 		} else if (c == 0xef && i + 2 < len && p[i + 1] == 0xbb && p[i + 2] == 0xbf) {
 			i += 2;
 			continue;
-		} else if (c >= 'A' && c <= 'Z') {
-			c = (unsigned char)(c - 'A' + 'a');
 		}
 		if (space) {
 			if (o > b->data && o[-1] == ' ')
@@ -139,7 +196,7 @@ size_t hm__screen_match(const hm_screen *s, const char *text, size_t len, unsign
 
 	*oom = 0;
 	memset(hit, 0, s->ncats);
-	if (normalize(&x->norm, text, len) < 0) {
+	if (hm__screen_normalize(&x->norm, text, len, 1) < 0) {
 		*oom = 1;
 		return 0;
 	}
@@ -284,7 +341,7 @@ static int add_pattern(hm_screen *s, const char *c, size_t cn, const char *p, si
 			return hm__err_oom();
 		}
 	} else {
-		if (normalize(&norm, p, pn) < 0)
+		if (hm__screen_normalize(&norm, p, pn, 1) < 0)
 			return HM_ENOMEM;
 		if (norm.len == 0 || (norm.len == 1 && norm.data[0] == ' ')) {
 			hm__buf_free(&norm);
