@@ -16,7 +16,7 @@ set -eu
 BUILD=${BUILD:-build}
 N=${ARCHIVE_BENCH_N:-1000000}
 INGEST=${ARCHIVE_BENCH_INGEST:-20000}
-PKGS="libsodium libcrypto jansson libgit2 sqlite3 libxml-2.0"
+PKGS="libsodium libcrypto jansson libgit2 sqlite3 libxml-2.0 simdjson libhs"
 pkg-config --exists yaml-0.1 2>/dev/null && PKGS="$PKGS yaml-0.1"
 
 die() { echo "bench: $*" >&2; exit 2; }
@@ -24,7 +24,7 @@ die() { echo "bench: $*" >&2; exit 2; }
 mkdir -p "$BUILD/bench"
 DRIVER=$BUILD/bench/archive_bench
 ${CC:-cc} -std=c11 -D_GNU_SOURCE -O2 -Iinclude -o "$DRIVER" bench/archive_bench.c \
-	"$BUILD/libhallmark.a" $(pkg-config --libs $PKGS) -pthread || die "cannot build $DRIVER"
+	"$BUILD/libhallmark.a" $(pkg-config --libs $PKGS) -lstdc++ -pthread || die "cannot build $DRIVER"
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/hm-archive-bench-XXXXXX")
 trap 'rm -rf "$WORK"' EXIT INT TERM

@@ -29,7 +29,7 @@ BUILD=${BUILD:-build}
 SCALE=${BENCH_SCALE:-1}
 RUNS=${BENCH_RUNS:-3}
 BASE=${BENCH_DIR:-${TMPDIR:-/tmp}}
-PKGS="libsodium libcrypto jansson libgit2 sqlite3 libxml-2.0"
+PKGS="libsodium libcrypto jansson libgit2 sqlite3 libxml-2.0 simdjson libhs"
 
 die() { echo "bench: $*" >&2; exit 2; }
 [ -f "$BUILD/libhallmark.a" ] || die "$BUILD/libhallmark.a is missing: run make first"
@@ -40,7 +40,7 @@ command -v sha256sum >/dev/null || die "sha256sum is not on PATH"
 mkdir -p "$BUILD/bench"
 DRIVER=$BUILD/bench/hashbench
 ${CC:-cc} -std=c11 -D_GNU_SOURCE -O2 -Iinclude -o "$DRIVER" bench/hashbench.c \
-	"$BUILD/libhallmark.a" $(pkg-config --libs $PKGS) -pthread ||
+	"$BUILD/libhallmark.a" $(pkg-config --libs $PKGS) -lstdc++ -pthread ||
 	die "cannot build $DRIVER"
 CLI=""
 if [ -x "$BUILD/hallmark" ] && "$BUILD/hallmark" digest --help >/dev/null 2>&1; then
@@ -199,6 +199,10 @@ goal "peak RSS" "$((16 - spread))" 0 \
 echo
 echo "goals:"
 cat "$GOALS"
+
+# attest dataset against Python's json and csv modules on the same files.
+echo
+BUILD=$BUILD sh bench/dataset.sh || echo "MISS dataset benchmark failed" >>"$GOALS"
 
 # The compliance archive: ingest rate, search by digest and proofs at 1M entries.
 echo

@@ -13,7 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#define READ_CHUNK (256u << 10)
+#define READ_CHUNK (1u << 20)
 
 typedef struct totals {
 	uint64_t records, invalid, dups, bytes, schema, flagged, scanned;

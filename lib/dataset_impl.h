@@ -8,6 +8,7 @@
 
 #include "internal.h"
 #include "hallmark/dataset.h"
+#include "dataset_value.h"
 
 /*
  * One record cut from the stream. data/len: the record's bytes (a line
@@ -49,11 +50,26 @@ int hm__kind_of(const char *name);
 enum hm__class { HM__CLS_GENERIC, HM__CLS_CHAT, HM__CLS_ALPACA, HM__CLS_SHAREGPT, HM__CLS_COUNT };
 /* CHAT when the record is an object with "messages", SHAREGPT with "conversations",
  * ALPACA with "instruction" or "output", else GENERIC (non-objects included). */
-int hm__record_class(const json_t *v);
+int hm__record_class(const hm__value *v);
 /* The schema problems of a record of its class, as a mask of (1u << kind). */
-uint32_t hm__check_chat(const json_t *v);
-uint32_t hm__check_sharegpt(const json_t *v);
-uint32_t hm__check_alpaca(const json_t *v);
+uint32_t hm__check_chat(const hm__value *v);
+uint32_t hm__check_sharegpt(const hm__value *v);
+uint32_t hm__check_alpaca(const hm__value *v);
+
+/* dataset_value.c */
+void hm__value_free(hm__value *val);
+/* val from jansson's tree (whose strings it points into). */
+int hm__value_from_json(hm__value *val, const json_t *j);
+/* The member's value node of object node obj, or 0 when absent. */
+uint32_t hm__value_get(const hm__value *val, uint32_t obj, const char *name);
+/*
+ * The duplicate key into out: equal exactly for equal JSON values (members in
+ * any order). *dup_name = 1 when an object names a member twice (which the
+ * reference parser refuses).
+ */
+int hm__value_key(hm_buf *out, const hm__value *val, int *dup_name);
+/* Every string value in document order, each followed by 0x1e. */
+int hm__value_strings(hm_buf *out, const hm__value *val);
 /* 1 when s[0..n) is empty or only whitespace. */
 int hm__is_blank(const char *s, size_t n);
 
@@ -122,6 +138,18 @@ void hm__dedup_free(hm__dedup *d);
 int hm__dedup_add(hm__dedup *d, const unsigned char digest[32], uint32_t file, int *in_file,
 		  int *anywhere);
 
+/*
+ * dataset_hasher.c: a thread that feeds chunks to a digest while the caller
+ * works on them. *out NULL (returns 0) when no thread can be started.
+ */
+typedef struct hm__hasher hm__hasher;
+struct evp_md_ctx_st;
+int hm__hasher_new(hm__hasher **out, struct evp_md_ctx_st *md);
+/* Hands p[0..n) over; it must stay valid until hm__hasher_wait returns. */
+void hm__hasher_start(hm__hasher *h, const void *p, size_t n);
+int hm__hasher_wait(hm__hasher *h);
+void hm__hasher_free(hm__hasher *h);
+
 /* dataset_scan.c */
 /*
  * A scan that shares a duplicate set (dedup may be NULL: its own) and numbers
@@ -153,9 +181,35 @@ int hm__literals_of(hm__literals *out, const char *ere);
 int hm__literals_any(const hm__literals *l, const char *text, size_t len);
 void hm__literals_free(hm__literals *l);
 
-/* screen.c: matching with a caller-kept scratch buffer (no allocation per call). */
+/*
+ * screen_multi.c: every literal in one pass (Hyperscan). hm__multi_new sets
+ * *out NULL, and returns 0, when Hyperscan cannot run on this CPU or cannot
+ * build the database: callers then search literal by literal.
+ */
+typedef struct hm__multi hm__multi;
+int hm__multi_new(hm__multi **out, const char *const *lit, const size_t *len, const unsigned *ids,
+		  unsigned n);
+void hm__multi_free(hm__multi *m);
+/* Sets seen[id] for each literal that occurs in text; *scratch: NULL at first, kept per caller. */
+int hm__multi_scan(const hm__multi *m, void **scratch, const char *text, size_t len,
+		   unsigned char *seen);
+void hm__multi_scratch_free(void *scratch);
+
+/* screen.c: matching with caller-kept scratch space (no allocation per call). */
+typedef struct hm__screen_scratch {
+	hm_buf norm;         /* the normalized text */
+	void *hs;            /* the multi-literal matcher's scratch */
+	unsigned char *seen; /* per pattern: it or one of its literals occurs */
+	size_t nseen;
+} hm__screen_scratch;
 size_t hm__screen_match(const hm_screen *s, const char *text, size_t len, unsigned char *hit,
-			hm_buf *scratch, int *oom);
+			hm__screen_scratch *scratch, int *oom);
+void hm__screen_scratch_free(hm__screen_scratch *x);
+/* The text as patterns see it into b; fast = 0: byte by byte (the reference for the fast path). */
+int hm__screen_normalize(hm_buf *b, const char *text, size_t len, int fast);
+/* Switches the one-pass matcher off (0) or back on: the results are the same either way. */
+void hm__screen_use_multi(hm_screen *s, int on);
+int hm__screen_has_multi(const hm_screen *s);
 
 /* dataset_git.c: the predicate's "git" member for a dataset, or NULL when path is in no
  * work tree (*out NULL, returns 0). */

@@ -76,32 +76,6 @@ static int screen(hm_dataset_scan *s, uint64_t index, const char *text, size_t l
 	return 0;
 }
 
-/* The text of every string in a JSON value, joined by 0x1e so no match spans two. */
-static int collect_strings(hm_buf *b, const json_t *v)
-{
-	const char *k;
-	json_t *x;
-	size_t i;
-	int rc;
-
-	if (json_is_string(v)) {
-		if ((rc = hm__buf_put(b, json_string_value(v), json_string_length(v))) < 0)
-			return rc;
-		return hm__buf_put(b, "\x1e", 1);
-	}
-	if (json_is_array(v)) {
-		for (i = 0; i < json_array_size(v); i++)
-			if ((rc = collect_strings(b, json_array_get(v, i))) < 0)
-				return rc;
-	} else if (json_is_object(v)) {
-		json_object_foreach((json_t *)v, k, x) {
-			if ((rc = collect_strings(b, x)) < 0)
-				return rc;
-		}
-	}
-	return 0;
-}
-
 /* A record the splitter or parser rejected: counted, and its raw bytes still deduplicated and
  * screened (malformed examples are trained on too, when a pipeline is lenient). */
 int hm__scan_broken(hm_dataset_scan *s, uint64_t index, int kind, const hm__record *r)
@@ -131,36 +105,42 @@ static void tally(hm_dataset_scan *s, int cls, uint32_t errs)
 			s->cls_kinds[cls][k]++;
 }
 
+/*
+ * The fast parser first; what it declines (invalid records, and the rare
+ * valid ones it might read differently) goes to jansson, the reference,
+ * whose verdict and value stand. Either way the checks read the same nodes.
+ */
 int hm__scan_json_record(hm_dataset_scan *s, uint64_t index, const hm__record *r)
 {
 	json_error_t e;
-	json_t *v;
-	char *canon;
-	size_t clen;
-	int cls, rc;
+	json_t *v = NULL;
+	int cls, rc = 0, dup_name = 0;
 
-	/* Parsed as hm__json_parse does, without recording a message per bad record. */
-	v = json_loadb(r->data, r->len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &e);
-	if (!v)
-		return hm__scan_broken(s, index, HM__K_SYNTAX, r);
-	cls = hm__record_class(v);
-	tally(s, cls, cls == HM__CLS_CHAT       ? hm__check_chat(v)
-		      : cls == HM__CLS_SHAREGPT ? hm__check_sharegpt(v)
-		      : cls == HM__CLS_ALPACA   ? hm__check_alpaca(v)
+	if (s->fast && (rc = hm__fastjson_parse(s->fast, r->data, r->len, &s->val)) < 0)
+		return hm__err_oom();
+	if (rc == 1 && (rc = hm__value_key(&s->key, &s->val, &dup_name)) == 0)
+		rc = dup_name ? 0 : 1; /* jansson refuses a name given twice */
+	if (rc < 0)
+		return rc;
+	if (rc == 0) {
+		/* Parsed as hm__json_parse does, without recording a message per bad record. */
+		v = json_loadb(r->data, r->len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &e);
+		if (!v)
+			return hm__scan_broken(s, index, HM__K_SYNTAX, r);
+		if ((rc = hm__value_from_json(&s->val, v)) < 0 ||
+		    (rc = hm__value_key(&s->key, &s->val, &dup_name)) < 0)
+			goto out;
+	}
+	cls = hm__record_class(&s->val);
+	tally(s, cls, cls == HM__CLS_CHAT       ? hm__check_chat(&s->val)
+		      : cls == HM__CLS_SHAREGPT ? hm__check_sharegpt(&s->val)
+		      : cls == HM__CLS_ALPACA   ? hm__check_alpaca(&s->val)
 						: 0);
-	/* Duplicates by content: the canonical form, so key order and spacing do not matter. */
-	if (!(canon = hm__json_canonical(v, &clen))) {
-		json_decref(v);
-		return HM_ENOMEM;
-	}
-	rc = dedup(s, 'j', canon, clen, NULL, 0);
-	free(canon);
-	if (rc == 0 && s->screen) {
-		s->text.len = 0;
-		rc = collect_strings(&s->text, v);
-		if (rc == 0)
-			rc = screen(s, index, s->text.data ? s->text.data : "", s->text.len);
-	}
+	/* Duplicates by content, so key order and spacing do not matter. */
+	rc = dedup(s, 'j', s->key.data, s->key.len, NULL, 0);
+	if (rc == 0 && s->screen && (rc = hm__value_strings(&s->text, &s->val)) == 0)
+		rc = screen(s, index, s->text.data ? s->text.data : "", s->text.len);
+out:
 	json_decref(v);
 	return rc;
 }

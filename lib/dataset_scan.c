@@ -101,6 +101,10 @@ int hm__dataset_scan_new(hm_dataset_scan **out, hm_dataset_container c, const hm
 		rc = hm__err(HM_ECRYPTO, "SHA-256 is not available");
 		goto fail;
 	}
+	if ((c == HM_CONTAINER_JSONL || c == HM_CONTAINER_JSON) && !(s->fast = hm__fastjson_new())) {
+		rc = hm__err_oom();
+		goto fail;
+	}
 	if (ncats && (!(s->cat_counts = calloc(ncats, sizeof(uint64_t))) ||
 		      !(s->hit = calloc(ncats, 1)))) {
 		rc = hm__err_oom();
@@ -148,6 +152,7 @@ void hm_dataset_scan_free(hm_dataset_scan *s)
 		hm__csv_free(&s->split.csv);
 		break;
 	}
+	hm__hasher_free(s->hasher);
 	hm__buf_free(&s->held);
 	if (s->own_dedup)
 		hm__dedup_free(s->dedup);
@@ -157,8 +162,17 @@ void hm_dataset_scan_free(hm_dataset_scan *s)
 	free(s->hit);
 	free(s->flagged_idx);
 	hm__buf_free(&s->text);
-	hm__buf_free(&s->scratch);
+	hm__screen_scratch_free(&s->scratch);
+	hm__fastjson_free(s->fast);
+	hm__value_free(&s->val);
+	hm__buf_free(&s->key);
 	free(s);
+}
+
+void hm__dataset_scan_reference(hm_dataset_scan *s)
+{
+	hm__fastjson_free(s->fast);
+	s->fast = NULL;
 }
 
 static int is_object(const char *p, size_t n)
@@ -269,18 +283,40 @@ static int split(hm_dataset_scan *s, const char *p, size_t n)
 
 static const char utf8_bom[3] = { '\xef', '\xbb', '\xbf' };
 
+/* Chunks at least this large are hashed on the second thread while they are split. */
+#define PARALLEL_HASH_MIN ((size_t)64 << 10)
+
+static int split_chunk(hm_dataset_scan *s, const char *p, size_t len);
+
 int hm_dataset_scan_feed(hm_dataset_scan *s, const void *data, size_t len)
 {
-	const char *p = data;
-	int rc;
+	int rc, rc2;
 
 	if (s->finished)
 		return hm__err(HM_EINVAL, "the scan is finished");
 	if (len == 0)
 		return 0;
-	if (EVP_DigestUpdate(s->file_md, p, len) != 1)
-		return hm__err(HM_ECRYPTO, "SHA-256 failed");
+	if (len >= PARALLEL_HASH_MIN && !s->hasher_tried) {
+		s->hasher_tried = 1;
+		if ((rc = hm__hasher_new(&s->hasher, s->file_md)) < 0)
+			return rc;
+	}
 	s->bytes += len;
+	if (!s->hasher || len < PARALLEL_HASH_MIN) {
+		if (EVP_DigestUpdate(s->file_md, data, len) != 1)
+			return hm__err(HM_ECRYPTO, "SHA-256 failed");
+		return split_chunk(s, data, len);
+	}
+	hm__hasher_start(s->hasher, data, len);
+	rc = split_chunk(s, data, len);
+	rc2 = hm__hasher_wait(s->hasher);
+	return rc < 0 ? rc : rc2;
+}
+
+static int split_chunk(hm_dataset_scan *s, const char *p, size_t len)
+{
+	int rc;
+
 	/* A UTF-8 byte order mark at the start is dropped, even when split across chunks. */
 	while (s->bom >= 0 && len) {
 		if (*p == utf8_bom[s->bom]) {

@@ -29,6 +29,12 @@ struct hm_dataset_scan {
 	hm_buf held;           /* its first line, until the second decides */
 	const char *held_error;
 	EVP_MD_CTX *file_md, *rec_md;
+	hm__hasher *hasher; /* hashes file_md in parallel; NULL until a large chunk comes */
+	int hasher_tried;
+	/* JSON records: the fast parser (NULL: jansson only), the parsed record, its duplicate key */
+	hm__fastjson *fast;
+	hm__value val;
+	hm_buf key;
 	char sha256[65];
 
 	uint64_t bytes, records, broken, dups, cross_dups, flagged;
@@ -48,7 +54,8 @@ struct hm_dataset_scan {
 	uint64_t *flagged_idx;
 	size_t nflagged_idx;
 	int flagged_truncated;
-	hm_buf text, scratch;
+	hm_buf text;
+	hm__screen_scratch scratch;
 
 	/* Results, set by finish. */
 	hm_record_format format;
@@ -58,6 +65,9 @@ struct hm_dataset_scan {
 
 enum { SPLIT_PENDING, SPLIT_LINES, SPLIT_ARRAY, SPLIT_CSV };
 enum { SNIFF_FIRST, SNIFF_HELD, SNIFF_LINES, SNIFF_DOCUMENT };
+
+/* Parses JSON records with jansson only, the reference the fast parser must agree with. */
+void hm__dataset_scan_reference(hm_dataset_scan *s);
 
 /* dataset_record.c: one record, by kind; index is its 0-based number in the file. */
 /* A record the splitter or parser rejected (kind: an hm__kind). */

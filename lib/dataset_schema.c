@@ -1,5 +1,6 @@
 /*
- * The record formats we recognise and their schema checks:
+ * The record formats we recognise and their schema checks, on a parsed
+ * record's nodes (dataset_value.h):
  *  - OpenAI chat fine-tuning: {"messages":[{"role":..., "content":...}, ...]}
  *    with at least one assistant message; content is a string, an array of
  *    typed parts, or null/absent on an assistant message that calls tools.
@@ -44,90 +45,96 @@ int hm__is_blank(const char *s, size_t n)
 	return 1;
 }
 
-int hm__record_class(const json_t *v)
+/* Is node i a string equal to lit? */
+static int str_is(const hm__value *v, uint32_t i, const char *lit)
 {
-	if (!json_is_object(v))
+	size_t n = strlen(lit);
+
+	return v->v[i].type == HM__V_STRING && v->v[i].u.len == n && memcmp(v->v[i].s, lit, n) == 0;
+}
+
+int hm__record_class(const hm__value *v)
+{
+	if (v->v[0].type != HM__V_OBJECT)
 		return HM__CLS_GENERIC;
-	if (json_object_get(v, "messages"))
+	if (hm__value_get(v, 0, "messages"))
 		return HM__CLS_CHAT;
-	if (json_object_get(v, "conversations"))
+	if (hm__value_get(v, 0, "conversations"))
 		return HM__CLS_SHAREGPT;
-	if (json_object_get(v, "instruction") || json_object_get(v, "output"))
+	if (hm__value_get(v, 0, "instruction") || hm__value_get(v, 0, "output"))
 		return HM__CLS_ALPACA;
 	return HM__CLS_GENERIC;
 }
 
 #define BIT(k) (1u << (k))
 
-static int role_known(const char *r)
+static int role_known(const hm__value *v, uint32_t i)
 {
 	static const char *const roles[] = { "system", "developer", "user", "assistant", "tool",
 					     "function" };
-	size_t i;
+	size_t k;
 
-	for (i = 0; i < sizeof(roles) / sizeof(roles[0]); i++)
-		if (strcmp(r, roles[i]) == 0)
+	for (k = 0; k < sizeof(roles) / sizeof(roles[0]); k++)
+		if (str_is(v, i, roles[k]))
 			return 1;
 	return 0;
 }
 
 /* Content parts: [{"type": "text", "text": ...}, {"type": "image_url", ...}, ...]. */
-static int parts_valid(const json_t *a)
+static int parts_valid(const hm__value *v, uint32_t a)
 {
-	size_t i;
+	uint32_t k, j = a + 1, t;
 
-	if (json_array_size(a) == 0)
+	if (v->v[a].n == 0)
 		return 0;
-	for (i = 0; i < json_array_size(a); i++) {
-		const json_t *p = json_array_get(a, i);
-		if (!json_is_object(p) || !hm__json_str(p, "type"))
+	for (k = 0; k < v->v[a].n; k++, j = v->v[j].end)
+		if (v->v[j].type != HM__V_OBJECT || !(t = hm__value_get(v, j, "type")) ||
+		    v->v[t].type != HM__V_STRING)
 			return 0;
-	}
 	return 1;
 }
 
-static uint32_t check_message(const json_t *m, int *assistant)
+static uint32_t check_message(const hm__value *v, uint32_t m, int *assistant)
 {
-	const json_t *role = json_object_get(m, "role"), *content;
-	uint32_t e = 0;
+	uint32_t role, content, e = 0;
 	int calls;
 
-	if (!json_is_object(m))
+	if (v->v[m].type != HM__V_OBJECT)
 		return BIT(HM__K_MESSAGE_NOT_OBJECT);
+	role = hm__value_get(v, m, "role");
 	if (!role)
 		e |= BIT(HM__K_MISSING_ROLE);
-	else if (!json_is_string(role) || !role_known(json_string_value(role)))
+	else if (!role_known(v, role))
 		e |= BIT(HM__K_INVALID_ROLE);
-	else if (strcmp(json_string_value(role), "assistant") == 0)
+	else if (str_is(v, role, "assistant"))
 		*assistant = 1;
 	/* An assistant message that calls tools may have no content. */
-	calls = json_object_get(m, "tool_calls") || json_object_get(m, "function_call");
-	content = json_object_get(m, "content");
+	calls = hm__value_get(v, m, "tool_calls") || hm__value_get(v, m, "function_call");
+	content = hm__value_get(v, m, "content");
 	if (!content) {
 		if (!calls)
 			e |= BIT(HM__K_MISSING_CONTENT);
-	} else if (json_is_null(content)) {
+	} else if (v->v[content].type == HM__V_NULL) {
 		if (!calls)
 			e |= BIT(HM__K_CONTENT_NOT_STRING);
-	} else if (!json_is_string(content) && !(json_is_array(content) && parts_valid(content))) {
+	} else if (v->v[content].type != HM__V_STRING &&
+		   !(v->v[content].type == HM__V_ARRAY && parts_valid(v, content))) {
 		e |= BIT(HM__K_CONTENT_NOT_STRING);
 	}
 	return e;
 }
 
-uint32_t hm__check_chat(const json_t *v)
+uint32_t hm__check_chat(const hm__value *v)
 {
-	const json_t *msgs = json_object_get(v, "messages");
-	uint32_t e = 0;
+	uint32_t msgs = hm__value_get(v, 0, "messages"), e = 0, k, j;
 	int assistant = 0;
-	size_t i;
 
-	if (!json_is_array(msgs))
+	if (v->v[msgs].type != HM__V_ARRAY)
 		return BIT(HM__K_MESSAGES_NOT_ARRAY);
-	if (json_array_size(msgs) == 0)
+	if (v->v[msgs].n == 0)
 		return BIT(HM__K_MESSAGES_EMPTY);
-	for (i = 0; i < json_array_size(msgs); i++)
-		e |= check_message(json_array_get(msgs, i), &assistant);
+	for (k = 0, j = msgs + 1; k < v->v[msgs].n; k++, j = v->v[j].end)
+		e |= check_message(v, j, &assistant);
 	if (!assistant)
 		e |= BIT(HM__K_NO_ASSISTANT_MESSAGE);
 	return e;
@@ -138,50 +145,48 @@ uint32_t hm__check_chat(const json_t *v)
  * LLaMA-Factory, Axolotl): human/gpt/system, the chat names, and the tool
  * turns function_call/observation.
  */
-static int speaker(const char *from, int *model)
+static int speaker(const hm__value *v, uint32_t from, int *model)
 {
 	static const char *const others[] = { "human", "user", "system", "observation", "tool" };
 	static const char *const models[] = { "gpt", "assistant", "function_call" };
 	size_t i;
 
 	for (i = 0; i < sizeof(models) / sizeof(models[0]); i++)
-		if (strcmp(from, models[i]) == 0) {
+		if (str_is(v, from, models[i])) {
 			*model = 1;
 			return 1;
 		}
 	for (i = 0; i < sizeof(others) / sizeof(others[0]); i++)
-		if (strcmp(from, others[i]) == 0)
+		if (str_is(v, from, others[i]))
 			return 1;
 	return 0;
 }
 
-uint32_t hm__check_sharegpt(const json_t *v)
+uint32_t hm__check_sharegpt(const hm__value *v)
 {
-	const json_t *turns = json_object_get(v, "conversations");
-	uint32_t e = 0;
+	uint32_t turns = hm__value_get(v, 0, "conversations"), e = 0, k, t;
 	int model = 0;
-	size_t i;
 
-	if (!json_is_array(turns))
+	if (v->v[turns].type != HM__V_ARRAY)
 		return BIT(HM__K_MESSAGES_NOT_ARRAY);
-	if (json_array_size(turns) == 0)
+	if (v->v[turns].n == 0)
 		return BIT(HM__K_MESSAGES_EMPTY);
-	for (i = 0; i < json_array_size(turns); i++) {
-		const json_t *t = json_array_get(turns, i), *from, *value;
+	for (k = 0, t = turns + 1; k < v->v[turns].n; k++, t = v->v[t].end) {
+		uint32_t from, value;
 
-		if (!json_is_object(t)) {
+		if (v->v[t].type != HM__V_OBJECT) {
 			e |= BIT(HM__K_MESSAGE_NOT_OBJECT);
 			continue;
 		}
-		from = json_object_get(t, "from");
-		value = json_object_get(t, "value");
+		from = hm__value_get(v, t, "from");
+		value = hm__value_get(v, t, "value");
 		if (!from)
 			e |= BIT(HM__K_MISSING_ROLE);
-		else if (!json_is_string(from) || !speaker(json_string_value(from), &model))
+		else if (!speaker(v, from, &model))
 			e |= BIT(HM__K_INVALID_ROLE);
 		if (!value)
 			e |= BIT(HM__K_MISSING_CONTENT);
-		else if (!json_is_string(value))
+		else if (v->v[value].type != HM__V_STRING)
 			e |= BIT(HM__K_CONTENT_NOT_STRING);
 	}
 	if (!model)
@@ -190,21 +195,21 @@ uint32_t hm__check_sharegpt(const json_t *v)
 }
 
 /* One Alpaca field: absent, not a string, blank (when blank_kind >= 0). */
-static uint32_t check_field(const json_t *v, const char *key, int missing_kind, int type_kind,
-			    int blank_kind)
+static uint32_t check_field(const hm__value *v, const char *key, int missing_kind,
+			    int type_kind, int blank_kind)
 {
-	const json_t *f = json_object_get(v, key);
+	uint32_t f = hm__value_get(v, 0, key);
 
 	if (!f)
 		return missing_kind >= 0 ? BIT(missing_kind) : 0;
-	if (!json_is_string(f))
+	if (v->v[f].type != HM__V_STRING)
 		return BIT(type_kind);
-	if (blank_kind >= 0 && hm__is_blank(json_string_value(f), json_string_length(f)))
+	if (blank_kind >= 0 && hm__is_blank(v->v[f].s, v->v[f].u.len))
 		return BIT(blank_kind);
 	return 0;
 }
 
-uint32_t hm__check_alpaca(const json_t *v)
+uint32_t hm__check_alpaca(const hm__value *v)
 {
 	return check_field(v, "instruction", HM__K_MISSING_INSTRUCTION, HM__K_INSTRUCTION_NOT_STRING,
 			   HM__K_EMPTY_INSTRUCTION) |

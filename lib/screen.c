@@ -7,6 +7,9 @@
 #include "dataset_impl.h"
 
 #include <regex.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,6 +29,8 @@ struct hm_screen {
 	char **cats;
 	size_t ncats;
 	char digest[65];
+	/* every literal at once (screen_multi.c): NULL when unavailable or switched off */
+	hm__multi *multi, *multi_off;
 };
 
 /*
@@ -33,7 +38,51 @@ struct hm_screen {
  * lowercase; whitespace, NUL and no-break spaces as one space; curly quotes
  * as straight ones; zero-width spaces and joiners and BOMs dropped.
  */
-static int normalize(hm_buf *b, const char *text, size_t len)
+/*
+ * 16 bytes at a time where nothing but ASCII case changes: printable ASCII
+ * (spaces included) with no two spaces in a row and no space right after an
+ * output space. Returns how many bytes it wrote (a multiple of 16).
+ */
+static size_t normalize_fast(char *o, const unsigned char *p, size_t len, int after_space)
+{
+#ifdef __SSE2__
+	const __m128i lo = _mm_set1_epi8(0x20), up_a = _mm_set1_epi8('A' - 1),
+		      up_z = _mm_set1_epi8('Z' + 1), sp = _mm_set1_epi8(' ');
+	size_t i = 0;
+
+	for (; i + 17 <= len; i += 16) {
+		__m128i c = _mm_loadu_si128((const __m128i *)(p + i));
+		__m128i next = _mm_loadu_si128((const __m128i *)(p + i + 1));
+		/* signed compare: bytes >= 0x80 are negative, so "< 0x20" catches them too */
+		__m128i ctl = _mm_cmplt_epi8(c, lo);
+		__m128i twin = _mm_and_si128(_mm_cmpeq_epi8(c, sp), _mm_cmpeq_epi8(next, sp));
+		__m128i up = _mm_and_si128(_mm_cmpgt_epi8(c, up_a), _mm_cmplt_epi8(c, up_z));
+
+		/* a space in the last byte followed by another: the next block sees it */
+		if (_mm_movemask_epi8(ctl) | (_mm_movemask_epi8(twin) & 0x7fff))
+			break;
+		if (after_space && p[i] == ' ')
+			break;
+		_mm_storeu_si128((__m128i *)(o + i),
+				 _mm_add_epi8(c, _mm_and_si128(up, _mm_set1_epi8(0x20))));
+		after_space = p[i + 15] == ' ';
+	}
+	return i;
+#else
+	(void)o;
+	(void)p;
+	(void)len;
+	(void)after_space;
+	return 0;
+#endif
+}
+
+/*
+ * Normalizes text for matching into b (NUL-terminated, no NUL inside): ASCII
+ * lowercase; whitespace, NUL and no-break spaces as one space; curly quotes
+ * as straight ones; zero-width spaces and joiners and BOMs dropped.
+ */
+int hm__screen_normalize(hm_buf *b, const char *text, size_t len, int fast)
 {
 	const unsigned char *p = (const unsigned char *)text;
 	size_t i;
@@ -47,6 +96,18 @@ static int normalize(hm_buf *b, const char *text, size_t len)
 		unsigned char c = p[i];
 		int space = 0;
 
+		if (c >= 0x21 && c < 0x7f) {
+			/* plain ASCII: try the block path, then this byte */
+			size_t k = fast ? normalize_fast(o, p + i, len - i, o > b->data && o[-1] == ' ')
+					: 0;
+			if (k) {
+				o += k;
+				i += k - 1;
+				continue;
+			}
+			*o++ = (char)(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+			continue;
+		}
 		if (c == ' ' || (c >= '\t' && c <= '\r') || c == 0) {
 			space = 1;
 		} else if (c == 0xc2 && i + 1 < len && p[i + 1] == 0xa0) {
@@ -67,8 +128,6 @@ static int normalize(hm_buf *b, const char *text, size_t len)
 		} else if (c == 0xef && i + 2 < len && p[i + 1] == 0xbb && p[i + 2] == 0xbf) {
 			i += 2;
 			continue;
-		} else if (c >= 'A' && c <= 'Z') {
-			c = (unsigned char)(c - 'A' + 'a');
 		}
 		if (space) {
 			if (o > b->data && o[-1] == ' ')
@@ -82,49 +141,113 @@ static int normalize(hm_buf *b, const char *text, size_t len)
 	return 0;
 }
 
+/* Pattern by pattern: a memmem per plain pattern and per regex literal. */
+static void match_each(const hm_screen *s, const char *text, size_t len, unsigned char *hit)
+{
+	size_t i;
+
+	for (i = 0; i < s->npats; i++) {
+		const pattern *p = &s->pats[i];
+
+		if (hit[p->cat])
+			continue;
+		if (p->is_re && !hm__literals_any(p->must, text, len))
+			continue; /* regexec is slow; most texts lack the regex's literal parts */
+		if (p->is_re ? regexec(&p->re, text, 0, NULL, 0) == 0
+			     : memmem(text, len, p->text, p->len) != NULL)
+			hit[p->cat] = 1;
+	}
+}
+
+/* One multi-literal scan marks the plain patterns found and the regexes worth running. */
+static int match_multi(const hm_screen *s, const char *text, size_t len, unsigned char *hit,
+		       hm__screen_scratch *x)
+{
+	size_t i;
+	int rc;
+
+	if (x->nseen < s->npats) {
+		unsigned char *p = realloc(x->seen, s->npats);
+		if (!p)
+			return HM_ENOMEM;
+		x->seen = p;
+		x->nseen = s->npats;
+	}
+	memset(x->seen, 0, s->npats);
+	if ((rc = hm__multi_scan(s->multi, &x->hs, text, len, x->seen)) < 0)
+		return rc;
+	for (i = 0; i < s->npats; i++) {
+		const pattern *p = &s->pats[i];
+
+		if (hit[p->cat])
+			continue;
+		if (p->is_re ? (x->seen[i] || p->must->n == 0) &&
+				       regexec(&p->re, text, 0, NULL, 0) == 0
+			     : x->seen[i])
+			hit[p->cat] = 1;
+	}
+	return 0;
+}
+
 size_t hm__screen_match(const hm_screen *s, const char *text, size_t len, unsigned char *hit,
-			hm_buf *scratch, int *oom)
+			hm__screen_scratch *x, int *oom)
 {
 	size_t i, n = 0;
 
 	*oom = 0;
 	memset(hit, 0, s->ncats);
-	if (normalize(scratch, text, len) < 0) {
+	if (hm__screen_normalize(&x->norm, text, len, 1) < 0) {
 		*oom = 1;
 		return 0;
 	}
-	for (i = 0; i < s->npats; i++) {
-		const pattern *p = &s->pats[i];
-		int m;
-
-		if (hit[p->cat])
-			continue;
-		if (p->is_re && !hm__literals_any(p->must, scratch->data, scratch->len))
-			m = 0; /* regexec is slow; most texts lack the regex's literal parts */
-		else if (p->is_re)
-			m = regexec(&p->re, scratch->data, 0, NULL, 0) == 0;
-		else
-			m = memmem(scratch->data, scratch->len, p->text, p->len) != NULL;
-		if (m) {
-			hit[p->cat] = 1;
-			n++;
-		}
+	if (!s->multi)
+		match_each(s, x->norm.data, x->norm.len, hit);
+	else if (match_multi(s, x->norm.data, x->norm.len, hit, x) < 0) {
+		*oom = 1;
+		return 0;
 	}
+	for (i = 0; i < s->ncats; i++)
+		n += hit[i];
 	return n;
+}
+
+void hm__screen_scratch_free(hm__screen_scratch *x)
+{
+	hm__buf_free(&x->norm);
+	hm__multi_scratch_free(x->hs);
+	free(x->seen);
+	memset(x, 0, sizeof(*x));
+}
+
+void hm__screen_use_multi(hm_screen *s, int on)
+{
+	if (on && !s->multi) {
+		s->multi = s->multi_off;
+		s->multi_off = NULL;
+	} else if (!on && s->multi) {
+		s->multi_off = s->multi;
+		s->multi = NULL;
+	}
+}
+
+int hm__screen_has_multi(const hm_screen *s)
+{
+	return s->multi != NULL;
 }
 
 int hm_screen_match(size_t *nhit, unsigned char *hit, const hm_screen *s, const char *text,
 		    size_t len)
 {
-	hm_buf scratch = HM_BUF_INIT;
+	hm__screen_scratch scratch;
 	unsigned char *h = hit;
 	int oom;
 
 	*nhit = 0;
+	memset(&scratch, 0, sizeof(scratch));
 	if (!h && !(h = calloc(s->ncats ? s->ncats : 1, 1)))
 		return hm__err_oom();
 	*nhit = hm__screen_match(s, text, len, h, &scratch, &oom);
-	hm__buf_free(&scratch);
+	hm__screen_scratch_free(&scratch);
 	if (h != hit)
 		free(h);
 	return oom ? HM_ENOMEM : 0;
@@ -218,7 +341,7 @@ static int add_pattern(hm_screen *s, const char *c, size_t cn, const char *p, si
 			return hm__err_oom();
 		}
 	} else {
-		if (normalize(&norm, p, pn) < 0)
+		if (hm__screen_normalize(&norm, p, pn, 1) < 0)
 			return HM_ENOMEM;
 		if (norm.len == 0 || (norm.len == 1 && norm.data[0] == ' ')) {
 			hm__buf_free(&norm);
@@ -264,6 +387,42 @@ static int parse_lines(hm_screen *s, const char *text, size_t len, const char *n
 	return 0;
 }
 
+/* The literals of every pattern, each under its pattern's index, for one scan. */
+static int build_multi(hm_screen *s)
+{
+	const char **lit = NULL;
+	size_t *len = NULL, n = 0, cap = 0, i, j;
+	unsigned *ids = NULL;
+	int rc = 0;
+
+	for (i = 0; i < s->npats; i++)
+		cap += s->pats[i].is_re ? s->pats[i].must->n : 1;
+	if (cap == 0 || cap > 0xffffffu)
+		return 0;
+	lit = malloc(cap * sizeof(*lit));
+	len = malloc(cap * sizeof(*len));
+	ids = malloc(cap * sizeof(*ids));
+	if (!lit || !len || !ids) {
+		rc = hm__err_oom();
+		goto out;
+	}
+	for (i = 0; i < s->npats; i++) {
+		const pattern *p = &s->pats[i];
+		size_t k = p->is_re ? p->must->n : 1;
+		for (j = 0; j < k; j++, n++) {
+			lit[n] = p->is_re ? p->must->v[j] : p->text;
+			len[n] = p->is_re ? p->must->len[j] : p->len;
+			ids[n] = (unsigned)i;
+		}
+	}
+	rc = hm__multi_new(&s->multi, lit, len, ids, (unsigned)n);
+out:
+	free(lit);
+	free(len);
+	free(ids);
+	return rc;
+}
+
 int hm_screen_parse(hm_screen **out, const char *text, size_t len, const char *name)
 {
 	unsigned char md[32];
@@ -275,7 +434,7 @@ int hm_screen_parse(hm_screen **out, const char *text, size_t len, const char *n
 		name = "screen patterns";
 	if (!(s = calloc(1, sizeof(*s))))
 		return hm__err_oom();
-	if ((rc = parse_lines(s, text, len, name)) < 0) {
+	if ((rc = parse_lines(s, text, len, name)) < 0 || (rc = build_multi(s)) < 0) {
 		hm_screen_free(s);
 		return rc;
 	}
@@ -322,6 +481,8 @@ void hm_screen_free(hm_screen *s)
 	}
 	for (i = 0; i < s->ncats; i++)
 		free(s->cats[i]);
+	hm__multi_free(s->multi);
+	hm__multi_free(s->multi_off);
 	free(s->pats);
 	free(s->cats);
 	free(s);

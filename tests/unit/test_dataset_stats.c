@@ -418,6 +418,26 @@ static void a_bom_split_across_chunks_is_dropped(void **state)
 	assert_int_equal(hm_dataset_scan_format(s), HM_RECORDS_ALPACA);
 	expect(s, 1, 0, 0);
 	hm_dataset_scan_free(s);
+	/* JSON readers skip it too: the first record stays valid, in JSONL, a JSON array, and a
+	 * .json file of lines (whose first record decides how the file is read). */
+	s = scan_text(HM_CONTAINER_JSONL, "\xef\xbb\xbf{\"instruction\":\"q\",\"output\":\"a\"}\n"
+					  "{\"instruction\":\"r\",\"output\":\"b\"}\r\n");
+	assert_int_equal(hm_dataset_scan_format(s), HM_RECORDS_ALPACA);
+	expect(s, 2, 0, 0);
+	hm_dataset_scan_free(s);
+	s = scan_text(HM_CONTAINER_JSON, "\xef\xbb\xbf[{\"instruction\":\"q\",\"output\":\"a\"}]");
+	assert_int_equal(hm_dataset_scan_format(s), HM_RECORDS_ALPACA);
+	expect(s, 1, 0, 0);
+	hm_dataset_scan_free(s);
+	s = scan_text(HM_CONTAINER_JSON, "\xef\xbb\xbf{\"instruction\":\"q\",\"output\":\"a\"}\n"
+					 "{\"instruction\":\"r\",\"output\":\"b\"}\n");
+	assert_int_equal(hm_dataset_scan_format(s), HM_RECORDS_ALPACA);
+	expect(s, 2, 0, 0);
+	hm_dataset_scan_free(s);
+	/* Only at the start: a BOM before a later record is a syntax error, as in JSON. */
+	s = scan_text(HM_CONTAINER_JSONL, "{}\n\xef\xbb\xbf{}\n");
+	expect(s, 2, 1, 0);
+	hm_dataset_scan_free(s);
 	/* Bytes that only start like a BOM are data. */
 	s = scan_text(HM_CONTAINER_TEXT, "\xef\xbbX\n");
 	expect(s, 1, 0, 0);
