@@ -489,8 +489,10 @@ int hm_key_write_pair(const hm_key *key, const char *prefix, const char *passphr
 		      size_t passphrase_len, const hm_key_write_options *opts)
 {
 	hm_key_write_options defaults = HM_KEY_WRITE_OPTIONS_INIT;
-	char *kpath = NULL, *ppath = NULL, *secret = NULL, *pem = NULL, *ktmp = NULL,
-	     *ptmp = NULL, *kbak = NULL;
+	char *kpath = NULL, *ppath = NULL, *secret = NULL, *pem = NULL, *kbak = NULL;
+	hm__staged *ktmp = NULL, *ptmp = NULL;
+	const char *ktarget;
+	sigset_t old;
 	size_t n = strlen(prefix) + 5, slen = 0;
 	int rc;
 
@@ -518,44 +520,60 @@ int hm_key_write_pair(const hm_key *key, const char *prefix, const char *passphr
 	    (rc = hm__stage_file(&ktmp, kpath, secret, slen, 0600)) < 0 ||
 	    (rc = hm__stage_file(&ptmp, ppath, pem, strlen(pem), 0644)) < 0)
 		goto out;
-	/* Replacing a key: keep a link to the old one until the pair is in place. */
-	if (opts->overwrite && access(kpath, F_OK) == 0) {
+	/*
+	 * Replacing a key: keep a link to the old one until the pair is in place.
+	 * No signal may stop us half-way between the two moves.
+	 */
+	ktarget = hm__staged_target(ktmp);
+	hm__signals_block(&old);
+	if (opts->overwrite && access(ktarget, F_OK) == 0) {
 		unsigned char r[8];
 		char hex[17];
-		kbak = malloc(n + 32);
+		size_t bn = strlen(ktarget) + 32;
+		kbak = malloc(bn);
 		if (!kbak) {
 			rc = hm__err_oom();
-			goto out;
+			goto unblock;
 		}
 		randombytes_buf(r, sizeof(r));
 		hm__hex_encode(hex, r, sizeof(r));
-		snprintf(kbak, n + 32, "%s.old.%s", kpath, hex);
-		if (link(kpath, kbak) < 0) {
+		snprintf(kbak, bn, "%s.old.%s", ktarget, hex);
+		if (link(ktarget, kbak) < 0) {
 			rc = hm__err(HM_EIO, "%s: cannot keep the old key while replacing it: %s", kpath,
 				     strerror(errno));
 			free(kbak);
 			kbak = NULL;
-			goto out;
+			goto unblock;
 		}
 	}
-	rc = hm__commit_file(ktmp, kpath, opts->overwrite);
-	ktmp = NULL;
-	if (rc < 0)
-		goto out;
-	rc = hm__commit_file(ptmp, ppath, opts->overwrite);
-	ptmp = NULL;
-	if (rc < 0) {
-		/* never leave half a key pair behind: put the old key back, or remove ours */
-		if (kbak ? rename(kbak, kpath) == 0 : unlink(kpath) == 0) {
-			free(kbak);
-			kbak = NULL;
+	{
+		/* commit frees the staged file: keep the target's name for a rollback */
+		char *kt = strdup(ktarget);
+		if (!kt) {
+			rc = hm__err_oom();
+			goto unblock;
 		}
+		rc = hm__commit_file(ktmp, opts->overwrite);
+		ktmp = NULL;
+		if (rc == 0) {
+			rc = hm__commit_file(ptmp, opts->overwrite);
+			ptmp = NULL;
+			/* never leave half a key pair behind: put the old key back, or remove ours */
+			if (rc < 0 && (kbak ? rename(kbak, kt) == 0 : unlink(kt) == 0)) {
+				free(kbak);
+				kbak = NULL;
+			}
+		}
+		free(kt);
 	}
-out:
+unblock:
 	if (kbak) {
 		unlink(kbak);
 		free(kbak);
+		kbak = NULL;
 	}
+	hm__signals_restore(&old);
+out:
 	hm__discard_file(ktmp);
 	hm__discard_file(ptmp);
 	if (secret) {
