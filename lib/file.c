@@ -46,10 +46,18 @@ int hm__read_fd(char **out, size_t *outlen, int fd, const char *path, size_t max
 
 int hm__read_file(char **out, size_t *outlen, const char *path, size_t max)
 {
+	struct stat st;
+
+	return hm__read_file_st(out, outlen, &st, path, max);
+}
+
+int hm__read_file_st(char **out, size_t *outlen, struct stat *stp, const char *path, size_t max)
+{
 	int fd, rc, is_stdin = strcmp(path, "-") == 0;
 	struct stat st;
 
 	*out = NULL;
+	memset(stp, 0, sizeof(*stp));
 	if (outlen)
 		*outlen = 0;
 	if (is_stdin)
@@ -64,6 +72,8 @@ int hm__read_file(char **out, size_t *outlen, const char *path, size_t max)
 	}
 	rc = hm__read_fd(out, outlen, fd, path, max);
 	close(fd);
+	if (rc == 0)
+		*stp = st;
 	return rc;
 }
 
@@ -243,6 +253,7 @@ struct hm__staged {
 	char *tmp;    /* the temporary file beside target */
 	char *target; /* the file it replaces (a link's target, resolved) */
 	char *path;   /* as the caller named it, for messages */
+	int via_link; /* path is a symbolic link */
 	int slot;     /* its place among the files a signal removes */
 };
 
@@ -286,6 +297,7 @@ static int stage_to(hm__staged **out, char *target, const char *path, const void
 	s->slot = -1;
 	s->target = target;
 	s->path = strdup(path);
+	s->via_link = strcmp(target, path) != 0;
 	dir = dirname(dcopy);
 	base = basename(bcopy);
 	n = strlen(dir) + strlen(base) + 32;
@@ -350,7 +362,15 @@ int hm__commit_file(hm__staged *s, int overwrite)
 {
 	int rc = 0;
 
-	if (overwrite) {
+	if (!overwrite && s->via_link) {
+		/*
+		 * Creating, not replacing: a name that is already there, even a link
+		 * to nothing, is not ours to write through (it may have been planted
+		 * to send a secret key elsewhere). --force follows it.
+		 */
+		rc = hm__err(HM_EEXISTS, "%s: already exists as a symbolic link (use --force to "
+			     "write to its target)", s->path);
+	} else if (overwrite) {
 		if (rename(s->tmp, s->target) < 0)
 			rc = hm__err(HM_EIO, "%s: cannot replace: %s", s->path, strerror(errno));
 		else {

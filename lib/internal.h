@@ -42,6 +42,9 @@ void hm__buf_free(hm_buf *b);
 int hm__read_fd(char **out, size_t *outlen, int fd, const char *path, size_t max);
 /* Reads a whole regular file ("-" is stdin) up to max bytes; NUL-terminated. */
 int hm__read_file(char **out, size_t *outlen, const char *path, size_t max);
+/* The same, with the file's stat (all zero for stdin). */
+struct stat;
+int hm__read_file_st(char **out, size_t *outlen, struct stat *st, const char *path, size_t max);
 /*
  * Writes data to path whole or not at all: a temp file in the same directory,
  * fsync, rename (or link when !overwrite, so an existing file is never replaced),

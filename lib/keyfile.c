@@ -17,13 +17,20 @@
 #include <stdlib.h>
 #include <errno.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define KF_FORMAT "hallmark-secret-key"
 #define KF_VERSION 1
 #define KF_AD_LABEL "hallmark-secret-key-v1"
-#define KF_MAX_OPSLIMIT 64ULL
-#define KF_MAX_MEMLIMIT ((size_t)2 << 30)
+/*
+ * The KDF work a key file may ask for: up to libsodium's SENSITIVE opslimit
+ * (4) and its MODERATE memlimit (256 MiB), the default hallmark writes, so
+ * one derivation takes at most a second or two. A file that asks for more is
+ * refused before any derivation: it could hold a signer for minutes and GiBs.
+ */
+#define KF_MAX_OPSLIMIT 4ULL
+#define KF_MAX_MEMLIMIT ((size_t)256 << 20)
 #define PASSBUF 1024
 
 /*
@@ -164,7 +171,12 @@ static int parse_keyfile(hm_key **out, json_t *root, const char *name, hm_passph
 		if (ops < crypto_pwhash_OPSLIMIT_MIN || ops > hm__keyfile_max_opslimit ||
 		    mem < crypto_pwhash_MEMLIMIT_MIN || mem > hm__keyfile_max_memlimit) {
 			rc = hm__err(HM_EFORMAT, "%s: key derivation parameters out of range "
-				     "(opslimit %llu, memlimit %llu)", name, ops, mem);
+				     "(opslimit %llu, memlimit %llu; hallmark accepts opslimit "
+				     "%llu..%llu and memlimit %llu..%llu bytes)", name, ops, mem,
+				     (unsigned long long)crypto_pwhash_OPSLIMIT_MIN,
+				     hm__keyfile_max_opslimit,
+				     (unsigned long long)crypto_pwhash_MEMLIMIT_MIN,
+				     (unsigned long long)hm__keyfile_max_memlimit);
 			goto out;
 		}
 		if ((rc = b64_field(enc, "salt", salt, 16, name)) < 0 ||
@@ -272,6 +284,31 @@ int hm_key_parse(hm_key **out, const char *data, size_t len, const char *name,
 	}
 	json_decref(root);
 	return rc;
+}
+
+/* A file that holds a secret key: a hallmark key file, or a PEM private key. */
+static int holds_secret(const char *data, size_t len)
+{
+	return looks_like_keyfile(data, len) || strstr(data, "PRIVATE KEY-----") != NULL;
+}
+
+int hm__key_read_file(char **out, size_t *outlen, const char *path)
+{
+	struct stat st;
+	int rc = hm__read_file_st(out, outlen, &st, path, 1 << 16);
+
+	if (rc < 0)
+		return rc;
+	/* standard input has no mode of its own to check */
+	if (S_ISREG(st.st_mode) && (st.st_mode & 077) && holds_secret(*out, *outlen)) {
+		sodium_memzero(*out, *outlen);
+		free(*out);
+		*out = NULL;
+		return hm__err(HM_EINVAL, "%s: secret key file is accessible to group or others "
+			       "(mode %04o); refusing to use it: run `chmod 600 %s`", path,
+			       (unsigned)(st.st_mode & 07777), path);
+	}
+	return 0;
 }
 
 int hm_key_file_is_encrypted(const char *path)
@@ -451,7 +488,7 @@ int hm_key_load_public(hm_key **out, const char *path)
 	int rc;
 
 	*out = NULL;
-	if ((rc = hm__read_file(&data, &len, path, 1 << 16)) < 0)
+	if ((rc = hm__key_read_file(&data, &len, path)) < 0)
 		return rc;
 	if (!looks_like_keyfile(data, len)) {
 		hm_key *full = NULL;

@@ -83,7 +83,11 @@ ok "nothing partial left beside the links or targets" no_temp links targets
 # key files and bundles go through the same writer
 "$HM" key generate -o k --no-passphrase >/dev/null 2>&1
 ln -s ../targets/signer.key links/signer.key
-ok "key generate through a link to a new .key" "$HM" key generate -o links/signer --no-passphrase
+fails 2 "key generate does not create a key through a link without --force" \
+	"$HM" key generate -o links/signer --no-passphrase
+ok "so nothing was written behind the link" test ! -e targets/signer.key
+ok "key generate --force through a link to a new .key" \
+	"$HM" key generate -o links/signer --no-passphrase --force
 ok "the .key link stays a link" test -L links/signer.key
 is "the key behind it is private (0600)" "$(stat -c %a targets/signer.key)" 600
 ok "the key behind it loads" "$HM" key id links/signer.key

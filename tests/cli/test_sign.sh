@@ -228,6 +228,45 @@ chmod 600 conc/b.jsonl
 ok "appending to a private bundle" "$HM" sign --key k.key --bundle conc/b.jsonl s1.json
 is "keeps it private (mode 0600)" "$(stat -c %a conc/b.jsonl)" 600
 
+# --- secret key files: private, and cheap to derive -------------------------------------
+mkdir perm
+cp k.key perm/open.key
+chmod 644 perm/open.key
+fails 2 "sign refuses a secret key file others can read" \
+	"$HM" sign --key perm/open.key --bundle perm/b.jsonl s1.json
+like "naming the file and the fix" 'perm/open\.key: .*mode 0644.*chmod 600 perm/open\.key' "$T/.err"
+ok "and writes no bundle" test ! -e perm/b.jsonl
+chmod 640 perm/open.key
+fails 2 "group-readable (0640) is refused too" \
+	"$HM" sign --key perm/open.key --bundle perm/b.jsonl s1.json
+chmod 600 perm/open.key
+ok "after chmod 600 it signs" "$HM" sign --key perm/open.key --bundle perm/b.jsonl s1.json
+HALLMARK_PASSPHRASE=pw "$HM" key generate -o perm/enc >/dev/null 2>&1
+chmod 604 perm/enc.key
+HALLMARK_PASSPHRASE=pw "$HM" sign --key perm/enc.key --bundle perm/b2.jsonl s1.json \
+	>/dev/null 2>perm/enc.err
+is "an encrypted key others can read is refused too (exit 2)" "$?" 2
+like "before any passphrase is used" 'chmod 600' perm/enc.err
+chmod 600 perm/enc.key
+# KDF limits the old reader accepted (opslimit 64, 2 GiB): refused at once, before deriving
+python3 - perm/enc.key perm/costly.key <<'PY'
+import json, sys
+k = json.load(open(sys.argv[1]))
+k["encryption"]["opslimit"] = 64
+k["encryption"]["memlimit"] = 2 << 30
+open(sys.argv[2], "w").write(json.dumps(k))
+PY
+chmod 600 perm/costly.key
+start=$(date +%s)
+HALLMARK_PASSPHRASE=pw "$HM" sign --key perm/costly.key --bundle perm/b3.jsonl s1.json \
+	>/dev/null 2>perm/costly.err
+st=$?
+took=$(($(date +%s) - start))
+ok "a key file asking for too costly a derivation is refused (exit $st)" test "$st" -ne 0
+like "saying which limits it accepts" 'out of range.*accepts opslimit 1\.\.4 and memlimit' perm/costly.err
+ok "without deriving anything (took ${took}s)" test "$took" -le 2
+ok "and no bundle was written" test ! -e perm/b3.jsonl
+
 ls -A >listing
 unlike "no temporary files left in the work directory" '\.tmp\.' listing
 

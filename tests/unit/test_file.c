@@ -41,16 +41,22 @@ static void write_through_a_link_keeps_the_link(void **state)
 	assert_string_equal(text, "new");
 	free(text);
 
-	/* a link to nothing: the target is created, in the link's target directory */
+	/*
+	 * A link to nothing: without overwrite the name counts as taken (nothing
+	 * is created through a link planted where a new file is expected); with
+	 * it, the target is created beside the link's target.
+	 */
 	assert_int_equal(symlink("t/later", tu_path(dir, "dangling")), 0);
-	assert_hm_ok(hm_write_file(tu_path(dir, "dangling"), "x", 1, 0600, 0));
+	assert_hm_err(hm_write_file(tu_path(dir, "dangling"), "x", 1, 0600, 0), HM_EEXISTS,
+		      "dangling: already exists as a symbolic link");
+	assert_int_equal(access(tu_path(dir, "t/later"), F_OK), -1);
+	assert_hm_ok(hm_write_file(tu_path(dir, "dangling"), "x", 1, 0600, 1));
 	assert_true(is_link(tu_path(dir, "dangling")));
 	text = tu_read(tu_path(dir, "t/later"), NULL);
 	assert_string_equal(text, "x");
 	free(text);
-	/* without overwrite an existing target is not replaced, even through a link */
-	assert_hm_err(hm_write_file(tu_path(dir, "dangling"), "y", 1, 0600, 0), HM_EEXISTS,
-		      "dangling: already exists");
+	assert_hm_err(hm_write_file(tu_path(dir, "link"), "y", 1, 0600, 0), HM_EEXISTS,
+		      "link: already exists");
 
 	/* a loop of links is an error naming the path */
 	assert_int_equal(symlink("loop2", tu_path(dir, "loop1")), 0);
