@@ -198,7 +198,7 @@ out:
  * target. Anything else (a regular file, or nothing yet) is replaced whole.
  * *target (malloc'd) is the path to write.
  */
-static int resolve_output(char **target, int *in_place, const char *path)
+int hm__resolve_output(char **target, int *in_place, const char *path)
 {
 	struct stat st, lst;
 
@@ -348,7 +348,7 @@ int hm__stage_file(hm__staged **out, const char *path, const void *data, size_t 
 	int in_place, rc;
 
 	*out = NULL;
-	if ((rc = resolve_output(&target, &in_place, path)) < 0)
+	if ((rc = hm__resolve_output(&target, &in_place, path)) < 0)
 		return rc;
 	if (in_place) {
 		free(target);
@@ -399,7 +399,7 @@ int hm__write_file_atomic(const char *path, const void *data, size_t len, unsign
 	char *target;
 	int in_place, rc;
 
-	if ((rc = resolve_output(&target, &in_place, path)) < 0)
+	if ((rc = hm__resolve_output(&target, &in_place, path)) < 0)
 		return rc;
 	if (in_place) {
 		rc = write_in_place(target, path, data, len);

@@ -60,6 +60,13 @@ int hm__write_file_atomic(const char *path, const void *data, size_t len, unsign
  * into place, discard removes it; both free the staged file whatever the
  * outcome. Only regular files (or new ones) can be staged.
  */
+/*
+ * Where a write to path goes: *target (malloc'd) is path itself, or a
+ * symbolic link's final target (also one that does not exist yet, whose
+ * directory does); *in_place is 1 for a character device or FIFO, written as
+ * it is. Directories and other special files are refused.
+ */
+int hm__resolve_output(char **target, int *in_place, const char *path);
 typedef struct hm__staged hm__staged;
 int hm__stage_file(hm__staged **out, const char *path, const void *data, size_t len,
 		   unsigned mode);
