@@ -304,6 +304,30 @@ int cli_keyring(hm_keyring **out, const struct strlist *files, const char *optio
 	return 0;
 }
 
+static void remove_temp_files_and_die(int sig)
+{
+	hm_remove_temp_files();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+void cli_cleanup_on_signals(void)
+{
+	/* the signals that end a process while it may be writing a file */
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE, SIGXFSZ };
+	struct sigaction sa, old;
+	size_t i;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = remove_temp_files_and_die;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		/* a signal ignored by whoever started us (nohup, trap '') stays ignored */
+		if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+			sigaction(sigs[i], &sa, NULL);
+	}
+}
+
 int cli_write_output(const char *path, const char *data, size_t len, int force)
 {
 	if (!path || strcmp(path, "-") == 0) {

@@ -57,7 +57,17 @@ struct cli_verify_args {
 /* Loads keys, policy and bundle and runs hm_verify. Returns 0 or an exit status (printed). */
 int cli_verify_model(hm_verify_report **out, const struct cli_verify_args *a);
 
-/* Writes data to path atomically ("-" or NULL = stdout). Returns 0 or an exit status. */
+/*
+ * Removes the temporary files of writes in progress when SIGINT, SIGTERM,
+ * SIGHUP, SIGQUIT, SIGPIPE or SIGXFSZ ends the process (signals that were
+ * ignored when it started stay ignored).
+ */
+void cli_cleanup_on_signals(void);
+/*
+ * Writes data to path ("-" or NULL = stdout): a regular file atomically, a
+ * link's target atomically, a character device or FIFO in place. Returns 0 or
+ * an exit status (printed).
+ */
 int cli_write_output(const char *path, const char *data, size_t len, int force);
 
 /* JSON string escaping to a stream. */

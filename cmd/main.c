@@ -44,6 +44,7 @@ int main(int argc, char **argv)
 	 * CPU hashes) with its SIGBUS guard. Failing that, it reads them.
 	 */
 	(void)hm_hash_mmap_enable();
+	cli_cleanup_on_signals();
 	if (argc < 2) {
 		usage(stderr);
 		return EXIT_USAGE;

@@ -9,7 +9,8 @@ int cmd_sign(int argc, char **argv)
 	const char *keyfile = NULL, *bundle = NULL, *passfile = NULL;
 	struct strlist pos = { 0 };
 	char **lines = NULL;
-	size_t *lens = NULL, i, nstdin = 0;
+	size_t *lens = NULL, i, nstdin = 0, nskipped = 0;
+	int *skipped = NULL;
 	hm_key *key = NULL;
 	int rc, status = EXIT_OK;
 	const struct opt opts[] = {
@@ -25,7 +26,9 @@ int cmd_sign(int argc, char **argv)
 		"Validate each in-toto Statement v1, sign its canonical JSON as a DSSE envelope\n"
 		"(Ed25519, payloadType application/vnd.in-toto+json, keyid = key id) and append one\n"
 		"envelope per statement to the bundle. `-` reads a statement from standard input.\n"
-		"Nothing is written unless every statement signs.", opts, 1, ANY_ARGS, NULL
+		"Nothing is written unless every statement signs. A statement the bundle already\n"
+		"holds signed by this key is skipped; a file that is not a bundle is refused.",
+		opts, 1, ANY_ARGS, NULL
 	};
 
 	if ((rc = opt_parse(&spec, argc, argv, &pos)) != OPT_GO)
@@ -66,13 +69,33 @@ int cmd_sign(int argc, char **argv)
 			goto out;
 		}
 	}
-	if ((rc = hm_bundle_append(bundle, (const char *const *)lines, lens, pos.n)) < 0) {
-		status = cli_lib_error(rc);
+	skipped = calloc(pos.n, sizeof(*skipped));
+	if (!skipped) {
+		cli_error("out of memory");
+		status = EXIT_USAGE;
 		goto out;
 	}
-	fprintf(stderr, "signed %zu statement%s into %s with key %s\n", pos.n,
-		pos.n == 1 ? "" : "s", bundle, hm_key_id(key));
+	if ((rc = hm_bundle_append_envelopes(skipped, bundle, (const char *const *)lines, lens,
+					     pos.n)) < 0) {
+		/* a bundle that cannot be read, or a file that is not a bundle */
+		cli_lib_error(rc);
+		status = EXIT_USAGE;
+		goto out;
+	}
+	for (i = 0; i < pos.n; i++) {
+		if (!skipped[i])
+			continue;
+		fprintf(stderr, "%s: %s already holds this statement signed by key %s; skipped\n",
+			strcmp(pos.v[i], "-") == 0 ? "(stdin)" : pos.v[i], bundle, hm_key_id(key));
+		nskipped++;
+	}
+	fprintf(stderr, "signed %zu statement%s into %s with key %s", pos.n - nskipped,
+		pos.n - nskipped == 1 ? "" : "s", bundle, hm_key_id(key));
+	if (nskipped)
+		fprintf(stderr, " (%zu already there)", nskipped);
+	fputc('\n', stderr);
 out:
+	free(skipped);
 	for (i = 0; lines && i < pos.n; i++)
 		hm_free(lines[i]);
 	free(lines);

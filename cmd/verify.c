@@ -48,7 +48,7 @@ int cmd_verify(int argc, char **argv)
 		{ "policy", 'p', OPT_STRING, "FILE", "policy (default: see hallmark-policy(5))",
 		  &policy_path },
 		{ "json", 0, OPT_FLAG, NULL, "print the report as JSON", &json },
-		{ "junit", 0, OPT_STRING, "FILE", "also write the report as JUnit XML", &junit },
+		{ "junit", 0, OPT_STRING, "FILE", "also write the report as JUnit XML (`-`: only that, on standard output)", &junit },
 		{ "at", 0, OPT_STRING, "TIME", "measure audit age at this RFC 3339 time (default: now)",
 		  &at },
 		{ "jobs", 'j', OPT_UINT, "N", "hashing threads (default: online CPUs)", &jobs },
@@ -78,6 +78,10 @@ int cmd_verify(int argc, char **argv)
 		status = cli_usage_error(&spec, "--bundle is required");
 		goto out;
 	}
+	if (junit && strcmp(junit, "-") == 0 && json) {
+		status = cli_usage_error(&spec, "--junit - and --json both write to standard output");
+		goto out;
+	}
 	if (at && (rc = hm_rfc3339_parse(&va.now, at)) < 0) {
 		status = cli_usage_error(&spec, "--at: %s", hm_error_last());
 		goto out;
@@ -97,14 +101,18 @@ int cmd_verify(int argc, char **argv)
 	if (junit) {
 		char *xml = NULL;
 		if ((rc = hm_verify_report_junit(&xml, rep)) < 0 ||
-		    (rc = hm_write_file(junit, xml, strlen(xml), 0644, 1)) < 0) {
+		    (status = cli_write_output(junit, xml, strlen(xml), 1)) != 0) {
 			hm_free(xml);
-			cli_lib_error(rc);
+			if (rc < 0)
+				status = cli_lib_error(rc);
 			goto out;
 		}
 		hm_free(xml);
+		status = EXIT_USAGE;
 	}
-	if (json) {
+	if (junit && strcmp(junit, "-") == 0) {
+		/* the XML on standard output is the report */
+	} else if (json) {
 		char *s = NULL;
 		if ((rc = hm_verify_report_json(&s, rep)) < 0) {
 			cli_lib_error(rc);

@@ -1,4 +1,4 @@
-/* in-toto bundles: JSON Lines of DSSE envelopes; atomic appends. */
+/* in-toto bundles: JSON Lines of DSSE envelopes; reading them, signing statements into lines. */
 #include "internal.h"
 
 #include <errno.h>
@@ -98,79 +98,6 @@ const char *hm_bundle_line(const hm_bundle *b, size_t i, size_t *len)
 	if (len)
 		*len = b->lines[i].len;
 	return b->lines[i].p;
-}
-
-/* old contents (may be NULL) + the new lines, each ending in a newline */
-static int build_appended(hm_buf *b, const char *old, size_t oldlen, const char *const *lines,
-			  const size_t *lens, size_t n)
-{
-	size_t i;
-
-	if (oldlen && (hm__buf_put(b, old, oldlen) < 0 ||
-		       (old[oldlen - 1] != '\n' && hm__buf_puts(b, "\n") < 0)))
-		return HM_ENOMEM;
-	for (i = 0; i < n; i++) {
-		if (memchr(lines[i], '\n', lens[i]))
-			return hm__err(HM_EINVAL, "a bundle line may not contain a newline");
-		if (hm__buf_put(b, lines[i], lens[i]) < 0 || hm__buf_puts(b, "\n") < 0)
-			return HM_ENOMEM;
-	}
-	return 0;
-}
-
-/*
- * Concurrent appenders must not lose each other's lines. Each takes an
- * exclusive flock on the bundle it read, and writes the replacement while
- * holding it; a waiter that then finds the path pointing to a newer file
- * (the rename happened) starts again on that file. A missing bundle is
- * created without ever replacing one another process created meanwhile.
- */
-int hm_bundle_append(const char *path, const char *const *lines, const size_t *lens, size_t n)
-{
-	for (;;) {
-		hm_buf b = HM_BUF_INIT;
-		struct stat fst, pst;
-		char *old = NULL;
-		size_t oldlen = 0;
-		int fd, rc;
-
-		fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-		if (fd < 0 && errno == ENOENT) {
-			rc = build_appended(&b, NULL, 0, lines, lens, n);
-			if (rc == 0)
-				rc = hm__write_file_atomic(path, b.data ? b.data : "", b.len, 0644, 0);
-			hm__buf_free(&b);
-			if (rc == HM_EEXISTS)
-				continue; /* created by someone else meanwhile: append to theirs */
-			return rc;
-		}
-		if (fd < 0)
-			return hm__err(HM_EIO, "%s: %s", path, strerror(errno));
-		if (flock(fd, LOCK_EX) < 0 || fstat(fd, &fst) < 0) {
-			rc = hm__err(HM_EIO, "%s: cannot lock: %s", path, strerror(errno));
-			close(fd);
-			return rc;
-		}
-		if (stat(path, &pst) < 0 || pst.st_ino != fst.st_ino || pst.st_dev != fst.st_dev) {
-			close(fd); /* replaced while we waited: read the new one */
-			continue;
-		}
-		if (!S_ISREG(fst.st_mode)) {
-			close(fd);
-			return hm__err(HM_EIO, "%s: not a regular file", path);
-		}
-		rc = hm__read_fd(&old, &oldlen, fd, path, HM_BUNDLE_MAX_BYTES);
-		if (rc == 0)
-			rc = build_appended(&b, old, oldlen, lines, lens, n);
-		/* keep the bundle's permissions (a 0600 bundle stays private) */
-		if (rc == 0)
-			rc = hm__write_file_atomic(path, b.data ? b.data : "", b.len,
-						   fst.st_mode & 07777, 1);
-		free(old);
-		hm__buf_free(&b);
-		close(fd); /* releases the lock, after the rename */
-		return rc;
-	}
 }
 
 int hm_sign_statement(char **out, size_t *outlen, const char *statement_json, size_t len,

@@ -42,22 +42,47 @@ void hm__buf_free(hm_buf *b);
 int hm__read_fd(char **out, size_t *outlen, int fd, const char *path, size_t max);
 /* Reads a whole regular file ("-" is stdin) up to max bytes; NUL-terminated. */
 int hm__read_file(char **out, size_t *outlen, const char *path, size_t max);
+/* The same, with the file's stat (all zero for stdin). */
+struct stat;
+int hm__read_file_st(char **out, size_t *outlen, struct stat *st, const char *path, size_t max);
 /*
  * Writes data to path whole or not at all: a temp file in the same directory,
  * fsync, rename (or link when !overwrite, so an existing file is never replaced),
- * fsync of the directory. mode is the file's permission bits.
+ * fsync of the directory. mode is the file's permission bits. A symbolic link
+ * is followed and its target replaced (the link stays); a character device or
+ * FIFO is written in place, never replaced.
  */
 int hm__write_file_atomic(const char *path, const void *data, size_t len, unsigned mode,
 			  int overwrite);
 /*
  * The same in two steps, for writing several files as one unit: stage writes
- * and fsyncs a temp file beside path (*tmp receives its malloc'd name), commit
- * moves it into place (and frees the name, whatever the outcome), discard
- * removes it.
+ * and fsyncs a temp file beside path (beside a link's target), commit moves it
+ * into place, discard removes it; both free the staged file whatever the
+ * outcome. Only regular files (or new ones) can be staged.
  */
-int hm__stage_file(char **tmp, const char *path, const void *data, size_t len, unsigned mode);
-int hm__commit_file(char *tmp, const char *path, int overwrite);
-void hm__discard_file(char *tmp);
+/*
+ * Where a write to path goes: *target (malloc'd) is path itself, or a
+ * symbolic link's final target (also one that does not exist yet, whose
+ * directory does); *in_place is 1 for a character device or FIFO, written as
+ * it is. Directories and other special files are refused.
+ */
+int hm__resolve_output(char **target, int *in_place, const char *path);
+typedef struct hm__staged hm__staged;
+int hm__stage_file(hm__staged **out, const char *path, const void *data, size_t len,
+		   unsigned mode);
+int hm__commit_file(hm__staged *s, int overwrite);
+void hm__discard_file(hm__staged *s);
+/* The file a commit will replace (a link's target, resolved); owned by s. */
+const char *hm__staged_target(const hm__staged *s);
+
+/* tempfiles.c: temp files a signal handler removes (hm_remove_temp_files). */
+/* Notes path; returns its slot (or -1 when the table is full), for hm__tempfile_forget. */
+int hm__tempfile_register(const char *path);
+void hm__tempfile_forget(int slot);
+/* Blocks every signal this thread can block (0, or -1); restore puts *old back. */
+#include <signal.h>
+int hm__signals_block(sigset_t *old);
+void hm__signals_restore(const sigset_t *old);
 
 /* encode.c */
 /* Lowercase hex; out must hold 2*len+1 bytes. */

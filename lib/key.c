@@ -208,7 +208,7 @@ int hm_key_load(hm_key **out, const char *path, hm_passphrase_cb cb, void *paylo
 	int rc;
 
 	*out = NULL;
-	rc = hm__read_file(&data, &len, path, 1 << 16);
+	rc = hm__key_read_file(&data, &len, path);
 	if (rc < 0)
 		return rc;
 	rc = hm_key_parse(out, data, len, path, cb, payload);

@@ -17,13 +17,20 @@
 #include <stdlib.h>
 #include <errno.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define KF_FORMAT "hallmark-secret-key"
 #define KF_VERSION 1
 #define KF_AD_LABEL "hallmark-secret-key-v1"
-#define KF_MAX_OPSLIMIT 64ULL
-#define KF_MAX_MEMLIMIT ((size_t)2 << 30)
+/*
+ * The KDF work a key file may ask for: up to libsodium's SENSITIVE opslimit
+ * (4) and its MODERATE memlimit (256 MiB), the default hallmark writes, so
+ * one derivation takes at most a second or two. A file that asks for more is
+ * refused before any derivation: it could hold a signer for minutes and GiBs.
+ */
+#define KF_MAX_OPSLIMIT 4ULL
+#define KF_MAX_MEMLIMIT ((size_t)256 << 20)
 #define PASSBUF 1024
 
 /*
@@ -164,7 +171,12 @@ static int parse_keyfile(hm_key **out, json_t *root, const char *name, hm_passph
 		if (ops < crypto_pwhash_OPSLIMIT_MIN || ops > hm__keyfile_max_opslimit ||
 		    mem < crypto_pwhash_MEMLIMIT_MIN || mem > hm__keyfile_max_memlimit) {
 			rc = hm__err(HM_EFORMAT, "%s: key derivation parameters out of range "
-				     "(opslimit %llu, memlimit %llu)", name, ops, mem);
+				     "(opslimit %llu, memlimit %llu; hallmark accepts opslimit "
+				     "%llu..%llu and memlimit %llu..%llu bytes)", name, ops, mem,
+				     (unsigned long long)crypto_pwhash_OPSLIMIT_MIN,
+				     hm__keyfile_max_opslimit,
+				     (unsigned long long)crypto_pwhash_MEMLIMIT_MIN,
+				     (unsigned long long)hm__keyfile_max_memlimit);
 			goto out;
 		}
 		if ((rc = b64_field(enc, "salt", salt, 16, name)) < 0 ||
@@ -272,6 +284,31 @@ int hm_key_parse(hm_key **out, const char *data, size_t len, const char *name,
 	}
 	json_decref(root);
 	return rc;
+}
+
+/* A file that holds a secret key: a hallmark key file, or a PEM private key. */
+static int holds_secret(const char *data, size_t len)
+{
+	return looks_like_keyfile(data, len) || strstr(data, "PRIVATE KEY-----") != NULL;
+}
+
+int hm__key_read_file(char **out, size_t *outlen, const char *path)
+{
+	struct stat st;
+	int rc = hm__read_file_st(out, outlen, &st, path, 1 << 16);
+
+	if (rc < 0)
+		return rc;
+	/* standard input has no mode of its own to check */
+	if (S_ISREG(st.st_mode) && (st.st_mode & 077) && holds_secret(*out, *outlen)) {
+		sodium_memzero(*out, *outlen);
+		free(*out);
+		*out = NULL;
+		return hm__err(HM_EINVAL, "%s: secret key file is accessible to group or others "
+			       "(mode %04o); refusing to use it: run `chmod 600 %s`", path,
+			       (unsigned)(st.st_mode & 07777), path);
+	}
+	return 0;
 }
 
 int hm_key_file_is_encrypted(const char *path)
@@ -451,7 +488,7 @@ int hm_key_load_public(hm_key **out, const char *path)
 	int rc;
 
 	*out = NULL;
-	if ((rc = hm__read_file(&data, &len, path, 1 << 16)) < 0)
+	if ((rc = hm__key_read_file(&data, &len, path)) < 0)
 		return rc;
 	if (!looks_like_keyfile(data, len)) {
 		hm_key *full = NULL;
@@ -489,8 +526,10 @@ int hm_key_write_pair(const hm_key *key, const char *prefix, const char *passphr
 		      size_t passphrase_len, const hm_key_write_options *opts)
 {
 	hm_key_write_options defaults = HM_KEY_WRITE_OPTIONS_INIT;
-	char *kpath = NULL, *ppath = NULL, *secret = NULL, *pem = NULL, *ktmp = NULL,
-	     *ptmp = NULL, *kbak = NULL;
+	char *kpath = NULL, *ppath = NULL, *secret = NULL, *pem = NULL, *kbak = NULL;
+	hm__staged *ktmp = NULL, *ptmp = NULL;
+	const char *ktarget;
+	sigset_t old;
 	size_t n = strlen(prefix) + 5, slen = 0;
 	int rc;
 
@@ -518,44 +557,60 @@ int hm_key_write_pair(const hm_key *key, const char *prefix, const char *passphr
 	    (rc = hm__stage_file(&ktmp, kpath, secret, slen, 0600)) < 0 ||
 	    (rc = hm__stage_file(&ptmp, ppath, pem, strlen(pem), 0644)) < 0)
 		goto out;
-	/* Replacing a key: keep a link to the old one until the pair is in place. */
-	if (opts->overwrite && access(kpath, F_OK) == 0) {
+	/*
+	 * Replacing a key: keep a link to the old one until the pair is in place.
+	 * No signal may stop us half-way between the two moves.
+	 */
+	ktarget = hm__staged_target(ktmp);
+	hm__signals_block(&old);
+	if (opts->overwrite && access(ktarget, F_OK) == 0) {
 		unsigned char r[8];
 		char hex[17];
-		kbak = malloc(n + 32);
+		size_t bn = strlen(ktarget) + 32;
+		kbak = malloc(bn);
 		if (!kbak) {
 			rc = hm__err_oom();
-			goto out;
+			goto unblock;
 		}
 		randombytes_buf(r, sizeof(r));
 		hm__hex_encode(hex, r, sizeof(r));
-		snprintf(kbak, n + 32, "%s.old.%s", kpath, hex);
-		if (link(kpath, kbak) < 0) {
+		snprintf(kbak, bn, "%s.old.%s", ktarget, hex);
+		if (link(ktarget, kbak) < 0) {
 			rc = hm__err(HM_EIO, "%s: cannot keep the old key while replacing it: %s", kpath,
 				     strerror(errno));
 			free(kbak);
 			kbak = NULL;
-			goto out;
+			goto unblock;
 		}
 	}
-	rc = hm__commit_file(ktmp, kpath, opts->overwrite);
-	ktmp = NULL;
-	if (rc < 0)
-		goto out;
-	rc = hm__commit_file(ptmp, ppath, opts->overwrite);
-	ptmp = NULL;
-	if (rc < 0) {
-		/* never leave half a key pair behind: put the old key back, or remove ours */
-		if (kbak ? rename(kbak, kpath) == 0 : unlink(kpath) == 0) {
-			free(kbak);
-			kbak = NULL;
+	{
+		/* commit frees the staged file: keep the target's name for a rollback */
+		char *kt = strdup(ktarget);
+		if (!kt) {
+			rc = hm__err_oom();
+			goto unblock;
 		}
+		rc = hm__commit_file(ktmp, opts->overwrite);
+		ktmp = NULL;
+		if (rc == 0) {
+			rc = hm__commit_file(ptmp, opts->overwrite);
+			ptmp = NULL;
+			/* never leave half a key pair behind: put the old key back, or remove ours */
+			if (rc < 0 && (kbak ? rename(kbak, kt) == 0 : unlink(kt) == 0)) {
+				free(kbak);
+				kbak = NULL;
+			}
+		}
+		free(kt);
 	}
-out:
+unblock:
 	if (kbak) {
 		unlink(kbak);
 		free(kbak);
+		kbak = NULL;
 	}
+	hm__signals_restore(&old);
+out:
 	hm__discard_file(ktmp);
 	hm__discard_file(ptmp);
 	if (secret) {

@@ -11,6 +11,12 @@ struct hm_key {
 };
 
 int hm__key_parse_pem(hm_key **out, const char *data, size_t len, const char *name);
+/*
+ * Reads a key file (at most 64 KiB; "-" is stdin). A file that holds a secret
+ * key (a hallmark key file or a PEM private key) and that group or others can
+ * access is refused (HM_EINVAL, naming the fix), before anything is parsed.
+ */
+int hm__key_read_file(char **out, size_t *outlen, const char *path);
 
 /* keyfile.c: the most KDF work a key file may demand; lowered only by the fuzz harness. */
 extern unsigned long long hm__keyfile_max_opslimit;

@@ -44,6 +44,21 @@ HM_EXTERN int hm_sign_statement(char **out, size_t *outlen, const char *statemen
 HM_EXTERN int hm_bundle_append(const char *path, const char *const *lines, const size_t *lens,
 			       size_t n);
 
+/*
+ * Appends DSSE envelopes (one JSON line each, as hm_sign_statement returns
+ * them) like hm_bundle_append, with two checks made under the same lock:
+ * every line the file already holds must be a DSSE envelope (HM_EFORMAT
+ * naming the file and the first line that is not; an empty or missing file
+ * is fine), and an envelope is left out when the bundle (or an earlier one of
+ * lines) already holds the same payload type and payload bytes with each of
+ * its signatures (key id and signature bytes), compared decoded, so another
+ * base64 spelling is the same envelope. skipped (may be NULL) receives n
+ * flags, 1 for each envelope left out. When every one is left out the file
+ * is not rewritten.
+ */
+HM_EXTERN int hm_bundle_append_envelopes(int *skipped, const char *path, const char *const *lines,
+					 const size_t *lens, size_t n);
+
 /* A DSSE envelope whose signatures verified, and the statement in its payload. */
 typedef struct hm_attestation hm_attestation;
 

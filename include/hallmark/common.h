@@ -59,10 +59,21 @@ HM_EXTERN int hm_error_set(int code, const char *fmt, ...);
 /*
  * Writes data to path whole or not at all (temp file in the same directory,
  * fsync, rename; with overwrite 0 an existing file is never replaced and
- * HM_EEXISTS is returned). mode is the file's permission bits.
+ * HM_EEXISTS is returned). mode is the file's permission bits. A symbolic
+ * link is followed and its target replaced, so the link stays a link (a link
+ * to nothing creates its target); a character device or FIFO is opened and
+ * written in place, never replaced by a file. "-" is an ordinary file name.
  */
 HM_EXTERN int hm_write_file(const char *path, const void *data, size_t len, unsigned int mode,
 			    int overwrite);
+
+/*
+ * Removes the temporary files that writes in progress (hm_write_file and
+ * every other writer in the library) have created and not yet moved into
+ * place. Async-signal-safe: for a SIGINT/SIGTERM handler that is about to
+ * end the process, so that nothing partial is left behind.
+ */
+HM_EXTERN void hm_remove_temp_files(void);
 
 /*
  * Reads a whole file ("-" = standard input) of at most max bytes into a

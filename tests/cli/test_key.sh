@@ -169,7 +169,7 @@ rm fpair/k.pub
 mkdir fpair/k.pub
 : >fpair/k.pub/blocker
 fails 2 "--force fails when the .pub cannot be replaced" "$HM" key generate -o fpair/k --no-passphrase --force
-like "and names it" 'k\.pub: cannot replace' "$T/.err"
+like "and names it" 'k\.pub: is a directory' "$T/.err"
 ok "the old secret key is put back" cmp fpair/k.key fpair/old.key
 is "and nothing else is left behind" "$(ls -A fpair | tr '\n' ' ')" "k.key k.pub old.key "
 rm -r fpair/k.pub
@@ -271,6 +271,28 @@ else
 	for n in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16; do
 		skip "terminal prompt $n" "no python3 pty module or no pseudo-terminal available"
 	done
+fi
+
+# --- secret key files must be private ---------------------------------------------
+"$HM" key generate -o priv --no-passphrase >/dev/null 2>&1
+chmod 644 priv.key
+fails 2 "key public refuses a secret key file others can read" "$HM" key public priv.key
+like "naming the file and the fix" 'priv\.key: .*\(mode 0644\).*chmod 600 priv\.key' "$T/.err"
+fails 2 "key id refuses it too" "$HM" key id priv.key
+fails 2 "key import refuses it too" "$HM" key import priv.key -o imp-open --no-passphrase
+ok "and writes nothing" test ! -e imp-open.key
+ok "a public key file may be world-readable" "$HM" key id priv.pub
+chmod 600 priv.key
+ok "key public reads it once it is mode 0600" "$HM" key public priv.key
+if [ $have_openssl = 1 ]; then
+	openssl genpkey -algorithm ed25519 -out open.pem 2>/dev/null
+	chmod 644 open.pem
+	fails 2 "an OpenSSL private key others can read is refused" "$HM" key import open.pem \
+		-o imp-pem --no-passphrase
+	like "naming it" 'open\.pem: .*chmod 600 open\.pem' "$T/.err"
+else
+	skip "an OpenSSL private key others can read is refused" "openssl not installed"
+	skip "naming it" "openssl not installed"
 fi
 
 done_testing

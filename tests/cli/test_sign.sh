@@ -65,14 +65,61 @@ ok "and (Ed25519 being deterministic) the same line" cmp r.jsonl b.intoto.jsonl
 # --- appending ----------------------------------------------------------------------
 cp b.intoto.jsonl before
 ok "sign two statements in one call" "$HM" sign --key k.key --bundle b.intoto.jsonl s2.json s1-reordered.json
-like "it reports two" 'signed 2 statements' "$T/.err"
-is "the bundle now has three lines" "$(dt lines b.intoto.jsonl)" 3
+like "it reports one signed (the other is already there)" \
+	'signed 1 statement into b\.intoto\.jsonl .*\(1 already there\)' "$T/.err"
+like "and says which statement it skipped" \
+	"s1-reordered\\.json: b\\.intoto\\.jsonl already holds this statement signed by key $kid; skipped" \
+	"$T/.err"
+is "the bundle now has two lines" "$(dt lines b.intoto.jsonl)" 2
 head -n 1 b.intoto.jsonl >first
 ok "the earlier line is kept byte for byte" cmp first before
 dt payload b.intoto.jsonl 2 >p2.json
 ok "line 2 carries the second statement" dt same-json p2.json s2.json
-is "line 3 equals line 1 (same statement)" "$(sed -n 3p b.intoto.jsonl)" "$(sed -n 1p b.intoto.jsonl)"
-ok "the three lines verify" "$HM" bundle check b.intoto.jsonl --key k.pub
+ok "the two lines verify" "$HM" bundle check b.intoto.jsonl --key k.pub
+cp b.intoto.jsonl two
+ok "signing both again succeeds" "$HM" sign --key k.key --bundle b.intoto.jsonl s1.json s2.json
+like "and says both were there" 'signed 0 statements .*\(2 already there\)' "$T/.err"
+ok "and leaves the bundle as it was" cmp b.intoto.jsonl two
+ok "the same statement twice in one call is signed once" \
+	"$HM" sign --key k.key --bundle twice.jsonl s1.json s1-reordered.json
+is "one line" "$(dt lines twice.jsonl)" 1
+# The bundle's line in another base64 spelling (URL-safe, unpadded) is the same envelope.
+python3 - before respelled.jsonl <<'PY'
+import base64, json, sys
+e = json.loads(open(sys.argv[1]).readline())
+b = lambda s: base64.urlsafe_b64encode(base64.b64decode(s)).decode().rstrip("=")
+e["payload"] = b(e["payload"])
+for s in e["signatures"]:
+    s["sig"] = b(s["sig"])
+open(sys.argv[2], "w").write(json.dumps(e) + "\n")
+PY
+cp respelled.jsonl respelled.before
+ok "sign into a bundle holding it in URL-safe, unpadded base64" \
+	"$HM" sign --key k.key --bundle respelled.jsonl s1.json
+like "is recognised as already there" 'already holds this statement' "$T/.err"
+ok "and nothing is appended" cmp respelled.jsonl respelled.before
+"$HM" key generate -o k2 --no-passphrase >/dev/null 2>&1
+ok "another key's signature of the same statement is appended" \
+	"$HM" sign --key k2.key --bundle respelled.jsonl s1.json
+is "two lines then" "$(wc -l <respelled.jsonl | tr -d ' ')" 2
+
+# --- a file that is not a bundle -------------------------------------------------------
+printf '%s\n' "$(cat before)" '# notes' >notes.jsonl
+cp notes.jsonl notes.before
+fails 2 "sign refuses to append to a file with a line that is not an envelope" \
+	"$HM" sign --key k.key --bundle notes.jsonl s2.json
+like "naming the file and the line" 'notes\.jsonl: line 2 is not a DSSE envelope' "$T/.err"
+ok "and leaves it untouched" cmp notes.jsonl notes.before
+printf '{"a":1}\n' >json.jsonl
+fails 2 "JSON that is not an envelope is refused too" \
+	"$HM" sign --key k.key --bundle json.jsonl s2.json
+like "line 1" 'json\.jsonl: line 1 is not a DSSE envelope' "$T/.err"
+printf '%s\n\n' "$(cat before)" >blank.jsonl
+fails 2 "an empty line is not an envelope" "$HM" sign --key k.key --bundle blank.jsonl s2.json
+like "and is named" 'blank\.jsonl: line 2 is not a DSSE envelope' "$T/.err"
+: >empty.jsonl
+ok "an empty file is a bundle with no lines" "$HM" sign --key k.key --bundle empty.jsonl s1.json
+is "it gets one line" "$(dt lines empty.jsonl)" 1
 is "every line ends with a newline" "$(tail -c 1 b.intoto.jsonl | od -An -c | tr -d ' ')" '\n'
 # A bundle whose last line has no newline gets one before the new line.
 printf '%s' "$(cat before)" >nonl.jsonl
@@ -172,6 +219,8 @@ fails 2 "a bundle path that is a directory fails" "$HM" sign --key k.key --bundl
 trap 'chattr -i "$T/ro" "$T/imm/b.jsonl" 2>/dev/null; rm -rf "$T"' EXIT
 mkdir ro
 cp before ro/b.jsonl
+# a statement the bundle does not hold yet, so that there is something to write
+sed 's/"data"/"data3"/' s2.json >s3.json
 ro_ok=0
 if [ "$(id -u)" -ne 0 ]; then
 	chmod a-w ro && ro_ok=1
@@ -179,7 +228,7 @@ elif command -v chattr >/dev/null 2>&1 && chattr +i ro 2>/dev/null; then
 	ro_ok=2
 fi
 if [ $ro_ok -ne 0 ]; then
-	fails 2 "a bundle in a read-only directory fails" "$HM" sign --key k.key --bundle ro/b.jsonl s1.json
+	fails 2 "a bundle in a read-only directory fails" "$HM" sign --key k.key --bundle ro/b.jsonl s3.json
 	like "and says it cannot write there" 'ro/b\.jsonl: cannot' "$T/.err"
 	ok "the old bundle is intact" cmp ro/b.jsonl before
 	is "and no temporary file is left" "$(ls -A ro)" b.jsonl
@@ -196,7 +245,7 @@ fi
 mkdir imm
 cp before imm/b.jsonl
 if command -v chattr >/dev/null 2>&1 && chattr +i imm/b.jsonl 2>/dev/null; then
-	fails 2 "replacing an immutable bundle fails" "$HM" sign --key k.key --bundle imm/b.jsonl s1.json
+	fails 2 "replacing an immutable bundle fails" "$HM" sign --key k.key --bundle imm/b.jsonl s3.json
 	like "and says it cannot replace it" 'imm/b\.jsonl: cannot replace' "$T/.err"
 	chattr -i imm/b.jsonl
 	ok "the old bundle is intact" cmp imm/b.jsonl before
@@ -227,6 +276,45 @@ is "each statement once" "$(sort -u conc/payloads | grep -c c)" 16
 chmod 600 conc/b.jsonl
 ok "appending to a private bundle" "$HM" sign --key k.key --bundle conc/b.jsonl s1.json
 is "keeps it private (mode 0600)" "$(stat -c %a conc/b.jsonl)" 600
+
+# --- secret key files: private, and cheap to derive -------------------------------------
+mkdir perm
+cp k.key perm/open.key
+chmod 644 perm/open.key
+fails 2 "sign refuses a secret key file others can read" \
+	"$HM" sign --key perm/open.key --bundle perm/b.jsonl s1.json
+like "naming the file and the fix" 'perm/open\.key: .*mode 0644.*chmod 600 perm/open\.key' "$T/.err"
+ok "and writes no bundle" test ! -e perm/b.jsonl
+chmod 640 perm/open.key
+fails 2 "group-readable (0640) is refused too" \
+	"$HM" sign --key perm/open.key --bundle perm/b.jsonl s1.json
+chmod 600 perm/open.key
+ok "after chmod 600 it signs" "$HM" sign --key perm/open.key --bundle perm/b.jsonl s1.json
+HALLMARK_PASSPHRASE=pw "$HM" key generate -o perm/enc >/dev/null 2>&1
+chmod 604 perm/enc.key
+HALLMARK_PASSPHRASE=pw "$HM" sign --key perm/enc.key --bundle perm/b2.jsonl s1.json \
+	>/dev/null 2>perm/enc.err
+is "an encrypted key others can read is refused too (exit 2)" "$?" 2
+like "before any passphrase is used" 'chmod 600' perm/enc.err
+chmod 600 perm/enc.key
+# KDF limits the old reader accepted (opslimit 64, 2 GiB): refused at once, before deriving
+python3 - perm/enc.key perm/costly.key <<'PY'
+import json, sys
+k = json.load(open(sys.argv[1]))
+k["encryption"]["opslimit"] = 64
+k["encryption"]["memlimit"] = 2 << 30
+open(sys.argv[2], "w").write(json.dumps(k))
+PY
+chmod 600 perm/costly.key
+start=$(date +%s)
+HALLMARK_PASSPHRASE=pw "$HM" sign --key perm/costly.key --bundle perm/b3.jsonl s1.json \
+	>/dev/null 2>perm/costly.err
+st=$?
+took=$(($(date +%s) - start))
+ok "a key file asking for too costly a derivation is refused (exit $st)" test "$st" -ne 0
+like "saying which limits it accepts" 'out of range.*accepts opslimit 1\.\.4 and memlimit' perm/costly.err
+ok "without deriving anything (took ${took}s)" test "$took" -le 2
+ok "and no bundle was written" test ! -e perm/b3.jsonl
 
 ls -A >listing
 unlike "no temporary files left in the work directory" '\.tmp\.' listing

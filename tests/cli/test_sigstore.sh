@@ -148,7 +148,9 @@ if command -v openssl >/dev/null 2>&1; then
 		openssl pkeyutl -sign -rawin -inkey "$V/ed25519_private.pem" -in spec-pae.bin -out spec-sig.bin
 		is "signed with the spec key it gives the spec's signature" "$(base64 -w0 <spec-sig.bin)" \
 			'Z7HstnKF30eJLIybaJP9QVhxJfg6w+M9Pr15pNF321l6Dknz2bJGBSWYGr1Mtfs6mZron3mmv40ajhN3DbN2Aw=='
-		ok "hallmark signs with the spec's private key" "$HM" sign --key "$V/ed25519_private.pem" --bundle spec.jsonl s1.json
+		# a secret key must be private (mode 0600): sign with a private copy
+		cp "$V/ed25519_private.pem" spec-private.pem && chmod 600 spec-private.pem
+		ok "hallmark signs with the spec's private key" "$HM" sign --key spec-private.pem --bundle spec.jsonl s1.json
 		ok "and verifies with the spec's public key" "$HM" bundle check spec.jsonl --key "$V/ed25519_public.pem"
 		dt pae spec.jsonl 1 >spec2-pae.bin
 		dt sig spec.jsonl 1 >spec2-sig.bin

@@ -199,7 +199,7 @@ static void append_failure_leaves_old_file_intact(void **state)
 		free(text);
 	}
 	/* a bundle path that is a directory */
-	assert_hm_err(hm_bundle_append(dir, lines, lens, 1), HM_EIO, "not a regular file");
+	assert_hm_err(hm_bundle_append(dir, lines, lens, 1), HM_EIO, "is a directory");
 	free(big);
 	tc_cleanup(dir);
 }
@@ -309,6 +309,101 @@ static char *signed_line(const hm_key *k, const char *ptype, const char *payload
 	assert_hm_ok(hm_envelope_serialize(&line, NULL, env));
 	hm_envelope_free(env);
 	return line;
+}
+
+/* line with its payload and signatures in URL-safe base64 without padding */
+static char *respelled(const char *line)
+{
+	json_t *j = json_loads(line, 0, NULL), *sigs, *sg;
+	char *out;
+	size_t i;
+
+	assert_non_null(j);
+	for (i = 0; i < 2; i++) {
+		json_t *o = j;
+		const char *key = "payload";
+		if (i == 1) {
+			sigs = json_object_get(j, "signatures");
+			sg = json_array_get(sigs, 0);
+			o = sg;
+			key = "sig";
+		}
+		{
+			char *v = strdup(json_string_value(json_object_get(o, key))), *p;
+			for (p = v; *p; p++)
+				*p = *p == '+' ? '-' : *p == '/' ? '_' : *p;
+			while (p > v && p[-1] == '=')
+				*--p = '\0';
+			json_object_set_new(o, key, json_string(v));
+			free(v);
+		}
+	}
+	out = json_dumps(j, JSON_COMPACT);
+	json_decref(j);
+	return out;
+}
+
+static void append_envelopes_checks_and_deduplicates(void **state)
+{
+	hm_key *k = tc_key(8), *k2 = tc_key(9);
+	char *dir = tu_tmpdir(), *a = signed_line(k, "text/plain", "a"),
+	     *b = signed_line(k, "text/plain", "b"), *a2 = signed_line(k2, "text/plain", "a"),
+	     *ra = respelled(a), *text;
+	const char *path = tu_path(dir, "b.jsonl");
+	const char *lines[4];
+	size_t lens[4];
+	int skipped[4];
+
+	(void)state;
+	/* a new bundle: the second "a" in the same call is the same envelope */
+	lines[0] = a, lines[1] = b, lines[2] = a;
+	lens[0] = strlen(a), lens[1] = strlen(b), lens[2] = strlen(a);
+	assert_hm_ok(hm_bundle_append_envelopes(skipped, path, lines, lens, 3));
+	assert_int_equal(skipped[0], 0);
+	assert_int_equal(skipped[1], 0);
+	assert_int_equal(skipped[2], 1);
+	text = tu_read(path, NULL);
+	assert_int_equal(strlen(text), strlen(a) + strlen(b) + 2);
+	free(text);
+
+	/* another spelling of "a" is already there; "a" signed by another key is not */
+	lines[0] = ra, lines[1] = a2;
+	lens[0] = strlen(ra), lens[1] = strlen(a2);
+	assert_hm_ok(hm_bundle_append_envelopes(skipped, path, lines, lens, 2));
+	assert_int_equal(skipped[0], 1);
+	assert_int_equal(skipped[1], 0);
+	text = tu_read(path, NULL);
+	assert_int_equal(strlen(text), strlen(a) + strlen(b) + strlen(a2) + 3);
+	free(text);
+
+	/* a file with a line that is not an envelope is not a bundle: untouched */
+	tu_write(path, "{\"payload\":\"\"}\n", 15);
+	lines[0] = b;
+	lens[0] = strlen(b);
+	assert_hm_err(hm_bundle_append_envelopes(NULL, path, lines, lens, 1), HM_EFORMAT,
+		      "line 1 is not a DSSE envelope");
+	assert_non_null(strstr(hm_error_last(), "b.jsonl"));
+	text = tu_read(path, NULL);
+	assert_string_equal(text, "{\"payload\":\"\"}\n");
+	free(text);
+	/* nor may a line to append be anything else */
+	lines[0] = "not json";
+	lens[0] = 8;
+	tu_write(path, "", 0);
+	assert_hm_err(hm_bundle_append_envelopes(NULL, path, lines, lens, 1), HM_EFORMAT,
+		      "line 1 to append is not a DSSE envelope");
+	/* an empty file is a bundle without lines */
+	lines[0] = b;
+	lens[0] = strlen(b);
+	assert_hm_ok(hm_bundle_append_envelopes(NULL, path, lines, lens, 1));
+	assert_int_equal(tu_entries(dir), 1);
+	hm_free(a);
+	hm_free(b);
+	hm_free(a2);
+	free(ra);
+	hm_key_free(k);
+	hm_key_free(k2);
+	tc_cleanup(dir);
 }
 
 static void open_checks_type_and_payload(void **state)
@@ -514,6 +609,7 @@ int main(void)
 		cmocka_unit_test(load_errors),
 		cmocka_unit_test(sign_then_open),
 		cmocka_unit_test(sign_rejects_invalid_statements),
+		cmocka_unit_test(append_envelopes_checks_and_deduplicates),
 		cmocka_unit_test(open_checks_type_and_payload),
 		cmocka_unit_test(inspect_does_not_verify),
 		cmocka_unit_test(bundle_of_signed_lines_round_trips),

@@ -277,15 +277,31 @@ static void tampered_encrypted_header_fails(void **state)
 	t = edit(text, "encryption", "opslimit", json_integer(0));
 	assert_hm_err(parse_with(&back, t, "pw"), HM_EFORMAT, "parameters out of range");
 	free(t);
-	t = edit(text, "encryption", "opslimit", json_integer(65));
+	t = edit(text, "encryption", "opslimit", json_integer(5));
 	assert_hm_err(parse_with(&back, t, "pw"), HM_EFORMAT, "parameters out of range");
 	free(t);
 	t = edit(text, "encryption", "memlimit", json_integer(4096));
 	assert_hm_err(parse_with(&back, t, "pw"), HM_EFORMAT, "parameters out of range");
 	free(t);
-	t = edit(text, "encryption", "memlimit", json_integer((json_int_t)3 << 30));
+	t = edit(text, "encryption", "memlimit", json_integer(((json_int_t)256 << 20) + 1));
 	assert_hm_err(parse_with(&back, t, "pw"), HM_EFORMAT, "parameters out of range");
 	free(t);
+	{
+		/*
+		 * Limits that used to pass and cost a minute and 2 GiB per signature:
+		 * refused with the accepted range, before the passphrase is even asked.
+		 */
+		struct pass p = { "pw", 0, 0 };
+		char *t2;
+		t = edit(text, "encryption", "opslimit", json_integer(64));
+		t2 = edit(t, "encryption", "memlimit", json_integer((json_int_t)2 << 30));
+		assert_hm_err(hm_key_parse(&back, t2, strlen(t2), "k.key", pass_cb, &p), HM_EFORMAT,
+			      "accepts opslimit 1..4 and memlimit 8192..268435456 bytes");
+		assert_int_equal(p.calls, 0);
+		assert_null(back);
+		free(t);
+		free(t2);
+	}
 	t = edit(text, "encryption", "opslimit", json_integer(-1));
 	assert_hm_err(parse_with(&back, t, "pw"), HM_EFORMAT, "\"opslimit\" is not a non-negative");
 	free(t);
@@ -457,7 +473,10 @@ static void write_options_are_checked(void **state)
 	assert_hm_err(hm_key_secret_file(&text, &len, k, NULL, 0, &o), HM_EINVAL, "unknown version");
 	assert_null(text);
 	o = fast_opts(0);
-	o.kdf_opslimit = 65;
+	o.kdf_opslimit = 5;
+	assert_hm_err(hm_key_secret_file(&text, &len, k, "pw", 2, &o), HM_EINVAL, "out of range");
+	o = fast_opts(0);
+	o.kdf_memlimit = ((size_t)256 << 20) + 1;
 	assert_hm_err(hm_key_secret_file(&text, &len, k, "pw", 2, &o), HM_EINVAL, "out of range");
 	o = fast_opts(0);
 	o.kdf_memlimit = 4096;
@@ -563,20 +582,37 @@ static void pem_private_matches_seed(void **state)
 	hm_key_free(ref);
 }
 
+/* A private copy (mode 0600) of a shared key file: a secret key must not be readable by others. */
+static const char *private_copy(const char *dir, const char *src)
+{
+	const char *dst = tu_path(dir, "private.pem");
+	char *text;
+	size_t len = 0;
+
+	text = tu_read(src, &len);
+	assert_non_null(text);
+	tu_write(dst, text, len);
+	free(text);
+	assert_int_equal(chmod(dst, 0600), 0);
+	return dst;
+}
+
 static void pem_secret_file_stores_the_seed(void **state)
 {
-	const char *path = tu_shared("vectors/dsse/ed25519_private.pem");
+	const char *shared = tu_shared("vectors/dsse/ed25519_private.pem"), *path;
 	hm_key *k = NULL;
-	char *text, *pem;
+	char *text, *pem, *dir;
 	unsigned char *der, *seed;
 	size_t derlen, seedlen, len;
 	json_t *j;
 
 	(void)state;
-	if (!path) {
+	if (!shared) {
 		skip();
 		return;
 	}
+	dir = tu_tmpdir();
+	path = private_copy(dir, shared);
 	assert_hm_ok(hm_key_load(&k, path, NULL, NULL));
 	pem = tu_read(path, NULL);
 	/* body between the armour lines: one line of base64 */
@@ -598,6 +634,74 @@ static void pem_secret_file_stores_the_seed(void **state)
 	free(pem);
 	hm_free(text);
 	hm_key_free(k);
+	tc_cleanup(dir);
+}
+
+static void secret_key_files_must_be_private(void **state)
+{
+	hm_key_write_options o = fast_opts(0);
+	hm_key *k = tc_key(7), *back = NULL;
+	hm_keyring *kr = NULL;
+	char *dir = tu_tmpdir(), *pem;
+	const char *plain = tu_path(dir, "plain.key"), *enc = tu_path(dir, "enc.key");
+	const char *pub = tu_path(dir, "k.pub"), *pkcs8 = tu_path(dir, "k.pem");
+	struct pass p = { "pw", 0, 0 };
+	static const mode_t open_modes[] = { 0644, 0640, 0604, 0620, 0602, 0660 };
+	size_t i;
+
+	(void)state;
+	assert_hm_ok(hm_key_write_secret(k, plain, NULL, 0, NULL));
+	assert_hm_ok(hm_key_write_secret(k, enc, "pw", 2, &o));
+	assert_hm_ok(hm_key_write_public(k, pub, 0));
+	assert_hm_ok(hm_key_load(&back, plain, NULL, NULL));
+	hm_key_free(back);
+	back = NULL;
+
+	for (i = 0; i < sizeof(open_modes) / sizeof(open_modes[0]); i++) {
+		assert_int_equal(chmod(plain, open_modes[i]), 0);
+		assert_hm_err(hm_key_load(&back, plain, NULL, NULL), HM_EINVAL,
+			      "accessible to group or others");
+		assert_null(back);
+	}
+	assert_int_equal(chmod(plain, 0644), 0);
+	assert_hm_err(hm_key_load(&back, plain, NULL, NULL), HM_EINVAL, "(mode 0644)");
+	assert_non_null(strstr(hm_error_last(), "plain.key"));
+	assert_non_null(strstr(hm_error_last(), "chmod 600"));
+	/* every way of loading it: the public half, a keyring */
+	assert_hm_err(hm_key_load_public(&back, plain), HM_EINVAL, "chmod 600");
+	assert_hm_ok(hm_keyring_new(&kr));
+	assert_hm_err(hm_keyring_add_file(kr, plain), HM_EINVAL, "chmod 600");
+	hm_keyring_free(kr);
+	/* an encrypted key too, and before the passphrase is asked */
+	assert_int_equal(chmod(enc, 0644), 0);
+	assert_hm_err(hm_key_load(&back, enc, pass_cb, &p), HM_EINVAL, "chmod 600");
+	assert_int_equal(p.calls, 0);
+	/* a PEM private key too */
+	{
+		unsigned char der[48];
+		memcpy(der, "\x30\x2e\x02\x01\x00\x30\x05\x06\x03\x2b\x65\x70\x04\x22\x04\x20",
+		       16);
+		memset(der + 16, 7, 32);
+		pem = pem_of(der, 48, "PRIVATE KEY");
+		tu_write(pkcs8, pem, strlen(pem));
+		free(pem);
+	}
+	assert_int_equal(chmod(pkcs8, 0644), 0);
+	assert_hm_err(hm_key_load(&back, pkcs8, NULL, NULL), HM_EINVAL, "k.pem");
+	assert_int_equal(chmod(pkcs8, 0600), 0);
+	assert_hm_ok(hm_key_load(&back, pkcs8, NULL, NULL));
+	hm_key_free(back);
+	back = NULL;
+	/* owner-only modes are fine, and a public key may be world-readable */
+	assert_int_equal(chmod(plain, 0400), 0);
+	assert_hm_ok(hm_key_load(&back, plain, NULL, NULL));
+	hm_key_free(back);
+	back = NULL;
+	assert_int_equal(chmod(pub, 0644), 0);
+	assert_hm_ok(hm_key_load(&back, pub, NULL, NULL));
+	hm_key_free(back);
+	hm_key_free(k);
+	tc_cleanup(dir);
 }
 
 static void pem_errors_name_the_problem(void **state)
@@ -684,6 +788,7 @@ int main(void)
 		cmocka_unit_test(pem_public_round_trip),
 		cmocka_unit_test(pem_private_matches_seed),
 		cmocka_unit_test(pem_secret_file_stores_the_seed),
+		cmocka_unit_test(secret_key_files_must_be_private),
 		cmocka_unit_test(pem_errors_name_the_problem),
 		cmocka_unit_test(load_limits_and_missing_files),
 	};
