@@ -235,10 +235,11 @@ static void print_row(const hm_archive_entry *e)
 
 	time_text(when, sizeof(when), e->recorded);
 	printf("%-6llu %s  %-10s %-16s %s%s%s:%.16s\n", (unsigned long long)e->id, when,
-	       outcome(e), strcmp(e->kind, "verification") == 0 ? "verification run"
-								 : hm_predicate_type_label(e->predicate_type),
-	       r && r->name ? r->name : "", r && r->name ? " " : "", r ? r->alg : "-",
-	       r ? r->digest : "");
+	       outcome(e), strcmp(e->kind, "verification") == 0
+				   ? "verification run"
+				   : cli_esc(hm_predicate_type_label(e->predicate_type)),
+	       r && r->name ? cli_esc(r->name) : "", r && r->name ? " " : "",
+	       r ? cli_esc(r->alg) : "-", r ? cli_esc(r->digest) : "");
 }
 
 static int print_list_json(const hm_archive_list *l)
@@ -337,25 +338,33 @@ static void print_entry(const hm_archive_entry *e)
 	for (i = 0; i < 32; i++)
 		snprintf(leaf + 2 * i, 3, "%02x", e->leaf_hash[i]);
 	printf("entry %llu\n", (unsigned long long)e->id);
-	printf("  %-14s %s\n", "kind", e->kind);
+	printf("  %-14s %s\n", "kind", cli_esc(e->kind));
 	printf("  %-14s %s\n", "recorded", when);
 	printf("  %-14s %s\n", "retain until", keep);
 	printf("  %-14s %s%s%s\n", "outcome",
-	       outcome(e), e->reason ? ": " : "", e->reason ? e->reason : "");
+	       outcome(e), e->reason ? ": " : "", cli_esc(e->reason));
 	for (i = 0; i < e->nsigners; i++)
-		printf("  %-14s %s\n", i ? "" : "signed by", e->signers[i]);
+		printf("  %-14s %s\n", i ? "" : "signed by", cli_esc(e->signers[i]));
 	if (e->predicate_type)
-		printf("  %-14s %s\n", "predicate", e->predicate_type);
+		printf("  %-14s %s\n", "predicate", cli_esc(e->predicate_type));
 	if (e->benchmark)
-		printf("  %-14s %s\n", "benchmark", e->benchmark);
+		printf("  %-14s %s\n", "benchmark", cli_esc(e->benchmark));
 	for (i = 0; i < e->nrefs; i++)
-		printf("  %-14s %s%s%s:%s\n", e->refs[i].role, e->refs[i].name ? e->refs[i].name : "",
-		       e->refs[i].name ? "  " : "", e->refs[i].alg, e->refs[i].digest);
+		printf("  %-14s %s%s%s:%s\n", cli_esc(e->refs[i].role), cli_esc(e->refs[i].name),
+		       e->refs[i].name ? "  " : "", cli_esc(e->refs[i].alg),
+		       cli_esc(e->refs[i].digest));
 	printf("  %-14s %s\n", "leaf hash", leaf);
-	if (e->statement)
-		printf("statement:\n%s\n", e->statement);
-	else if (strcmp(e->kind, "verification") == 0)
-		printf("report:\n%.*s\n", (int)e->body_len, e->body);
+	/* the statement or report as stored: its line breaks kept, everything else escaped */
+	if (e->statement) {
+		printf("statement:\n");
+		cli_text_lines(stdout, e->statement, strlen(e->statement),
+			       HM_TEXT_KEEP_BACKSLASHES);
+		printf("\n");
+	} else if (strcmp(e->kind, "verification") == 0) {
+		printf("report:\n");
+		cli_text_lines(stdout, e->body, e->body_len, HM_TEXT_KEEP_BACKSLASHES);
+		printf("\n");
+	}
 }
 
 static int archive_show(int argc, char **argv)
@@ -435,6 +444,7 @@ static int archive_lineage(int argc, char **argv)
 		status = not_found_is_no(rc);
 		goto out;
 	}
+	/* the library escapes the attested text in it (hallmark/text.h) */
 	fputs(s, stdout);
 	if (json)
 		putchar('\n');
@@ -768,7 +778,7 @@ static int archive_verify(int argc, char **argv)
 		}
 		printf("]}\n");
 	} else if (n) {
-		fputs(problems, stdout);
+		cli_text_lines(stdout, problems, strlen(problems), 0);
 	} else {
 		printf("archive intact: %llu entries, root %s\n", (unsigned long long)h.tree_size,
 		       root);

@@ -89,8 +89,10 @@ size_t hm_text_escape_into(char *dst, size_t size, const char *text, size_t len,
 			i++;
 			continue;
 		}
-		if (c == '\\')
+		if (c == '\\' && !(flags & HM_TEXT_KEEP_BACKSLASHES))
 			put(&o, "\\\\", 2);
+		else if (c == '\\')
+			put(&o, "\\", 1);
 		else if (c == '\n' && (flags & HM_TEXT_KEEP_NEWLINES))
 			put(&o, "\n", 1);
 		else if (c == '\n')
@@ -123,4 +125,22 @@ int hm_text_escape(char **out, const char *s, size_t len, unsigned int flags)
 		return hm__err_oom();
 	hm_text_escape_into(*out, n + 1, s, len, flags);
 	return 0;
+}
+
+int hm__buf_text(hm_buf *b, const char *s, size_t width)
+{
+	char *e = NULL;
+	size_t n;
+	int rc;
+
+	if (!s)
+		s = "";
+	if ((rc = hm_text_escape(&e, s, strlen(s), 0)) < 0)
+		return rc;
+	n = strlen(e);
+	rc = hm__buf_put(b, e, n);
+	for (; rc == 0 && n < width; n++)
+		rc = hm__buf_put(b, " ", 1);
+	free(e);
+	return rc;
 }

@@ -19,7 +19,9 @@ extern "C" {
 #endif
 
 /* hm_text_escape flags */
-#define HM_TEXT_KEEP_NEWLINES 0x1u /* leave LF as it is (for multi-line text such as JSON) */
+#define HM_TEXT_KEEP_NEWLINES 0x1u   /* leave LF as it is (multi-line text) */
+#define HM_TEXT_KEEP_BACKSLASHES 0x2u /* leave \ as it is: the text is JSON, where a
+					 backslash already starts an escape */
 
 /*
  * Writes s (len bytes; it may hold NUL bytes) with everything that can change

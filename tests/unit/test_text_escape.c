@@ -101,6 +101,8 @@ static void keep_newlines(void **state)
 {
 	(void)state;
 	check_n("{\n  \"a\": \"\x1b\"\r\n}", 15, HM_TEXT_KEEP_NEWLINES, "{\n  \"a\": \"\\x1b\"\\r\n}");
+	/* JSON text: its backslashes are escapes already */
+	check_n("\"a\\u202e\\n\xe2\x80\xae\"", 14, HM_TEXT_KEEP_BACKSLASHES, "\"a\\u202e\\n\\u202e\"");
 }
 
 static void cut_like_snprintf(void **state)
