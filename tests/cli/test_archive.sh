@@ -314,6 +314,27 @@ else
 	skip "lineage and export of an attested chain" "hallmark attest failed"
 fi
 
+# --- one envelope in three base64 spellings is one entry ----------------------------------
+python3 - b.jsonl >spellings.jsonl <<'PY'
+import json, sys
+line = json.loads(open(sys.argv[1]).readline())
+def respell(f):
+    e = json.loads(json.dumps(line))
+    e["payload"] = f(e["payload"])
+    for s in e["signatures"]:
+        s["sig"] = f(s["sig"])
+    return json.dumps(e)
+print(json.dumps(line))
+print(respell(lambda v: v.rstrip("=")))
+print(respell(lambda v: v.replace("+", "-").replace("/", "_")))
+PY
+is "three different spellings" "$(sort -u spellings.jsonl | wc -l | tr -d ' ')" 3
+ok "archive add of the three" "$HM" archive add --db spell.db spellings.jsonl --key pub.pub
+like "one archived, two already there" 'spellings.jsonl: 1 archived, 2 already archived' "$T/.err"
+ok "archive add --json of the three again" "$HM" archive add --db spell.db spellings.jsonl --key pub.pub --json
+like "each reported as a duplicate of entry 0" '"line": 3, "status": "duplicate", "id": 0' "$T/.out"
+is "the archive holds one entry" "$("$HM" archive search --db spell.db | wc -l | tr -d ' ')" 1
+
 # --- usage --------------------------------------------------------------------------------
 fails 2 "archive alone prints usage" "$HM" archive
 ok "archive --help" "$HM" archive --help

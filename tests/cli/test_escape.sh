@@ -62,6 +62,17 @@ ok "archive lineage prints it" "$HM" archive lineage "sha256:$D"
 clean "archive lineage: no raw control or bidi characters, no forged line"
 like "archive lineage: the escaped name" '^model +acme\\x1b\[2K\\rok\\nline 1' "$T/.out"
 
+# the CSV export: one row a line, no raw control or bidi characters, formulas defused
+printf '{"_type":"https://in-toto.io/Statement/v1","subject":[{"name":"=HYPERLINK(\\"http://x\\")","digest":{"sha256":"%s"}}],"predicateType":"https://example.com/x/v1","predicate":{}}\n' "$D" >formula.json
+"$HM" sign --key throwaway.key --bundle formula.jsonl formula.json 2>/dev/null
+"$HM" archive add formula.jsonl --key throwaway.pub 2>/dev/null
+ok "archive export --format csv" "$HM" archive export --format csv
+sed 's/\r$//' "$T/.out" >"$T/.csv" && mv "$T/.csv" "$T/.out" # the CRLF that ends each record
+clean "csv: no raw control or bidi characters, no forged line"
+is "csv: a header and one line an entry" "$(wc -l <"$T/.out" | tr -d ' ')" 3
+like "csv: the name escaped" '"acme\\x1b\[2K\\rok\\nline 1: ok: .*\\u202elmth\.exe@sha256:' "$T/.out"
+like "csv: a formula is shown, not evaluated" ',"'"'"'=HYPERLINK\(""http://x""\)@sha256:' "$T/.out"
+
 # verify: a run whose base model and dataset carry the hostile name, signed by the key
 # that is then trusted, so the details that quote them are printed.
 mkdir model base data
