@@ -10,11 +10,11 @@ static void print_subjects_text(const hm_statement *st)
 
 	for (i = 0; i < hm_statement_subject_count(st); i++) {
 		const char *name = hm_statement_subject_name(st, i);
-		printf("    subject %s", name ? name : "(no name)");
+		printf("    subject %s", name ? cli_esc(name) : "(no name)");
 		for (j = 0; j < hm_statement_subject_digest_count(st, i); j++) {
 			const char *alg, *hex;
 			if (hm_statement_subject_digest(st, i, j, &alg, &hex) == 0)
-				printf(" %s:%s", alg, hex);
+				printf(" %s:%s", cli_esc(alg), cli_esc(hex));
 		}
 		printf("\n");
 	}
@@ -82,12 +82,12 @@ static int check_lines(const hm_bundle *b, const char *path, const hm_keyring *k
 	for (i = 0; !json && i < n; i++) {
 		const hm_trusted_line *l = hm_trusted_bundle_line(tb, i);
 		if (!l->attestation) {
-			printf("line %zu: FAIL: %s\n", l->line, l->reason);
+			printf("line %zu: FAIL: %s\n", l->line, cli_esc(l->reason));
 			continue;
 		}
-		printf("line %zu: ok: %s signed by", l->line, l->predicate_type);
+		printf("line %zu: ok: %s signed by", l->line, cli_esc(l->predicate_type));
 		for (k = 0; k < l->nsigners; k++)
-			printf(" %s", l->signers[k]);
+			printf(" %s", cli_esc(l->signers[k]));
 		printf("\n");
 		if (show)
 			print_subjects_text(hm_attestation_statement(l->attestation));
@@ -194,7 +194,7 @@ static int bundle_show(int argc, char **argv)
 		printf("{\"verified\":false,\"note\":\"nothing was verified\",\"lines\":[");
 	else
 		printf("# NOT VERIFIED: this shows what %s claims; run with --key PUB to verify\n",
-		       pos.v[0]);
+		       cli_esc(pos.v[0]));
 	for (i = 0; i < hm_bundle_line_count(b); i++) {
 		size_t len;
 		const char *line = hm_bundle_line(b, i, &len);
@@ -220,11 +220,12 @@ static int bundle_show(int argc, char **argv)
 			}
 			printf("}");
 		} else if (rc < 0) {
-			printf("line %zu: unreadable: %s\n", i + 1, hm_error_last());
+			printf("line %zu: unreadable: %s\n", i + 1, cli_esc(hm_error_last()));
 		} else {
 			size_t k;
 			printf("line %zu: %s\n", i + 1,
-			       st ? hm_statement_predicate_type(st) : hm_envelope_payload_type(env));
+			       cli_esc(st ? hm_statement_predicate_type(st)
+					  : hm_envelope_payload_type(env)));
 			if (st)
 				print_subjects_text(st);
 			else
@@ -232,7 +233,7 @@ static int bundle_show(int argc, char **argv)
 			printf("    keyids");
 			for (k = 0; k < hm_envelope_signature_count(env); k++) {
 				const char *kid = hm_envelope_signature_keyid(env, k);
-				printf(" %s", *kid ? kid : "(none)");
+				printf(" %s", *kid ? cli_esc(kid) : "(none)");
 			}
 			printf("%s\n", hm_envelope_signature_count(env) ? "" : " (none: UNSIGNED)");
 		}

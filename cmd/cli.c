@@ -13,26 +13,41 @@
 
 #define PASSMAX 1024
 
+/*
+ * One diagnostic line. Messages quote file contents and attested strings
+ * (a payloadType, a subject name), so the whole line is escaped: nothing in
+ * it can move the cursor or print a line of its own.
+ */
+static void diagnostic(const char *prefix, const char *fmt, va_list ap)
+{
+	char *msg = NULL, *esc = NULL;
+
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;
+	if (!msg || hm_text_escape(&esc, msg, strlen(msg), 0) < 0)
+		fprintf(stderr, "%s(out of memory)\n", prefix);
+	else
+		fprintf(stderr, "%s%s\n", prefix, esc);
+	free(msg);
+	hm_free(esc);
+}
+
 void cli_error(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("hallmark: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	diagnostic("hallmark: ", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 void cli_warn(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("hallmark: warning: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	diagnostic("hallmark: warning: ", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 int cli_exit_for(int code)

@@ -70,6 +70,16 @@ void cli_cleanup_on_signals(void);
  */
 int cli_write_output(const char *path, const char *data, size_t len, int force);
 
+/*
+ * Attested text for a human reader, escaped with hm_text_escape (control
+ * characters, bidi controls, bytes that are not UTF-8). cli_esc returns a
+ * buffer that stays valid for the next 15 calls ("" for NULL), for use as a
+ * printf argument; cli_text_lines writes multi-line text, keeping its LFs
+ * (flags: more HM_TEXT_* flags, HM_TEXT_KEEP_BACKSLASHES for JSON text).
+ */
+const char *cli_esc(const char *s);
+void cli_text_lines(FILE *out, const char *s, size_t len, unsigned int flags);
+
 /* JSON string escaping to a stream. */
 void cli_json_string(FILE *out, const char *s);
 

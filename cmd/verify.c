@@ -123,12 +123,12 @@ int cmd_verify(int argc, char **argv)
 	} else {
 		size_t nfail = 0;
 		char failed[96] = "";
-		printf("hallmark verify %s (policy: %s)\n", pos.v[0],
-		       policy_path ? policy_path : "default");
+		printf("hallmark verify %s (policy: %s)\n", cli_esc(pos.v[0]),
+		       policy_path ? cli_esc(policy_path) : "default");
 		for (i = 0; i < HM_CHECK_COUNT; i++) {
 			hm_check_status st = hm_verify_report_status(rep, (hm_check_id)i);
 			printf("  %s  %-11s %s\n", status_word(st), hm_check_name((hm_check_id)i),
-			       hm_verify_report_reason(rep, (hm_check_id)i));
+			       cli_esc(hm_verify_report_reason(rep, (hm_check_id)i)));
 			if (st == HM_CHECK_FAIL) {
 				snprintf(failed + strlen(failed), sizeof(failed) - strlen(failed), "%s%s",
 					 nfail ? ", " : "", hm_check_name((hm_check_id)i));
@@ -137,10 +137,11 @@ int cmd_verify(int argc, char **argv)
 			if (st == HM_CHECK_FAIL || verbose)
 				for (j = 0; j < hm_verify_report_detail_count(rep, (hm_check_id)i); j++)
 					printf("        %s\n",
-					       hm_verify_report_detail(rep, (hm_check_id)i, j));
+					       cli_esc(hm_verify_report_detail(rep, (hm_check_id)i,
+									       j)));
 		}
 		if (hm_verify_report_ok(rep))
-			printf("VERIFIED sha256:%s\n", hm_verify_report_model_digest(rep));
+			printf("VERIFIED sha256:%s\n", cli_esc(hm_verify_report_model_digest(rep)));
 		else
 			printf("NOT VERIFIED: %zu of %d checks failed (%s)\n", nfail, HM_CHECK_COUNT,
 			       failed);

@@ -17,6 +17,7 @@
 #define HM_VERSION_PATCH 0
 
 #include "hallmark/common.h"
+#include "hallmark/text.h"
 #include "hallmark/key.h"
 #include "hallmark/statement.h"
 #include "hallmark/dsse.h"

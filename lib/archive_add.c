@@ -29,6 +29,7 @@ struct prep {
 	int verified;
 	char *reason;
 	char sha[65];
+	char ckey[65]; /* the content key; "" when the line is not an envelope */
 	char *statement;
 	size_t statement_len;
 	char *ptype;
@@ -75,8 +76,11 @@ static int keep_statement(struct prep *p, const hm_envelope *env, const hm_state
 static int prepare_verified(struct prep *p, const hm_attestation *att)
 {
 	size_t i, n = hm_attestation_signer_count(att);
+	int rc;
 
 	p->verified = 1;
+	if ((rc = hm__envelope_content_key(p->ckey, hm_attestation_envelope(att))) < 0)
+		return rc;
 	p->signers = calloc(n ? n : 1, sizeof(*p->signers));
 	if (!p->signers)
 		return hm__err_oom();
@@ -133,7 +137,7 @@ static void prepare(struct prep *p, const hm_archive_add_options *o)
 		}
 	} else if (!o->allow_unverified) {
 		p->refused = 1;
-	} else {
+	} else if ((p->rc = hm__envelope_content_key(p->ckey, env)) == 0) {
 		p->rc = keep_statement(p, env, st);
 	}
 	hm_envelope_free(env);
@@ -228,7 +232,8 @@ static int store_batch(hm_archive *a, struct prep *items, size_t n, long long no
 			p->status = HM_ARCHIVE_REFUSED;
 			continue;
 		}
-		if ((rc = hm__archive_find_envelope(a, p->sha, &dup)) < 0)
+		/* the same bytes, or the same content in another base64 spelling */
+		if ((rc = hm__archive_find_envelope(a, p->sha, p->ckey[0] ? p->ckey : NULL, &dup)) < 0)
 			goto fail;
 		if (dup >= 0) {
 			p->status = HM_ARCHIVE_DUPLICATE;
@@ -244,6 +249,7 @@ static int store_batch(hm_archive *a, struct prep *items, size_t n, long long no
 		in.body = p->line;
 		in.body_len = p->len;
 		in.body_sha256 = p->sha;
+		in.content_key = p->ckey[0] ? p->ckey : NULL;
 		in.recorded = now;
 		in.retain_until = until;
 		in.verified = p->verified;

@@ -7,16 +7,20 @@
 
 #include <string.h>
 
-int hm__archive_find_envelope(hm_archive *a, const char *sha256_hex, long long *id)
+int hm__archive_find_envelope(hm_archive *a, const char *sha256_hex, const char *content_key,
+			      long long *id)
 {
 	sqlite3_stmt *st;
 	int rc;
 
 	*id = -1;
-	if ((rc = hm__archive_stmt(a, HM__ST_FIND_BODY, "SELECT id FROM entries WHERE "
-				   "body_sha256 = ?1 AND kind = 'attestation'", &st)) < 0)
+	if ((rc = hm__archive_stmt(a, HM__ST_FIND_BODY, "SELECT min(id) FROM entries WHERE "
+				   "kind = 'attestation' AND (body_sha256 = ?1 OR content_key = ?2) "
+				   "HAVING count(*) > 0", &st)) < 0)
 		return rc;
 	sqlite3_bind_text(st, 1, sha256_hex, -1, SQLITE_STATIC);
+	if (content_key)
+		sqlite3_bind_text(st, 2, content_key, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		*id = sqlite3_column_int64(st, 0);
@@ -62,8 +66,8 @@ int hm__archive_append(hm_archive *a, struct hm__frontier *f, const struct hm__e
 	hm_merkle_leaf_hash(leaf, bytes, len);
 	if ((rc = hm__archive_stmt(a, HM__ST_PUT_ENTRY, "INSERT INTO entries(id, kind, entry, body, "
 				   "body_sha256, recorded, retain_until, verified, reason, "
-				   "predicate_type, statement, benchmark) VALUES (?1, ?2, ?3, ?4, ?5, "
-				   "?6, ?7, ?8, ?9, ?10, ?11, ?12)", &st)) < 0) {
+				   "predicate_type, statement, benchmark, content_key) VALUES (?1, ?2, "
+				   "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)", &st)) < 0) {
 		free(bytes);
 		return rc;
 	}
@@ -81,6 +85,8 @@ int hm__archive_append(hm_archive *a, struct hm__frontier *f, const struct hm__e
 		sqlite3_bind_text(st, 11, e->statement, (int)e->statement_len, SQLITE_STATIC);
 	if (e->derived && e->derived->benchmark)
 		sqlite3_bind_text(st, 12, e->derived->benchmark, -1, SQLITE_STATIC);
+	if (e->content_key)
+		sqlite3_bind_text(st, 13, e->content_key, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	free(bytes);

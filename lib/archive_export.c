@@ -66,21 +66,31 @@ static int export_json(char **out, size_t *len, const hm_archive_list *l, const 
 }
 
 /*
- * One CSV field (RFC 4180): always quoted, quotes doubled. A value starting
- * with = + - @ or a control character gets a leading ' so that spreadsheets
- * show it instead of evaluating it.
+ * One CSV field (RFC 4180): always quoted, quotes doubled. Control and bidi
+ * characters and bytes that are not UTF-8 are written as visible escapes
+ * (hm_text_escape: \n, \x1b, \u202e, and a backslash as \\), so a cell is
+ * one line of plain text. A value starting with = + - @ gets a leading ' so
+ * that spreadsheets show it instead of evaluating it as a formula.
  */
 static void csv_field(hm_buf *b, const char *s, int last)
 {
+	char *e = NULL;
+	const char *c;
+
 	hm__buf_puts(b, "\"");
-	if (s && (*s == '=' || *s == '+' || *s == '-' || *s == '@' || *s == '\t' || *s == '\r'))
+	if (s && hm_text_escape(&e, s, strlen(s), 0) < 0)
+		s = "(out of memory)";
+	else if (s)
+		s = e;
+	if (s && (*s == '=' || *s == '+' || *s == '-' || *s == '@'))
 		hm__buf_puts(b, "'");
-	for (; s && *s; s++) {
-		if (*s == '"')
+	for (c = s; c && *c; c++) {
+		if (*c == '"')
 			hm__buf_puts(b, "\"\"");
 		else
-			hm__buf_put(b, s, 1);
+			hm__buf_put(b, c, 1);
 	}
+	free(e);
 	hm__buf_puts(b, last ? "\"\r\n" : "\",");
 }
 

@@ -107,6 +107,7 @@ struct hm__entry_in {
 	const char *body;
 	size_t body_len;
 	const char *body_sha256; /* hex */
+	const char *content_key; /* hex, attestations only (else NULL) */
 	long long recorded, retain_until;
 	int verified;
 	const char *reason;
@@ -119,8 +120,18 @@ struct hm__entry_in {
 };
 int hm__archive_append(hm_archive *a, struct hm__frontier *f, const struct hm__entry_in *e,
 		       uint64_t *id);
-/* The entry id holding these envelope bytes (by SHA-256 hex), or -1. */
-int hm__archive_find_envelope(hm_archive *a, const char *sha256_hex, long long *id);
+/*
+ * The first attestation entry holding these envelope bytes (by SHA-256 hex)
+ * or the same content (content key hex, may be NULL), or -1.
+ */
+int hm__archive_find_envelope(hm_archive *a, const char *sha256_hex, const char *content_key,
+			      long long *id);
+
+/* archive_content.c: one entry per envelope content, whatever its base64 spelling. */
+/* The content key (hex) of an envelope: payloadType, payload and the set of signatures. */
+int hm__envelope_content_key(char hex[65], const hm_envelope *env);
+/* Computes the content key of every stored attestation (migration to v3). */
+int hm__content_key_rebuild(hm_archive *a);
 
 #endif
 

@@ -203,7 +203,7 @@ static int render_json(char **out, const struct lineage *g)
 	return *out ? 0 : hm__err_oom();
 }
 
-/* "#ID  label  status  time  signed by ..." */
+/* "#ID  label  status  time  signed by ..."; attested text escaped (hallmark/text.h) */
 static void entry_line(hm_buf *b, const char *indent, const hm_archive_entry *e)
 {
 	char when[32];
@@ -211,16 +211,27 @@ static void entry_line(hm_buf *b, const char *indent, const hm_archive_entry *e)
 	int verification = strcmp(e->kind, "verification") == 0;
 
 	hm__archive_time_format(when, sizeof(when), e->recorded);
-	hm__buf_printf(b, "%s#%-5llu %-16s %-10s %s", indent, (unsigned long long)e->id,
-		       verification ? "verification run" : hm_predicate_type_label(e->predicate_type),
-		       verification ? (e->verified ? "passed" : "FAILED")
-				    : (e->verified ? "verified" : "UNVERIFIED"), when);
-	if (e->benchmark)
-		hm__buf_printf(b, "  %s", e->benchmark);
-	for (i = 0; i < e->nsigners; i++)
-		hm__buf_printf(b, "%s%.16s", i ? "," : "  signed by ", e->signers[i]);
-	if (verification && e->reason)
-		hm__buf_printf(b, "  (%s)", e->reason);
+	hm__buf_printf(b, "%s#%-5llu ", indent, (unsigned long long)e->id);
+	hm__buf_text(b, verification ? "verification run" : hm_predicate_type_label(e->predicate_type),
+		     16);
+	hm__buf_printf(b, " %-10s %s", verification ? (e->verified ? "passed" : "FAILED")
+						     : (e->verified ? "verified" : "UNVERIFIED"),
+		       when);
+	if (e->benchmark) {
+		hm__buf_puts(b, "  ");
+		hm__buf_text(b, e->benchmark, 0);
+	}
+	for (i = 0; i < e->nsigners; i++) {
+		char id[17];
+		snprintf(id, sizeof(id), "%s", e->signers[i]);
+		hm__buf_puts(b, i ? "," : "  signed by ");
+		hm__buf_text(b, id, 0);
+	}
+	if (verification && e->reason) {
+		hm__buf_puts(b, "  (");
+		hm__buf_text(b, e->reason, 0);
+		hm__buf_puts(b, ")");
+	}
 	hm__buf_puts(b, "\n");
 }
 
@@ -232,8 +243,13 @@ static void deps_text(hm_buf *b, const struct lineage *g, const char *role, cons
 		const struct thing *t = &g->deps[i];
 		if (strcmp(t->role, role) != 0)
 			continue;
-		hm__buf_printf(b, "%-14s %s%s%s:%s\n", label, t->name ? t->name : "",
-			       t->name ? "  " : "", t->alg, t->digest);
+		hm__buf_printf(b, "%-14s ", label);
+		hm__buf_text(b, t->name, 0);
+		hm__buf_puts(b, t->name ? "  " : "");
+		hm__buf_text(b, t->alg, 0);
+		hm__buf_puts(b, ":");
+		hm__buf_text(b, t->digest, 0);
+		hm__buf_puts(b, "\n");
 		for (j = 0; j < t->entries->n; j++)
 			entry_line(b, "               ", &t->entries->items[j].e);
 		if (t->entries->n == 0 && strcmp(role, "training-code") != 0)
@@ -261,15 +277,25 @@ static int render_text(char **out, const struct lineage *g)
 	hm_buf b = HM_BUF_INIT;
 	size_t i;
 
-	hm__buf_printf(&b, "lineage of %s%s%s%s%s%s\n", g->alg ? g->alg : "", g->alg ? ":" : "",
-		       g->value, g->name ? " (" : "", g->name ? g->name : "", g->name ? ")" : "");
+	hm__buf_puts(&b, "lineage of ");
+	hm__buf_text(&b, g->alg, 0);
+	hm__buf_puts(&b, g->alg ? ":" : "");
+	hm__buf_text(&b, g->value, 0);
+	hm__buf_puts(&b, g->name ? " (" : "");
+	hm__buf_text(&b, g->name, 0);
+	hm__buf_puts(&b, g->name ? ")\n" : "\n");
 	deps_text(&b, g, "base-model", "base model");
 	deps_text(&b, g, "dataset", "dataset");
 	deps_text(&b, g, "training-code", "training code");
 	hm__buf_printf(&b, "%-14s ", "run");
 	section_text(&b, g, S_RUN);
-	hm__buf_printf(&b, "%-14s %s%s%s%s%s\n", "model", g->name ? g->name : "", g->name ? "  " : "",
-		       g->alg ? g->alg : "", g->alg ? ":" : "", g->value);
+	hm__buf_printf(&b, "%-14s ", "model");
+	hm__buf_text(&b, g->name, 0);
+	hm__buf_puts(&b, g->name ? "  " : "");
+	hm__buf_text(&b, g->alg, 0);
+	hm__buf_puts(&b, g->alg ? ":" : "");
+	hm__buf_text(&b, g->value, 0);
+	hm__buf_puts(&b, "\n");
 	hm__buf_printf(&b, "%-14s ", "");
 	section_text(&b, g, S_MODEL);
 	hm__buf_printf(&b, "%-14s ", "audit");

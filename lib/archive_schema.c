@@ -8,6 +8,8 @@
  *      signers, tree (complete subtree hashes), heads (tree heads)
  *   2  refs replaces subjects: every digest an entry names, with its role
  *      (base model, datasets, baseline, ...), for lineage; entries.benchmark
+ *   3  entries.content_key: an attestation's decoded content (archive_content.c),
+ *      so one envelope in another base64 spelling is not a second entry
  */
 #include "archive_impl.h"
 
@@ -53,6 +55,10 @@ static const char schema_v2[] =
 	"CREATE INDEX entries_benchmark ON entries(benchmark) WHERE benchmark IS NOT NULL;"
 	"CREATE INDEX entries_type ON entries(predicate_type);";
 
+static const char schema_v3[] =
+	"ALTER TABLE entries ADD COLUMN content_key TEXT;"
+	"CREATE INDEX entries_content ON entries(content_key) WHERE content_key IS NOT NULL;";
+
 static int to_v1(hm_archive *a)
 {
 	char sql[256], when[32];
@@ -75,7 +81,16 @@ static int to_v2(hm_archive *a)
 	return hm__archive_exec(a, "DROP TABLE subjects");
 }
 
-static int (*const steps[HM_ARCHIVE_SCHEMA_VERSION])(hm_archive *) = { to_v1, to_v2 };
+static int to_v3(hm_archive *a)
+{
+	int rc;
+
+	if ((rc = hm__archive_exec(a, schema_v3)) < 0)
+		return rc;
+	return hm__content_key_rebuild(a);
+}
+
+static int (*const steps[HM_ARCHIVE_SCHEMA_VERSION])(hm_archive *) = { to_v1, to_v2, to_v3 };
 
 int hm__archive_migrate(hm_archive *a)
 {

@@ -19,13 +19,19 @@
 			return rc;                                 \
 	} while (0)
 
-int hm__md_text(hm_buf *b, const char *s)
+int hm__md_text(hm_buf *b, const char *text)
 {
+	char *esc = NULL;
+	const char *s;
 	int rc = 0;
 
-	if (!s)
+	if (!text)
 		return hm__buf_puts(b, "");
-	for (; *s && rc == 0; s++) {
+	/* C1 and bidi controls and bytes that are not UTF-8 become visible escapes first */
+	if ((rc = hm_text_escape(&esc, text, strlen(text),
+				 HM_TEXT_KEEP_NEWLINES | HM_TEXT_KEEP_BACKSLASHES)) < 0)
+		return rc;
+	for (s = esc; *s && rc == 0; s++) {
 		unsigned char c = (unsigned char)*s;
 		if (c == '<')
 			rc = hm__buf_puts(b, "&lt;");
@@ -37,11 +43,12 @@ int hm__md_text(hm_buf *b, const char *s)
 			rc = hm__buf_puts(b, " ");
 		else if (c < 0x20 || c == 0x7f)
 			continue;
-		else if (strchr("\\`*_[]|~", c))
+		else if (strchr("\\`*_[]|~#", c))
 			rc = hm__buf_printf(b, "\\%c", c);
 		else
 			rc = hm__buf_put(b, s, 1);
 	}
+	free(esc);
 	return rc;
 }
 

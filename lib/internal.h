@@ -36,6 +36,11 @@ int hm__buf_printf(hm_buf *b, const char *fmt, ...) HM_PRINTF(2, 3);
 /* Hands the data to the caller (free with free()); the buffer is reset. */
 char *hm__buf_detach(hm_buf *b, size_t *len);
 void hm__buf_free(hm_buf *b);
+/*
+ * Appends attested text escaped as hm_text_escape() does (nothing for NULL),
+ * padded with spaces to width characters of escaped text (0: no padding).
+ */
+int hm__buf_text(hm_buf *b, const char *s, size_t width);
 
 /* file.c */
 /* Reads fd to its end, up to max bytes; NUL-terminated. path names it in messages. */

@@ -5,18 +5,27 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A copy of s that XML 1.0 can carry: C0 controls other than TAB, LF, CR become U+FFFD. */
-static char *xml_clean(const char *s)
+/*
+ * A copy of text that XML 1.0 can carry and a browser shows as it is: C1 and
+ * bidi controls, CR, TAB and bytes that are not UTF-8 become visible escapes
+ * (hallmark/text.h), other C0 controls U+FFFD.
+ */
+static char *xml_clean(const char *text)
 {
 	size_t n = 0, i;
-	char *out, *o;
+	char *out, *o, *s = NULL;
+
+	if (hm_text_escape(&s, text, strlen(text), HM_TEXT_KEEP_NEWLINES | HM_TEXT_KEEP_BACKSLASHES) < 0)
+		return NULL;
 
 	for (i = 0; s[i]; i++)
 		n += ((unsigned char)s[i] < 0x20 && !strchr("\t\n\r", s[i])) ? 3 : 1;
 	/* U+FFFE and U+FFFF are not XML characters either: same length as U+FFFD */
 	out = malloc(n + 1);
-	if (!out)
+	if (!out) {
+		free(s);
 		return NULL;
+	}
 	for (i = 0, o = out; s[i]; i++) {
 		if ((unsigned char)s[i] < 0x20 && !strchr("\t\n\r", s[i])) {
 			memcpy(o, "\xEF\xBF\xBD", 3);
@@ -31,6 +40,7 @@ static char *xml_clean(const char *s)
 		}
 	}
 	*o = '\0';
+	free(s);
 	return out;
 }
 

@@ -26,7 +26,7 @@ extern "C" {
 #endif
 
 /* The schema version this library writes (PRAGMA user_version). */
-#define HM_ARCHIVE_SCHEMA_VERSION 2
+#define HM_ARCHIVE_SCHEMA_VERSION 3
 /* payloadType of a signed tree head (a DSSE envelope over hm_tree_head_json()). */
 #define HM_TREE_HEAD_PAYLOAD_TYPE "application/vnd.hallmark.tree-head+json"
 /* Retention: attestations are kept 10 years, verification runs 6 months (EU AI Act Art. 18, 19). */
@@ -110,6 +110,29 @@ typedef struct hm_proof_info {
  * info (may be NULL) is filled once the proof has parsed.
  */
 HM_EXTERN int hm_proof_check(hm_proof_info *info, const char *json, size_t len);
+
+/* ---- Proofs against a tree the caller trusts ---- */
+
+/*
+ * A tree head from a root hash (64 hex digits) and the size of its tree.
+ * HM_EINVAL when root_hex is not a SHA-256 hash.
+ */
+HM_EXTERN int hm_tree_head_from_hex(hm_tree_head *out, uint64_t size, const char *root_hex);
+/*
+ * hm_tree_head_parse() that requires a signature: HM_EINVAL when kr is NULL
+ * or empty (an unsigned or unchecked head is not something to trust),
+ * HM_EVERIFY when no key of kr signed it.
+ */
+HM_EXTERN int hm_tree_head_parse_trusted(hm_tree_head *out, const char *data, size_t len,
+					 const hm_keyring *kr);
+/*
+ * hm_proof_check() and then: is the proof about the trusted tree? 0 when the
+ * proof holds and its (newer) tree has exactly trusted's size and root hash;
+ * HM_EVERIFY with the reason when it does not; HM_EINVAL when trusted is NULL
+ * (there is nothing to check a proof against). info as for hm_proof_check().
+ */
+HM_EXTERN int hm_proof_check_trusted(hm_proof_info *info, const char *json, size_t len,
+				     const hm_tree_head *trusted);
 
 /* ---- The archive ---- */
 

@@ -142,30 +142,45 @@ like "a DSSE envelope of the tree-head type" '"payloadType":"application/vnd.hal
 ok "prove an entry" "$HM" archive prove 5
 cp "$T/.out" p5.json
 like "prove: the documented shape" '^\{"leaf_index": 5, "tree_size": 7, "leaf_hash": "[0-9a-f]{64}", "root_hash": "[0-9a-f]{64}", "audit_path": \[' p5.json
-ok "check-proof accepts it" "$HM" archive check-proof p5.json
-like "and says what it proves" 'inclusion proof OK: leaf 5 is in the tree of size 7' "$T/.out"
 root7=$(sed 's/.*"root_hash": "\([0-9a-f]*\)".*/\1/' head7.json)
-ok "check-proof against the root we trust" "$HM" archive check-proof p5.json --root "$root7"
+ok "check-proof against the root we trust and its size" "$HM" archive check-proof p5.json --root "$root7" --size 7
+like "and says what it proves" 'inclusion proof OK: leaf 5 is in the tree of size 7' "$T/.out"
 ok "check-proof against the signed head" "$HM" archive check-proof p5.json --head head7.signed --key logkey.pub
 fails 1 "a head signed by another key is refused" "$HM" archive check-proof p5.json --head head7.signed --key pub.pub
-fails 1 "check-proof against another root" "$HM" archive check-proof p5.json --root "$(printf '%064d' 0)"
+fails 1 "check-proof against another root" "$HM" archive check-proof p5.json --root "$(printf '%064d' 0)" --size 7
+# nothing trusted: a proof alone proves nothing
+fails 2 "check-proof with nothing to check against: exit 2" "$HM" archive check-proof p5.json
+like "and says why" 'nothing to check the proof against' "$T/.err"
+fails 2 "a root without its size: exit 2" "$HM" archive check-proof p5.json --root "$root7"
+like "and says why" '--root is trusted only with its tree size' "$T/.err"
+fails 2 "a head without its key: exit 2" "$HM" archive check-proof p5.json --head head7.signed
+like "and says why" '--head needs --key' "$T/.err"
+fails 2 "an unsigned head is not trusted either" "$HM" archive check-proof p5.json --head head7.json
+# an edited proof that claims another tree size with the trusted root
+for n in 6 8; do
+	sed "s/\"tree_size\": 7/\"tree_size\": $n/" p5.json >p5-size$n.json
+	fails 1 "a proof edited to claim a tree of size $n is refused" "$HM" archive check-proof p5-size$n.json --root "$root7" --size 7
+done
+fails 1 "the right proof with the wrong trusted size" "$HM" archive check-proof p5.json --root "$root7" --size 8
+like "says which size" 'about a tree of size 7, not the trusted tree of size 8' "$T/.err"
+fails 1 "a signed head does not vouch for an unsigned-looking copy" "$HM" archive check-proof p5.json --head head7.json --key logkey.pub
 sed 's/"leaf_index": 5/"leaf_index": 4/' p5.json >p5-moved.json
-fails 1 "a proof of another index fails" "$HM" archive check-proof p5-moved.json
+fails 1 "a proof of another index fails" "$HM" archive check-proof p5-moved.json --root "$root7" --size 7
 first=$(sed 's/.*"audit_path": \["\([0-9a-f]\)\([0-9a-f]*\)".*/\1/' p5.json)
 flip=$(printf '%s' "$first" | tr '0123456789abcdef' '123456789abcdef0')
 sed "s/\"audit_path\": \[\"$first/\"audit_path\": [\"$flip/" p5.json >p5-bad.json
-fails 1 "a proof with a changed hash fails" "$HM" archive check-proof p5-bad.json
+fails 1 "a proof with a changed hash fails" "$HM" archive check-proof p5-bad.json --root "$root7" --size 7
 like "it says why" 'does not lead to the root' "$T/.err"
 printf '{"leaf_index": 1}' >broken.json
-fails 1 "a malformed proof: exit 1" "$HM" archive check-proof broken.json
-fails 2 "a missing proof file: exit 2" "$HM" archive check-proof nothing.json
+fails 1 "a malformed proof: exit 1" "$HM" archive check-proof broken.json --root "$root7" --size 7
+fails 2 "a missing proof file: exit 2" "$HM" archive check-proof nothing.json --root "$root7" --size 7
 ok "prove in an older tree" "$HM" archive prove 1 --tree-size 3
 like "of size 3" '"tree_size": 3' "$T/.out"
 fails 1 "prove an entry not yet in that tree" "$HM" archive prove 5 --tree-size 3
 ok "consistency between sizes" "$HM" archive consistency --from 3 --to 7
 cp "$T/.out" c37.json
 like "consistency: the documented shape" '^\{"first": 3, "second": 7, "first_root": "[0-9a-f]{64}", "second_root": "[0-9a-f]{64}", "proof": \[' c37.json
-ok "check-proof accepts the consistency proof" "$HM" archive check-proof c37.json
+ok "check-proof accepts the consistency proof" "$HM" archive check-proof c37.json --root "$root7" --size 7
 like "and says what it proves" 'the tree of size 3 is a prefix of the tree of size 7' "$T/.out"
 fails 2 "consistency needs --from" "$HM" archive consistency
 fails 2 "and 0 < M <= N" "$HM" archive consistency --from 5 --to 4
@@ -174,6 +189,10 @@ fails 2 "and 0 < M <= N" "$HM" archive consistency --from 5 --to 4
 ok "verify an intact archive" "$HM" archive verify
 like "verify reports the head" 'archive intact: 7 entries, root [0-9a-f]{64}' "$T/.out"
 ok "verify against the published signed head" "$HM" archive verify --head head7.signed --key logkey.pub
+fails 2 "verify --head without its key: exit 2, the signature is not checked silently" "$HM" archive verify --head head7.signed
+like "and says why" '--head needs --key' "$T/.err"
+fails 1 "verify --head signed by another key: exit 1" "$HM" archive verify --head head7.signed --key pub.pub
+fails 1 "verify --head of an unsigned head: exit 1" "$HM" archive verify --head head7.json --key logkey.pub
 ok "verify --json" "$HM" archive verify --json
 like "verify --json shape" '^\{"ok": true, "tree_size": 7, "root_hash": "[0-9a-f]{64}", "problems": \[\]\}$' "$T/.out"
 if have sqlite3; then
@@ -315,6 +334,27 @@ else
 	sed 's/^/# /' attest.err
 	skip "lineage and export of an attested chain" "hallmark attest failed"
 fi
+
+# --- one envelope in three base64 spellings is one entry ----------------------------------
+python3 - b.jsonl >spellings.jsonl <<'PY'
+import json, sys
+line = json.loads(open(sys.argv[1]).readline())
+def respell(f):
+    e = json.loads(json.dumps(line))
+    e["payload"] = f(e["payload"])
+    for s in e["signatures"]:
+        s["sig"] = f(s["sig"])
+    return json.dumps(e)
+print(json.dumps(line))
+print(respell(lambda v: v.rstrip("=")))
+print(respell(lambda v: v.replace("+", "-").replace("/", "_")))
+PY
+is "three different spellings" "$(sort -u spellings.jsonl | wc -l | tr -d ' ')" 3
+ok "archive add of the three" "$HM" archive add --db spell.db spellings.jsonl --key pub.pub
+like "one archived, two already there" 'spellings.jsonl: 1 archived, 2 already archived' "$T/.err"
+ok "archive add --json of the three again" "$HM" archive add --db spell.db spellings.jsonl --key pub.pub --json
+like "each reported as a duplicate of entry 0" '"line": 3, "status": "duplicate", "id": 0' "$T/.out"
+is "the archive holds one entry" "$("$HM" archive search --db spell.db | wc -l | tr -d ' ')" 1
 
 # --- usage --------------------------------------------------------------------------------
 fails 2 "archive alone prints usage" "$HM" archive

@@ -722,6 +722,79 @@ static void export_cyclonedx_validates(void **state)
 	hm_free(s);
 }
 
+/* The envelope's base64 strings respelled: padding dropped, or the URL-safe alphabet. */
+static char *respell(const char *line, int urlsafe)
+{
+	json_t *o = json_loads(line, 0, NULL), *sig;
+	json_t *fields[8];
+	size_t i, n = 0;
+	char *out;
+
+	assert_non_null(o);
+	fields[n++] = json_object_get(o, "payload");
+	json_array_foreach(json_object_get(o, "signatures"), i, sig)
+		if (n < 8)
+			fields[n++] = json_object_get(sig, "sig");
+	for (i = 0; i < n; i++) {
+		char *v = strdup(json_string_value(fields[i])), *c;
+		assert_non_null(v);
+		for (c = v; *c; c++)
+			if (*c == '+' && urlsafe)
+				*c = '-';
+			else if (*c == '/' && urlsafe)
+				*c = '_';
+		if (!urlsafe && (c = strchr(v, '=')))
+			*c = '\0';
+		json_string_set(fields[i], v);
+		free(v);
+	}
+	out = json_dumps(o, JSON_COMPACT);
+	json_decref(o);
+	return out;
+}
+
+/* One envelope in three base64 spellings is one entry; the other two are duplicates of it. */
+static void one_envelope_in_any_spelling_is_one_entry(void **state)
+{
+	char *dir = tu_tmpdir();
+	hm_archive *a = ta_open(tu_path(dir, "a.db"));
+	hm_key *k = tc_key(1), *other = tc_key(2);
+	hm_keyring *kr = ta_ring(k);
+	char **mine = ta_envelopes(k, "spelled", 1), **theirs = ta_envelopes(other, "spelled", 1);
+	char *lines[4];
+	hm_archive_add_result r;
+
+	(void)state;
+	lines[0] = mine[0];
+	lines[1] = respell(mine[0], 0);
+	lines[2] = respell(mine[0], 1);
+	lines[3] = theirs[0]; /* the same statement signed by another key: other content */
+	assert_string_not_equal(lines[0], lines[1]);
+	assert_string_not_equal(lines[0], lines[2]);
+	assert_string_not_equal(lines[1], lines[2]);
+	assert_non_null(strchr(lines[0], '='));
+	assert_null(strstr(lines[1], "=\""));
+	r = ta_add(a, kr, lines, 3, 0);
+	assert_int_equal(r.added, 1);
+	assert_int_equal(r.duplicates, 2);
+	/* in a later add too, in any order, and also unverified */
+	r = ta_add(a, kr, lines + 1, 2, 1);
+	assert_int_equal(r.duplicates, 2);
+	assert_int_equal(r.added + r.unverified, 0);
+	r = ta_add(a, kr, lines + 3, 1, 1);
+	assert_int_equal(r.unverified, 1);
+	assert_int_equal(ta_sql_int(tu_path(dir, "a.db"), "SELECT count(*) FROM entries"), 2);
+	free(lines[1]);
+	free(lines[2]);
+	ta_free_lines(mine, 1);
+	ta_free_lines(theirs, 1);
+	hm_keyring_free(kr);
+	hm_key_free(k);
+	hm_key_free(other);
+	hm_archive_free(a);
+	free(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest basics[] = {
@@ -729,6 +802,7 @@ int main(void)
 		cmocka_unit_test(created_on_first_use_in_a_private_directory),
 		cmocka_unit_test(query_times),
 		cmocka_unit_test(add_verifies_refuses_flags_and_dedupes),
+		cmocka_unit_test(one_envelope_in_any_spelling_is_one_entry),
 	};
 	const struct CMUnitTest chain[] = {
 		cmocka_unit_test(search_by_every_criterion),

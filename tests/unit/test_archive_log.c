@@ -340,6 +340,72 @@ static void signed_tree_heads(void **state)
 	hm_key_free(other);
 }
 
+/* Replaces the first "tree_size": N of a proof with another size. */
+static char *with_size(const char *proof, unsigned n)
+{
+	const char *at = strstr(proof, "\"tree_size\": ");
+	const char *end;
+	char *out;
+
+	assert_non_null(at);
+	end = at + strlen("\"tree_size\": ");
+	while (*end >= '0' && *end <= '9')
+		end++;
+	out = malloc(strlen(proof) + 32);
+	assert_non_null(out);
+	sprintf(out, "%.*s\"tree_size\": %u%s", (int)(at - proof), proof, n, end);
+	return out;
+}
+
+/* A proof counts only against a trusted tree: its size and root, not the root alone. */
+static void proofs_are_checked_against_a_trusted_tree(void **state)
+{
+	struct fixture *f = *state;
+	hm_key *k = tc_key(3), *other = tc_key(4);
+	hm_keyring *kr = ta_ring(k), *wrong = ta_ring(other);
+	hm_tree_head h7, trusted, head;
+	hm_proof_info info;
+	char *p = NULL, *edited, *line = NULL, hex[65];
+	size_t len;
+
+	/* the tree of size 7 and a proof of leaf 5 in it */
+	assert_hm_ok(hm_archive_prove(&p, f->a, 5, 7));
+	mth(h7.root_hash, &f->d, 0, 7);
+	h7.tree_size = 7;
+	hexof(hex, h7.root_hash);
+	assert_hm_ok(hm_tree_head_from_hex(&trusted, 7, hex));
+	assert_memory_equal(trusted.root_hash, h7.root_hash, 32);
+	assert_hm_ok(hm_proof_check_trusted(&info, p, strlen(p), &trusted));
+	assert_int_equal(info.leaf_index, 5);
+	/* nothing trusted: refused, however sound the proof */
+	assert_hm_err(hm_proof_check_trusted(&info, p, strlen(p), NULL), HM_EINVAL,
+		      "nothing to check the proof against");
+	/* the same path also fits a tree of 8: a proof edited to say so is sound, and refused */
+	edited = with_size(p, 8);
+	assert_hm_ok(hm_proof_check(NULL, edited, strlen(edited)));
+	assert_hm_err(hm_proof_check_trusted(&info, edited, strlen(edited), &trusted), HM_EVERIFY,
+		      "a tree of size 8, not the trusted tree of size 7");
+	free(edited);
+	/* another root */
+	trusted.root_hash[0] ^= 1;
+	assert_hm_err(hm_proof_check_trusted(&info, p, strlen(p), &trusted), HM_EVERIFY,
+		      "leads to root");
+	assert_hm_err(hm_tree_head_from_hex(&trusted, 7, "abc"), HM_EINVAL, "64 hex digits");
+	/* a head is trusted only through a signature by a trusted key */
+	assert_hm_ok(hm_tree_head_sign(&line, &len, &h7, k));
+	assert_hm_ok(hm_tree_head_parse_trusted(&head, line, len, kr));
+	assert_hm_ok(hm_proof_check_trusted(NULL, p, strlen(p), &head));
+	assert_hm_err(hm_tree_head_parse_trusted(&head, line, len, NULL), HM_EINVAL,
+		      "trusted only through its signature");
+	assert_int_equal(hm_tree_head_parse_trusted(&head, line, len, wrong), HM_EVERIFY);
+	hm_free(line);
+	hm_free(p);
+	hm_keyring_free(kr);
+	hm_keyring_free(wrong);
+	hm_key_free(k);
+	hm_key_free(other);
+}
+
 static void empty_archive_has_the_empty_root(void **state)
 {
 	char *dir = tu_tmpdir();
@@ -366,6 +432,7 @@ int main(void)
 		cmocka_unit_test(consistency_proofs_of_every_pair),
 		cmocka_unit_test(proofs_refuse_what_is_not_there),
 		cmocka_unit_test(signed_tree_heads),
+		cmocka_unit_test(proofs_are_checked_against_a_trusted_tree),
 		cmocka_unit_test(empty_archive_has_the_empty_root),
 	};
 

@@ -262,13 +262,17 @@ static void migrates_from_the_first_schema(void **state)
 
 	/* read-only cannot migrate */
 	ro.flags = HM_ARCHIVE_READONLY;
-	assert_hm_err(hm_archive_open(&a, old, &ro), HM_EUNSUPPORTED, "must be migrated to 2");
+	assert_hm_err(hm_archive_open(&a, old, &ro), HM_EUNSUPPORTED, "must be migrated to 3");
 	/* opened for writing: migrated in place */
 	a = ta_open(old);
 	assert_int_equal(hm_archive_schema_version(a), HM_ARCHIVE_SCHEMA_VERSION);
 	assert_int_equal(ta_sql_int(old, "PRAGMA user_version"), HM_ARCHIVE_SCHEMA_VERSION);
 	assert_int_equal(ta_sql_int(old, "SELECT count(*) FROM sqlite_master WHERE name = "
 				    "'subjects'"), 0);
+	/* version 3: every stored envelope has its content key, as a new archive computes it */
+	assert_int_equal(ta_sql_int(old, "SELECT count(*) FROM entries WHERE content_key IS NULL"),
+			 0);
+	assert_int_equal(ta_sql_int(old, "SELECT count(DISTINCT content_key) FROM entries"), 5);
 	expect_intact(a, 5);
 	/* the index of version 2 was derived from the stored statements */
 	want = dump_refs(cur);

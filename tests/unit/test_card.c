@@ -18,6 +18,7 @@
 #include "test_audit_fixtures.h"
 #include "internal.h"
 #include "yaml_impl.h"
+#include "card_impl.h"
 #include "test_card_fixture.h"
 
 static struct card_fixture fx;
@@ -469,9 +470,26 @@ static void card_attestation_binds_card_to_model(void **state)
 	hm_facts_free(f);
 }
 
+/* Attested text in the card's Markdown: no markup, no control or bidi characters. */
+static void markdown_text_is_inert(void **state)
+{
+	hm_buf b = HM_BUF_INIT;
+	char *md;
+
+	(void)state;
+	assert_int_equal(hm__md_text(&b, "# *a*\x1b[2K\rb\nline \xe2\x80\xae[x](y) \xc2\x9b \xff "
+					 "caf\xc3\xa9"), 0);
+	md = hm__buf_detach(&b, NULL);
+	assert_non_null(md);
+	assert_string_equal(md, "\\# \\*a\\*\\\\x1b\\[2K\\\\rb line \\\\u202e\\[x\\](y) "
+				"\\\\u009b \\\\xff caf\xc3\xa9");
+	free(md);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(markdown_text_is_inert),
 		cmocka_unit_test(facts_keep_only_verified_lines),
 		cmocka_unit_test(audit_signed_by_publisher_is_untrusted_with_auditor_keys),
 		cmocka_unit_test(card_front_matter_is_yaml_with_the_signed_values),
