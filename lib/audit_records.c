@@ -32,7 +32,8 @@ struct reader {
 	const char *category; /* hexphi-judged: the category of every record */
 	const char *label;
 	char idbuf[32];       /* an integer id as text */
-	hm_buf id;            /* "name:line": messages and hexphi-judged ids */
+	hm_buf id;            /* hexphi-judged ids: "category/k" */
+	size_t records;       /* records read so far */
 };
 
 static const char *json_kind(const json_t *v)
@@ -129,7 +130,7 @@ static int read_record(struct reader *r, const json_t *rec, struct audit_record 
 			return rc;
 		return get_score(&out->score, r, rec, "score");
 	case HM_AUDIT_FORMAT_HEXPHI:
-		if ((rc = get_string(&s, r, rec, "que", 0)) < 0 ||
+		if ((rc = get_string(&out->prompt, r, rec, "que", 0)) < 0 ||
 		    (rc = get_string(&s, r, rec, "ans", 0)) < 0 ||
 		    (rc = get_score(&out->score, r, rec, "duo_score")) < 0)
 			return rc;
@@ -137,16 +138,23 @@ static int read_record(struct reader *r, const json_t *rec, struct audit_record 
 		    !json_is_null(json_object_get(rec, "duo_reason")) &&
 		    (rc = get_string(&s, r, rec, "duo_reason", 0)) < 0)
 			return rc;
-		out->id = r->id.data; /* "name:line" */
+		out->prompt_len = json_string_length(json_object_get(rec, "que"));
+		/* The study's judged output lists category_N.csv's rows in order. */
+		r->id.len = 0;
+		if ((rc = hm__buf_printf(&r->id, "%s/%zu", r->category, r->records)) < 0)
+			return rc;
+		out->id = r->id.data;
+		out->positional = 1;
 		out->category = r->category;
 		out->label = r->label;
 		return 0;
 	case HM_AUDIT_FORMAT_KEYWORD:
 		if ((rc = get_id(&out->id, r, rec, 1)) < 0 ||
 		    (rc = get_category(&out->category, r, rec, 1)) < 0 ||
-		    (rc = get_string(&s, r, rec, "prompt", 0)) < 0 ||
+		    (rc = get_string(&out->prompt, r, rec, "prompt", 0)) < 0 ||
 		    (rc = get_string(&s, r, rec, "answer", 0)) < 0)
 			return rc;
+		out->prompt_len = json_string_length(json_object_get(rec, "prompt"));
 		out->jailbroken = hm_audit_answer_jailbroken(s, strlen(s));
 		return 0;
 	default:
@@ -182,7 +190,7 @@ static int hexphi_category(struct reader *r, char *buf, size_t size)
 int hm__audit_read_records(hm_audit_format f, const char *name, const char *data, size_t len,
 			   const char *category, audit_record_fn fn, void *ctx)
 {
-	struct reader r = { name, 0, f, category, NULL, "", HM_BUF_INIT };
+	struct reader r = { name, 0, f, category, NULL, "", HM_BUF_INIT, 0 };
 	const char *p = data, *end = data + len, *eol, *q;
 	char catbuf[32];
 	size_t records = 0;
@@ -211,6 +219,7 @@ int hm__audit_read_records(hm_audit_format f, const char *name, const char *data
 		if ((rc = hm__buf_printf(&r.id, "%s:%zu", name, r.line)) < 0 ||
 		    (rc = hm__json_parse(&j, p, (size_t)(eol - p), r.id.data)) < 0)
 			break;
+		r.records = records;
 		if (!json_is_object(j))
 			rc = hm__err(HM_EFORMAT, "%s:%zu: a record must be a JSON object, not %s",
 				     name, r.line, json_kind(j));
