@@ -146,9 +146,17 @@ static int add_baseline(json_t *pred, const hm_audit_options *o, const hm_audit_
 		return hm__err(HM_EUNSUPPORTED, "%s results are only recorded as reported: hallmark "
 			       "computes no metrics from them to compare with a baseline",
 			       hm_audit_format_name(hm_audit_metrics_format(m)));
+	/* The format first, so that a baseline of another kind is named as such. */
 	if ((rc = hm__audit_metrics_compute(&bm, o->format, o->category, NULL, o->baseline_results,
-					    o->nbaseline_results, bench, o->partial)) < 0)
+					    o->nbaseline_results, NULL, 0)) < 0)
 		return hm__err_prefix("baseline: ");
+	if (bench && hm_audit_metrics_format(bm) == hm_audit_metrics_format(m)) {
+		hm_audit_metrics_free(bm);
+		if ((rc = hm__audit_metrics_compute(&bm, o->format, o->category, NULL,
+						    o->baseline_results, o->nbaseline_results, bench,
+						    o->partial)) < 0)
+			return hm__err_prefix("baseline: ");
+	}
 	if (hm_audit_metrics_format(bm) != hm_audit_metrics_format(m)) {
 		rc = hm__err(HM_EFORMAT, "the baseline results read as %s but the audited results "
 			     "as %s: a baseline must use the same benchmark and format",

@@ -54,7 +54,12 @@ struct hm_audit_metrics {
 /* One record as the parsers hand it to the metrics (strings are borrowed). */
 struct audit_record {
 	const char *id;       /* NULL when the record has none */
-	int positional;       /* the id is the record's place in its file (hexphi-judged) */
+	/*
+	 * hexphi-judged: the id is "CATEGORY/K", K the record's place (from 0)
+	 * among the records of its category in reading order, as the study's
+	 * judged output lists the rows of category_N.csv in order.
+	 */
+	int positional;
 	const char *category; /* NULL when none */
 	const char *label;    /* readable category label or NULL */
 	const char *prompt;   /* the prompt text when the format carries it, else NULL */

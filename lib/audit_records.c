@@ -32,8 +32,7 @@ struct reader {
 	const char *category; /* hexphi-judged: the category of every record */
 	const char *label;
 	char idbuf[32];       /* an integer id as text */
-	hm_buf id;            /* hexphi-judged ids: "category/k" */
-	size_t records;       /* records read so far */
+	hm_buf id;            /* "name:line" for messages */
 };
 
 static const char *json_kind(const json_t *v)
@@ -139,11 +138,7 @@ static int read_record(struct reader *r, const json_t *rec, struct audit_record 
 		    (rc = get_string(&s, r, rec, "duo_reason", 0)) < 0)
 			return rc;
 		out->prompt_len = json_string_length(json_object_get(rec, "que"));
-		/* The study's judged output lists category_N.csv's rows in order. */
-		r->id.len = 0;
-		if ((rc = hm__buf_printf(&r->id, "%s/%zu", r->category, r->records)) < 0)
-			return rc;
-		out->id = r->id.data;
+		/* The id is the record's place in its category (metrics.c numbers them). */
 		out->positional = 1;
 		out->category = r->category;
 		out->label = r->label;
@@ -190,7 +185,7 @@ static int hexphi_category(struct reader *r, char *buf, size_t size)
 int hm__audit_read_records(hm_audit_format f, const char *name, const char *data, size_t len,
 			   const char *category, audit_record_fn fn, void *ctx)
 {
-	struct reader r = { name, 0, f, category, NULL, "", HM_BUF_INIT, 0 };
+	struct reader r = { name, 0, f, category, NULL, "", HM_BUF_INIT };
 	const char *p = data, *end = data + len, *eol, *q;
 	char catbuf[32];
 	size_t records = 0;
@@ -219,7 +214,6 @@ int hm__audit_read_records(hm_audit_format f, const char *name, const char *data
 		if ((rc = hm__buf_printf(&r.id, "%s:%zu", name, r.line)) < 0 ||
 		    (rc = hm__json_parse(&j, p, (size_t)(eol - p), r.id.data)) < 0)
 			break;
-		r.records = records;
 		if (!json_is_object(j))
 			rc = hm__err(HM_EFORMAT, "%s:%zu: a record must be a JSON object, not %s",
 				     name, r.line, json_kind(j));

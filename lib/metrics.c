@@ -12,6 +12,8 @@ struct builder {
 	hm_audit_metrics *m;
 	size_t input; /* index of the input being read */
 	const hm_benchmark *bench;
+	json_t *places; /* positional ids: category -> records so far */
+	hm_buf id;
 };
 
 int hm__audit_metrics_alloc(hm_audit_metrics **out, hm_audit_format f)
@@ -171,6 +173,15 @@ static int add_record(void *ctx, const struct audit_record *in, size_t line)
 	char idbuf[65];
 	int ci, rc;
 
+	if (rec.positional && rec.category) {
+		json_int_t k = json_integer_value(json_object_get(b->places, rec.category));
+		b->id.len = 0;
+		if ((rc = hm__buf_printf(&b->id, "%s/%" JSON_INTEGER_FORMAT, rec.category, k)) < 0)
+			return rc;
+		if (json_object_set_new(b->places, rec.category, json_integer(k + 1)) < 0)
+			return hm__err_oom();
+		rec.id = b->id.data;
+	}
 	if ((rc = hm__audit_resolve(&rec, idbuf, b->bench, b->m->inputs[b->input].name, line)) < 0)
 		return rc;
 	count(&b->m->overall, &rec);
@@ -280,7 +291,7 @@ int hm__audit_metrics_compute(hm_audit_metrics **out, hm_audit_format format,
 			      const char *const *paths, size_t n, const hm_benchmark *bench,
 			      int partial)
 {
-	struct builder b = { NULL, 0, bench };
+	struct builder b = { NULL, 0, bench, NULL, HM_BUF_INIT };
 	size_t i;
 	int rc = 0;
 
@@ -293,6 +304,8 @@ int hm__audit_metrics_compute(hm_audit_metrics **out, hm_audit_format format,
 		return hm__err(HM_EINVAL, "the category must be non-empty UTF-8");
 	if ((rc = hm__audit_metrics_alloc(&b.m, format)) < 0)
 		return rc;
+	if (!(b.places = json_object()))
+		rc = hm__err_oom();
 	for (i = 0; i < n && rc == 0; i++) {
 		if (paths) {
 			char *data;
@@ -312,6 +325,8 @@ int hm__audit_metrics_compute(hm_audit_metrics **out, hm_audit_format format,
 				       inputs[i].len ? inputs[i].data : "", inputs[i].len);
 		}
 	}
+	json_decref(b.places);
+	hm__buf_free(&b.id);
 	if (rc == 0)
 		rc = check_duplicates(b.m);
 	if (rc == 0 && bench && b.m->kind != HM_AUDIT_KIND_REPORTED)
