@@ -531,15 +531,50 @@ static void lm_eval_and_inspect_are_recorded_as_reported(void **state)
 	hm_free(json);
 	hm_audit_metrics_free(m);
 
-	/* A log without results (a failed run) says so. */
-	in.data = "{\"version\":2,\"status\":\"error\",\"eval\":{\"task\":\"t\"}}";
-	in.len = strlen(in.data);
-	assert_hm_err(hm_audit_metrics_from_buffers(&m, HM_AUDIT_FORMAT_AUTO, NULL, &in, 1),
-		      HM_EFORMAT, "no results.scores in the log (status error)");
-	in.data = "{\"results\": {}, \"versions\": {}}";
-	in.len = strlen(in.data);
-	assert_hm_err(hm_audit_metrics_from_buffers(&m, HM_AUDIT_FORMAT_LM_EVAL, NULL, &in, 1),
-		      HM_EFORMAT, "no \"results\" object with tasks");
+}
+
+/* An evaluation that did not finish is refused with the reason, whatever numbers it holds. */
+static void unfinished_evaluations_are_refused(void **state)
+{
+	static const struct { const char *log, *why; } inspect[] = {
+		{ "{\"version\":2,\"status\":\"error\",\"eval\":{\"task\":\"t\"}}",
+		  "the evaluation did not finish (status \"error\", not \"success\")" },
+		/* Partial scores of a cancelled run are not results. */
+		{ "{\"version\":2,\"status\":\"cancelled\",\"eval\":{\"task\":\"t\"},\"results\":"
+		  "{\"total_samples\":9,\"scores\":[{\"name\":\"s\",\"metrics\":{\"accuracy\":"
+		  "{\"name\":\"accuracy\",\"value\":0.9}}}]}}",
+		  "the evaluation did not finish (status \"cancelled\"" },
+		{ "{\"version\":2,\"status\":\"started\",\"eval\":{\"task\":\"t\"},\"samples\":[]}",
+		  "(status \"started\"" },
+		{ "{\"version\":2,\"eval\":{\"task\":\"t\"},\"results\":{\"scores\":[]}}",
+		  "the log has no \"status\"" },
+	};
+	static const struct { const char *results, *why; } lm_eval[] = {
+		{ "{\"results\": {}, \"versions\": {}}",
+		  "no \"results\" object with tasks: the evaluation did not finish" },
+		{ "{\"versions\": {}, \"config\": {}}", "no \"results\" object with tasks" },
+		{ "{\"results\": {\"t\": {\"alias\": \"t\"}}, \"versions\": {}}",
+		  "results.t has no numeric result: the evaluation did not finish" },
+	};
+	hm_audit_input in = { "logs/run.json", NULL, 0 };
+	hm_audit_metrics *m = NULL;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(inspect) / sizeof(inspect[0]); i++) {
+		in.data = inspect[i].log;
+		in.len = strlen(in.data);
+		assert_hm_err(hm_audit_metrics_from_buffers(&m, HM_AUDIT_FORMAT_INSPECT, NULL, &in, 1),
+			      HM_EFORMAT, inspect[i].why);
+		assert_null(m);
+	}
+	for (i = 0; i < sizeof(lm_eval) / sizeof(lm_eval[0]); i++) {
+		in.data = lm_eval[i].results;
+		in.len = strlen(in.data);
+		assert_hm_err(hm_audit_metrics_from_buffers(&m, HM_AUDIT_FORMAT_LM_EVAL, NULL, &in, 1),
+			      HM_EFORMAT, lm_eval[i].why);
+		assert_null(m);
+	}
 }
 
 int main(void)
@@ -559,6 +594,7 @@ int main(void)
 		cmocka_unit_test(mixed_formats_ask_for_format),
 		cmocka_unit_test(format_names_round_trip),
 		cmocka_unit_test(lm_eval_and_inspect_are_recorded_as_reported),
+		cmocka_unit_test(unfinished_evaluations_are_refused),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
