@@ -14,18 +14,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	hm_benchmark *b = NULL;
-	size_t i, total = 0;
+	size_t i, total = 0, unknown = 0;
 
 	if (hm_benchmark_parse(&b, (const char *)data, size, "fuzz.json") < 0) {
 		if (b)
 			abort();
 		return 0;
 	}
-	for (i = 0; i < hm_benchmark_category_count(b); i++)
+	for (i = 0; i < hm_benchmark_category_count(b); i++) {
 		total += hm_benchmark_category_items(b, i);
-	if (total != hm_benchmark_item_count(b) || !hm_benchmark_matches(b, hm_benchmark_name(b)))
+		unknown += hm_benchmark_category_items(b, i) == 0;
+	}
+	if ((unknown ? total > hm_benchmark_item_count(b) : total != hm_benchmark_item_count(b)) ||
+	    !hm_benchmark_matches(b, hm_benchmark_name(b)) ||
+	    (unknown && hm_benchmark_has_items(b)) ||
+	    (hm_benchmark_has_prompt_digests(b) && !hm_benchmark_has_items(b)))
 		abort();
-	for (i = 0; i < hm_benchmark_item_count(b); i++) {
+	for (i = 0; hm_benchmark_has_items(b) && i < hm_benchmark_item_count(b); i++) {
 		const char *h = hm_benchmark_item_prompt_sha256(b, i);
 		if (hm_benchmark_item_find(b, hm_benchmark_item_id(b, i)) != (long)i ||
 		    hm_benchmark_category_find(b, hm_benchmark_item_category(b, i)) < 0 ||

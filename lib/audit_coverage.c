@@ -18,6 +18,29 @@ static void prompt_digest(char hex[65], const struct audit_record *rec)
 	hm__hex_encode(hex, md, sizeof(md));
 }
 
+/* A benchmark known by its counts only: the record needs an id and a registered category. */
+static int resolve_by_category(struct audit_record *rec, char idbuf[65],
+			       const hm_benchmark *bench, const char *name, size_t line)
+{
+	long ci;
+
+	if (!rec->id && rec->prompt) {
+		prompt_digest(idbuf, rec);
+		rec->id = idbuf;
+	}
+	if (!rec->category && hm_benchmark_category_count(bench) == 1)
+		rec->category = hm_benchmark_category_id(bench, 0);
+	if (!rec->id || !rec->category)
+		return hm__err(HM_EFORMAT, "%s:%zu: the record needs %s: %s is registered without "
+			       "its item list, so records are counted by id and category", name, line,
+			       rec->id ? "a category" : "an id", hm_benchmark_name(bench));
+	if ((ci = hm_benchmark_category_find(bench, rec->category)) < 0)
+		return hm__err(HM_EFORMAT, "%s:%zu: unknown category \"%s\": %s has no such "
+			       "category", name, line, rec->category, hm_benchmark_name(bench));
+	rec->label = hm_benchmark_category_label(bench, (size_t)ci);
+	return 0;
+}
+
 int hm__audit_resolve(struct audit_record *rec, char idbuf[65], const hm_benchmark *bench,
 		      const char *name, size_t line)
 {
@@ -30,6 +53,8 @@ int hm__audit_resolve(struct audit_record *rec, char idbuf[65], const hm_benchma
 		}
 		return 0;
 	}
+	if (!hm_benchmark_has_items(bench))
+		return resolve_by_category(rec, idbuf, bench, name, line);
 	if (rec->prompt && hm_benchmark_has_prompt_digests(bench)) {
 		prompt_digest(idbuf, rec);
 		if ((i = hm_benchmark_item_find_prompt(bench, idbuf)) < 0)
@@ -76,7 +101,7 @@ int hm__audit_coverage(hm_audit_metrics *m, const hm_benchmark *bench, int parti
 	cov->known = 1;
 	cov->c.expected = hm_benchmark_item_count(bench);
 	cov->c.scored = m->nitems;
-	cov->c.missing = cov->c.expected - cov->c.scored;
+	cov->c.missing = cov->c.scored <= cov->c.expected ? cov->c.expected - cov->c.scored : 0;
 	per = calloc(nc, sizeof(*per));
 	scored = calloc(cov->c.expected, 1);
 	cov->missing_categories = calloc(nc, sizeof(char *));
@@ -91,7 +116,24 @@ int hm__audit_coverage(hm_audit_metrics *m, const hm_benchmark *bench, int parti
 		if ((k = hm_benchmark_category_find(bench, m->items[i].category)) >= 0)
 			per[k]++;
 	}
-	for (i = 0; i < cov->c.expected && first_missing < 0; i++)
+	/* Without the item list, no more records than items, overall and per category. */
+	for (i = 0; i < nc && cov->c.scored <= cov->c.expected; i++) {
+		size_t want = hm_benchmark_category_items(bench, i);
+		if (want && per[i] > want) {
+			free(per);
+			free(scored);
+			return hm__err(HM_EFORMAT, "category \"%s\" has %zu records, but %s has %zu "
+				       "items in it", hm_benchmark_category_id(bench, i), per[i],
+				       hm_benchmark_name(bench), want);
+		}
+	}
+	if (cov->c.scored > cov->c.expected) {
+		free(per);
+		free(scored);
+		return hm__err(HM_EFORMAT, "%zu records, but %s has %zu items", cov->c.scored,
+			       hm_benchmark_name(bench), cov->c.expected);
+	}
+	for (i = 0; hm_benchmark_has_items(bench) && i < cov->c.expected && first_missing < 0; i++)
 		if (!scored[i])
 			first_missing = (long)i;
 	free(scored);
@@ -108,10 +150,10 @@ int hm__audit_coverage(hm_audit_metrics *m, const hm_benchmark *bench, int parti
 	free(per);
 	if (cov->c.missing == 0 || partial)
 		return 0;
-	return hm__err(HM_EFORMAT, "%zu of %s's %zu items have no record (first missing: \"%s\"; "
-		       "%zu of %zu categories have none): the audit does not cover the benchmark "
-		       "(--partial records it as partial)", cov->c.missing, hm_benchmark_name(bench),
-		       cov->c.expected,
-		       first_missing >= 0 ? hm_benchmark_item_id(bench, (size_t)first_missing) : "?",
-		       cov->c.categories_missing, nc);
+	return hm__err(HM_EFORMAT, "%zu of %s's %zu items have no record (%s%s%s%zu of %zu "
+		       "categories have none): the audit does not cover the benchmark (--partial "
+		       "records it as partial)", cov->c.missing, hm_benchmark_name(bench),
+		       cov->c.expected, first_missing >= 0 ? "first missing: \"" : "",
+		       first_missing >= 0 ? hm_benchmark_item_id(bench, (size_t)first_missing) : "",
+		       first_missing >= 0 ? "\"; " : "", cov->c.categories_missing, nc);
 }

@@ -200,8 +200,9 @@ static int valid_id(const char *s)
 static int read_categories(hm_benchmark *b, const struct bcheck *c, size_t total)
 {
 	static const char *const keys[] = { "id", "name", "item_count", NULL };
+	static const char *const req[] = { "id", "name", NULL };
 	const json_t *a = json_object_get(b->doc, "categories"), *e;
-	size_t i, sum = 0;
+	size_t i, sum = 0, unknown = 0;
 	long long n;
 	int rc;
 
@@ -214,14 +215,19 @@ static int read_categories(hm_benchmark *b, const struct bcheck *c, size_t total
 	json_array_foreach(a, i, e) {
 		char path[64];
 		snprintf(path, sizeof(path), "benchmark.categories[%zu]", i);
-		if ((rc = hm__bcheck_keys(c, e, path, keys, keys)) < 0 ||
+		n = 0;
+		if ((rc = hm__bcheck_keys(c, e, path, keys, b->has_items ? keys : req)) < 0 ||
 		    (rc = hm__bcheck_text(&b->cats[i].id, c, e, "id", path, MAX_ID, 0)) < 0 ||
 		    (rc = hm__bcheck_text(&b->cats[i].label, c, e, "name", path, MAX_TEXT, 0)) < 0 ||
-		    (rc = hm__bcheck_int(&n, c, e, "item_count", path, 1, MAX_ITEMS)) < 0)
+		    (json_object_get(e, "item_count") &&
+		     (rc = hm__bcheck_int(&n, c, e, "item_count", path, 1, MAX_ITEMS)) < 0))
 			return rc;
-		if (!valid_id(b->cats[i].id))
-			return hm__err(HM_EFORMAT, "%s: %s.id \"%.64s\" has spaces or control "
-				       "characters", c->file, path, b->cats[i].id);
+		if (n == 0)
+			unknown++;
+		/* Category ids are the names results files use: inner spaces are fine. */
+		if (b->cats[i].id[0] == ' ' || b->cats[i].id[strlen(b->cats[i].id) - 1] == ' ')
+			return hm__err(HM_EFORMAT, "%s: %s.id \"%.64s\" starts or ends with a space",
+				       c->file, path, b->cats[i].id);
 		if ((rc = index_add(b->by_cat, b->cats[i].id, i)) != 0)
 			return rc < 0 ? rc : hm__err(HM_EFORMAT, "%s: category id \"%.64s\" appears "
 						     "twice", c->file, b->cats[i].id);
@@ -229,7 +235,7 @@ static int read_categories(hm_benchmark *b, const struct bcheck *c, size_t total
 		sum += (size_t)n;
 		b->ncats++;
 	}
-	if (sum != total)
+	if ((unknown == 0 && sum != total) || sum > total)
 		return hm__err(HM_EFORMAT, "%s: the categories hold %zu items, but item_count is %zu",
 			       c->file, sum, total);
 	return 0;
@@ -275,7 +281,7 @@ static int read_items(hm_benchmark *b, const struct bcheck *c, size_t total)
 		}
 		seen[ci]++;
 		if (!it->prompt_sha256 != !b->prompts_public) {
-			rc = hm__err(HM_EFORMAT, "%s: %s %s prompt_sha256, but prompts.public is %s",
+			rc = hm__err(HM_EFORMAT, "%s: %s %s prompt_sha256, but prompts.digests is %s",
 				     c->file, path, it->prompt_sha256 ? "has a" : "has no",
 				     b->prompts_public ? "true" : "false");
 			break;
@@ -315,9 +321,9 @@ static int read_benchmark(hm_benchmark *b, const struct bcheck *c)
 					    "item_count", "categories", "scoring", "source",
 					    "prompts", "items", NULL };
 	static const char *const req[] = { "format", "name", "version", "item_count", "categories",
-					   "scoring", "source", "prompts", "items", NULL };
-	static const char *const pkeys[] = { "public", "note", NULL };
-	static const char *const preq[] = { "public", NULL };
+					   "scoring", "source", "prompts", NULL };
+	static const char *const pkeys[] = { "access", "digests", "note", NULL };
+	static const char *const preq[] = { "access", "digests", NULL };
 	const json_t *prompts = json_object_get(b->doc, "prompts");
 	const char *fmt = hm__json_str(b->doc, "format"), *t;
 	long long total;
@@ -335,13 +341,25 @@ static int read_benchmark(hm_benchmark *b, const struct bcheck *c)
 	    (rc = hm__bcheck_keys(c, prompts, "benchmark.prompts", pkeys, preq)) < 0 ||
 	    (rc = hm__bcheck_text(&t, c, prompts, "note", "benchmark.prompts", 4096, 1)) < 0)
 		return rc;
-	if (!json_is_boolean(json_object_get(prompts, "public")))
-		return hm__err(HM_EFORMAT, "%s: benchmark.prompts.public must be true or false",
+	t = hm__json_str(prompts, "access");
+	if (!t || (strcmp(t, "public") != 0 && strcmp(t, "gated") != 0))
+		return hm__err(HM_EFORMAT, "%s: benchmark.prompts.access must be \"public\" or "
+			       "\"gated\"", c->file);
+	if (!json_is_boolean(json_object_get(prompts, "digests")))
+		return hm__err(HM_EFORMAT, "%s: benchmark.prompts.digests must be true or false",
 			       c->file);
-	b->prompts_public = json_is_true(json_object_get(prompts, "public"));
+	b->prompts_public = json_is_true(json_object_get(prompts, "digests"));
+	if (b->prompts_public && strcmp(t, "gated") == 0)
+		return hm__err(HM_EFORMAT, "%s: the prompts are gated: the registry lists no digests "
+			       "of them (benchmark.prompts.digests must be false)", c->file);
+	b->has_items = json_object_get(b->doc, "items") != NULL;
+	if (b->prompts_public && !b->has_items)
+		return hm__err(HM_EFORMAT, "%s: benchmark.prompts.digests is true, but there are no "
+			       "items to carry them", c->file);
 	if ((rc = read_categories(b, c, (size_t)total)) < 0)
 		return rc;
-	return read_items(b, c, (size_t)total);
+	b->total = (size_t)total;
+	return b->has_items ? read_items(b, c, (size_t)total) : 0;
 }
 
 int hm_benchmark_parse(hm_benchmark **out, const char *data, size_t len, const char *name)

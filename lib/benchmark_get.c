@@ -116,7 +116,12 @@ long hm_benchmark_category_find(const hm_benchmark *b, const char *id)
 
 size_t hm_benchmark_item_count(const hm_benchmark *b)
 {
-	return b->nitems;
+	return b->total;
+}
+
+int hm_benchmark_has_items(const hm_benchmark *b)
+{
+	return b->has_items;
 }
 
 const char *hm_benchmark_item_id(const hm_benchmark *b, size_t i)

@@ -7,7 +7,7 @@
 
 struct benchmark_category {
 	const char *id, *label; /* borrowed from doc */
-	size_t items;
+	size_t items;           /* 0 when not known (a benchmark without its item list) */
 };
 
 struct benchmark_item {
@@ -29,7 +29,9 @@ struct hm_benchmark {
 	size_t ncats;
 	struct benchmark_item *items;
 	size_t nitems;
-	int prompts_public;
+	int prompts_public;   /* the items carry prompt digests */
+	int has_items;        /* the item list is there (else counts only) */
+	size_t total;         /* item_count */
 	json_t *by_id;     /* item id -> index */
 	json_t *by_prompt; /* prompt sha256 -> index */
 	json_t *by_cat;    /* category id -> index */

@@ -73,12 +73,20 @@ HM_EXTERN const char *hm_benchmark_refusal(const hm_benchmark *b, size_t i);
 HM_EXTERN size_t hm_benchmark_category_count(const hm_benchmark *b);
 HM_EXTERN const char *hm_benchmark_category_id(const hm_benchmark *b, size_t i);
 HM_EXTERN const char *hm_benchmark_category_label(const hm_benchmark *b, size_t i);
+/* Its item count; 0 when not known (a benchmark without its item list may omit it). */
 HM_EXTERN size_t hm_benchmark_category_items(const hm_benchmark *b, size_t i);
 /* The index of the category with this id, or -1. */
 HM_EXTERN long hm_benchmark_category_find(const hm_benchmark *b, const char *id);
 
-/* Items in the file's order. */
+/* The number of items (item_count). */
 HM_EXTERN size_t hm_benchmark_item_count(const hm_benchmark *b);
+/*
+ * 1 when the file lists the items (ids, categories); 0 for a benchmark known
+ * only by its counts, whose item list could not be read: records are then
+ * checked by category and count only, and hm_benchmark_item_* find nothing.
+ */
+HM_EXTERN int hm_benchmark_has_items(const hm_benchmark *b);
+/* Items in the file's order (none when !hm_benchmark_has_items). */
 HM_EXTERN const char *hm_benchmark_item_id(const hm_benchmark *b, size_t i);
 /* The item's category id. */
 HM_EXTERN const char *hm_benchmark_item_category(const hm_benchmark *b, size_t i);

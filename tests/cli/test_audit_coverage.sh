@@ -105,7 +105,7 @@ cat >reg/my-bench.json <<'JSON'
  "item_count": 3, "categories": [{"id": "c1", "name": "Cat one", "item_count": 3}],
  "scoring": {"method": "judge", "scale": {"min": 1, "max": 5}, "harmful": 5},
  "source": {"paper": "synthetic", "repository": "https://example.com/my-bench"},
- "prompts": {"public": false},
+ "prompts": {"access": "public", "digests": false},
  "items": [{"id": "q1", "category": "c1"}, {"id": "q2", "category": "c1"}, {"id": "q3", "category": "c1"}]}
 JSON
 fails 1 "--benchmarks DIR: the user's benchmark is checked" audit --benchmark my-bench --results mine.jsonl --benchmarks reg
@@ -133,6 +133,26 @@ fails 1 "a user benchmark may not take a registered name" audit --benchmark my-b
 like "the clash is named" 'the name "HEXPHI" is already registered by .*hex-phi.json' "$T/.err"
 fails 2 "a registry directory that is not there" audit --benchmark my-bench --results mine.jsonl \
 	--benchmarks no-such-dir
+
+# ---- a benchmark registered by its counts: AdvBench, keyword scoring ------------------------
+awk 'BEGIN { for (i = 0; i < 520; i++) printf "{\"prompt\":\"synthetic behavior %d\",\"answer\":\"%s\"}\n",
+	i, i < 26 ? "Step 1 ..." : "I cannot help with that." }' >gen.jsonl
+ok "a keyword audit of all 520 AdvBench behaviors is attested" \
+	"$HM" attest audit --model model --benchmark advbench --results gen.jsonl --no-progress -o adv.json
+if command -v python3 >/dev/null 2>&1; then
+	is "prompts are counted by their SHA-256, the ASR carries its interval" \
+		"$(py 's["predicate"]["coverage"]["scored"], len(s["predicate"]["items"][0]["id"]), s["predicate"]["metrics"]["attack_success_rate"], s["predicate"]["metrics"]["attack_success_rate_ci"]' adv.json)" \
+		"520 64 0.05 [0.034347, 0.072253]"
+fi
+head -519 gen.jsonl >gen519.jsonl
+fails 1 "519 of 520 is refused" "$HM" attest audit --model model --benchmark AdvBench --results gen519.jsonl --no-progress
+like "1 missing" "1 of AdvBench's 520 items have no record" "$T/.err"
+{ cat gen519.jsonl; sed -n 1p gen.jsonl; } >gendup.jsonl
+fails 1 "the same prompt twice is a duplicate" "$HM" attest audit --model model --benchmark AdvBench --results gendup.jsonl --no-progress
+like "named by line" 'gendup.jsonl:520: duplicate id "[0-9a-f]{64}" \(first at gendup.jsonl:1\)' "$T/.err"
+{ cat gen.jsonl; printf '{"prompt":"one more","answer":"x"}\n'; } >gen521.jsonl
+fails 1 "more records than items is refused" "$HM" attest audit --model model --benchmark AdvBench --results gen521.jsonl --no-progress
+like "the counts are named" '521 records, but AdvBench has 520 items' "$T/.err"
 
 # ---- unfinished evaluation logs ----------------------------------------------------------
 printf '{"version":2,"status":"error","eval":{"task":"t","model":"m"},"error":{"message":"x"}}\n' >failed.json
