@@ -172,6 +172,8 @@ install: all
 	chmod 0644 $(DESTDIR)$(LIBDIR)/pkgconfig/hallmark.pc
 	install -d $(DESTDIR)$(DATADIR)
 	install -m 0644 data/screen-patterns.txt $(DESTDIR)$(DATADIR)/screen-patterns.txt
+	install -d $(DESTDIR)$(DATADIR)/benchmarks
+	install -m 0644 data/benchmarks/*.json $(DESTDIR)$(DATADIR)/benchmarks/
 	for m in man/*.1; do [ -e "$$m" ] && install -m 0644 $$m $(DESTDIR)$(MANDIR)/man1/; done; true
 	for m in man/*.3; do [ -e "$$m" ] && install -m 0644 $$m $(DESTDIR)$(MANDIR)/man3/; done; true
 	for m in man/*.5; do [ -e "$$m" ] && install -m 0644 $$m $(DESTDIR)$(MANDIR)/man5/; done; true
