@@ -5,6 +5,7 @@
 # (--benchmarks DIR or $HALLMARK_BENCHMARKS) adds benchmarks, unfinished evaluation logs are
 # refused, and the predicate carries items, coverage and 95% intervals. Synthetic data only.
 . tests/cli/lib.sh
+SRC=$PWD
 cd "$T" || exit 1
 unset HALLMARK_BENCHMARKS
 
@@ -161,5 +162,25 @@ like "with the reason" 'failed.json: the evaluation did not finish \(status "err
 printf '{"results":{},"versions":{},"config":{"model":"hf"}}\n' >lm.json
 fails 1 "lm-eval results without results are refused" audit --benchmark HEx-PHI --results lm.json
 like "with the reason" 'lm.json: no "results" object with tasks: the evaluation did not finish' "$T/.err"
+
+# ---- the shipped registry files follow their JSON Schema ----------------------------------
+if python3 -c 'import jsonschema' 2>/dev/null; then
+	ok "data/benchmarks/*.json validate against schemas/benchmark-v1.schema.json" python3 -c '
+import glob, json, sys, jsonschema
+schema = json.load(open(sys.argv[1] + "/schemas/benchmark-v1.schema.json"))
+files = glob.glob(sys.argv[1] + "/data/benchmarks/*.json")
+assert len(files) >= 5, files
+for f in files:
+    jsonschema.validate(json.load(open(f)), schema)
+' "$SRC"
+	ok "audit statements validate against the safety-audit schema" python3 -c '
+import json, sys, jsonschema
+schema = json.load(open(sys.argv[1] + "/schemas/safety-audit-v1.schema.json"))
+for f in sys.argv[2:]:
+    jsonschema.validate(json.load(open(f))["predicate"], schema)
+' "$SRC" full.json partial.json mine.json adv.json
+else
+	skip "schema validation" "python3 jsonschema is not installed"
+fi
 
 done_testing
