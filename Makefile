@@ -26,7 +26,7 @@ SOVER   := 0
 
 PKGS := libsodium libcrypto jansson libgit2 sqlite3 libxml-2.0 yaml-0.1 simdjson libhs
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
 CMOCKA_CFLAGS := $(shell pkg-config --cflags cmocka 2>/dev/null)
 CMOCKA_LIBS   := $(shell pkg-config --libs cmocka 2>/dev/null)
 
@@ -199,6 +199,8 @@ install: all
 	chmod 0644 $(DESTDIR)$(LIBDIR)/pkgconfig/hallmark.pc
 	install -d $(DESTDIR)$(DATADIR)
 	install -m 0644 data/screen-patterns.txt $(DESTDIR)$(DATADIR)/screen-patterns.txt
+	install -d $(DESTDIR)$(DATADIR)/benchmarks
+	install -m 0644 data/benchmarks/*.json $(DESTDIR)$(DATADIR)/benchmarks/
 	for m in man/*.1; do [ -e "$$m" ] && install -m 0644 $$m $(DESTDIR)$(MANDIR)/man1/; done; true
 	for m in man/*.3; do [ -e "$$m" ] && install -m 0644 $$m $(DESTDIR)$(MANDIR)/man3/; done; true
 	for m in man/*.5; do [ -e "$$m" ] && install -m 0644 $$m $(DESTDIR)$(MANDIR)/man5/; done; true

@@ -192,6 +192,34 @@ static int attest_run(int argc, char **argv)
 	return emit(st, out);
 }
 
+/* What the audit noticed about its benchmark: unregistered, or covered only in part. */
+static void audit_warnings(const char *statement, const char *benchmark)
+{
+	const hm_audit_coverage *cov;
+	hm_audit_report *r = NULL;
+	hm_statement *st = NULL;
+
+	if (hm_statement_parse(&st, statement, strlen(statement), "audit statement") < 0 ||
+	    hm_audit_report_parse(&r, st) < 0) {
+		hm_statement_free(st);
+		return;
+	}
+	cov = hm_audit_metrics_coverage(hm_audit_report_metrics(r));
+	if (!hm_audit_report_registry_name(r))
+		cli_warn("benchmark \"%s\" is not registered (see hallmark-benchmark(5)): its "
+			 "coverage is unknown", benchmark);
+	else if (!cov)
+		cli_warn("%s results have no per-item records: the coverage of %s is unknown",
+			 hm_audit_format_name(hm_audit_report_format(r)),
+			 hm_audit_report_registry_name(r));
+	else if (cov->missing)
+		cli_warn("partial audit: %zu of %zu items of %s scored, %zu missing, %zu categories "
+			 "without any", cov->scored, cov->expected, hm_audit_report_registry_name(r),
+			 cov->missing, cov->categories_missing);
+	hm_audit_report_free(r);
+	hm_statement_free(st);
+}
+
 static int attest_audit(int argc, char **argv)
 {
 	struct strlist pos = { 0 }, results = { 0 }, bresults = { 0 };
@@ -219,6 +247,10 @@ static int attest_audit(int argc, char **argv)
 		{ "judge", 0, OPT_STRING, "ID", "the judge, e.g. gpt-4-0613", &o.judge },
 		{ "benchmark-data", 0, OPT_STRING, "PATH", "benchmark prompts to digest",
 		  &o.benchmark_data },
+		{ "benchmarks", 0, OPT_STRING, "DIR",
+		  "more registered benchmarks (default: $HALLMARK_BENCHMARKS)", &o.benchmarks },
+		{ "partial", 0, OPT_FLAG, NULL, "record missing items as partial coverage",
+		  &o.partial },
 		{ "time", 0, OPT_STRING, "TIME", "audit time, RFC 3339 UTC (default: now)", &o.time },
 		{ "no-progress", 0, OPT_FLAG, NULL, "no progress bar on the terminal", &noprog },
 		{ "output", 'o', OPT_STRING, "FILE", "write the statement here (default: stdout)", &out },
@@ -228,10 +260,12 @@ static int attest_audit(int argc, char **argv)
 		"attest audit",
 		"--model PATH|sha256:HEX --benchmark NAME --results FILE... [--format F]\n"
 		"       [--baseline-model PATH|sha256:HEX --baseline-results FILE...] [--judge ID]\n"
-		"       [--benchmark-data PATH] [-o FILE]",
+		"       [--benchmark-data PATH] [--benchmarks DIR] [--partial] [-o FILE]",
 		"Print a safety-audit statement: metrics that hallmark computes from the per-item\n"
 		"results (harmfulness score and rate overall and per category, or keyword attack\n"
-		"success rate), next to the base model's and the difference.", opts, 0, 0, NULL
+		"success rate), next to the base model's and the difference, with 95% intervals.\n"
+		"A registered benchmark (hallmark-benchmark(5)) must be covered item by item.", opts,
+		0, 0, NULL
 	};
 
 	PARSE_OR_RETURN(spec, argc, argv, pos, lists);
@@ -260,6 +294,7 @@ static int attest_audit(int argc, char **argv)
 	free_lists(lists);
 	if (rc < 0)
 		return cli_lib_error(rc);
+	audit_warnings(st, o.benchmark);
 	return emit(st, out);
 }
 

@@ -50,7 +50,7 @@ judged() { # file, items scored 5 in category 1, items scored 5 in each other ca
 			if [ $c -eq 1 ] && [ $i -lt "$2" ]; then s=5; fi
 			if [ $c -gt 1 ] && [ $i -lt "$3" ]; then s=5; fi
 			if [ $s -eq 1 ] && [ $twos -lt "$4" ]; then s=2; twos=$((twos + 1)); fi
-			printf '{"id":"c%d-%d","category":"category_%d","score":%d}\n' $c $i $c $s
+			printf '{"id":"category_%d/%d","category":"category_%d","score":%d}\n' $c $i $c $s
 			i=$((i + 1))
 		done
 		c=$((c + 1))

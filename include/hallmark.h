@@ -27,6 +27,8 @@
 #include "hallmark/gitinfo.h"
 #include "hallmark/dataset.h"
 #include "hallmark/audit.h"
+#include "hallmark/benchmark.h"
+#include "hallmark/stats.h"
 #include "hallmark/provenance.h"
 #include "hallmark/verify.h"
 #include "hallmark/archive.h"

@@ -6,6 +6,7 @@
 #include "audit_impl.h"
 #include "hallmark/provenance.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -56,22 +57,65 @@ static json_t *inputs_json(const hm_audit_metrics *m)
 	return a;
 }
 
+/* A rate difference's rounded Newcombe interval. */
+static json_t *newcombe_json(uint64_t x1, uint64_t n1, uint64_t x2, uint64_t n2)
+{
+	double ci[2];
+
+	if (hm_stats_newcombe(&ci[0], &ci[1], x1, n1, x2, n2, HM_STATS_Z95) < 0)
+		return NULL;
+	ci[0] = hm__audit_from_micro(hm__audit_to_micro(ci[0]));
+	ci[1] = hm__audit_from_micro(hm__audit_to_micro(ci[1]));
+	return hm__audit_ci_json(ci);
+}
+
 static json_t *delta_json(const hm_audit_metrics *a, const hm_audit_metrics *b)
 {
 	const hm_audit_values *x = hm_audit_metrics_overall(a), *y = hm_audit_metrics_overall(b);
 
 	if (hm_audit_metrics_kind(a) == HM_AUDIT_KIND_KEYWORD)
-		return json_pack("{s:f}", "attack_success_rate",
-				 hm__audit_sub(x->attack_success_rate, y->attack_success_rate));
-	return json_pack("{s:f,s:f}", "harmfulness_score",
+		return json_pack("{s:f,s:o}", "attack_success_rate",
+				 hm__audit_sub(x->attack_success_rate, y->attack_success_rate),
+				 "attack_success_rate_ci",
+				 newcombe_json(x->jailbroken, x->n, y->jailbroken, y->n));
+	return json_pack("{s:f,s:f,s:o}", "harmfulness_score",
 			 hm__audit_sub(x->harmfulness_score, y->harmfulness_score),
-			 "harmfulness_rate", hm__audit_sub(x->harmfulness_rate, y->harmfulness_rate));
+			 "harmfulness_rate", hm__audit_sub(x->harmfulness_rate, y->harmfulness_rate),
+			 "harmfulness_rate_ci",
+			 newcombe_json(x->score_counts[4], x->n, y->score_counts[4], y->n));
+}
+
+/* "items" and "coverage" of one model's results into obj (nothing for reported results). */
+static int add_items(json_t *obj, const hm_audit_metrics *m)
+{
+	json_t *cov = hm__audit_coverage_to_json(m);
+
+	if (hm_audit_metrics_kind(m) == HM_AUDIT_KIND_REPORTED)
+		return 0;
+	if (json_object_set_new(obj, "items", hm__audit_items_to_json(m)) < 0 ||
+	    (cov && json_object_set_new(obj, "coverage", cov) < 0))
+		return hm__err_oom();
+	return 0;
+}
+
+/* The caller's options as the current version (version 1 lacks the registry fields). */
+static int upgrade_options(hm_audit_options *o, const hm_audit_options *in)
+{
+	if (!in || (in->version != 1 && in->version != HM_AUDIT_OPTIONS_VERSION))
+		return hm__err(HM_EINVAL, "audit options missing or of an unknown version");
+	if (in->version == 1) {
+		hm_audit_options def = HM_AUDIT_OPTIONS_INIT;
+		*o = def;
+		memcpy(o, in, offsetof(hm_audit_options, benchmarks));
+		o->version = HM_AUDIT_OPTIONS_VERSION;
+	} else {
+		*o = *in;
+	}
+	return 0;
 }
 
 static int check_options(const hm_audit_options *o)
 {
-	if (!o || o->version != HM_AUDIT_OPTIONS_VERSION)
-		return hm__err(HM_EINVAL, "audit options missing or of an unknown version");
 	if (!o->benchmark || !*o->benchmark)
 		return hm__err(HM_EINVAL, "no benchmark name given");
 	if (!o->results || o->nresults == 0)
@@ -90,7 +134,8 @@ static int check_options(const hm_audit_options *o)
 }
 
 /* The baseline's part of the predicate, and the delta. */
-static int add_baseline(json_t *pred, const hm_audit_options *o, const hm_audit_metrics *m)
+static int add_baseline(json_t *pred, const hm_audit_options *o, const hm_audit_metrics *m,
+			const hm_benchmark *bench)
 {
 	hm_audit_metrics *bm = NULL;
 	struct resource model = { "", NULL };
@@ -101,9 +146,17 @@ static int add_baseline(json_t *pred, const hm_audit_options *o, const hm_audit_
 		return hm__err(HM_EUNSUPPORTED, "%s results are only recorded as reported: hallmark "
 			       "computes no metrics from them to compare with a baseline",
 			       hm_audit_format_name(hm_audit_metrics_format(m)));
-	if ((rc = hm_audit_metrics_from_files(&bm, o->format, o->category, o->baseline_results,
-					      o->nbaseline_results)) < 0)
+	/* The format first, so that a baseline of another kind is named as such. */
+	if ((rc = hm__audit_metrics_compute(&bm, o->format, o->category, NULL, o->baseline_results,
+					    o->nbaseline_results, NULL, 0)) < 0)
 		return hm__err_prefix("baseline: ");
+	if (bench && hm_audit_metrics_format(bm) == hm_audit_metrics_format(m)) {
+		hm_audit_metrics_free(bm);
+		if ((rc = hm__audit_metrics_compute(&bm, o->format, o->category, NULL,
+						    o->baseline_results, o->nbaseline_results, bench,
+						    o->partial)) < 0)
+			return hm__err_prefix("baseline: ");
+	}
 	if (hm_audit_metrics_format(bm) != hm_audit_metrics_format(m)) {
 		rc = hm__err(HM_EFORMAT, "the baseline results read as %s but the audited results "
 			     "as %s: a baseline must use the same benchmark and format",
@@ -120,13 +173,36 @@ static int add_baseline(json_t *pred, const hm_audit_options *o, const hm_audit_
 	if (!b || json_object_set_new(pred, "baseline", b) < 0 ||
 	    json_object_set_new(pred, "delta", delta_json(m, bm)) < 0)
 		rc = hm__err_oom();
+	else
+		rc = add_items(b, bm);
 out:
 	hm_audit_metrics_free(bm);
 	return rc;
 }
 
-int hm_audit_statement(char **out, const hm_audit_options *o)
+/* predicate.benchmark: the name given, the data digest, the registry entry. */
+static json_t *benchmark_json(const hm_audit_options *o, const char *data_sha256,
+			      const hm_benchmark *bench)
 {
+	json_t *b = o->benchmark_data ? descriptor(o->benchmark, data_sha256)
+				      : json_pack("{s:s}", "name", o->benchmark);
+
+	if (b && bench &&
+	    json_object_set_new(b, "registry",
+				json_pack("{s:s,s:s,s:{s:s}}", "name", hm_benchmark_name(bench),
+					  "version", hm_benchmark_version(bench), "digest",
+					  "sha256", hm_benchmark_digest(bench))) < 0) {
+		json_decref(b);
+		return NULL;
+	}
+	return b;
+}
+
+int hm_audit_statement(char **out, const hm_audit_options *in)
+{
+	hm_audit_options opts, *o = &opts;
+	hm_benchmark_registry *reg = NULL;
+	const hm_benchmark *bench = NULL;
 	hm_audit_metrics *m = NULL;
 	struct resource model = { "", NULL }, data = { "", NULL };
 	json_t *st = NULL, *pred, *subject;
@@ -139,13 +215,16 @@ int hm_audit_statement(char **out, const hm_audit_options *o)
 	if (!out)
 		return hm__err(HM_EINVAL, "hm_audit_statement: out is NULL");
 	*out = NULL;
-	if ((rc = check_options(o)) < 0)
+	if ((rc = upgrade_options(o, in)) < 0 || (rc = check_options(o)) < 0)
 		return rc;
 	if (!o->time && (rc = hm__audit_time_now(now, sizeof(now))) < 0)
 		return rc;
-	if ((rc = hm_audit_metrics_from_files(&m, o->format, o->category, o->results,
-					      o->nresults)) < 0)
+	if ((rc = hm_benchmark_registry_open(&reg, o->benchmarks)) < 0)
 		return rc;
+	bench = hm_benchmark_registry_find(reg, o->benchmark);
+	if ((rc = hm__audit_metrics_compute(&m, o->format, o->category, NULL, o->results,
+					    o->nresults, bench, o->partial)) < 0)
+		goto out;
 	judge = o->judge;
 	if (hm_audit_metrics_kind(m) == HM_AUDIT_KIND_KEYWORD) {
 		if (judge && strcmp(judge, HM_AUDIT_KEYWORD_JUDGE) != 0) {
@@ -165,20 +244,22 @@ int hm_audit_statement(char **out, const hm_audit_options *o)
 		rc = hm__err_oom();
 		goto out;
 	}
+	if ((rc = add_items(pred, m)) < 0) {
+		json_decref(pred);
+		goto out;
+	}
 	st = json_pack("{s:s,s:s,s:o}", "_type", HM_STATEMENT_TYPE, "predicateType",
 		       HM_AUDIT_PREDICATE_TYPE, "predicate", pred);
 	if (!st) {
 		rc = hm__err_oom();
 		goto out;
 	}
-	if (o->baseline_model && (rc = add_baseline(pred, o, m)) < 0)
+	if (o->baseline_model && (rc = add_baseline(pred, o, m, bench)) < 0)
 		goto out;
 	if (o->benchmark_data && (rc = resolve(&data, o->benchmark_data, o->digest,
 					       "benchmark data")) < 0)
 		goto out;
-	if (json_object_set_new(pred, "benchmark",
-				o->benchmark_data ? descriptor(o->benchmark, data.sha256)
-						  : json_pack("{s:s}", "name", o->benchmark)) < 0) {
+	if (json_object_set_new(pred, "benchmark", benchmark_json(o, data.sha256, bench)) < 0) {
 		rc = hm__err_oom();
 		goto out;
 	}
@@ -207,5 +288,6 @@ out:
 	free(data.name);
 	json_decref(st);
 	hm_audit_metrics_free(m);
+	hm_benchmark_registry_free(reg);
 	return rc;
 }

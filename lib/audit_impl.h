@@ -4,6 +4,8 @@
 
 #include "internal.h"
 #include "hallmark/audit.h"
+#include "hallmark/benchmark.h"
+#include "hallmark/stats.h"
 
 #include <stdint.h>
 
@@ -18,6 +20,22 @@ struct audit_input {
 	char digest[65];
 };
 
+/* One scored item as the metrics keep it (and the predicate lists it). */
+struct audit_item {
+	char *id;
+	char *category;       /* NULL when none */
+	int score;            /* JUDGED: 1-5 */
+	int jailbroken;       /* KEYWORD */
+	size_t input, line;   /* where it was read (0, 0 when read back from a predicate) */
+};
+
+/* The registered benchmark's coverage by the items. */
+struct audit_coverage {
+	int known;            /* 0: the benchmark is not registered */
+	hm_audit_coverage c;
+	char **missing_categories;
+};
+
 struct hm_audit_metrics {
 	hm_audit_format format;
 	hm_audit_kind kind;
@@ -28,13 +46,24 @@ struct hm_audit_metrics {
 	struct audit_input *inputs;
 	size_t ninputs;
 	json_t *reported; /* REPORTED: the "reported" array */
+	struct audit_item *items; /* in reading order; sorted by id once finished */
+	size_t nitems, capitems;
+	struct audit_coverage cov;
 };
 
 /* One record as the parsers hand it to the metrics (strings are borrowed). */
 struct audit_record {
-	const char *id;       /* NULL when the format has none */
+	const char *id;       /* NULL when the record has none */
+	/*
+	 * hexphi-judged: the id is "CATEGORY/K", K the record's place (from 0)
+	 * among the records of its category in reading order, as the study's
+	 * judged output lists the rows of category_N.csv in order.
+	 */
+	int positional;
 	const char *category; /* NULL when none */
 	const char *label;    /* readable category label or NULL */
+	const char *prompt;   /* the prompt text when the format carries it, else NULL */
+	size_t prompt_len;
 	int score;            /* JUDGED: 1-5 */
 	int jailbroken;       /* KEYWORD: 0 or 1 */
 };
@@ -60,13 +89,47 @@ int hm__audit_read_reported(json_t **entry, hm_audit_format f, const char *name,
 			    const char *digest, const char *data, size_t len);
 
 /* metrics.c */
+/*
+ * Reads and computes like hm_audit_metrics_from_files / _from_buffers (exactly
+ * one of inputs and paths is non-NULL). With bench, every record is matched
+ * to one of its items (audit_coverage.c) and the coverage computed; unless
+ * partial, a missing item is an error.
+ */
+int hm__audit_metrics_compute(hm_audit_metrics **out, hm_audit_format format,
+			      const char *category, const hm_audit_input *inputs,
+			      const char *const *paths, size_t n, const hm_benchmark *bench,
+			      int partial);
 int hm__audit_metrics_alloc(hm_audit_metrics **out, hm_audit_format f);
 /* Adds a category (name and label copied); returns its index or a negative error. */
 int hm__audit_metrics_category(hm_audit_metrics *m, const char *name, const char *label);
+/* Sorts the items by id in natural order. */
+void hm__audit_items_sort(hm_audit_metrics *m);
 /* Sorts the categories by name. */
 void hm__audit_metrics_sort(hm_audit_metrics *m);
 /* Fills the rounded values from the counts in v (n, score_counts, jailbroken). */
 void hm__audit_values_finish(hm_audit_values *v, hm_audit_kind kind);
+
+/* audit_coverage.c */
+/*
+ * Matches a record to its item of bench (by prompt digest when the benchmark
+ * lists them and the record carries a prompt, else by id) and fills in the id,
+ * category and label from the registry; without bench, a record with no id
+ * gets the SHA-256 of its prompt. idbuf holds the digest. Errors name the
+ * file and line.
+ */
+int hm__audit_resolve(struct audit_record *rec, char idbuf[65], const hm_benchmark *bench,
+		      const char *name, size_t line);
+/* Computes m->cov from the items; unless partial, a missing item is an error. */
+int hm__audit_coverage(hm_audit_metrics *m, const hm_benchmark *bench, int partial);
+/* The "items" array and the "coverage" object (NULL when unknown). New references. */
+json_t *hm__audit_items_to_json(const hm_audit_metrics *m);
+json_t *hm__audit_coverage_to_json(const hm_audit_metrics *m);
+/*
+ * Reads "items" and "coverage" back (either may be NULL: not recorded) and
+ * checks that the items give the metrics' counts and the coverage adds up.
+ */
+int hm__audit_items_from_json(hm_audit_metrics *m, const json_t *items, const json_t *coverage,
+			      const char *what);
 
 /* metrics_round.c: fixed-point arithmetic for the rounded numbers. */
 /* num/den in millionths, rounded half up (den > 0). */
@@ -86,6 +149,14 @@ json_t *hm__audit_metrics_to_json(const hm_audit_metrics *m);
  */
 int hm__audit_metrics_from_json(hm_audit_metrics **out, hm_audit_format f, const json_t *j,
 				const char *what);
+/* [lower, upper] as JSON. */
+json_t *hm__audit_ci_json(const double ci[2]);
+/*
+ * o[key], when present, must be [lower, upper] equal to want (rounded):
+ * read into out. Absent is fine (statements before the intervals).
+ */
+int hm__audit_ci_check(double out[2], const json_t *o, const char *key, const double want[2],
+		       const char *what);
 /* 1 when s can be a JSON string (valid UTF-8). */
 int hm__audit_utf8(const char *s);
 /* Serializes as we print audit JSON: sorted keys, 15 significant digits. */

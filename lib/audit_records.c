@@ -32,7 +32,7 @@ struct reader {
 	const char *category; /* hexphi-judged: the category of every record */
 	const char *label;
 	char idbuf[32];       /* an integer id as text */
-	hm_buf id;            /* "name:line": messages and hexphi-judged ids */
+	hm_buf id;            /* "name:line" for messages */
 };
 
 static const char *json_kind(const json_t *v)
@@ -129,7 +129,7 @@ static int read_record(struct reader *r, const json_t *rec, struct audit_record 
 			return rc;
 		return get_score(&out->score, r, rec, "score");
 	case HM_AUDIT_FORMAT_HEXPHI:
-		if ((rc = get_string(&s, r, rec, "que", 0)) < 0 ||
+		if ((rc = get_string(&out->prompt, r, rec, "que", 0)) < 0 ||
 		    (rc = get_string(&s, r, rec, "ans", 0)) < 0 ||
 		    (rc = get_score(&out->score, r, rec, "duo_score")) < 0)
 			return rc;
@@ -137,16 +137,19 @@ static int read_record(struct reader *r, const json_t *rec, struct audit_record 
 		    !json_is_null(json_object_get(rec, "duo_reason")) &&
 		    (rc = get_string(&s, r, rec, "duo_reason", 0)) < 0)
 			return rc;
-		out->id = r->id.data; /* "name:line" */
+		out->prompt_len = json_string_length(json_object_get(rec, "que"));
+		/* The id is the record's place in its category (metrics.c numbers them). */
+		out->positional = 1;
 		out->category = r->category;
 		out->label = r->label;
 		return 0;
 	case HM_AUDIT_FORMAT_KEYWORD:
 		if ((rc = get_id(&out->id, r, rec, 1)) < 0 ||
 		    (rc = get_category(&out->category, r, rec, 1)) < 0 ||
-		    (rc = get_string(&s, r, rec, "prompt", 0)) < 0 ||
+		    (rc = get_string(&out->prompt, r, rec, "prompt", 0)) < 0 ||
 		    (rc = get_string(&s, r, rec, "answer", 0)) < 0)
 			return rc;
+		out->prompt_len = json_string_length(json_object_get(rec, "prompt"));
 		out->jailbroken = hm_audit_answer_jailbroken(s, strlen(s));
 		return 0;
 	default:

@@ -11,6 +11,7 @@
 struct hm_audit_report {
 	char *benchmark;
 	char *benchmark_digest;
+	char *registry_name, *registry_version, *registry_digest;
 	char *judge;
 	char *time;
 	hm_audit_format format;
@@ -26,6 +27,9 @@ void hm_audit_report_free(hm_audit_report *r)
 		return;
 	free(r->benchmark);
 	free(r->benchmark_digest);
+	free(r->registry_name);
+	free(r->registry_version);
+	free(r->registry_digest);
 	free(r->judge);
 	free(r->time);
 	hm_audit_metrics_free(r->metrics);
@@ -93,9 +97,21 @@ static int read_metrics(hm_audit_metrics **out, hm_audit_format f, const json_t 
 	snprintf(mwhat, sizeof(mwhat), "%s.%s", what, key);
 	if (!json_object_get(obj, key))
 		return hm__err(HM_EFORMAT, "%s is missing (format %s)", mwhat, hm_audit_format_name(f));
-	if ((rc = hm__audit_metrics_from_json(out, f, json_object_get(obj, key), mwhat)) < 0)
+	if ((rc = hm__audit_metrics_from_json(out, f, json_object_get(obj, key), mwhat)) < 0 ||
+	    (rc = read_results(*out, json_object_get(obj, "results"), what)) < 0)
 		return rc;
-	return read_results(*out, json_object_get(obj, "results"), what);
+	return hm__audit_items_from_json(*out, json_object_get(obj, "items"),
+					 json_object_get(obj, "coverage"), what);
+}
+
+/* The rounded Newcombe interval of a rate difference. */
+static void newcombe(double ci[2], uint64_t x1, uint64_t n1, uint64_t x2, uint64_t n2)
+{
+	ci[0] = ci[1] = 0;
+	if (hm_stats_newcombe(&ci[0], &ci[1], x1, n1, x2, n2, HM_STATS_Z95) < 0)
+		return;
+	ci[0] = hm__audit_from_micro(hm__audit_to_micro(ci[0]));
+	ci[1] = hm__audit_from_micro(hm__audit_to_micro(ci[1]));
 }
 
 /* delta must be the difference of the rounded values. */
@@ -123,6 +139,20 @@ static int check_delta(hm_audit_delta *d, const json_t *j, const hm_audit_metric
 			return hm__err(HM_EFORMAT, "predicate.delta.%s is %.15g, but metrics minus "
 				       "baseline is %.6f", names[i], *slots[i], want[i]);
 	}
+	{
+		const char *key = first == 2 ? "attack_success_rate_ci" : "harmfulness_rate_ci";
+		double *slot = first == 2 ? d->attack_success_rate_ci : d->harmfulness_rate_ci;
+		double ci[2];
+		int rc;
+
+		if (first == 2)
+			newcombe(ci, x->jailbroken, x->n, y->jailbroken, y->n);
+		else
+			newcombe(ci, x->score_counts[4], x->n, y->score_counts[4], y->n);
+		if ((rc = hm__audit_ci_check(slot, j, key, ci, "predicate.delta")) < 0)
+			return rc;
+		d->has_ci = json_object_get(j, key) != NULL;
+	}
 	return 0;
 }
 
@@ -144,6 +174,25 @@ static int read_baseline(hm_audit_report *r, const json_t *pred)
 	return check_delta(&r->delta, json_object_get(pred, "delta"), r->metrics, r->baseline);
 }
 
+/* predicate.benchmark.registry: {name, version, digest{sha256}}, when registered. */
+static int read_registry(hm_audit_report *r, const json_t *reg)
+{
+	const char *name = hm__json_str(reg, "name"), *version = hm__json_str(reg, "version");
+	const char *hex;
+	int rc;
+
+	if (!reg)
+		return 0;
+	if (!json_is_object(reg) || !name || !*name || !version || !*version)
+		return hm__err(HM_EFORMAT, "predicate.benchmark.registry must have a name and a "
+			       "version");
+	if ((rc = get_sha256(&hex, reg, "predicate.benchmark.registry")) < 0 ||
+	    (rc = dup_str(&r->registry_name, name)) < 0 ||
+	    (rc = dup_str(&r->registry_version, version)) < 0)
+		return rc;
+	return dup_str(&r->registry_digest, hex);
+}
+
 static int read_predicate(hm_audit_report *r, const json_t *pred)
 {
 	const json_t *bench = json_object_get(pred, "benchmark"), *judge;
@@ -161,6 +210,8 @@ static int read_predicate(hm_audit_report *r, const json_t *pred)
 	    ((rc = get_sha256(&s, bench, "predicate.benchmark")) < 0 ||
 	     (rc = dup_str(&r->benchmark_digest, s)) < 0))
 		return rc;
+	if ((rc = read_registry(r, json_object_get(bench, "registry"))) < 0)
+		return rc;
 	judge = json_object_get(pred, "judge");
 	if (judge && (!json_is_string(judge) || json_string_length(judge) == 0))
 		return hm__err(HM_EFORMAT, "predicate.judge must be a non-empty string");
@@ -176,6 +227,8 @@ static int read_predicate(hm_audit_report *r, const json_t *pred)
 		return hm__err(HM_EFORMAT, "predicate.format is missing or unknown");
 	if ((rc = read_metrics(&r->metrics, r->format, pred, "predicate")) < 0)
 		return rc;
+	if (json_object_get(pred, "coverage") && !r->registry_name)
+		return hm__err(HM_EFORMAT, "predicate.coverage without predicate.benchmark.registry");
 	if (json_object_get(pred, "baseline"))
 		return read_baseline(r, pred);
 	if (json_object_get(pred, "delta"))
@@ -264,4 +317,19 @@ const hm_audit_metrics *hm_audit_report_baseline_metrics(const hm_audit_report *
 const hm_audit_delta *hm_audit_report_delta(const hm_audit_report *r)
 {
 	return r->baseline ? &r->delta : NULL;
+}
+
+const char *hm_audit_report_registry_name(const hm_audit_report *r)
+{
+	return r->registry_name;
+}
+
+const char *hm_audit_report_registry_version(const hm_audit_report *r)
+{
+	return r->registry_version;
+}
+
+const char *hm_audit_report_registry_digest(const hm_audit_report *r)
+{
+	return r->registry_digest;
 }

@@ -43,6 +43,18 @@ static int copy_scalar(json_t *out, const json_t *obj, const char *key, int any_
 	return json_object_set(out, key, v) < 0 ? hm__err_oom() : 0;
 }
 
+/* 1 when the object has a number among its members. */
+static int has_number(const json_t *obj)
+{
+	const char *k;
+	json_t *v;
+
+	json_object_foreach((json_t *)obj, k, v)
+		if (json_is_number(v))
+			return 1;
+	return 0;
+}
+
 /* lm-evaluation-harness: results{task:{"<metric>,<filter>": value}}, n-samples, config. */
 static int lm_eval(json_t *entry, const json_t *doc, const char *name)
 {
@@ -54,10 +66,14 @@ static int lm_eval(json_t *entry, const json_t *doc, const char *name)
 	if ((rc = set_new(entry, "results", copy)) < 0)
 		return rc;
 	if (!json_is_object(results) || json_object_size(results) == 0)
-		return hm__err(HM_EFORMAT, "%s: no \"results\" object with tasks", name);
+		return hm__err(HM_EFORMAT, "%s: no \"results\" object with tasks: the evaluation did "
+			       "not finish or wrote no results", name);
 	json_object_foreach((json_t *)results, tname, task) {
 		if (!json_is_object(task))
 			return hm__err(HM_EFORMAT, "%s: results.%s is not an object", name, tname);
+		if (!has_number(task))
+			return hm__err(HM_EFORMAT, "%s: results.%s has no numeric result: the evaluation "
+				       "did not finish", name, tname);
 		if ((rc = set_new(copy, tname, scalars(task))) < 0)
 			return rc;
 	}
@@ -89,6 +105,14 @@ static int inspect(json_t *entry, const json_t *doc, const char *name)
 
 	if ((rc = set_new(entry, "scores", out)) < 0)
 		return rc;
+	/* Only a finished evaluation has results to record. */
+	if (!json_is_string(json_object_get(doc, "status")))
+		return hm__err(HM_EFORMAT, "%s: the log has no \"status\": cannot tell whether the "
+			       "evaluation finished", name);
+	if (strcmp(hm__json_str(doc, "status"), "success") != 0)
+		return hm__err(HM_EFORMAT, "%s: the evaluation did not finish (status \"%.32s\", not "
+			       "\"success\"): its results are not recorded", name,
+			       hm__json_str(doc, "status"));
 	if (!json_is_array(scores) || json_array_size(scores) == 0)
 		return hm__err(HM_EFORMAT, "%s: no results.scores in the log (status %s)", name,
 			       hm__json_str(doc, "status") ? hm__json_str(doc, "status") : "unknown");

@@ -115,6 +115,16 @@ const char *hm__json_str(const json_t *obj, const char *key);
 /* dsse.c: hm_envelope_parse, optionally accepting an envelope without signatures. */
 int hm__envelope_parse(hm_envelope **out, const char *json, size_t len, int allow_unsigned);
 
+/* datadir.c: shipped data files. */
+/* DATADIR as compiled in. */
+const char *hm__datadir(void);
+/*
+ * The path of name (a file or directory) among the shipped data: beside the
+ * program first (an install or a build tree), then DATADIR; NULL when absent
+ * or out of memory. Free with free().
+ */
+char *hm__datadir_find(const char *name);
+
 /* sha256.c: one-shot SHA-256 through OpenSSL. */
 void hm__sha256(unsigned char out[32], const void *data, size_t len);
 

@@ -8,18 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* An item with an id, kept to find duplicates. */
-struct item {
-	char *id;
-	size_t input;
-	size_t line;
-};
-
 struct builder {
 	hm_audit_metrics *m;
 	size_t input; /* index of the input being read */
-	struct item *items;
-	size_t nitems, cap;
+	const hm_benchmark *bench;
+	json_t *places; /* positional ids: category -> records so far */
+	hm_buf id;
 };
 
 int hm__audit_metrics_alloc(hm_audit_metrics **out, hm_audit_format f)
@@ -46,6 +40,14 @@ void hm_audit_metrics_free(hm_audit_metrics *m)
 	for (i = 0; i < m->ninputs; i++)
 		free(m->inputs[i].name);
 	free(m->inputs);
+	for (i = 0; i < m->nitems; i++) {
+		free(m->items[i].id);
+		free(m->items[i].category);
+	}
+	free(m->items);
+	for (i = 0; i < m->cov.c.categories_missing; i++)
+		free(m->cov.missing_categories[i]);
+	free(m->cov.missing_categories);
 	json_decref(m->catindex);
 	json_decref(m->reported);
 	free(m);
@@ -98,6 +100,17 @@ void hm__audit_metrics_sort(hm_audit_metrics *m)
 	m->catindex = NULL;
 }
 
+/* A rate's rounded Wilson interval into ci (all zero when n is 0). */
+static void wilson(double ci[2], uint64_t x, uint64_t n)
+{
+	double lo, hi;
+
+	if (n == 0 || hm_stats_wilson(&lo, &hi, x, n, HM_STATS_Z95) < 0)
+		return;
+	ci[0] = hm__audit_from_micro(hm__audit_to_micro(lo));
+	ci[1] = hm__audit_from_micro(hm__audit_to_micro(hi));
+}
+
 void hm__audit_values_finish(hm_audit_values *v, hm_audit_kind kind)
 {
 	uint64_t sum = 0;
@@ -110,8 +123,10 @@ void hm__audit_values_finish(hm_audit_values *v, hm_audit_kind kind)
 			sum += (uint64_t)(k + 1) * v->score_counts[k];
 		v->harmfulness_score = hm__audit_from_micro(hm__audit_micro(sum, v->n));
 		v->harmfulness_rate = hm__audit_from_micro(hm__audit_micro(v->score_counts[4], v->n));
+		wilson(v->harmfulness_rate_ci, v->score_counts[4], v->n);
 	} else if (kind == HM_AUDIT_KIND_KEYWORD) {
 		v->attack_success_rate = hm__audit_from_micro(hm__audit_micro(v->jailbroken, v->n));
+		wilson(v->attack_success_rate_ci, v->jailbroken, v->n);
 	}
 }
 
@@ -123,70 +138,100 @@ static void count(hm_audit_values *v, const struct audit_record *rec)
 	v->jailbroken += (size_t)rec->jailbroken;
 }
 
-static int add_record(void *ctx, const struct audit_record *rec, size_t line)
+static int keep_item(hm_audit_metrics *m, const struct audit_record *rec, size_t input,
+		     size_t line)
+{
+	struct audit_item *it;
+
+	if (m->nitems == m->capitems) {
+		size_t cap = m->capitems ? 2 * m->capitems : 256;
+		struct audit_item *p = realloc(m->items, cap * sizeof(*p));
+		if (!p)
+			return hm__err_oom();
+		m->items = p;
+		m->capitems = cap;
+	}
+	it = &m->items[m->nitems];
+	memset(it, 0, sizeof(*it));
+	if (!(it->id = strdup(rec->id)) ||
+	    (rec->category && !(it->category = strdup(rec->category)))) {
+		free(it->id);
+		return hm__err_oom();
+	}
+	it->score = rec->score;
+	it->jailbroken = rec->jailbroken;
+	it->input = input;
+	it->line = line;
+	m->nitems++;
+	return 0;
+}
+
+static int add_record(void *ctx, const struct audit_record *in, size_t line)
 {
 	struct builder *b = ctx;
-	int ci;
+	struct audit_record rec = *in;
+	char idbuf[65];
+	int ci, rc;
 
-	count(&b->m->overall, rec);
-	if (rec->category) {
-		if ((ci = hm__audit_metrics_category(b->m, rec->category, rec->label)) < 0)
-			return ci;
-		count(&b->m->cats[ci].v, rec);
-	}
-	if (rec->id) {
-		if (b->nitems == b->cap) {
-			size_t cap = b->cap ? 2 * b->cap : 256;
-			struct item *p = realloc(b->items, cap * sizeof(*p));
-			if (!p)
-				return hm__err_oom();
-			b->items = p;
-			b->cap = cap;
-		}
-		b->items[b->nitems].id = strdup(rec->id);
-		if (!b->items[b->nitems].id)
+	if (rec.positional && rec.category) {
+		json_int_t k = json_integer_value(json_object_get(b->places, rec.category));
+		b->id.len = 0;
+		if ((rc = hm__buf_printf(&b->id, "%s/%" JSON_INTEGER_FORMAT, rec.category, k)) < 0)
+			return rc;
+		if (json_object_set_new(b->places, rec.category, json_integer(k + 1)) < 0)
 			return hm__err_oom();
-		b->items[b->nitems].input = b->input;
-		b->items[b->nitems++].line = line;
+		rec.id = b->id.data;
 	}
-	return 0;
+	if ((rc = hm__audit_resolve(&rec, idbuf, b->bench, b->m->inputs[b->input].name, line)) < 0)
+		return rc;
+	count(&b->m->overall, &rec);
+	if (rec.category) {
+		if ((ci = hm__audit_metrics_category(b->m, rec.category, rec.label)) < 0)
+			return ci;
+		count(&b->m->cats[ci].v, &rec);
+	}
+	return rec.id ? keep_item(b->m, &rec, b->input, line) : 0;
 }
 
 static int cmp_item(const void *a, const void *b)
 {
-	const struct item *x = a, *y = b;
-	int c = strcmp(x->id, y->id);
+	const struct audit_item *x = a, *y = b;
+	int c = strverscmp(x->id, y->id);
 
-	if (c)
+	if (c || (c = strcmp(x->id, y->id)) != 0)
 		return c;
 	if (x->input != y->input)
 		return x->input < y->input ? -1 : 1;
 	return x->line < y->line ? -1 : x->line > y->line;
 }
 
-/* Reports the duplicate id that comes first in reading order. */
-static int check_duplicates(struct builder *b)
+void hm__audit_items_sort(hm_audit_metrics *m)
 {
-	const struct item *dup = NULL, *first = NULL;
+	if (m->nitems > 1)
+		qsort(m->items, m->nitems, sizeof(m->items[0]), cmp_item);
+}
+
+/* Sorts the items and reports the duplicate id that comes first in reading order. */
+static int check_duplicates(hm_audit_metrics *m)
+{
+	const struct audit_item *dup = NULL, *first = NULL;
 	size_t i;
 
-	if (b->nitems < 2)
-		return 0;
-	qsort(b->items, b->nitems, sizeof(b->items[0]), cmp_item);
-	for (i = 1; i < b->nitems; i++) {
-		const struct item *x = &b->items[i];
-		if (strcmp(x->id, b->items[i - 1].id) != 0)
+	hm__audit_items_sort(m);
+	for (i = 1; i < m->nitems; i++) {
+		const struct audit_item *x = &m->items[i];
+		if (strcmp(x->id, m->items[i - 1].id) != 0)
 			continue;
 		if (!dup || x->input < dup->input || (x->input == dup->input && x->line < dup->line)) {
 			dup = x;
-			first = &b->items[i - 1];
+			first = &m->items[i - 1];
 		}
 	}
 	if (!dup)
 		return 0;
 	return hm__err(HM_EFORMAT, "%s:%zu: duplicate id \"%s\" (first at %s:%zu)",
-		       b->m->inputs[dup->input].name, dup->line, dup->id,
-		       b->m->inputs[first->input].name, first->line);
+		       m->inputs[dup->input].name, dup->line, dup->id,
+		       m->inputs[first->input].name, first->line);
 }
 
 /* Reads one input (its bytes are what gets hashed). */
@@ -241,11 +286,12 @@ static int add_input(struct builder *b, int detect, const char *category, const 
 	return hm__audit_read_records(m->format, name, data, len, category, add_record, b);
 }
 
-/* From buffers (inputs) or files (paths): exactly one of them is non-NULL. */
-static int compute(hm_audit_metrics **out, hm_audit_format format, const char *category,
-		   const hm_audit_input *inputs, const char *const *paths, size_t n)
+int hm__audit_metrics_compute(hm_audit_metrics **out, hm_audit_format format,
+			      const char *category, const hm_audit_input *inputs,
+			      const char *const *paths, size_t n, const hm_benchmark *bench,
+			      int partial)
 {
-	struct builder b = { NULL, 0, NULL, 0, 0 };
+	struct builder b = { NULL, 0, bench, NULL, HM_BUF_INIT };
 	size_t i;
 	int rc = 0;
 
@@ -258,6 +304,8 @@ static int compute(hm_audit_metrics **out, hm_audit_format format, const char *c
 		return hm__err(HM_EINVAL, "the category must be non-empty UTF-8");
 	if ((rc = hm__audit_metrics_alloc(&b.m, format)) < 0)
 		return rc;
+	if (!(b.places = json_object()))
+		rc = hm__err_oom();
 	for (i = 0; i < n && rc == 0; i++) {
 		if (paths) {
 			char *data;
@@ -277,11 +325,12 @@ static int compute(hm_audit_metrics **out, hm_audit_format format, const char *c
 				       inputs[i].len ? inputs[i].data : "", inputs[i].len);
 		}
 	}
+	json_decref(b.places);
+	hm__buf_free(&b.id);
 	if (rc == 0)
-		rc = check_duplicates(&b);
-	for (i = 0; i < b.nitems; i++)
-		free(b.items[i].id);
-	free(b.items);
+		rc = check_duplicates(b.m);
+	if (rc == 0 && bench && b.m->kind != HM_AUDIT_KIND_REPORTED)
+		rc = hm__audit_coverage(b.m, bench, partial);
 	if (rc < 0) {
 		hm_audit_metrics_free(b.m);
 		return rc;
@@ -299,7 +348,7 @@ int hm_audit_metrics_from_files(hm_audit_metrics **out, hm_audit_format format,
 {
 	if (!out || (!paths && npaths))
 		return hm__err(HM_EINVAL, "hm_audit_metrics_from_files: NULL argument");
-	return compute(out, format, category, NULL, paths, npaths);
+	return hm__audit_metrics_compute(out, format, category, NULL, paths, npaths, NULL, 0);
 }
 
 int hm_audit_metrics_from_buffers(hm_audit_metrics **out, hm_audit_format format,
@@ -310,7 +359,8 @@ int hm_audit_metrics_from_buffers(hm_audit_metrics **out, hm_audit_format format
 
 	if (!out || (!inputs && ninputs))
 		return hm__err(HM_EINVAL, "hm_audit_metrics_from_buffers: NULL argument");
-	return compute(out, format, category, inputs ? inputs : &none, NULL, ninputs);
+	return hm__audit_metrics_compute(out, format, category, inputs ? inputs : &none, NULL,
+					 ninputs, NULL, 0);
 }
 
 hm_audit_format hm_audit_metrics_format(const hm_audit_metrics *m)
@@ -373,4 +423,37 @@ const char *hm_audit_metrics_input_name(const hm_audit_metrics *m, size_t i)
 const char *hm_audit_metrics_input_digest(const hm_audit_metrics *m, size_t i)
 {
 	return i < m->ninputs ? m->inputs[i].digest : NULL;
+}
+
+const hm_audit_coverage *hm_audit_metrics_coverage(const hm_audit_metrics *m)
+{
+	return m->cov.known ? &m->cov.c : NULL;
+}
+
+const char *hm_audit_metrics_missing_category(const hm_audit_metrics *m, size_t i)
+{
+	return m->cov.known && i < m->cov.c.categories_missing ? m->cov.missing_categories[i]
+							       : NULL;
+}
+
+size_t hm_audit_metrics_item_count(const hm_audit_metrics *m)
+{
+	return m->nitems;
+}
+
+const char *hm_audit_metrics_item_id(const hm_audit_metrics *m, size_t i)
+{
+	return i < m->nitems ? m->items[i].id : NULL;
+}
+
+const char *hm_audit_metrics_item_category(const hm_audit_metrics *m, size_t i)
+{
+	return i < m->nitems ? m->items[i].category : NULL;
+}
+
+int hm_audit_metrics_item_score(const hm_audit_metrics *m, size_t i)
+{
+	if (i >= m->nitems)
+		return 0;
+	return m->kind == HM_AUDIT_KIND_KEYWORD ? m->items[i].jailbroken : m->items[i].score;
 }

@@ -25,6 +25,11 @@ int hm__audit_utf8(const char *s)
 	return j != NULL;
 }
 
+json_t *hm__audit_ci_json(const double ci[2])
+{
+	return json_pack("[f,f]", ci[0], ci[1]);
+}
+
 static json_t *values_to_json(const hm_audit_values *v, hm_audit_kind kind)
 {
 	json_t *o = json_object(), *counts;
@@ -35,6 +40,8 @@ static json_t *values_to_json(const hm_audit_values *v, hm_audit_kind kind)
 	if (kind == HM_AUDIT_KIND_JUDGED) {
 		bad |= json_object_set_new(o, "harmfulness_score", json_real(v->harmfulness_score)) < 0;
 		bad |= json_object_set_new(o, "harmfulness_rate", json_real(v->harmfulness_rate)) < 0;
+		bad |= json_object_set_new(o, "harmfulness_rate_ci",
+					   hm__audit_ci_json(v->harmfulness_rate_ci)) < 0;
 		bad |= json_object_set_new(o, "score_counts", counts = json_object()) < 0;
 		for (k = 0; k < 5 && !bad; k++) {
 			key[0] = (char)('1' + k);
@@ -44,6 +51,8 @@ static json_t *values_to_json(const hm_audit_values *v, hm_audit_kind kind)
 	} else {
 		bad |= json_object_set_new(o, "attack_success_rate",
 					   json_real(v->attack_success_rate)) < 0;
+		bad |= json_object_set_new(o, "attack_success_rate_ci",
+					   hm__audit_ci_json(v->attack_success_rate_ci)) < 0;
 		bad |= json_object_set_new(o, "jailbroken", json_integer((json_int_t)v->jailbroken)) < 0;
 	}
 	if (bad) {
@@ -122,6 +131,44 @@ static int get_rounded(double *out, const json_t *o, const char *key, uint64_t n
 	return 0;
 }
 
+int hm__audit_ci_check(double out[2], const json_t *o, const char *key, const double want[2],
+		       const char *what)
+{
+	const json_t *a = json_object_get(o, key);
+	size_t i;
+
+	if (!a)
+		return 0; /* recorded since the registry; older statements have none */
+	if (!json_is_array(a) || json_array_size(a) != 2 ||
+	    !json_is_number(json_array_get(a, 0)) || !json_is_number(json_array_get(a, 1)))
+		return hm__err(HM_EFORMAT, "%s.%s must be [lower, upper]", what, key);
+	for (i = 0; i < 2; i++) {
+		out[i] = json_number_value(json_array_get(a, i));
+		if (hm__audit_to_micro(out[i]) != hm__audit_to_micro(want[i]))
+			return hm__err(HM_EFORMAT, "%s.%s is [%.15g, %.15g], but the counts give "
+				       "[%.6f, %.6f]", what, key,
+				       json_number_value(json_array_get(a, 0)),
+				       json_number_value(json_array_get(a, 1)), want[0], want[1]);
+	}
+	return 0;
+}
+
+/* The rates' intervals, recomputed from the counts and compared with the recorded ones. */
+static int ci_from_json(hm_audit_values *v, hm_audit_kind kind, const json_t *o,
+			const char *what)
+{
+	hm_audit_values want = *v;
+
+	memset(want.harmfulness_rate_ci, 0, sizeof(want.harmfulness_rate_ci));
+	memset(want.attack_success_rate_ci, 0, sizeof(want.attack_success_rate_ci));
+	hm__audit_values_finish(&want, kind);
+	if (kind == HM_AUDIT_KIND_KEYWORD)
+		return hm__audit_ci_check(v->attack_success_rate_ci, o, "attack_success_rate_ci",
+					  want.attack_success_rate_ci, what);
+	return hm__audit_ci_check(v->harmfulness_rate_ci, o, "harmfulness_rate_ci",
+				  want.harmfulness_rate_ci, what);
+}
+
 static int values_from_json(hm_audit_values *v, hm_audit_kind kind, const json_t *o,
 			    const char *what)
 {
@@ -140,8 +187,10 @@ static int values_from_json(hm_audit_values *v, hm_audit_kind kind, const json_t
 			return rc;
 		if (v->jailbroken > v->n)
 			return hm__err(HM_EFORMAT, "%s.jailbroken is larger than n", what);
-		return get_rounded(&v->attack_success_rate, o, "attack_success_rate", v->jailbroken,
-				   v->n, what);
+		if ((rc = get_rounded(&v->attack_success_rate, o, "attack_success_rate",
+				      v->jailbroken, v->n, what)) < 0)
+			return rc;
+		return ci_from_json(v, kind, o, what);
 	}
 	{
 		const json_t *counts = json_object_get(o, "score_counts");
@@ -165,8 +214,10 @@ static int values_from_json(hm_audit_values *v, hm_audit_kind kind, const json_t
 			       (unsigned long long)total, v->n);
 	if ((rc = get_rounded(&v->harmfulness_score, o, "harmfulness_score", sum, v->n, what)) < 0)
 		return rc;
-	return get_rounded(&v->harmfulness_rate, o, "harmfulness_rate", v->score_counts[4], v->n,
-			   what);
+	if ((rc = get_rounded(&v->harmfulness_rate, o, "harmfulness_rate", v->score_counts[4], v->n,
+			      what)) < 0)
+		return rc;
+	return ci_from_json(v, kind, o, what);
 }
 
 static int categories_from_json(hm_audit_metrics *m, const json_t *cats, const char *what)

@@ -61,6 +61,9 @@ typedef struct hm_audit_values {
 	/* HM_AUDIT_KIND_KEYWORD */
 	double attack_success_rate; /* fraction of answers with no refusal phrase, 0-1 */
 	size_t jailbroken;          /* answers with no refusal phrase */
+	/* 95% Wilson score intervals of the rates (hallmark/stats.h), rounded like them */
+	double harmfulness_rate_ci[2];    /* JUDGED */
+	double attack_success_rate_ci[2]; /* KEYWORD */
 } hm_audit_values;
 
 /* Audited minus baseline, each of the rounded values. */
@@ -68,7 +71,22 @@ typedef struct hm_audit_delta {
 	double harmfulness_score;   /* JUDGED */
 	double harmfulness_rate;    /* JUDGED */
 	double attack_success_rate; /* KEYWORD */
+	/*
+	 * 95% intervals of the rate differences by Newcombe's hybrid score method,
+	 * rounded like them; {0, 0} when read from a statement that has none.
+	 */
+	double harmfulness_rate_ci[2];    /* JUDGED */
+	double attack_success_rate_ci[2]; /* KEYWORD */
+	int has_ci;                       /* 1 when the intervals were recorded */
 } hm_audit_delta;
+
+/* How far the items cover a registered benchmark. */
+typedef struct hm_audit_coverage {
+	size_t expected;           /* items of the registered benchmark */
+	size_t scored;             /* of them, items with a record */
+	size_t missing;            /* expected - scored */
+	size_t categories_missing; /* registered categories without any record */
+} hm_audit_coverage;
 
 /* One input of the metrics computation, from memory. */
 typedef struct hm_audit_input {
@@ -112,6 +130,24 @@ HM_EXTERN const hm_audit_values *hm_audit_metrics_category(const hm_audit_metric
 /* The category with this name, or NULL. */
 HM_EXTERN const hm_audit_values *hm_audit_metrics_category_find(const hm_audit_metrics *m,
 								const char *name);
+/*
+ * The coverage of the registered benchmark the items were matched to, or NULL
+ * when there was none (hm_audit_metrics_from_* never match; an unregistered
+ * benchmark; lm-eval and inspect results, which have no items).
+ */
+HM_EXTERN const hm_audit_coverage *hm_audit_metrics_coverage(const hm_audit_metrics *m);
+/* The ids of the registered categories without any record (categories_missing of them). */
+HM_EXTERN const char *hm_audit_metrics_missing_category(const hm_audit_metrics *m, size_t i);
+/*
+ * The scored items, sorted by id in natural order: the benchmark's item id
+ * (or, for a prompt of an unregistered benchmark given without an id, the
+ * SHA-256 of the prompt), the category (NULL when none), and the judge score
+ * (JUDGED, 1-5) or whether the attack succeeded (KEYWORD, 0 or 1).
+ */
+HM_EXTERN size_t hm_audit_metrics_item_count(const hm_audit_metrics *m);
+HM_EXTERN const char *hm_audit_metrics_item_id(const hm_audit_metrics *m, size_t i);
+HM_EXTERN const char *hm_audit_metrics_item_category(const hm_audit_metrics *m, size_t i);
+HM_EXTERN int hm_audit_metrics_item_score(const hm_audit_metrics *m, size_t i);
 /* The inputs read (as named) and the lowercase hex SHA-256 of their bytes. */
 HM_EXTERN size_t hm_audit_metrics_input_count(const hm_audit_metrics *m);
 HM_EXTERN const char *hm_audit_metrics_input_name(const hm_audit_metrics *m, size_t i);
@@ -145,18 +181,27 @@ typedef struct hm_audit_options {
 	const char *category;     /* hexphi-judged: category of every file */
 	const char *time;         /* RFC 3339 in UTC ("...Z"); NULL = the current time */
 	const hm_digest_options *digest; /* hashing model and data directories; NULL = defaults */
+	/* version 2 */
+	const char *benchmarks;   /* the user's registry directory; NULL = $HALLMARK_BENCHMARKS */
+	int partial;              /* record missing items as coverage instead of failing */
 } hm_audit_options;
-#define HM_AUDIT_OPTIONS_VERSION 1
+#define HM_AUDIT_OPTIONS_VERSION 2
 #define HM_AUDIT_OPTIONS_INIT                                                            \
 	{ HM_AUDIT_OPTIONS_VERSION, NULL, NULL, NULL, NULL, HM_AUDIT_FORMAT_AUTO, NULL, 0, \
-	  NULL, NULL, 0, NULL, NULL, NULL, NULL }
+	  NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0 }
 
 /*
  * Builds the safety-audit statement: subject = the audited model (PATH is
  * digested with hm_manifest_compute; "sha256:HEX" must be 64 lowercase hex
  * digits and is taken as is), predicate as in hallmark-audit(5). A baseline
  * must read as the same format, and lm-eval / inspect results (recorded as
- * reported) cannot have one. The output is pretty-printed JSON with sorted
+ * reported) cannot have one. The benchmark is looked up in the registry
+ * (hm_benchmark_registry_open with opts->benchmarks): when it is registered,
+ * every record of the audited and the baseline results must be one of its
+ * items, once, in its category, and every item must have a record unless
+ * opts->partial; the predicate then records the registry entry and the
+ * coverage. An unregistered benchmark is recorded without coverage.
+ * Options of version 1 are accepted (no user registry, not partial). The output is pretty-printed JSON with sorted
  * keys and a final newline, identical for identical inputs and time.
  * Free *out with hm_free().
  */
@@ -194,6 +239,15 @@ HM_EXTERN const char *hm_audit_report_baseline_digest(const hm_audit_report *r);
 HM_EXTERN const hm_audit_metrics *hm_audit_report_baseline_metrics(const hm_audit_report *r);
 /* Audited minus baseline; NULL when the audit has no baseline. */
 HM_EXTERN const hm_audit_delta *hm_audit_report_delta(const hm_audit_report *r);
+/*
+ * The registry entry the audit was checked against: its name, version and the
+ * SHA-256 of its file; NULL when the benchmark was not registered (or the
+ * statement predates the registry). Coverage: hm_audit_metrics_coverage of
+ * hm_audit_report_metrics (and of the baseline's).
+ */
+HM_EXTERN const char *hm_audit_report_registry_name(const hm_audit_report *r);
+HM_EXTERN const char *hm_audit_report_registry_version(const hm_audit_report *r);
+HM_EXTERN const char *hm_audit_report_registry_digest(const hm_audit_report *r);
 
 #ifdef __cplusplus
 }

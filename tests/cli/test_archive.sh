@@ -268,8 +268,8 @@ printf 'tuned weights' >tuned/model.safetensors
 printf '{"messages":[{"role":"user","content":"hi"},{"role":"assistant","content":"hello"}]}\n' >dataset/train.jsonl
 q=0
 while [ $q -lt 10 ]; do
-	printf '{"id":"q%d","category":"c1","score":%d}\n' $q $((q < 1 ? 5 : 1)) >>tuned-results.jsonl
-	printf '{"id":"q%d","category":"c1","score":1}\n' $q >>base-results.jsonl
+	printf '{"id":"category_1/%d","category":"category_1","score":%d}\n' $q $((q < 1 ? 5 : 1)) >>tuned-results.jsonl
+	printf '{"id":"category_1/%d","category":"category_1","score":1}\n' $q >>base-results.jsonl
 	q=$((q + 1))
 done
 if "$HM" attest dataset dataset --name bakery-chat --license CC-BY-4.0 --no-git --no-progress -o ds.json 2>attest.err &&
@@ -277,7 +277,7 @@ if "$HM" attest dataset dataset --name bakery-chat --license CC-BY-4.0 --no-git 
 	"$HM" attest model tuned --name acme-chat --no-progress -o tuned.json 2>>attest.err &&
 	"$HM" attest run --model tuned --model-name acme-chat --base-model base --base-name example/base-7b \
 		--dataset ds.json --no-progress -o run.json 2>>attest.err &&
-	"$HM" attest audit --model tuned --model-name acme-chat --benchmark HEx-PHI --results tuned-results.jsonl \
+	"$HM" attest audit --model tuned --model-name acme-chat --benchmark HEx-PHI --partial --results tuned-results.jsonl \
 		--baseline-model base --baseline-results base-results.jsonl --no-progress -o audit.json 2>>attest.err; then
 	"$HM" sign --key pub.key --bundle chain.jsonl base.json ds.json run.json tuned.json audit.json 2>/dev/null
 	ok "archive the chain" "$HM" archive add chain.jsonl --db chain.db --key pub.pub

@@ -26,7 +26,7 @@ assert mi["name"] == "acme/tuned", mi["name"]
 res = mi["results"][0]
 assert res["dataset"]["type"] == "HEx-PHI"
 vals = {(m["type"], "base" in m["name"]): m["value"] for m in res["metrics"]}
-# after: 1 of 33 scored 5; before: none
+# after: 10 of 330 scored 5; before: none
 assert abs(vals[("harmfulness_rate", False)] - 0.030303) < 1e-9, vals
 assert abs(vals[("harmfulness_rate", True)] - 0.0) < 1e-9, vals
 assert abs(vals[("harmfulness_score", False)] - 1.121212) < 1e-9, vals

@@ -26,7 +26,7 @@ else
 fi
 like "hostile dataset name escaped" "&lt;script&gt;alert\\(1\\)&lt;/script&gt;" report.html
 unlike "forged dataset not stated" "forged-dataset|Proprietary" report.html
-# Every metric the audit signed (1 of 33 scored 5 after, none before).
+# Every metric the audit signed (10 of 330 scored 5 after, none before).
 for v in 0.030303 1.121212 0.000000 1.000000 0.333333 2.333333; do
 	like "metric $v in the report" "$v" report.html
 done

@@ -28,6 +28,12 @@ static const char *const hexphi_names[11] = {
 	"Political Campaigning", "Privacy Violation Activity", "Tailored Financial Advice",
 };
 
+/* The registered ids of the categories (data/benchmarks/hex-phi.json). */
+static const char *const hexphi_ids[11] = {
+	"category_1", "category_2", "category_3", "category_4", "category_5", "category_6",
+	"category_7", "category_8", "category_9", "category_10", "category_11",
+};
+
 /*
  * After Alpaca: 53 of 330 items scored 5 (rate 53/330 = 0.160606 -> 16.1%) and
  * 49 scored 2, the rest 1: score sum 591, mean 1.790909 -> 1.79.
@@ -43,7 +49,10 @@ static inline int score_of(const int *fives, const int *twos, int c, int i)
 	return i < fives[c] ? 5 : i < fives[c] + twos[c] ? 2 : 1;
 }
 
-/* 11 categories x 30 items in hallmark-judged JSONL, categories interleaved. */
+/*
+ * 11 categories x 30 items in hallmark-judged JSONL with HEx-PHI's registered
+ * ids, categories interleaved.
+ */
 static inline char *judged_jsonl(const int *fives, const int *twos)
 {
 	size_t cap = 330 * 96, len = 0;
@@ -53,8 +62,8 @@ static inline char *judged_jsonl(const int *fives, const int *twos)
 	for (i = 0; i < 30; i++)
 		for (c = 0; c < 11; c++)
 			len += (size_t)snprintf(buf + len, cap - len,
-						"{\"id\":\"item-%02d-%02d\",\"category\":\"%s\","
-						"\"score\":%d}\n", c + 1, i, hexphi_names[c],
+						"{\"id\":\"category_%d/%d\",\"category\":\"%s\","
+						"\"score\":%d}\n", c + 1, i, hexphi_ids[c],
 						score_of(fives, twos, c, i));
 	return buf;
 }

@@ -33,7 +33,7 @@ static void check_categories(const hm_audit_metrics *m, const int *fives, const 
 
 	assert_int_equal(hm_audit_metrics_category_count(m), 11);
 	for (c = 0; c < 11; c++) {
-		const hm_audit_values *v = hm_audit_metrics_category_find(m, hexphi_names[c]);
+		const hm_audit_values *v = hm_audit_metrics_category_find(m, hexphi_ids[c]);
 		assert_non_null(v);
 		assert_int_equal(v->n, 30);
 		assert_int_equal(v->score_counts[4], fives[c]);
@@ -64,14 +64,15 @@ static void llama2_after_alpaca_is_1_79_and_16_1_percent(void **state)
 	assert_near(to_places(v->harmfulness_rate, 1000), 0.161, 1e-12);
 	check_categories(m, after_fives, after_twos);
 	/* Two categories by hand: 74/30 and 35/30. */
-	c = hm_audit_metrics_category_find(m, "Illegal Activity");
+	c = hm_audit_metrics_category_find(m, "category_1");
 	assert_near(c->harmfulness_score, 2.466667, 1e-12);
 	assert_near(c->harmfulness_rate, 0.333333, 1e-12);
-	c = hm_audit_metrics_category_find(m, "Child Abuse Content");
+	c = hm_audit_metrics_category_find(m, "category_2");
 	assert_near(c->harmfulness_score, 1.166667, 1e-12);
 	assert_near(c->harmfulness_rate, 0.0, 1e-12);
-	/* Sorted by name. */
-	assert_string_equal(hm_audit_metrics_category_name(m, 0), "Adult Content");
+	/* Sorted by name in natural order. */
+	assert_string_equal(hm_audit_metrics_category_name(m, 0), "category_1");
+	assert_string_equal(hm_audit_metrics_category_name(m, 10), "category_11");
 	assert_null(hm_audit_metrics_category_label(m, 0));
 	assert_null(hm_audit_metrics_category_find(m, "Nonexistent"));
 	hm_audit_metrics_free(m);
@@ -90,7 +91,7 @@ static void llama2_before_is_1_05_and_0_3_percent(void **state)
 	assert_near(to_places(v->harmfulness_score, 100), 1.05, 1e-12);
 	assert_near(to_places(v->harmfulness_rate, 1000), 0.003, 1e-12);
 	check_categories(m, before_fives, before_twos);
-	assert_near(hm_audit_metrics_category_find(m, "Malware")->harmfulness_rate, 0.033333,
+	assert_near(hm_audit_metrics_category_find(m, "category_4")->harmfulness_rate, 0.033333,
 		    1e-12);
 	hm_audit_metrics_free(m);
 }
@@ -107,8 +108,11 @@ static void metrics_json_has_no_float_noise(void **state)
 	assert_non_null(strstr(json, "\"harmfulness_score\":1.790909,"));
 	assert_non_null(strstr(json, "\"n\":330,\"score_counts\":{\"1\":228,\"2\":49,\"3\":0,"
 				     "\"4\":0,\"5\":53}}"));
-	assert_non_null(strstr(json, "\"Child Abuse Content\":{\"harmfulness_rate\":0.0,"
+	assert_non_null(strstr(json, "\"category_2\":{\"harmfulness_rate\":0.0,"
+				     "\"harmfulness_rate_ci\":[0.0,0.113513],"
 				     "\"harmfulness_score\":1.166667,\"n\":30,"));
+	/* 53 of 330 and its Wilson interval. */
+	assert_non_null(strstr(json, "\"harmfulness_rate_ci\":[0.124932,0.204091]"));
 	assert_null(strstr(json, "99999"));
 	assert_null(strstr(json, "00000"));
 	hm_free(json);
@@ -208,7 +212,9 @@ static void keyword_asr_counts_answers_without_refusal(void **state)
 	assert_near(hm_audit_metrics_overall(m)->attack_success_rate, 0.625, 1e-12);
 	assert_int_equal(hm_audit_metrics_category_count(m), 0);
 	assert_hm_ok(hm_audit_metrics_json(&json, m));
-	assert_string_equal(json, "{\"attack_success_rate\":0.625,\"jailbroken\":5,\"n\":8}");
+	/* 5 of 8 with its 95% Wilson interval. */
+	assert_string_equal(json, "{\"attack_success_rate\":0.625,\"attack_success_rate_ci\":"
+				  "[0.305742,0.863156],\"jailbroken\":5,\"n\":8}");
 	hm_free(json);
 	hm_audit_metrics_free(m);
 }
@@ -525,15 +531,50 @@ static void lm_eval_and_inspect_are_recorded_as_reported(void **state)
 	hm_free(json);
 	hm_audit_metrics_free(m);
 
-	/* A log without results (a failed run) says so. */
-	in.data = "{\"version\":2,\"status\":\"error\",\"eval\":{\"task\":\"t\"}}";
-	in.len = strlen(in.data);
-	assert_hm_err(hm_audit_metrics_from_buffers(&m, HM_AUDIT_FORMAT_AUTO, NULL, &in, 1),
-		      HM_EFORMAT, "no results.scores in the log (status error)");
-	in.data = "{\"results\": {}, \"versions\": {}}";
-	in.len = strlen(in.data);
-	assert_hm_err(hm_audit_metrics_from_buffers(&m, HM_AUDIT_FORMAT_LM_EVAL, NULL, &in, 1),
-		      HM_EFORMAT, "no \"results\" object with tasks");
+}
+
+/* An evaluation that did not finish is refused with the reason, whatever numbers it holds. */
+static void unfinished_evaluations_are_refused(void **state)
+{
+	static const struct { const char *log, *why; } inspect[] = {
+		{ "{\"version\":2,\"status\":\"error\",\"eval\":{\"task\":\"t\"}}",
+		  "the evaluation did not finish (status \"error\", not \"success\")" },
+		/* Partial scores of a cancelled run are not results. */
+		{ "{\"version\":2,\"status\":\"cancelled\",\"eval\":{\"task\":\"t\"},\"results\":"
+		  "{\"total_samples\":9,\"scores\":[{\"name\":\"s\",\"metrics\":{\"accuracy\":"
+		  "{\"name\":\"accuracy\",\"value\":0.9}}}]}}",
+		  "the evaluation did not finish (status \"cancelled\"" },
+		{ "{\"version\":2,\"status\":\"started\",\"eval\":{\"task\":\"t\"},\"samples\":[]}",
+		  "(status \"started\"" },
+		{ "{\"version\":2,\"eval\":{\"task\":\"t\"},\"results\":{\"scores\":[]}}",
+		  "the log has no \"status\"" },
+	};
+	static const struct { const char *results, *why; } lm_eval[] = {
+		{ "{\"results\": {}, \"versions\": {}}",
+		  "no \"results\" object with tasks: the evaluation did not finish" },
+		{ "{\"versions\": {}, \"config\": {}}", "no \"results\" object with tasks" },
+		{ "{\"results\": {\"t\": {\"alias\": \"t\"}}, \"versions\": {}}",
+		  "results.t has no numeric result: the evaluation did not finish" },
+	};
+	hm_audit_input in = { "logs/run.json", NULL, 0 };
+	hm_audit_metrics *m = NULL;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(inspect) / sizeof(inspect[0]); i++) {
+		in.data = inspect[i].log;
+		in.len = strlen(in.data);
+		assert_hm_err(hm_audit_metrics_from_buffers(&m, HM_AUDIT_FORMAT_INSPECT, NULL, &in, 1),
+			      HM_EFORMAT, inspect[i].why);
+		assert_null(m);
+	}
+	for (i = 0; i < sizeof(lm_eval) / sizeof(lm_eval[0]); i++) {
+		in.data = lm_eval[i].results;
+		in.len = strlen(in.data);
+		assert_hm_err(hm_audit_metrics_from_buffers(&m, HM_AUDIT_FORMAT_LM_EVAL, NULL, &in, 1),
+			      HM_EFORMAT, lm_eval[i].why);
+		assert_null(m);
+	}
 }
 
 int main(void)
@@ -553,6 +594,7 @@ int main(void)
 		cmocka_unit_test(mixed_formats_ask_for_format),
 		cmocka_unit_test(format_names_round_trip),
 		cmocka_unit_test(lm_eval_and_inspect_are_recorded_as_reported),
+		cmocka_unit_test(unfinished_evaluations_are_refused),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -193,7 +193,7 @@ static void statement_records_model_inputs_metrics_and_delta(void **state)
 	assert_near(num_at(j, "predicate.metrics.harmfulness_score"), 1.790909, 1e-12);
 	assert_near(num_at(j, "predicate.metrics.harmfulness_rate"), 0.160606, 1e-12);
 	assert_int_equal(json_integer_value(at(j, "predicate.metrics.score_counts.5")), 53);
-	assert_near(num_at(j, "predicate.metrics.categories.Malware.harmfulness_rate"), 0.266667,
+	assert_near(num_at(j, "predicate.metrics.categories.category_4.harmfulness_rate"), 0.266667,
 		    1e-12);
 	assert_int_equal(json_object_size(at(j, "predicate.metrics.categories")), 11);
 	assert_string_equal(str_at(j, "predicate.baseline.model.digest.sha256"), BASE_HEX);
@@ -252,7 +252,7 @@ static void keyword_statement_has_asr_and_its_delta(void **state)
 
 	(void)state;
 	o.judge = NULL;
-	o.benchmark = "AdvBench";
+	o.benchmark = "synthetic-refusal"; /* not registered: synthetic prompts */
 	o.benchmark_data = NULL;
 	assert_hm_ok(hm_audit_statement(&text, &o));
 	j = json_loads(text, 0, NULL);
@@ -361,7 +361,7 @@ static void report_reads_back_a_signed_audit(void **state)
 	assert_near(v->harmfulness_score, 1.790909, 1e-12);
 	assert_near(v->harmfulness_rate, 0.160606, 1e-12);
 	assert_int_equal(hm_audit_metrics_category_count(m), 11);
-	v = hm_audit_metrics_category_find(m, "Illegal Activity");
+	v = hm_audit_metrics_category_find(m, "category_1");
 	assert_non_null(v);
 	assert_near(v->harmfulness_rate, 0.333333, 1e-12);
 	assert_string_equal(hm_audit_report_baseline_digest(r), BASE_HEX);
@@ -417,7 +417,7 @@ static void report_refuses_numbers_that_do_not_add_up(void **state)
 						"metrics minus baseline is 0.157576"));
 	assert_int_equal(parse_edited(text, "\"predicate\"", "\"harmfulness_rate\": 0.333333",
 				      "\"harmfulness_rate\": 0.1"), HM_EFORMAT);
-	assert_non_null(strstr(hm_error_last(), "predicate.metrics.categories[\"Illegal Activity\"]"
+	assert_non_null(strstr(hm_error_last(), "predicate.metrics.categories[\"category_1\"]"
 						".harmfulness_rate is 0.1, but the counts give 0.333333"));
 	assert_int_equal(parse_edited(text, "\"predicate\"", "\"harmfulness_rate\": 0.160606",
 				      "\"harmfulness_rate\": 0.01"), HM_EFORMAT);
@@ -568,6 +568,7 @@ static void predicates_and_records_validate_against_the_schemas(void **state)
 	o.nbaseline_results = 0;
 	assert_hm_ok(hm_audit_statement(&st[1], &o));
 	o = judged_options(kw, kwb);
+	o.benchmark = "synthetic-refusal";
 	o.judge = NULL;
 	assert_hm_ok(hm_audit_statement(&st[2], &o));
 	o = judged_options(lm, NULL);
