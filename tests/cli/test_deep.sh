@@ -53,6 +53,20 @@ printf changed >deep/top.txt
 is "a change is still a verdict, not a crash" "$rc" 1
 like "and named" 'changed: top\.txt' v.out
 
+# In a git work tree the dataset's git member needs libgit2's status walk, which stops at
+# 100 levels: a clear error naming the dataset (exit 2), never a crash.
+if command -v git >/dev/null 2>&1; then
+	mkdir repo && git -C repo init -q && mkdir repo/ds
+	printf '{"text": "a"}\n' >repo/ds/a.jsonl
+	(cd -P repo/ds && mkdir -p "$hundred$hundred" && printf '{"text": "b"}\n' >"$hundred$hundred/b.jsonl")
+	fails 2 "attest dataset in a git work tree nested past libgit2's limit" \
+		"$HM" attest dataset repo/ds --name ds --no-progress -o gds.json
+	like "says which dataset and why" 'repo/ds: git status of the dataset.s files: .*deep' "$T/.err"
+	rm -rf repo
+else
+	skip "a deep dataset in a git work tree" "git is not installed"
+fi
+
 rm -rf deep # GNU rm descends with openat, at any depth
 [ ! -e deep ]; _report $? "the deep tree is removed"
 done_testing
