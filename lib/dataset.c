@@ -6,6 +6,7 @@
  * manifest, so the statistics describe exactly the bytes the subject names.
  */
 #include "dataset_impl.h"
+#include "manifest_impl.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -75,7 +76,7 @@ static int check_options(const hm_dataset_options *o)
 static int scan_file(hm_dataset_scan *scan, const char *file, const char *want_sha, char *buf,
 		     uint64_t *done, uint64_t total, const hm_dataset_options *o)
 {
-	int fd = open(file, O_RDONLY | O_CLOEXEC | O_NOCTTY), rc = 0;
+	int fd = hm__openat_long(AT_FDCWD, file, O_RDONLY | O_CLOEXEC | O_NOCTTY), rc = 0;
 	ssize_t n;
 
 	if (fd < 0)

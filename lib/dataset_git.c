@@ -9,6 +9,7 @@
 #include "dataset_impl.h"
 #include "gitinfo_impl.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -55,8 +56,12 @@ static int cmp_change(const void *a, const void *b)
 	return strcmp(((const change *)a)->path, ((const change *)b)->path);
 }
 
-/* Every non-current status under the dataset's path, sorted by path. */
-static int changes(walk *w, git_repository *repo)
+/*
+ * Every non-current status under the dataset's path, sorted by path. A status
+ * libgit2 cannot take (e.g. directories nested deeper than it walks) is
+ * unreadable input: HM_EIO naming the dataset.
+ */
+static int changes(walk *w, git_repository *repo, const char *path)
 {
 	git_status_options so;
 	char *spec = (char *)w->prefix;
@@ -74,8 +79,12 @@ static int changes(walk *w, git_repository *repo)
 	rc = git_status_foreach_ext(repo, &so, collect, w);
 	if (w->oom)
 		return hm__err_oom();
-	if (rc < 0)
-		return hm__git_err(HM_ERROR, "git status");
+	if (rc < 0) {
+		char what[1024];
+
+		snprintf(what, sizeof(what), "%s: git status of the dataset's files", path);
+		return hm__git_err(HM_EIO, what);
+	}
 	if (w->n)
 		qsort(w->v, w->n, sizeof(*w->v), cmp_change);
 	return 0;
@@ -200,7 +209,7 @@ int hm__dataset_git_json(json_t **out, const char *path, const hm_manifest *m)
 	}
 	w.prefix = rel;
 	w.plen = strlen(rel);
-	if ((rc = changes(&w, repo)) < 0)
+	if ((rc = changes(&w, repo, path)) < 0)
 		goto out;
 	o = json_object();
 	files = json_array();

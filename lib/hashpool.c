@@ -5,6 +5,7 @@
  * whatever the model's size. A file that changes while it is read is an error.
  */
 #include "hashpool.h"
+#include "manifest_impl.h"
 #include "mapguard.h"
 
 #include <errno.h>
@@ -325,7 +326,7 @@ static int hash_one(struct pool *p, hm__hashfile *f, unsigned char *const *bufs,
 	unsigned int mdlen = 0;
 	int fd, e, rc = 2;
 
-	fd = f->target ? open(f->target, flags) : openat(p->opts->rootfd, f->name, flags);
+	fd = f->target ? open(f->target, flags) : hm__openat_long(p->opts->rootfd, f->name, flags);
 	if (fd < 0) {
 		e = errno;
 		hm__display_path(disp, sizeof(disp), p->opts->display_root, f->name);

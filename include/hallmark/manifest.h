@@ -128,6 +128,50 @@ HM_EXTERN uint64_t hm_manifest_resource_size(const hm_manifest *m, size_t i);
 HM_EXTERN uint64_t hm_manifest_total_bytes(const hm_manifest *m);
 
 /*
+ * Files on disk that the manifest does not hold because an ignore path left
+ * them out: what a verifier must show next to "the files match", since a
+ * signed ignore list can hide anything. Kinds:
+ * - HM_UNCOVERED_IGNORED: ignored by an explicit ignore path (--ignore, or
+ *   a signed ignore_paths entry that is not a default rule). Every file
+ *   under an ignored directory is a row of its own, with its size (a
+ *   symlink with the size of what it points to, 0 when that is not a
+ *   regular file); FIFOs, sockets and devices are not listed.
+ * - HM_UNCOVERED_DEFAULT: ignored by an OMS default rule: an ignore path
+ *   that is exactly ".git", ".gitattributes", ".github", ".gitignore" or
+ *   "model.sig" (the reference signer's signature file) at the top level.
+ *   Such an entry is one row, whatever it holds: a file with its size, a
+ *   directory as its name with a trailing "/" and size 0, so a repository's
+ *   .git does not add thousands of rows.
+ * The kind is decided by the ignore path that matched, not by where it came
+ * from: a signed ignore list that a verifier applies as given (with
+ * include_git_paths set) gets the same kinds as the defaults would.
+ * A directory under an explicit ignore that cannot be opened is one row,
+ * "NAME/", size 0, kind HM_UNCOVERED_IGNORED (its contents are unknown).
+ * Rows are sorted in manifest order; a single-file manifest has none.
+ */
+typedef enum hm_uncovered_kind {
+	HM_UNCOVERED_IGNORED = 1, /* an explicit ignore path */
+	HM_UNCOVERED_DEFAULT = 2  /* an OMS default rule (.git & co., model.sig) */
+} hm_uncovered_kind;
+
+HM_EXTERN size_t hm_manifest_uncovered_count(const hm_manifest *m);
+/*
+ * Row i: its relative POSIX path (owned by the manifest), its size and kind
+ * in *size and *why (either may be NULL). NULL when i is out of range.
+ */
+HM_EXTERN const char *hm_manifest_uncovered(const hm_manifest *m, size_t i, uint64_t *size,
+					    hm_uncovered_kind *why);
+
+/*
+ * 1 when a file of this name and size may hold model weights or code: its
+ * name ends in .safetensors .bin .pt .pth .ckpt .gguf .onnx .h5 .msgpack
+ * .npz or .py (ASCII case ignored), or size is over 1 MiB (1048576 bytes);
+ * 0 otherwise (and for NULL or a name ending in "/", a directory row, when
+ * the size is not over 1 MiB). Pure: looks at nothing on disk.
+ */
+HM_EXTERN int hm_path_looks_like_weights_or_code(const char *name, uint64_t size);
+
+/*
  * The OMS v1.0 predicate as compact JSON:
  * {"serialization":{"method":"files","hash_type":"sha256","allow_symlinks":B,
  *  "ignore_paths":[...]},"resources":[{"name","algorithm":"sha256","digest"}...]}

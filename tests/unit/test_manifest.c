@@ -923,6 +923,178 @@ static void predicate_root_follows_the_listed_order(void **state)
 	assert_int_equal(strlen(r1), 64);
 }
 
+/* ---- files the manifest does not cover ---- */
+
+struct row {
+	const char *name;
+	uint64_t size;
+	hm_uncovered_kind kind;
+};
+
+static void assert_uncovered(const hm_manifest *m, const struct row *rows, size_t n)
+{
+	hm_uncovered_kind kind;
+	uint64_t size;
+	size_t i;
+
+	assert_int_equal(hm_manifest_uncovered_count(m), n);
+	for (i = 0; i < n; i++) {
+		assert_string_equal(hm_manifest_uncovered(m, i, &size, &kind), rows[i].name);
+		assert_int_equal(size, rows[i].size);
+		assert_int_equal(kind, rows[i].kind);
+	}
+	assert_null(hm_manifest_uncovered(m, n, &size, &kind));
+}
+
+static void uncovered_lists_ignored_files_one_row_per_default_entry(void **state)
+{
+	/* Component order; .git is one row however much it holds, sub/ is listed file by file. */
+	static const struct row rows[] = {
+		{ ".git/", 0, HM_UNCOVERED_DEFAULT },
+		{ ".gitignore", 5, HM_UNCOVERED_DEFAULT },
+		{ "model.sig", 3, HM_UNCOVERED_DEFAULT },
+		{ "sub/deeper/two", 11, HM_UNCOVERED_IGNORED },
+		{ "sub/link", 7, HM_UNCOVERED_IGNORED }, /* the size of what it points to */
+		{ "sub/one", 7, HM_UNCOVERED_IGNORED },
+		{ "weights.safetensors", 12, HM_UNCOVERED_IGNORED },
+	};
+	static const char *const kept[] = { "keep", "nested/.git/x" };
+	const char *ign[] = { "weights.safetensors", "sub", "model.sig" };
+	/* What verify passes: the signed list as given, with the defaults spelled out. */
+	const char *signed_ign[] = { ".git", ".gitignore", "model.sig", "sub", "weights.safetensors" };
+	hm_digest_options o = HM_DIGEST_OPTIONS_INIT;
+	char *dir = model_dir(), cmd[8400];
+	hm_manifest *m;
+
+	(void)state;
+	mkdir_p(dir, ".git/objects/aa");
+	mkdir_p(dir, "sub/deeper");
+	mkdir_p(dir, "nested/.git");
+	put(dir, ".git/config", "c");
+	put(dir, ".git/objects/aa/bb", "object");
+	put(dir, ".gitignore", "*.tmp");
+	put(dir, "model.sig", "sig");
+	put(dir, "sub/one", "ignored");
+	put(dir, "sub/deeper/two", "ignored too");
+	put(dir, "weights.safetensors", "hidden bytes");
+	put(dir, "keep", "kept");
+	put(dir, "nested/.git/x", "x");
+	assert_int_equal(symlink("one", tu_path(dir, "sub/link")), 0);
+	snprintf(cmd, sizeof(cmd), "mkfifo '%s/sub/fifo'", dir);
+	assert_int_equal(tu_sh(cmd), 0); /* not a file: not listed, and no error under an ignore */
+
+	o.ignore = ign;
+	o.nignore = 3;
+	assert_int_equal(hm_manifest_compute(&m, dir, &o), 0);
+	assert_names(m, kept, 2);
+	assert_uncovered(m, rows, sizeof(rows) / sizeof(rows[0]));
+	hm_manifest_free(m);
+
+	/* The kinds come from the ignore path that matched, not from include_git_paths. */
+	o.ignore = signed_ign;
+	o.nignore = 5;
+	o.include_git_paths = 1;
+	assert_int_equal(hm_manifest_compute(&m, dir, &o), 0);
+	assert_names(m, kept, 2);
+	assert_uncovered(m, rows, sizeof(rows) / sizeof(rows[0]));
+	hm_manifest_free(m);
+
+	/* Nothing ignored: nothing uncovered. */
+	o.ignore = NULL;
+	o.nignore = 0;
+	snprintf(cmd, sizeof(cmd), "rm '%s/sub/fifo'", dir);
+	assert_int_equal(tu_sh(cmd), 0);
+	o.allow_symlinks = 1;
+	assert_int_equal(hm_manifest_compute(&m, dir, &o), 0);
+	assert_int_equal(hm_manifest_uncovered_count(m), 0);
+	assert_null(hm_manifest_uncovered(m, 0, NULL, NULL));
+	hm_manifest_free(m);
+
+	/* A single file has none; NULL has none. */
+	assert_int_equal(hm_manifest_compute(&m, tu_path(dir, "keep"), NULL), 0);
+	assert_int_equal(hm_manifest_uncovered_count(m), 0);
+	hm_manifest_free(m);
+	assert_int_equal(hm_manifest_uncovered_count(NULL), 0);
+	assert_null(hm_manifest_uncovered(NULL, 0, NULL, NULL));
+	drop(dir);
+}
+
+static void weights_or_code_by_extension_or_size(void **state)
+{
+	static const char *const yes[] = { "model.safetensors", "a/pytorch_model.bin", "x.pt",
+					   "x.pth", "x.ckpt", "m.gguf", "m.onnx", "tf_model.h5",
+					   "flax_model.msgpack", "arrays.npz", "modeling.py",
+					   "UPPER.SAFETENSORS", ".bin" };
+	static const char *const no[] = { "config.json", "README.md", "tokenizer.model",
+					  "x.bin.txt", "binary", "py", "weights.safetensors/",
+					  "x.pyc", "" };
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)
+		assert_int_equal(hm_path_looks_like_weights_or_code(yes[i], 0), 1);
+	for (i = 0; i < sizeof(no) / sizeof(no[0]); i++)
+		assert_int_equal(hm_path_looks_like_weights_or_code(no[i], 1024 * 1024), 0);
+	/* Over 1 MiB, whatever the name. */
+	assert_int_equal(hm_path_looks_like_weights_or_code("notes.txt", 1024 * 1024 + 1), 1);
+	assert_int_equal(hm_path_looks_like_weights_or_code(NULL, 1024 * 1024 + 1), 1);
+	assert_int_equal(hm_path_looks_like_weights_or_code(NULL, 0), 0);
+}
+
+/*
+ * 3,000 levels, a file at the bottom: hashed, and under an ignore listed as uncovered,
+ * with names far longer than PATH_MAX (the walk neither recurses nor opens full paths).
+ */
+static void deep_tree_is_walked_without_recursion(void **state)
+{
+	const char *ign[] = { "d" };
+	hm_digest_options o = HM_DIGEST_OPTIONS_INIT;
+	char *dir = model_dir();
+	const char *name;
+	uint64_t size;
+	hm_uncovered_kind kind;
+	hm_manifest *m;
+	int fd = open(dir, O_RDONLY | O_DIRECTORY), next, i, fdf;
+	size_t l;
+
+	(void)state;
+	assert_true(fd >= 0);
+	put(dir, "top", "top");
+	for (i = 0; i < 3000; i++) {
+		assert_int_equal(mkdirat(fd, "d", 0755), 0);
+		next = openat(fd, "d", O_RDONLY | O_DIRECTORY);
+		assert_true(next >= 0);
+		close(fd);
+		fd = next;
+	}
+	fdf = openat(fd, "bottom", O_WRONLY | O_CREAT | O_EXCL, 0644);
+	assert_true(fdf >= 0);
+	assert_int_equal(write(fdf, "bottom", 6), 6);
+	close(fdf);
+	close(fd);
+
+	assert_int_equal(hm_manifest_compute(&m, dir, NULL), 0);
+	assert_int_equal(hm_manifest_count(m), 2);
+	name = hm_manifest_resource_name(m, 0);
+	l = strlen(name);
+	assert_int_equal(l, 3000 * 2 + strlen("bottom"));
+	assert_string_equal(name + l - 8, "d/bottom");
+	assert_int_equal(hm_manifest_resource_size(m, 0), 6);
+	hm_manifest_free(m);
+
+	o.ignore = ign;
+	o.nignore = 1;
+	assert_int_equal(hm_manifest_compute(&m, dir, &o), 0);
+	assert_int_equal(hm_manifest_count(m), 1);
+	assert_int_equal(hm_manifest_uncovered_count(m), 1);
+	name = hm_manifest_uncovered(m, 0, &size, &kind);
+	assert_int_equal(strlen(name), 3000 * 2 + strlen("bottom"));
+	assert_int_equal(size, 6);
+	assert_int_equal(kind, HM_UNCOVERED_IGNORED);
+	hm_manifest_free(m);
+	drop(dir);
+}
+
 static void bad_arguments(void **state)
 {
 	hm_digest_options o = HM_DIGEST_OPTIONS_INIT;
@@ -964,6 +1136,9 @@ int main(void)
 		cmocka_unit_test(compare_names_missing_extra_and_changed),
 		cmocka_unit_test(compare_rejects_malformed_predicates),
 		cmocka_unit_test(predicate_root_follows_the_listed_order),
+		cmocka_unit_test(uncovered_lists_ignored_files_one_row_per_default_entry),
+		cmocka_unit_test(weights_or_code_by_extension_or_size),
+		cmocka_unit_test(deep_tree_is_walked_without_recursion),
 		cmocka_unit_test(bad_arguments),
 	};
 

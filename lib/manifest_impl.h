@@ -1,0 +1,102 @@
+/*
+ * lib/manifest_impl.h: what the manifest's files share (internal): the
+ * object and its root digest (manifest.c), the walk and hashing that fill
+ * it (manifest_walk.c), the path rules (manifest_path.c), the predicate and
+ * statement JSON (manifest_predicate.c) and the comparison with a signed
+ * predicate (manifest_diff.c).
+ */
+#ifndef HM_MANIFEST_IMPL_H
+#define HM_MANIFEST_IMPL_H
+
+#include "internal.h"
+
+#include <jansson.h>
+
+struct hm__resource {
+	char *name;
+	char hex[65];
+	uint64_t size;
+};
+
+/* A file on disk that the manifest does not hold (hm_manifest_uncovered). */
+struct hm__uncovered {
+	char *name; /* relative path; a directory recorded as one row ends in "/" */
+	uint64_t size;
+	hm_uncovered_kind kind;
+};
+
+struct hm_manifest {
+	char *name;
+	char root[65];
+	struct hm__resource *res;
+	size_t n;
+	uint64_t total;
+	int allow_symlinks;
+	char **ignores; /* recorded in the predicate: normalized, sorted, unique */
+	size_t nignores;
+	struct hm__uncovered *unc; /* sorted by path components */
+	size_t nunc;
+};
+
+/* ---- manifest.c ---- */
+
+struct hm__hashfile;
+/* Fills m's resources and root from hashed files (their names are moved). */
+int hm__manifest_finish(hm_manifest *m, struct hm__hashfile *files, size_t n);
+void hm__uncovered_free(struct hm__uncovered *u, size_t n);
+
+/* ---- manifest_path.c ---- */
+
+/*
+ * Compares two relative POSIX paths component by component, bytes unsigned:
+ * the end of a component sorts before any byte, so "a/b" < "a-b/c" and
+ * "a/x" < "ab" (the reference implementation's PurePosixPath order).
+ */
+int hm__path_cmp(const char *a, const char *b);
+
+/*
+ * Normalizes a path relative to the root: empty and "." components dropped.
+ * 0 and a malloc'd string; HM_EINVAL (message set, what names the argument)
+ * when absolute, with a ".." component, or naming the root itself.
+ */
+int hm__path_normalize(char **out, const char *in, const char *what);
+
+/* 1 when s is a canonical resource name: "." or relative components, none empty, "." or "..". */
+int hm__path_valid_name(const char *s);
+
+/* The index of the first of ign[0..n) that rel is or lies below; -1 when none. */
+long hm__path_ignored_by(char *const *ign, size_t n, const char *rel);
+
+/* 1 when a normalized ignore path is one of the OMS default rules (see manifest.h). */
+int hm__path_is_default_ignore(const char *ign);
+
+/* The ignore list: defaults (unless include_git_paths) + the caller's, normalized, sorted, unique. */
+int hm__path_build_ignores(char ***out, size_t *nout, const hm_digest_options *o);
+
+void hm__strv_free(char **v, size_t n);
+
+/*
+ * openat(dirfd, name, flags) for a relative name of any length: a name of
+ * PATH_MAX bytes or more is opened by descending through its leading
+ * directories a piece at a time (each piece shorter than PATH_MAX). Returns
+ * the descriptor, or -1 with errno set.
+ */
+int hm__openat_long(int dirfd, const char *name, int flags);
+
+/* ---- manifest_predicate.c ---- */
+
+/* A resource of a signed predicate; both strings point into the parsed JSON. */
+struct hm__pres {
+	const char *name;
+	const char *hex;
+};
+
+/*
+ * Validates an OMS v1.0 "files" predicate. *res (malloc'd) points into *root,
+ * in listed order; *ign (malloc'd strings, may be NULL) holds its usable
+ * ignore_paths, normalized. On error everything is freed and NULL.
+ */
+int hm__oms_parse_predicate(json_t **root, struct hm__pres **res, size_t *nres, char ***ign,
+			    size_t *nign, const char *json, size_t len);
+
+#endif

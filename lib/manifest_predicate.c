@@ -1,0 +1,374 @@
+/*
+ * The OMS v1.0 "files" predicate of a manifest (FORMATS §3): written as JSON
+ * and as the in-toto statement that carries it, and read back (validated)
+ * from a signed statement, with the root digest its resources hash to.
+ */
+#include "manifest_impl.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+
+static int utf8_valid(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	while (*p) {
+		unsigned long c;
+		int k, i;
+
+		if (*p < 0x80) {
+			p++;
+			continue;
+		}
+		if ((*p & 0xe0) == 0xc0) {
+			k = 1;
+			c = *p & 0x1f;
+		} else if ((*p & 0xf0) == 0xe0) {
+			k = 2;
+			c = *p & 0x0f;
+		} else if ((*p & 0xf8) == 0xf0) {
+			k = 3;
+			c = *p & 0x07;
+		} else {
+			return 0;
+		}
+		for (i = 1; i <= k; i++) {
+			if ((p[i] & 0xc0) != 0x80)
+				return 0;
+			c = (c << 6) | (p[i] & 0x3f);
+		}
+		if ((k == 1 && c < 0x80) || (k == 2 && c < 0x800) ||
+		    (k == 3 && (c < 0x10000 || c > 0x10ffff)) || (c >= 0xd800 && c <= 0xdfff))
+			return 0;
+		p += k + 1;
+	}
+	return 1;
+}
+
+/* ---- JSON ---- */
+
+/* A name with its non-ASCII and control bytes shown as \xNN, for messages. */
+static void printable(char *buf, size_t cap, const char *s)
+{
+	size_t n = 0;
+
+	for (; *s && n + 5 < cap; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c < 0x20 || c >= 0x7f)
+			n += (size_t)snprintf(buf + n, cap - n, "\\x%02x", c);
+		else
+			buf[n++] = (char)c;
+	}
+	buf[n] = '\0';
+}
+
+static int set_str(json_t *obj, const char *key, const char *val)
+{
+	char shown[512];
+
+	if (!utf8_valid(val)) {
+		printable(shown, sizeof(shown), val);
+		return hm__err(HM_EUNSUPPORTED, "\"%s\" is not valid UTF-8 and cannot go into JSON",
+			       shown);
+	}
+	if (json_object_set_new(obj, key, json_string(val)) < 0)
+		return hm__err_oom();
+	return 0;
+}
+
+static json_t *predicate_object(const hm_manifest *m)
+{
+	json_t *pred = json_object(), *ser = json_object(), *ign = json_array(),
+	       *res = json_array(), *r;
+	size_t i;
+
+	if (!pred || !ser || !ign || !res)
+		goto oom;
+	if (set_str(ser, "method", "files") < 0 || set_str(ser, "hash_type", "sha256") < 0 ||
+	    json_object_set_new(ser, "allow_symlinks", json_boolean(m->allow_symlinks)) < 0)
+		goto fail;
+	for (i = 0; i < m->nignores; i++) {
+		if (!utf8_valid(m->ignores[i])) {
+			char shown[512];
+
+			printable(shown, sizeof(shown), m->ignores[i]);
+			hm__err(HM_EUNSUPPORTED, "ignore path \"%s\" is not valid UTF-8", shown);
+			goto fail;
+		}
+		if (json_array_append_new(ign, json_string(m->ignores[i])) < 0)
+			goto oom;
+	}
+	if (json_object_set(ser, "ignore_paths", ign) < 0)
+		goto oom;
+	for (i = 0; i < m->n; i++) {
+		if (!(r = json_object()) || json_array_append_new(res, r) < 0)
+			goto oom;
+		if (set_str(r, "name", m->res[i].name) < 0 || set_str(r, "algorithm", "sha256") < 0 ||
+		    set_str(r, "digest", m->res[i].hex) < 0)
+			goto fail;
+	}
+	if (json_object_set(pred, "serialization", ser) < 0 ||
+	    json_object_set(pred, "resources", res) < 0)
+		goto oom;
+	json_decref(ser);
+	json_decref(ign);
+	json_decref(res);
+	return pred;
+oom:
+	hm__err_oom();
+fail:
+	json_decref(pred);
+	json_decref(ser);
+	json_decref(ign);
+	json_decref(res);
+	return NULL;
+}
+
+static int dump(char **out, const json_t *v, size_t flags)
+{
+	*out = json_dumps(v, flags | JSON_PRESERVE_ORDER);
+	return *out ? 0 : hm__err_oom();
+}
+
+int hm_manifest_predicate_json(char **out, const hm_manifest *m)
+{
+	json_t *pred;
+	int rc;
+
+	if (!out || !m)
+		return hm__err(HM_EINVAL, "hm_manifest_predicate_json: NULL argument");
+	*out = NULL;
+	if (!(pred = predicate_object(m)))
+		return hm_error_last_code();
+	rc = dump(out, pred, JSON_COMPACT);
+	json_decref(pred);
+	return rc;
+}
+
+int hm_manifest_statement(char **out, const hm_manifest *m, const char *name)
+{
+	json_t *st = NULL, *subjects = NULL, *subj = NULL, *dig = NULL, *pred = NULL;
+	int rc = 0;
+
+	if (!out || !m)
+		return hm__err(HM_EINVAL, "hm_manifest_statement: NULL argument");
+	*out = NULL;
+	if (!name)
+		name = m->name;
+	if (!*name)
+		return hm__err(HM_EINVAL, "hm_manifest_statement: empty subject name");
+	if (!(pred = predicate_object(m)))
+		return hm_error_last_code();
+	st = json_object();
+	subjects = json_array();
+	subj = json_object();
+	dig = json_object();
+	if (!st || !subjects || !subj || !dig) {
+		rc = hm__err_oom();
+		goto done;
+	}
+	if ((rc = set_str(st, "_type", HM_STATEMENT_TYPE)) < 0 ||
+	    (rc = set_str(subj, "name", name)) < 0 || (rc = set_str(dig, "sha256", m->root)) < 0)
+		goto done;
+	if (json_object_set(subj, "digest", dig) < 0 || json_array_append(subjects, subj) < 0 ||
+	    json_object_set(st, "subject", subjects) < 0) {
+		rc = hm__err_oom();
+		goto done;
+	}
+	if ((rc = set_str(st, "predicateType", HM_OMS_PREDICATE_TYPE)) < 0)
+		goto done;
+	if (json_object_set(st, "predicate", pred) < 0) {
+		rc = hm__err_oom();
+		goto done;
+	}
+	rc = dump(out, st, JSON_INDENT(2));
+done:
+	json_decref(st);
+	json_decref(subjects);
+	json_decref(subj);
+	json_decref(dig);
+	json_decref(pred);
+	return rc;
+}
+
+/* ---- reading a signed predicate ---- */
+
+int hm__oms_parse_predicate(json_t **root, struct hm__pres **res, size_t *nres, char ***ign,
+			    size_t *nign, const char *json, size_t len)
+{
+	const json_t *ser, *arr, *ip;
+	const char *s;
+	size_t i, n;
+	int rc;
+
+	*res = NULL;
+	*nres = 0;
+	if (ign) {
+		*ign = NULL;
+		*nign = 0;
+	}
+	if (!json)
+		return hm__err(HM_EINVAL, "OMS predicate: NULL");
+	if ((rc = hm__json_parse(root, json, len, "OMS predicate")) < 0)
+		return rc;
+	if (!json_is_object(*root)) {
+		rc = hm__err(HM_EFORMAT, "OMS predicate: not a JSON object");
+		goto fail;
+	}
+	ser = json_object_get(*root, "serialization");
+	if (!json_is_object(ser)) {
+		rc = hm__err(HM_EFORMAT, "OMS predicate: no \"serialization\" object");
+		goto fail;
+	}
+	if (!(s = hm__json_str(ser, "method"))) {
+		rc = hm__err(HM_EFORMAT, "OMS predicate: serialization has no \"method\"");
+		goto fail;
+	}
+	if (strcmp(s, "files") != 0) {
+		rc = hm__err(HM_EUNSUPPORTED,
+			     "OMS predicate: serialization method \"%s\" is not supported (only "
+			     "\"files\")",
+			     s);
+		goto fail;
+	}
+	if (!(s = hm__json_str(ser, "hash_type")) || strcmp(s, "sha256") != 0) {
+		rc = hm__err(s ? HM_EUNSUPPORTED : HM_EFORMAT,
+			     "OMS predicate: hash_type %s%s%s is not supported (only \"sha256\")",
+			     s ? "\"" : "", s ? s : "missing", s ? "\"" : "");
+		goto fail;
+	}
+	arr = json_object_get(*root, "resources");
+	if (!json_is_array(arr)) {
+		rc = hm__err(HM_EFORMAT, "OMS predicate: no \"resources\" array");
+		goto fail;
+	}
+	n = json_array_size(arr);
+	*res = calloc(n ? n : 1, sizeof(**res));
+	if (!*res) {
+		rc = hm__err_oom();
+		goto fail;
+	}
+	for (i = 0; i < n; i++) {
+		const json_t *r = json_array_get(arr, i);
+		const char *name = hm__json_str(r, "name"), *alg = hm__json_str(r, "algorithm"),
+			   *hex = hm__json_str(r, "digest");
+
+		if (!json_is_object(r) || !name || !hex) {
+			rc = hm__err(HM_EFORMAT,
+				     "OMS predicate: resource %zu needs string \"name\" and \"digest\"",
+				     i);
+			goto fail;
+		}
+		if (!hm__path_valid_name(name)) {
+			rc = hm__err(HM_EFORMAT,
+				     "OMS predicate: resource name \"%s\" is not a relative path inside "
+				     "the model (absolute, \"..\" or empty components)",
+				     name);
+			goto fail;
+		}
+		if (alg && strcmp(alg, "sha256") != 0) {
+			rc = hm__err(HM_EUNSUPPORTED,
+				     "OMS predicate: resource \"%s\": algorithm \"%s\" is not supported",
+				     name, alg);
+			goto fail;
+		}
+		if (!alg) {
+			rc = hm__err(HM_EFORMAT, "OMS predicate: resource \"%s\" has no \"algorithm\"",
+				     name);
+			goto fail;
+		}
+		if (!hm__is_lower_hex(hex, 64)) {
+			rc = hm__err(HM_EFORMAT,
+				     "OMS predicate: resource \"%s\": digest is not 64 lowercase hex "
+				     "digits",
+				     name);
+			goto fail;
+		}
+		(*res)[i].name = name;
+		(*res)[i].hex = hex;
+	}
+	*nres = n;
+	ip = json_object_get(ser, "ignore_paths");
+	if (ip && !json_is_array(ip)) {
+		rc = hm__err(HM_EFORMAT, "OMS predicate: \"ignore_paths\" is not an array");
+		goto fail;
+	}
+	for (i = 0; ip && i < json_array_size(ip); i++)
+		if (!json_is_string(json_array_get(ip, i))) {
+			rc = hm__err(HM_EFORMAT, "OMS predicate: \"ignore_paths\" holds a non-string");
+			goto fail;
+		}
+	if (ign && ip && json_array_size(ip)) {
+		*ign = calloc(json_array_size(ip), sizeof(**ign));
+		if (!*ign) {
+			rc = hm__err_oom();
+			goto fail;
+		}
+		for (i = 0; i < json_array_size(ip); i++) {
+			char *norm;
+
+			/* An entry that cannot name anything inside the model matches nothing. */
+			if (hm__path_normalize(&norm, json_string_value(json_array_get(ip, i)), "ignore") < 0) {
+				if (hm_error_last_code() == HM_ENOMEM) {
+					rc = HM_ENOMEM;
+					goto fail;
+				}
+				continue;
+			}
+			(*ign)[(*nign)++] = norm;
+		}
+		hm_error_clear();
+	}
+	return 0;
+fail:
+	if (ign) {
+		hm__strv_free(*ign, *nign);
+		*ign = NULL;
+		*nign = 0;
+	}
+	free(*res);
+	*res = NULL;
+	*nres = 0;
+	json_decref(*root);
+	*root = NULL;
+	return rc;
+}
+
+int hm_manifest_predicate_root(char out[65], const char *predicate_json, size_t len)
+{
+	json_t *root;
+	struct hm__pres *res;
+	size_t n, i;
+	EVP_MD_CTX *ctx;
+	unsigned char d[32], h[32];
+	unsigned int dl = 0;
+	int rc;
+
+	if (!out)
+		return hm__err(HM_EINVAL, "hm_manifest_predicate_root: out is NULL");
+	out[0] = '\0';
+	if ((rc = hm__oms_parse_predicate(&root, &res, &n, NULL, NULL, predicate_json, len)) < 0)
+		return rc;
+	ctx = EVP_MD_CTX_new();
+	if (!ctx || EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1) {
+		rc = hm__err(HM_ECRYPTO, "SHA-256 initialisation failed");
+		goto done;
+	}
+	for (i = 0; i < n; i++) {
+		hm__hex_decode(d, 32, res[i].hex);
+		EVP_DigestUpdate(ctx, d, 32);
+	}
+	if (EVP_DigestFinal_ex(ctx, h, &dl) != 1 || dl != 32) {
+		rc = hm__err(HM_ECRYPTO, "SHA-256 finalisation failed");
+		goto done;
+	}
+	hm__hex_encode(out, h, 32);
+done:
+	EVP_MD_CTX_free(ctx);
+	free(res);
+	json_decref(root);
+	return rc;
+}
