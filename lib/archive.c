@@ -209,8 +209,7 @@ int hm_archive_open(hm_archive **out, const char *path, const hm_archive_options
 	*out = NULL;
 	if (!opts)
 		opts = &defaults;
-	if (opts->version != HM_ARCHIVE_OPTIONS_VERSION)
-		return hm__err(HM_EINVAL, "hm_archive_options: unknown version %u", opts->version);
+	HM__CHECK_VERSION(opts, HM_ARCHIVE_OPTIONS_VERSION, "hm_archive_options");
 	if (!path || !*path)
 		return hm__err(HM_EINVAL, "no archive path given");
 	if (hm_init() < 0)

@@ -358,8 +358,7 @@ int hm_archive_add_lines(hm_archive *a, hm_archive_add_result *result, const cha
 		memset(result, 0, sizeof(*result));
 	if (!opts)
 		opts = &defaults;
-	if (opts->version != HM_ARCHIVE_ADD_OPTIONS_VERSION)
-		return hm__err(HM_EINVAL, "hm_archive_add_options: unknown version %u", opts->version);
+	HM__CHECK_VERSION(opts, HM_ARCHIVE_ADD_OPTIONS_VERSION, "hm_archive_add_options");
 	if (n == 0)
 		return 0;
 	now = opts->now ? opts->now : (long long)time(NULL);

@@ -70,8 +70,9 @@ static json_t *delta_json(const hm_audit_metrics *a, const hm_audit_metrics *b)
 
 static int check_options(const hm_audit_options *o)
 {
-	if (!o || o->version != HM_AUDIT_OPTIONS_VERSION)
-		return hm__err(HM_EINVAL, "audit options missing or of an unknown version");
+	if (!o)
+		return hm__err(HM_EINVAL, "hm_audit_options: none given");
+	HM__CHECK_VERSION(o, HM_AUDIT_OPTIONS_VERSION, "hm_audit_options");
 	if (!o->benchmark || !*o->benchmark)
 		return hm__err(HM_EINVAL, "no benchmark name given");
 	if (!o->results || o->nresults == 0)

@@ -402,8 +402,7 @@ int hm_export_cyclonedx(char **out, size_t *len, const hm_facts *f, hm_bom_forma
 		*len = 0;
 	if (!opts)
 		opts = &defaults;
-	if (opts->version != HM_EXPORT_OPTIONS_VERSION)
-		return hm__err(HM_EINVAL, "hm_export_options: unknown version %u", opts->version);
+	HM__CHECK_VERSION(opts, HM_EXPORT_OPTIONS_VERSION, "hm_export_options");
 	if (format != HM_BOM_XML && format != HM_BOM_JSON)
 		return hm__err(HM_EINVAL, "unknown BOM format %d", (int)format);
 	if ((rc = hm__export_time(ts, opts->timestamp)) < 0)

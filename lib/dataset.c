@@ -53,9 +53,7 @@ static int check_options(const hm_dataset_options *o)
 
 	if (!o)
 		return hm__err(HM_EINVAL, "dataset options are required (at least a name)");
-	if (o->version != HM_DATASET_OPTIONS_VERSION)
-		return hm__err(HM_EUNSUPPORTED, "hm_dataset_options version %u is not %u", o->version,
-			       HM_DATASET_OPTIONS_VERSION);
+	HM__CHECK_VERSION(o, HM_DATASET_OPTIONS_VERSION, "hm_dataset_options");
 	if (!o->name || !*o->name)
 		return hm__err(HM_EINVAL, "a dataset needs a name");
 	if (o->dataset_version && !*o->dataset_version)

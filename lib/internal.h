@@ -22,6 +22,23 @@
 int hm__err_prefix(const char *fmt, ...) HM_PRINTF(1, 2);
 int hm__err_oom(void);
 
+/*
+ * version_check.c: an options struct's version must be the one this library was
+ * built with (libgit2's GIT_ERROR_CHECK_VERSION). NULL options pass: they mean
+ * the defaults where the API allows NULL; callers that require options check
+ * for NULL first. Returns HM_EINVAL from the calling function with
+ * "NAME: version N is not M".
+ */
+int hm__check_version(const void *opts, unsigned int version, unsigned int expected,
+		      const char *name);
+#define HM__CHECK_VERSION(opts, expected, name)                                               \
+	do {                                                                                  \
+		int hm__cv_rc = hm__check_version((opts), (opts) ? (opts)->version : 0u,      \
+						  (expected), (name));                        \
+		if (hm__cv_rc < 0)                                                            \
+			return hm__cv_rc;                                                     \
+	} while (0)
+
 /* buf.c: a growable byte buffer (always NUL-terminated for convenience). */
 typedef struct hm_buf {
 	char *data;

@@ -567,8 +567,7 @@ int hm_report_html(char **out, size_t *len, const hm_facts *f,
 		*len = 0;
 	if (!opts)
 		opts = &defaults;
-	if (opts->version != HM_EXPORT_OPTIONS_VERSION)
-		return hm__err(HM_EINVAL, "hm_export_options: unknown version %u", opts->version);
+	HM__CHECK_VERSION(opts, HM_EXPORT_OPTIONS_VERSION, "hm_export_options");
 	if (opts->timestamp) {
 		if (!hm_rfc3339_valid(opts->timestamp))
 			return hm__err(HM_EINVAL, "\"%s\" is not an RFC 3339 time", opts->timestamp);

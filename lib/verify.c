@@ -961,8 +961,7 @@ int hm_verify(hm_verify_report **out, const char *model_path, const hm_bundle *b
 		return hm__err(HM_EINVAL, "hm_verify: NULL model path or bundle");
 	if (!opts)
 		opts = &defaults;
-	if (opts->version != HM_VERIFY_OPTIONS_VERSION)
-		return hm__err(HM_EINVAL, "hm_verify_options: unknown version %u", opts->version);
+	HM__CHECK_VERSION(opts, HM_VERIFY_OPTIONS_VERSION, "hm_verify_options");
 	if (!opts->keys || hm_keyring_count(opts->keys) == 0)
 		return hm__err(HM_EINVAL, "no trusted keys given");
 	if (hm_init() < 0)
