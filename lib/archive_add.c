@@ -186,8 +186,8 @@ static json_t *attestation_entry(const struct prep *p, long long now, long long 
 	json_t *e, *signers = json_array();
 	size_t i;
 
-	hm__archive_time_format(when, sizeof(when), now);
-	hm__archive_time_format(keep, sizeof(keep), until);
+	hm_rfc3339_format(when, now);
+	hm_rfc3339_format(keep, until);
 	for (i = 0; signers && i < p->nsigners; i++)
 		json_array_append_new(signers, json_string(p->signers[i]));
 	e = json_pack("{s:s,s:s,s:s,s:s,s:o,s:b}", "body_sha256", p->sha, "kind", "attestation",
@@ -429,8 +429,8 @@ static json_t *verification_entry(const json_t *rep, const char *sha, long long 
 	size_t i;
 
 	*reason = NULL;
-	hm__archive_time_format(when, sizeof(when), now);
-	hm__archive_time_format(keep, sizeof(keep), until);
+	hm_rfc3339_format(when, now);
+	hm_rfc3339_format(keep, until);
 	json_array_foreach(json_object_get(rep, "checks"), i, c) {
 		const char *status = hm__json_str(c, "status");
 		json_array_append_new(checks, json_pack("{s:s?,s:s?,s:s?}", "name",

@@ -142,7 +142,7 @@ int hm_audit_statement(char **out, const hm_audit_options *o)
 	*out = NULL;
 	if ((rc = check_options(o)) < 0)
 		return rc;
-	if (!o->time && (rc = hm__audit_time_now(now, sizeof(now))) < 0)
+	if (!o->time && (rc = hm__rfc3339_now(now)) < 0)
 		return rc;
 	if ((rc = hm_audit_metrics_from_files(&m, o->format, o->category, o->results,
 					      o->nresults)) < 0)

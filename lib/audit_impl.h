@@ -94,7 +94,5 @@ char *hm__audit_dump(const json_t *v, int pretty);
 /* audit_time.c */
 /* 1 when s is an RFC 3339 time in UTC (ending in "Z"). */
 int hm__audit_time_valid(const char *s);
-/* The current time as "YYYY-MM-DDTHH:MM:SSZ"; size at least 21. */
-int hm__audit_time_now(char *buf, size_t size);
 
 #endif

@@ -102,6 +102,9 @@ const char *hm__json_str(const json_t *obj, const char *key);
 /* dsse.c: hm_envelope_parse, optionally accepting an envelope without signatures. */
 int hm__envelope_parse(hm_envelope **out, const char *json, size_t len, int allow_unsigned);
 
+/* rfc3339.c: the current time as hm_rfc3339_format writes it; HM_ERROR without a clock. */
+int hm__rfc3339_now(char out[HM_RFC3339_SIZE]);
+
 /* sha256.c: one-shot SHA-256 through OpenSSL. */
 void hm__sha256(unsigned char out[32], const void *data, size_t len);
 
