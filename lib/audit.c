@@ -84,8 +84,8 @@ static int check_options(const hm_audit_options *o)
 			       o->time);
 	if (o->judge && !*o->judge)
 		return hm__err(HM_EINVAL, "the judge id is empty");
-	if (!hm__audit_utf8(o->benchmark) || (o->judge && !hm__audit_utf8(o->judge)) ||
-	    (o->model_name && !hm__audit_utf8(o->model_name)))
+	if (!hm__utf8_valid(o->benchmark) || (o->judge && !hm__utf8_valid(o->judge)) ||
+	    (o->model_name && !hm__utf8_valid(o->model_name)))
 		return hm__err(HM_EINVAL, "benchmark, judge and model name must be UTF-8");
 	return 0;
 }

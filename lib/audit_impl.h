@@ -86,8 +86,6 @@ json_t *hm__audit_metrics_to_json(const hm_audit_metrics *m);
  */
 int hm__audit_metrics_from_json(hm_audit_metrics **out, hm_audit_format f, const json_t *j,
 				const char *what);
-/* 1 when s can be a JSON string (valid UTF-8). */
-int hm__audit_utf8(const char *s);
 /* Serializes as we print audit JSON: sorted keys, 15 significant digits. */
 char *hm__audit_dump(const json_t *v, int pretty);
 

@@ -91,6 +91,14 @@ char *hm__b64_encode(const unsigned char *in, size_t len);
  */
 int hm__b64_decode(unsigned char **out, size_t *outlen, const char *in, size_t inlen);
 
+/*
+ * utf8.c: strict UTF-8 (no overlongs, surrogates or code points past
+ * U+10FFFF; the rules JSON strings follow). 1 when valid, 0 when not;
+ * hm__utf8_valid takes a NUL-terminated string and is 0 for NULL.
+ */
+int hm__utf8_valid_len(const char *s, size_t len);
+int hm__utf8_valid(const char *s);
+
 /* json.c */
 /* Parses untrusted JSON text: duplicate keys rejected, the whole input must be one value. */
 int hm__json_parse(json_t **out, const char *text, size_t len, const char *what);

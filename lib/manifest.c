@@ -136,43 +136,6 @@ static int is_ignored(char *const *ign, size_t n, const char *rel)
 	return 0;
 }
 
-static int utf8_valid(const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-
-	while (*p) {
-		unsigned long c;
-		int k, i;
-
-		if (*p < 0x80) {
-			p++;
-			continue;
-		}
-		if ((*p & 0xe0) == 0xc0) {
-			k = 1;
-			c = *p & 0x1f;
-		} else if ((*p & 0xf0) == 0xe0) {
-			k = 2;
-			c = *p & 0x0f;
-		} else if ((*p & 0xf8) == 0xf0) {
-			k = 3;
-			c = *p & 0x07;
-		} else {
-			return 0;
-		}
-		for (i = 1; i <= k; i++) {
-			if ((p[i] & 0xc0) != 0x80)
-				return 0;
-			c = (c << 6) | (p[i] & 0x3f);
-		}
-		if ((k == 1 && c < 0x80) || (k == 2 && c < 0x800) ||
-		    (k == 3 && (c < 0x10000 || c > 0x10ffff)) || (c >= 0xd800 && c <= 0xdfff))
-			return 0;
-		p += k + 1;
-	}
-	return 1;
-}
-
 static int cmp_str_components(const void *a, const void *b)
 {
 	return cmp_components(*(char *const *)a, *(char *const *)b);
@@ -660,7 +623,7 @@ static int set_str(json_t *obj, const char *key, const char *val)
 {
 	char shown[512];
 
-	if (!utf8_valid(val)) {
+	if (!hm__utf8_valid(val)) {
 		printable(shown, sizeof(shown), val);
 		return hm__err(HM_EUNSUPPORTED, "\"%s\" is not valid UTF-8 and cannot go into JSON",
 			       shown);
@@ -682,7 +645,7 @@ static json_t *predicate_object(const hm_manifest *m)
 	    json_object_set_new(ser, "allow_symlinks", json_boolean(m->allow_symlinks)) < 0)
 		goto fail;
 	for (i = 0; i < m->nignores; i++) {
-		if (!utf8_valid(m->ignores[i])) {
+		if (!hm__utf8_valid(m->ignores[i])) {
 			char shown[512];
 
 			printable(shown, sizeof(shown), m->ignores[i]);

@@ -17,14 +17,6 @@ char *hm__audit_dump(const json_t *v, int pretty)
 	return s;
 }
 
-int hm__audit_utf8(const char *s)
-{
-	json_t *j = json_string(s);
-
-	json_decref(j);
-	return j != NULL;
-}
-
 static json_t *values_to_json(const hm_audit_values *v, hm_audit_kind kind)
 {
 	json_t *o = json_object(), *counts;
