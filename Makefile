@@ -2,6 +2,7 @@
 #   make                 build/hallmark, build/libhallmark.a, build/libhallmark.so
 #   make check           all tests (unit, CLI, fuzz corpus replay)
 #   make SANITIZE=address,undefined check
+#   make tsan-check      ThreadSanitizer run of the threaded code's tests (build-tsan/)
 #   make fuzz            libFuzzer harnesses (clang)
 #   make bench           throughput benchmark
 #   make bench-dataset   attest dataset against Python's json and csv modules
@@ -71,7 +72,8 @@ STATIC := $(BUILD)/libhallmark.a
 SHARED := $(BUILD)/libhallmark.so.$(VERSION)
 CLI    := $(BUILD)/hallmark
 
-.PHONY: all check test unit clitest fuzz fuzz-run bench bench-dataset install uninstall deps demo clean header-check
+.PHONY: all check test unit clitest fuzz fuzz-run bench bench-dataset install uninstall deps demo clean \
+	header-check tsan-check
 
 all: $(CLI) $(STATIC) $(BUILD)/libhallmark.so $(BUILD)/hallmark.pc
 
@@ -134,6 +136,20 @@ header-check: $(BUILD)/tests/header_check.o
 
 check test: all header-check $(UNIT_BIN) $(REPLAY_BIN)
 	@BUILD=$(BUILD) sh tests/run.sh
+
+# ThreadSanitizer: the tests that run the hash pool, mapped hashing and the archive's
+# writer threads, and the digest CLI test, built in their own directory. A race
+# stops the program (halt_on_error) and fails the run. TSan needs a low-entropy
+# address layout; setarch -R gives it one where the kernel's mmap_rnd_bits is high.
+TSAN_BUILD := build-tsan
+TSAN_TESTS := test_manifest test_mapguard test_dataset_bigfile test_archive test_archive_store \
+              test_digest.sh
+tsan-check:
+	@$(MAKE) --no-print-directory BUILD=$(TSAN_BUILD) SANITIZE=thread \
+	    $(TSAN_BUILD)/hallmark $(patsubst %,$(TSAN_BUILD)/tests/%,$(filter-out %.sh,$(TSAN_TESTS)))
+	@run=; if setarch "$$(uname -m)" -R true 2>/dev/null; then run="setarch $$(uname -m) -R"; fi; \
+	  TSAN_OPTIONS="halt_on_error=1 exitcode=66 second_deadlock_stack=1 $$TSAN_OPTIONS" \
+	  BUILD=$(TSAN_BUILD) TESTS="$(TSAN_TESTS)" $$run sh tests/run.sh
 
 # libFuzzer builds: clang, separate object files with fuzzer instrumentation.
 FUZZ_CC ?= clang

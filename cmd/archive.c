@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 
 #define DB_HELP "the archive database (default: $HALLMARK_ARCHIVE, else " \
 		"$XDG_DATA_HOME/hallmark/archive.db)"
@@ -233,15 +232,6 @@ static const hm_archive_ref *first_ref(const hm_archive_entry *e)
 	return e->nrefs ? &e->refs[0] : NULL;
 }
 
-static void time_text(char *buf, size_t size, long long t)
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-
-	if (!gmtime_r(&tt, &tm) || !strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm))
-		snprintf(buf, size, "%lld", t);
-}
-
 static const char *outcome(const hm_archive_entry *e)
 {
 	if (strcmp(e->kind, "verification") == 0)
@@ -254,7 +244,7 @@ static void print_row(const hm_archive_entry *e)
 	const hm_archive_ref *r = first_ref(e);
 	char when[32];
 
-	time_text(when, sizeof(when), e->recorded);
+	hm_rfc3339_format(when, e->recorded);
 	printf("%-6llu %s  %-10s %-16s %s%s%s:%.16s\n", (unsigned long long)e->id, when,
 	       outcome(e), strcmp(e->kind, "verification") == 0
 				   ? "verification run"
@@ -354,8 +344,8 @@ static void print_entry(const hm_archive_entry *e)
 	char when[32], keep[32], leaf[65];
 	size_t i;
 
-	time_text(when, sizeof(when), e->recorded);
-	time_text(keep, sizeof(keep), e->retain_until);
+	hm_rfc3339_format(when, e->recorded);
+	hm_rfc3339_format(keep, e->retain_until);
 	for (i = 0; i < 32; i++)
 		snprintf(leaf + 2 * i, 3, "%02x", e->leaf_hash[i]);
 	printf("entry %llu\n", (unsigned long long)e->id);

@@ -154,16 +154,26 @@ static int pragma_int(hm_archive *a, const char *sql, long long *out)
 	return 0;
 }
 
-/* Identifies the file: a hallmark archive (any version) or a new, empty database. */
+/*
+ * Identifies the file: a hallmark archive (any version) or a new, empty database.
+ * The three reads share one read transaction: another process may be creating
+ * the archive right now, and reads of before and after its commit (no
+ * application id yet, but tables) would look like another application's file.
+ */
 static int check_identity(hm_archive *a, long long *version)
 {
 	long long appid, tables;
 	int rc;
 
+	if ((rc = hm__archive_exec(a, "BEGIN")) < 0)
+		return rc;
 	if ((rc = pragma_int(a, "PRAGMA application_id", &appid)) < 0 ||
 	    (rc = pragma_int(a, "PRAGMA user_version", version)) < 0 ||
-	    (rc = pragma_int(a, "SELECT count(*) FROM sqlite_master", &tables)) < 0)
+	    (rc = pragma_int(a, "SELECT count(*) FROM sqlite_master", &tables)) < 0) {
+		hm__archive_rollback(a);
 		return rc;
+	}
+	hm__archive_rollback(a); /* nothing was written: ends the read transaction */
 	if (appid != HM_ARCHIVE_APP_ID && (appid != 0 || tables != 0 || *version != 0))
 		return hm__err(HM_EFORMAT, "%s: not a hallmark archive (an SQLite database of "
 			       "another application)", a->path);
@@ -209,8 +219,7 @@ int hm_archive_open(hm_archive **out, const char *path, const hm_archive_options
 	*out = NULL;
 	if (!opts)
 		opts = &defaults;
-	if (opts->version != HM_ARCHIVE_OPTIONS_VERSION)
-		return hm__err(HM_EINVAL, "hm_archive_options: unknown version %u", opts->version);
+	HM__CHECK_VERSION(opts, HM_ARCHIVE_OPTIONS_VERSION, "hm_archive_options");
 	if (!path || !*path)
 		return hm__err(HM_EINVAL, "no archive path given");
 	if (hm_init() < 0)

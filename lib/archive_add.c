@@ -197,8 +197,8 @@ static json_t *attestation_entry(const struct prep *p, long long now, long long 
 	json_t *e, *signers = json_array();
 	size_t i;
 
-	hm__archive_time_format(when, sizeof(when), now);
-	hm__archive_time_format(keep, sizeof(keep), until);
+	hm_rfc3339_format(when, now);
+	hm_rfc3339_format(keep, until);
 	for (i = 0; signers && i < p->nsigners; i++)
 		json_array_append_new(signers, json_string(p->signers[i]));
 	e = json_pack("{s:s,s:s,s:s,s:s,s:o,s:b}", "body_sha256", p->sha, "kind", "attestation",
@@ -376,8 +376,8 @@ int hm_archive_add_lines(hm_archive *a, hm_archive_add_result *result, const cha
 		memcpy(&v1, opts, offsetof(hm_archive_add_options, auditor_keys));
 		v1.auditor_keys = NULL;
 		opts = &v1;
-	} else if (opts->version != HM_ARCHIVE_ADD_OPTIONS_VERSION) {
-		return hm__err(HM_EINVAL, "hm_archive_add_options: unknown version %u", opts->version);
+	} else {
+		HM__CHECK_VERSION(opts, HM_ARCHIVE_ADD_OPTIONS_VERSION, "hm_archive_add_options");
 	}
 	if (n == 0)
 		return 0;
@@ -449,8 +449,8 @@ static json_t *verification_entry(const json_t *rep, const char *sha, long long 
 	size_t i;
 
 	*reason = NULL;
-	hm__archive_time_format(when, sizeof(when), now);
-	hm__archive_time_format(keep, sizeof(keep), until);
+	hm_rfc3339_format(when, now);
+	hm_rfc3339_format(keep, until);
 	json_array_foreach(json_object_get(rep, "checks"), i, c) {
 		const char *status = hm__json_str(c, "status");
 		json_array_append_new(checks, json_pack("{s:s?,s:s?,s:s?}", "name",

@@ -310,7 +310,7 @@ int hm__archive_cyclonedx(char **out, size_t *len, hm_archive *a, const hm_archi
 	xmlNewProp(root, BAD_CAST "serialNumber", BAD_CAST serial);
 	xmlNewProp(root, BAD_CAST "version", BAD_CAST "1");
 	meta = xmlNewChild(root, ns, BAD_CAST "metadata", NULL);
-	hm__archive_time_format(now, sizeof(now), (long long)time(NULL));
+	hm_rfc3339_format(now, (long long)time(NULL));
 	xmlNewTextChild(meta, ns, BAD_CAST "timestamp", BAD_CAST now);
 	tool = xmlNewChild(xmlNewChild(xmlNewChild(meta, ns, BAD_CAST "tools", NULL), ns,
 				       BAD_CAST "components", NULL),

@@ -47,9 +47,9 @@ static int export_json(char **out, size_t *len, const hm_archive_list *l, const 
 	size_t i;
 
 	hm__hex_encode(root, h->root_hash, 32);
-	hm__archive_time_format(now, sizeof(now), (long long)time(NULL));
-	hm__archive_time_format(from, sizeof(from), since);
-	hm__archive_time_format(to, sizeof(to), until);
+	hm_rfc3339_format(now, (long long)time(NULL));
+	hm_rfc3339_format(from, since);
+	hm_rfc3339_format(to, until);
 	for (i = 0; entries && i < l->n; i++)
 		json_array_append_new(entries, hm__entry_json(&l->items[i].e));
 	o = json_pack("{s:s,s:{s:I,s:s},s:s?,s:s?,s:o}", "exported_at", now, "tree_head",
@@ -123,8 +123,8 @@ static int export_csv(char **out, size_t *len, const hm_archive_list *l)
 	for (i = 0; i < l->n; i++) {
 		const hm_archive_entry *e = &l->items[i].e;
 		hm_buf s = HM_BUF_INIT;
-		hm__archive_time_format(when, sizeof(when), e->recorded);
-		hm__archive_time_format(keep, sizeof(keep), e->retain_until);
+		hm_rfc3339_format(when, e->recorded);
+		hm_rfc3339_format(keep, e->retain_until);
 		hm__hex_encode(leaf, e->leaf_hash, 32);
 		snprintf(id, sizeof(id), "%llu", (unsigned long long)e->id);
 		csv_field(&b, id, 0);

@@ -53,7 +53,6 @@ int hm__archive_migrate(hm_archive *a);
 
 /* archive_time.c */
 /* "YYYY-MM-DDTHH:MM:SSZ" (buf of at least 32 bytes). */
-void hm__archive_time_format(char *buf, size_t size, long long t);
 /* t plus a number of calendar months (UTC; a day past the month's end rolls over). */
 long long hm__archive_add_months(long long t, int months);
 

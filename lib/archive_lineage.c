@@ -210,7 +210,7 @@ static void entry_line(hm_buf *b, const char *indent, const hm_archive_entry *e)
 	size_t i;
 	int verification = strcmp(e->kind, "verification") == 0;
 
-	hm__archive_time_format(when, sizeof(when), e->recorded);
+	hm_rfc3339_format(when, e->recorded);
 	hm__buf_printf(b, "%s#%-5llu ", indent, (unsigned long long)e->id);
 	hm__buf_text(b, verification ? "verification run" : hm_predicate_type_label(e->predicate_type),
 		     16);

@@ -263,8 +263,8 @@ json_t *hm__entry_json(const hm_archive_entry *e)
 	json_t *o, *refs = json_array(), *signers = json_array();
 	size_t i;
 
-	hm__archive_time_format(when, sizeof(when), e->recorded);
-	hm__archive_time_format(keep, sizeof(keep), e->retain_until);
+	hm_rfc3339_format(when, e->recorded);
+	hm_rfc3339_format(keep, e->retain_until);
 	hm__hex_encode(leaf, e->leaf_hash, 32);
 	for (i = 0; refs && i < e->nrefs; i++)
 		json_array_append_new(refs, json_pack("{s:s,s:s?,s:s,s:s}", "role", e->refs[i].role,

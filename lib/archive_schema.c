@@ -66,7 +66,7 @@ static int to_v1(hm_archive *a)
 
 	if ((rc = hm__archive_exec(a, schema_v1)) < 0)
 		return rc;
-	hm__archive_time_format(when, sizeof(when), (long long)time(NULL));
+	hm_rfc3339_format(when, (long long)time(NULL));
 	snprintf(sql, sizeof(sql), "INSERT INTO meta VALUES ('created_at', '%s'),"
 		 " ('created_by', 'hallmark %s')", when, hm_version());
 	return hm__archive_exec(a, sql);

@@ -54,8 +54,7 @@ int hm_archive_search(hm_archive_list **out, hm_archive *a, const hm_archive_que
 	*out = NULL;
 	if (!q)
 		q = &defaults;
-	if (q->version != HM_ARCHIVE_QUERY_VERSION)
-		return hm__err(HM_EINVAL, "hm_archive_query: unknown version %u", q->version);
+	HM__CHECK_VERSION(q, HM_ARCHIVE_QUERY_VERSION, "hm_archive_query");
 	memset(&b, 0, sizeof(b));
 	if (q->kind && strcmp(q->kind, "attestation") != 0 && strcmp(q->kind, "verification") != 0)
 		return hm__err(HM_EINVAL, "kind \"%s\": use attestation or verification", q->kind);

@@ -193,9 +193,9 @@ int hm_archive_export_tiles(hm_tiles_result *result, hm_archive *a, const char *
 
 	if (result)
 		memset(result, 0, sizeof(*result));
-	if (!opts || opts->version != HM_TILES_OPTIONS_VERSION)
-		return hm__err(HM_EINVAL, "hm_archive_export_tiles: options of version %u expected",
-			       HM_TILES_OPTIONS_VERSION);
+	if (!opts)
+		return hm__err(HM_EINVAL, "hm_tiles_options: none given");
+	HM__CHECK_VERSION(opts, HM_TILES_OPTIONS_VERSION, "hm_tiles_options");
 	if (!opts->origin || !opts->key || !hm_key_has_secret(opts->key))
 		return hm__err(HM_EINVAL, "a tile export needs an origin and a secret key to sign "
 			       "its checkpoint");

@@ -2,18 +2,8 @@
 #include "archive_impl.h"
 
 #include <ctype.h>
-#include <stdio.h>
 #include <string.h>
 #include <time.h>
-
-void hm__archive_time_format(char *buf, size_t size, long long t)
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-
-	if (!gmtime_r(&tt, &tm) || strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-		snprintf(buf, size, "@%lld", t);
-}
 
 long long hm__archive_add_months(long long t, int months)
 {

@@ -210,8 +210,8 @@ static int check_entry(struct ctx *x, sqlite3_stmt *row)
 		problem(x, "entry %llu: the body_sha256 column was changed", (unsigned long long)id);
 		bad = 1;
 	}
-	hm__archive_time_format(when, sizeof(when), sqlite3_column_int64(row, 5));
-	hm__archive_time_format(keep, sizeof(keep), sqlite3_column_int64(row, 6));
+	hm_rfc3339_format(when, sqlite3_column_int64(row, 5));
+	hm_rfc3339_format(keep, sqlite3_column_int64(row, 6));
 	if (!same_text(hm__json_str(e, "kind"), kind) ||
 	    !same_text(hm__json_str(e, "recorded_at"), when) ||
 	    !same_text(hm__json_str(e, "retain_until"), keep) ||
@@ -404,7 +404,7 @@ static int check_heads(struct ctx *x, const hm_tree_head *trusted)
 		prefix_root(x, (uint64_t)m, root);
 		if (sqlite3_column_bytes(st, 1) != 32 ||
 		    memcmp(sqlite3_column_blob(st, 1), root, 32) != 0) {
-			hm__archive_time_format(when, sizeof(when), sqlite3_column_int64(st, 2));
+			hm_rfc3339_format(when, sqlite3_column_int64(st, 2));
 			problem(x, "tree head of size %lld (recorded %s): the entries no longer give "
 				"its root hash", (long long)m, when);
 		}

@@ -101,8 +101,10 @@ static int add_items(json_t *obj, const hm_audit_metrics *m)
 /* The caller's options as the current version (version 1 lacks the registry fields). */
 static int upgrade_options(hm_audit_options *o, const hm_audit_options *in)
 {
-	if (!in || (in->version != 1 && in->version != HM_AUDIT_OPTIONS_VERSION))
-		return hm__err(HM_EINVAL, "audit options missing or of an unknown version");
+	if (!in)
+		return hm__err(HM_EINVAL, "hm_audit_options: none given");
+	if (in->version != 1)
+		HM__CHECK_VERSION(in, HM_AUDIT_OPTIONS_VERSION, "hm_audit_options");
 	if (in->version == 1) {
 		hm_audit_options def = HM_AUDIT_OPTIONS_INIT;
 		*o = def;
@@ -127,8 +129,8 @@ static int check_options(const hm_audit_options *o)
 			       o->time);
 	if (o->judge && !*o->judge)
 		return hm__err(HM_EINVAL, "the judge id is empty");
-	if (!hm__audit_utf8(o->benchmark) || (o->judge && !hm__audit_utf8(o->judge)) ||
-	    (o->model_name && !hm__audit_utf8(o->model_name)))
+	if (!hm__utf8_valid(o->benchmark) || (o->judge && !hm__utf8_valid(o->judge)) ||
+	    (o->model_name && !hm__utf8_valid(o->model_name)))
 		return hm__err(HM_EINVAL, "benchmark, judge and model name must be UTF-8");
 	return 0;
 }
@@ -217,7 +219,7 @@ int hm_audit_statement(char **out, const hm_audit_options *in)
 	*out = NULL;
 	if ((rc = upgrade_options(o, in)) < 0 || (rc = check_options(o)) < 0)
 		return rc;
-	if (!o->time && (rc = hm__audit_time_now(now, sizeof(now))) < 0)
+	if (!o->time && (rc = hm__rfc3339_now(now)) < 0)
 		return rc;
 	if ((rc = hm_benchmark_registry_open(&reg, o->benchmarks)) < 0)
 		return rc;

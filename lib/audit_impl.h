@@ -157,15 +157,11 @@ json_t *hm__audit_ci_json(const double ci[2]);
  */
 int hm__audit_ci_check(double out[2], const json_t *o, const char *key, const double want[2],
 		       const char *what);
-/* 1 when s can be a JSON string (valid UTF-8). */
-int hm__audit_utf8(const char *s);
 /* Serializes as we print audit JSON: sorted keys, 15 significant digits. */
 char *hm__audit_dump(const json_t *v, int pretty);
 
 /* audit_time.c */
 /* 1 when s is an RFC 3339 time in UTC (ending in "Z"). */
 int hm__audit_time_valid(const char *s);
-/* The current time as "YYYY-MM-DDTHH:MM:SSZ"; size at least 21. */
-int hm__audit_time_now(char *buf, size_t size);
 
 #endif

@@ -84,8 +84,7 @@ int hm__card_merge_text(hm_buf *out, const char *fm, size_t fmlen,
 
 static int check_options(const hm_card_options *o)
 {
-	if (o->version != HM_CARD_OPTIONS_VERSION)
-		return hm__err(HM_EINVAL, "hm_card_options: unknown version %u", o->version);
+	HM__CHECK_VERSION(o, HM_CARD_OPTIONS_VERSION, "hm_card_options");
 	if (o->license && (!*o->license || strpbrk(o->license, "\r\n")))
 		return hm__err(HM_EINVAL, "license \"%s\" is empty or spans lines", o->license);
 	return 0;

@@ -8,24 +8,16 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 int hm__export_time(char buf[40], const char *ts)
 {
-	time_t t;
-	struct tm tm;
-
 	if (ts) {
 		if (!hm_rfc3339_valid(ts) || strlen(ts) >= 40)
 			return hm__err(HM_EINVAL, "\"%s\" is not an RFC 3339 time", ts);
 		strcpy(buf, ts);
 		return 0;
 	}
-	t = time(NULL);
-	if (!gmtime_r(&t, &tm))
-		return hm__err(HM_ERROR, "cannot read the clock");
-	strftime(buf, 40, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	return 0;
+	return hm__rfc3339_now(buf);
 }
 
 static const char *keep(struct hm__cdx *b, char *s)
@@ -402,8 +394,7 @@ int hm_export_cyclonedx(char **out, size_t *len, const hm_facts *f, hm_bom_forma
 		*len = 0;
 	if (!opts)
 		opts = &defaults;
-	if (opts->version != HM_EXPORT_OPTIONS_VERSION)
-		return hm__err(HM_EINVAL, "hm_export_options: unknown version %u", opts->version);
+	HM__CHECK_VERSION(opts, HM_EXPORT_OPTIONS_VERSION, "hm_export_options");
 	if (format != HM_BOM_XML && format != HM_BOM_JSON)
 		return hm__err(HM_EINVAL, "unknown BOM format %d", (int)format);
 	if ((rc = hm__export_time(ts, opts->timestamp)) < 0)

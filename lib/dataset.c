@@ -40,28 +40,19 @@ static int set_str(json_t *o, const char *key, const char *val, const char *what
 	return 0;
 }
 
-static int utf8_ok(const char *s)
-{
-	json_t *j = s ? json_string(s) : NULL; /* jansson refuses invalid UTF-8 */
-
-	json_decref(j);
-	return !s || j != NULL;
-}
-
 static int check_options(const hm_dataset_options *o)
 {
 	int rc;
 
 	if (!o)
 		return hm__err(HM_EINVAL, "dataset options are required (at least a name)");
-	if (o->version != HM_DATASET_OPTIONS_VERSION)
-		return hm__err(HM_EUNSUPPORTED, "hm_dataset_options version %u is not %u", o->version,
-			       HM_DATASET_OPTIONS_VERSION);
+	HM__CHECK_VERSION(o, HM_DATASET_OPTIONS_VERSION, "hm_dataset_options");
 	if (!o->name || !*o->name)
 		return hm__err(HM_EINVAL, "a dataset needs a name");
 	if (o->dataset_version && !*o->dataset_version)
 		return hm__err(HM_EINVAL, "the dataset version is empty");
-	if (!utf8_ok(o->name) || !utf8_ok(o->dataset_version) || !utf8_ok(o->source))
+	if (!hm__utf8_valid(o->name) || (o->dataset_version && !hm__utf8_valid(o->dataset_version)) ||
+	    (o->source && !hm__utf8_valid(o->source)))
 		return hm__err(HM_EINVAL, "the dataset name, version and source must be UTF-8");
 	if (o->purpose && (rc = hm_dataset_check_purpose(o->purpose)) < 0)
 		return rc;

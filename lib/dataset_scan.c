@@ -77,9 +77,7 @@ int hm__dataset_scan_new(hm_dataset_scan **out, hm_dataset_container c, const hm
 	*out = NULL;
 	if (c == HM_CONTAINER_NONE || c > HM_CONTAINER_TEXT)
 		return hm__err(HM_EINVAL, "no record container to scan");
-	if (opts && opts->version != HM_DATASET_OPTIONS_VERSION)
-		return hm__err(HM_EUNSUPPORTED, "hm_dataset_options version %u is not %u",
-			       opts->version, HM_DATASET_OPTIONS_VERSION);
+	HM__CHECK_VERSION(opts, HM_DATASET_OPTIONS_VERSION, "hm_dataset_options");
 	if (!(s = calloc(1, sizeof(*s))))
 		return hm__err_oom();
 	s->container = c;

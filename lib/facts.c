@@ -169,8 +169,9 @@ int hm_facts_open(hm_facts **out, const hm_bundle *bundle, const hm_facts_option
 	if (!out)
 		return hm__err(HM_EINVAL, "hm_facts_open: NULL out");
 	*out = NULL;
-	if (!opts || opts->version != HM_FACTS_OPTIONS_VERSION)
-		return hm__err(HM_EINVAL, "hm_facts_options: missing or unknown version");
+	if (!opts)
+		return hm__err(HM_EINVAL, "hm_facts_options: none given");
+	HM__CHECK_VERSION(opts, HM_FACTS_OPTIONS_VERSION, "hm_facts_options");
 	if (!opts->keys || hm_keyring_count(opts->keys) == 0)
 		return hm__err(HM_EINVAL, "no trusted keys given");
 	if (opts->model && !hm__is_lower_hex(opts->model, 64))

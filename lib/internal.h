@@ -22,6 +22,23 @@
 int hm__err_prefix(const char *fmt, ...) HM_PRINTF(1, 2);
 int hm__err_oom(void);
 
+/*
+ * version_check.c: an options struct's version must be the one this library was
+ * built with (libgit2's GIT_ERROR_CHECK_VERSION). NULL options pass: they mean
+ * the defaults where the API allows NULL; callers that require options check
+ * for NULL first. Returns HM_EINVAL from the calling function with
+ * "NAME: version N is not M".
+ */
+int hm__check_version(const void *opts, unsigned int version, unsigned int expected,
+		      const char *name);
+#define HM__CHECK_VERSION(opts, expected, name)                                               \
+	do {                                                                                  \
+		int hm__cv_rc = hm__check_version((opts), (opts) ? (opts)->version : 0u,      \
+						  (expected), (name));                        \
+		if (hm__cv_rc < 0)                                                            \
+			return hm__cv_rc;                                                     \
+	} while (0)
+
 /* buf.c: a growable byte buffer (always NUL-terminated for convenience). */
 typedef struct hm_buf {
 	char *data;
@@ -104,6 +121,14 @@ char *hm__b64_encode(const unsigned char *in, size_t len);
  */
 int hm__b64_decode(unsigned char **out, size_t *outlen, const char *in, size_t inlen);
 
+/*
+ * utf8.c: strict UTF-8 (no overlongs, surrogates or code points past
+ * U+10FFFF; the rules JSON strings follow). 1 when valid, 0 when not;
+ * hm__utf8_valid takes a NUL-terminated string and is 0 for NULL.
+ */
+int hm__utf8_valid_len(const char *s, size_t len);
+int hm__utf8_valid(const char *s);
+
 /* json.c */
 /* Parses untrusted JSON text: duplicate keys rejected, the whole input must be one value. */
 int hm__json_parse(json_t **out, const char *text, size_t len, const char *what);
@@ -124,6 +149,9 @@ const char *hm__datadir(void);
  * or out of memory. Free with free().
  */
 char *hm__datadir_find(const char *name);
+
+/* rfc3339.c: the current time as hm_rfc3339_format writes it; HM_ERROR without a clock. */
+int hm__rfc3339_now(char out[HM_RFC3339_SIZE]);
 
 /* sha256.c: one-shot SHA-256 through OpenSSL. */
 void hm__sha256(unsigned char out[32], const void *data, size_t len);

@@ -351,8 +351,7 @@ int hm_key_secret_file(char **out, size_t *outlen, const hm_key *key, const char
 	*out = NULL;
 	if (!opts)
 		opts = &defaults;
-	if (opts->version != HM_KEY_WRITE_OPTIONS_VERSION)
-		return hm__err(HM_EINVAL, "hm_key_write_options: unknown version %u", opts->version);
+	HM__CHECK_VERSION(opts, HM_KEY_WRITE_OPTIONS_VERSION, "hm_key_write_options");
 	if (!hm_key_has_secret(key))
 		return hm__err(HM_EINVAL, "key has no secret half to write");
 	ops = opts->kdf_opslimit ? opts->kdf_opslimit : crypto_pwhash_OPSLIMIT_MODERATE;

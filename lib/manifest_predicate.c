@@ -10,43 +10,6 @@
 
 #include <openssl/evp.h>
 
-static int utf8_valid(const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-
-	while (*p) {
-		unsigned long c;
-		int k, i;
-
-		if (*p < 0x80) {
-			p++;
-			continue;
-		}
-		if ((*p & 0xe0) == 0xc0) {
-			k = 1;
-			c = *p & 0x1f;
-		} else if ((*p & 0xf0) == 0xe0) {
-			k = 2;
-			c = *p & 0x0f;
-		} else if ((*p & 0xf8) == 0xf0) {
-			k = 3;
-			c = *p & 0x07;
-		} else {
-			return 0;
-		}
-		for (i = 1; i <= k; i++) {
-			if ((p[i] & 0xc0) != 0x80)
-				return 0;
-			c = (c << 6) | (p[i] & 0x3f);
-		}
-		if ((k == 1 && c < 0x80) || (k == 2 && c < 0x800) ||
-		    (k == 3 && (c < 0x10000 || c > 0x10ffff)) || (c >= 0xd800 && c <= 0xdfff))
-			return 0;
-		p += k + 1;
-	}
-	return 1;
-}
-
 /* ---- JSON ---- */
 
 /* A name with its non-ASCII and control bytes shown as \xNN, for messages. */
@@ -69,7 +32,7 @@ static int set_str(json_t *obj, const char *key, const char *val)
 {
 	char shown[512];
 
-	if (!utf8_valid(val)) {
+	if (!hm__utf8_valid(val)) {
 		printable(shown, sizeof(shown), val);
 		return hm__err(HM_EUNSUPPORTED, "\"%s\" is not valid UTF-8 and cannot go into JSON",
 			       shown);
@@ -91,7 +54,7 @@ static json_t *predicate_object(const hm_manifest *m)
 	    json_object_set_new(ser, "allow_symlinks", json_boolean(m->allow_symlinks)) < 0)
 		goto fail;
 	for (i = 0; i < m->nignores; i++) {
-		if (!utf8_valid(m->ignores[i])) {
+		if (!hm__utf8_valid(m->ignores[i])) {
 			char shown[512];
 
 			printable(shown, sizeof(shown), m->ignores[i]);

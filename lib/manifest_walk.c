@@ -482,8 +482,7 @@ int hm_manifest_compute(hm_manifest **out, const char *path, const hm_digest_opt
 	*out = NULL;
 	if (!path || !*path)
 		return hm__err(HM_EINVAL, "hm_manifest_compute: no path given");
-	if (o->version != HM_DIGEST_OPTIONS_VERSION)
-		return hm__err(HM_EINVAL, "hm_digest_options: unknown version %u", o->version);
+	HM__CHECK_VERSION(o, HM_DIGEST_OPTIONS_VERSION, "hm_digest_options");
 	memset(&w, 0, sizeof(w));
 
 	m = calloc(1, sizeof(*m));

@@ -244,7 +244,7 @@ static int add_input(struct builder *b, int detect, const char *category, const 
 	size_t i;
 	int rc;
 
-	if (!hm__audit_utf8(name))
+	if (!hm__utf8_valid(name))
 		return hm__err(HM_EINVAL, "%s: the file name is not valid UTF-8", name);
 	if (detect) {
 		hm_audit_format found;
@@ -300,7 +300,7 @@ int hm__audit_metrics_compute(hm_audit_metrics **out, hm_audit_format format,
 		return hm__err(HM_EINVAL, "unknown results format %d", (int)format);
 	if (n == 0)
 		return hm__err(HM_EINVAL, "no results files");
-	if (category && (!*category || !hm__audit_utf8(category)))
+	if (category && (!*category || !hm__utf8_valid(category)))
 		return hm__err(HM_EINVAL, "the category must be non-empty UTF-8");
 	if ((rc = hm__audit_metrics_alloc(&b.m, format)) < 0)
 		return rc;

@@ -17,14 +17,6 @@ char *hm__audit_dump(const json_t *v, int pretty)
 	return s;
 }
 
-int hm__audit_utf8(const char *s)
-{
-	json_t *j = json_string(s);
-
-	json_decref(j);
-	return j != NULL;
-}
-
 json_t *hm__audit_ci_json(const double ci[2])
 {
 	return json_pack("[f,f]", ci[0], ci[1]);

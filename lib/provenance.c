@@ -178,8 +178,9 @@ int hm_run_statement(char **out, const hm_run_options *opts)
 	int rc;
 
 	*out = NULL;
-	if (!opts || opts->version != HM_RUN_OPTIONS_VERSION)
-		return hm__err(HM_EINVAL, "hm_run_options: missing or unknown version");
+	if (!opts)
+		return hm__err(HM_EINVAL, "hm_run_options: none given");
+	HM__CHECK_VERSION(opts, HM_RUN_OPTIONS_VERSION, "hm_run_options");
 	if (!opts->model || !opts->base_model)
 		return hm__err(HM_EINVAL, "a run needs the output model and the base model");
 	if (opts->ndatasets == 0)

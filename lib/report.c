@@ -9,7 +9,6 @@
 #include <libxml/xmlsave.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 static const char css[] =
 	"body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;margin:2em auto;"
@@ -511,17 +510,6 @@ static void keys(struct hm__page *p, xmlNodePtr body, const hm_facts *f)
 	}
 }
 
-static int now_rfc3339(char buf[32])
-{
-	time_t t = time(NULL);
-	struct tm tm;
-
-	if (!gmtime_r(&t, &tm))
-		return hm__err(HM_ERROR, "cannot read the clock");
-	strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	return 0;
-}
-
 static void build(struct hm__page *p, xmlNodePtr html, const hm_facts *f,
 		  const hm_verify_report *v, const hm_export_options *o, const char *when)
 {
@@ -567,13 +555,12 @@ int hm_report_html(char **out, size_t *len, const hm_facts *f,
 		*len = 0;
 	if (!opts)
 		opts = &defaults;
-	if (opts->version != HM_EXPORT_OPTIONS_VERSION)
-		return hm__err(HM_EINVAL, "hm_export_options: unknown version %u", opts->version);
+	HM__CHECK_VERSION(opts, HM_EXPORT_OPTIONS_VERSION, "hm_export_options");
 	if (opts->timestamp) {
 		if (!hm_rfc3339_valid(opts->timestamp))
 			return hm__err(HM_EINVAL, "\"%s\" is not an RFC 3339 time", opts->timestamp);
 		snprintf(when, sizeof(when), "%s", opts->timestamp);
-	} else if ((rc = now_rfc3339(when)) < 0) {
+	} else if ((rc = hm__rfc3339_now(when)) < 0) {
 		return rc;
 	}
 	memset(&p, 0, sizeof(p));

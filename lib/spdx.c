@@ -227,8 +227,7 @@ int hm_export_spdx(char **out, size_t *len, const hm_facts *f, const hm_export_o
 		*len = 0;
 	if (!opts)
 		opts = &defaults;
-	if (opts->version != HM_EXPORT_OPTIONS_VERSION)
-		return hm__err(HM_EINVAL, "hm_export_options: unknown version %u", opts->version);
+	HM__CHECK_VERSION(opts, HM_EXPORT_OPTIONS_VERSION, "hm_export_options");
 	if (!m)
 		return hm__err(HM_ENOTFOUND, "no verified attestation names a model: nothing to "
 			       "describe");

@@ -171,8 +171,7 @@ int hm_trusted_bundle_open(hm_trusted_bundle **out, const hm_bundle *b,
 	*out = NULL;
 	if (!b || !opts)
 		return hm__err(HM_EINVAL, "hm_trusted_bundle_open: NULL bundle or options");
-	if (opts->version != HM_TRUST_OPTIONS_VERSION)
-		return hm__err(HM_EINVAL, "hm_trust_options: unknown version %u", opts->version);
+	HM__CHECK_VERSION(opts, HM_TRUST_OPTIONS_VERSION, "hm_trust_options");
 	if (!opts->keys || hm_keyring_count(opts->keys) == 0)
 		return hm__err(HM_EINVAL, "no trusted keys given");
 	if (opts->threshold > hm_keyring_count(opts->keys))

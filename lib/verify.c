@@ -20,8 +20,7 @@ const char *hm_check_name(hm_check_id id)
 
 static int check_options(const hm_verify_options *opts)
 {
-	if (opts->version != HM_VERIFY_OPTIONS_VERSION)
-		return hm__err(HM_EINVAL, "hm_verify_options: unknown version %u", opts->version);
+	HM__CHECK_VERSION(opts, HM_VERIFY_OPTIONS_VERSION, "hm_verify_options");
 	return 0;
 }
 

@@ -119,6 +119,14 @@ HM_EXTERN int hm_verify_report_junit(char **out, const hm_verify_report *r);
 
 /* Parses "YYYY-MM-DDTHH:MM:SS[.frac](Z|+HH:MM|-HH:MM)" to Unix time; HM_EINVAL otherwise. */
 HM_EXTERN int hm_rfc3339_parse(long long *out, const char *s);
+/* Room for hm_rfc3339_format's text and its NUL. */
+#define HM_RFC3339_SIZE 32
+/*
+ * Formats Unix time t in UTC as "YYYY-MM-DDTHH:MM:SSZ". When the system cannot
+ * represent t, out holds "@T" (T in decimal) so it still prints, and the
+ * result is HM_EINVAL.
+ */
+HM_EXTERN int hm_rfc3339_format(char out[HM_RFC3339_SIZE], long long t);
 
 #ifdef __cplusplus
 }

@@ -6,7 +6,7 @@
 #   is "name" GOT WANT            passes when the two strings are equal
 #   skip "name" "reason"
 # and finish with `done_testing`. $HM is the hallmark binary, $T a fresh temp dir.
-HM=${HALLMARK:-$PWD/build/hallmark}
+HM=${HALLMARK:-$PWD/${BUILD:-build}/hallmark}
 T=$(mktemp -d "${TMPDIR:-/tmp}/hm-cli-XXXXXX")
 SHARED=${HALLMARK_SHARED:-$PWD/../shared}
 _n=0 _fail=0

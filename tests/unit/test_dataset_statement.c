@@ -564,7 +564,7 @@ static void bad_options_are_refused_before_any_work(void **state)
 	assert_int_equal(hm_dataset_statement(&text, dataset, &o), HM_ENOTFOUND);
 	o.screen_patterns = NULL;
 	o.version = 99;
-	assert_int_equal(hm_dataset_statement(&text, dataset, &o), HM_EUNSUPPORTED);
+	assert_int_equal(hm_dataset_statement(&text, dataset, &o), HM_EINVAL);
 	o.version = HM_DATASET_OPTIONS_VERSION;
 	assert_int_equal(hm_dataset_statement(&text, "/nonexistent/dataset", &o), HM_ENOTFOUND);
 	assert_null(text);

@@ -470,7 +470,7 @@ static void write_options_are_checked(void **state)
 
 	(void)state;
 	o.version = 99;
-	assert_hm_err(hm_key_secret_file(&text, &len, k, NULL, 0, &o), HM_EINVAL, "unknown version");
+	assert_hm_err(hm_key_secret_file(&text, &len, k, NULL, 0, &o), HM_EINVAL, "hm_key_write_options: version 99 is not 1");
 	assert_null(text);
 	o = fast_opts(0);
 	o.kdf_opslimit = 5;
