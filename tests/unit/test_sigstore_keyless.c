@@ -14,6 +14,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <limits.h>
+
 #include "testutil.h"
 #include "sigstore_keyless.h"
 
@@ -516,6 +518,79 @@ static void test_trusted_root_refuses_malformed(void **state)
 	}
 }
 
+/* No trusted root named: the installed default, or a refusal that says how to get one. */
+static void test_trusted_root_default(void **state)
+{
+	json_t *b = load("v1.0.1-sigstore");
+	hm__sigstore_root *r = NULL;
+	char *path = NULL;
+	int rc = hm__sigstore_root_default_path(&path);
+
+	(void)state;
+	if (rc == 0) {
+		assert_int_equal(hm__sigstore_root_load(&r, NULL), 0);
+		assert_string_equal(r->name, path);
+		hm__sigstore_root_free(r);
+		free(path);
+	} else {
+		assert_int_equal(rc, HM_ENOTFOUND);
+		assert_null(path);
+		assert_non_null(strstr(hm_error_last(), "no Sigstore trusted root is installed"));
+		assert_non_null(strstr(hm_error_last(), "--trusted-root FILE"));
+		assert_int_equal(hm__sigstore_root_load(&r, NULL), HM_ENOTFOUND);
+		if (b)
+			expect(b, NULL, ID, ISS, HM_ENOTFOUND, "make trusted-root install");
+	}
+	json_decref(b);
+}
+
+/* The fuzz corpus's seeds (keys made for it): the valid one parses, each other says why not. */
+static void test_trusted_root_corpus_seeds(void **state)
+{
+	static const struct {
+		const char *file, *why;
+	} seeds[] = {
+		{ "wrong-media-type", "not a Sigstore trusted root" },
+		{ "key-not-its-curve", "tlogs[0] publicKey.rawBytes is not on the curve of PKIX_ECDSA_P384" },
+		{ "key-not-its-type", "tlogs[1] publicKey.rawBytes is not the PKIX_ECDSA_P256_SHA_256 key" },
+		{ "short-log-id", "tlogs[0] logId.keyId is 20 bytes, not 32" },
+		{ "ends-before-start", "ctlogs[0] publicKey ends before it starts" },
+		{ "empty-chain", "certChain.certificates must hold 1 to 8" },
+		{ "bad-base64", "certificate 1 rawBytes is not base64" },
+		{ "not-a-certificate", "certificate 1 rawBytes is not a DER certificate" },
+		{ "no-valid-for", "tlogs[0] publicKey has no validFor" },
+		{ "duplicate-key", "duplicate" },
+	};
+	hm__sigstore_root *r = NULL;
+	char path[256], *text;
+	size_t i, n = 0;
+
+	(void)state;
+	assert_non_null(text = tu_read("fuzz/corpus/trusted_root/valid", &n));
+	assert_int_equal(hm__sigstore_root_parse(&r, text, n, "valid"), 0);
+	free(text);
+	assert_int_equal(r->ncas, 1);
+	assert_int_equal(sk_X509_num(r->cas[0].chain), 1);
+	assert_int_equal(r->ntlogs, 2);
+	assert_non_null(r->tlogs[0].key);
+	assert_ptr_equal(r->tlogs[0].md, EVP_sha256());
+	assert_non_null(r->tlogs[1].key); /* Ed25519 */
+	assert_int_equal(r->nctlogs, 2);
+	assert_ptr_equal(r->ctlogs[0].md, EVP_sha384());
+	assert_true(r->ctlogs[0].end < LLONG_MAX);
+	assert_null(r->ctlogs[1].key); /* RSA: not a type verified here */
+	hm__sigstore_root_free(r);
+	for (i = 0; i < sizeof(seeds) / sizeof(seeds[0]); i++) {
+		snprintf(path, sizeof(path), "fuzz/corpus/trusted_root/%s", seeds[i].file);
+		assert_non_null(text = tu_read(path, &n));
+		assert_int_equal(hm__sigstore_root_parse(&r, text, n, seeds[i].file), HM_EFORMAT);
+		free(text);
+		if (!strstr(hm_error_last(), seeds[i].why))
+			fail_msg("%s: \"%s\" does not say \"%s\"", seeds[i].file, hm_error_last(),
+				 seeds[i].why);
+	}
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -551,6 +626,8 @@ int main(void)
 		cmocka_unit_test(test_keyless_not_keyless),
 		cmocka_unit_test(test_keyless_intoto_body),
 		cmocka_unit_test(test_trusted_root_refuses_malformed),
+		cmocka_unit_test(test_trusted_root_corpus_seeds),
+		cmocka_unit_test(test_trusted_root_default),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
