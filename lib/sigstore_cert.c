@@ -350,6 +350,11 @@ int hm__sigstore_cert_verify(char **matched, X509 *leaf, const hm__sigstore_root
 	*matched = NULL;
 	if ((rc = verify_chain(&chain, leaf, root, t)) < 0)
 		return rc;
+	if (X509_check_ca(leaf) != 0) {
+		rc = hm__err(HM_EVERIFY, "the signing certificate is a certificate authority, not a "
+			     "signer's certificate");
+		goto out;
+	}
 	xku = X509_get_extended_key_usage(leaf);
 	if (!(X509_get_extension_flags(leaf) & EXFLAG_XKUSAGE) || !(xku & XKU_CODE_SIGN)) {
 		rc = hm__err(HM_EVERIFY, "the signing certificate is not for code signing (no "

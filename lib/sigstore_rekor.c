@@ -296,7 +296,8 @@ static int same_sig(const unsigned char *got, size_t gotlen, const unsigned char
 }
 
 /* The body against the envelope: payload hash, the one signature, the certificate. */
-static int verify_body(const json_t *body, const char *kind, const json_t *env, X509 *leaf)
+static int verify_body(const json_t *body, const char *kind, const char *version,
+		       const json_t *env, X509 *leaf)
 {
 	const json_t *spec = json_object_get(body, "spec"), *sigs, *s0, *ps, *e;
 	unsigned char *payload = NULL, *sig = NULL, *got = NULL, *inner = NULL, ph[32];
@@ -304,10 +305,12 @@ static int verify_body(const json_t *body, const char *kind, const json_t *env, 
 	const char *pt, *api = json_string_value(json_object_get(body, "apiVersion"));
 	int rc;
 
-	if (!json_is_object(spec) || !api ||
-	    strcmp(json_string_value(json_object_get(body, "kind")) ? json_string_value(
-			   json_object_get(body, "kind")) : "", kind) != 0)
-		return hm__err(HM_EFORMAT, "the Rekor entry's body is not a %s entry", kind);
+	const char *bkind = json_string_value(json_object_get(body, "kind"));
+
+	if (!json_is_object(spec) || !api || !bkind || strcmp(bkind, kind) != 0 ||
+	    strcmp(api, version) != 0)
+		return hm__err(HM_EVERIFY, "the Rekor entry's body is not the %s %s entry its "
+			       "kindVersion says", kind, version);
 	ps = json_object_get(env, "signatures");
 	if (!json_is_array(ps) || json_array_size(ps) != 1)
 		return hm__err(HM_EVERIFY, "a keyless bundle's DSSE envelope must hold exactly one "
@@ -415,8 +418,9 @@ out:
 
 int hm__sigstore_rekor_body_verify(const json_t *entry, const json_t *envelope, X509 *leaf)
 {
-	const char *kind = json_string_value(json_object_get(json_object_get(entry, "kindVersion"),
-							     "kind"));
+	const json_t *kv = json_object_get(entry, "kindVersion");
+	const char *kind = json_string_value(json_object_get(kv, "kind"));
+	const char *version = json_string_value(json_object_get(kv, "version"));
 	unsigned char *body = NULL;
 	json_t *bj = NULL;
 	size_t bodylen;
@@ -427,7 +431,7 @@ int hm__sigstore_rekor_body_verify(const json_t *entry, const json_t *envelope, 
 		return rc;
 	if ((rc = hm__json_parse(&bj, (const char *)body, bodylen,
 				 "the Rekor entry's canonicalizedBody")) >= 0)
-		rc = verify_body(bj, kind ? kind : "?", envelope, leaf);
+		rc = verify_body(bj, kind ? kind : "?", version ? version : "?", envelope, leaf);
 	json_decref(bj);
 	free(body);
 	return rc;

@@ -406,6 +406,41 @@ static void test_keyless_not_keyless(void **state)
 	json_decref(b);
 }
 
+/* kindVersion is not signed: the body must be the kind it names. */
+static void test_keyless_kind_not_the_body(void **state)
+{
+	json_t *b = load("v1.0.0-sigstore");
+
+	(void)state;
+	if (!b)
+		skip();
+	json_object_set_new(tlog(b), "kindVersion",
+			    json_pack("{s:s,s:s}", "kind", "intoto", "version", "0.0.2"));
+	expect(b, root_path, ID, ISS, HM_EVERIFY,
+	       "body is not the intoto 0.0.2 entry its kindVersion says");
+	json_decref(b);
+}
+
+/* Fulcio's intermediate chains to the root and may sign code, but is no signer. */
+static void test_keyless_ca_as_leaf(void **state)
+{
+	json_t *b = load("v1.0.1-sigstore"), *r;
+	json_error_t e;
+
+	(void)state;
+	if (!b)
+		skip();
+	r = json_load_file(root_path, 0, &e);
+	assert_non_null(r);
+	json_object_set(json_object_get(json_object_get(b, "verificationMaterial"), "certificate"),
+			"rawBytes", json_object_get(json_array_get(json_object_get(json_object_get(
+				json_array_get(json_object_get(r, "certificateAuthorities"), 1),
+				"certChain"), "certificates"), 0), "rawBytes"));
+	expect(b, root_path, ID, ISS, HM_EVERIFY, "is a certificate authority, not a signer's");
+	json_decref(r);
+	json_decref(b);
+}
+
 /* intoto v0.0.2 bodies: the envelope itself, the signature base64 twice over. */
 static void test_keyless_intoto_body(void **state)
 {
@@ -624,6 +659,8 @@ int main(void)
 		cmocka_unit_test(test_keyless_root_without_rekor),
 		cmocka_unit_test(test_keyless_time_outside_certificate),
 		cmocka_unit_test(test_keyless_not_keyless),
+		cmocka_unit_test(test_keyless_kind_not_the_body),
+		cmocka_unit_test(test_keyless_ca_as_leaf),
 		cmocka_unit_test(test_keyless_intoto_body),
 		cmocka_unit_test(test_trusted_root_refuses_malformed),
 		cmocka_unit_test(test_trusted_root_corpus_seeds),
