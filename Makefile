@@ -8,6 +8,8 @@
 #   make bench-dataset   attest dataset against Python's json and csv modules
 #   make install PREFIX=/usr/local DESTDIR=
 #   make deps            install the Debian packages we build against
+#   make trusted-root    Sigstore's public-good trusted root from npm's @sigstore/tuf
+#                        (TRUSTED_ROOT_SOURCE=tarball-or-dir without network)
 #   make demo            end-to-end demo on generated data
 
 PREFIX  ?= /usr/local
@@ -72,8 +74,16 @@ STATIC := $(BUILD)/libhallmark.a
 SHARED := $(BUILD)/libhallmark.so.$(VERSION)
 CLI    := $(BUILD)/hallmark
 
+# Sigstore's public-good trusted root, the default for keyless verification: taken
+# from the npm package that ships it to sigstore-js, pinned by version and by the
+# SHA-256 of the root itself. A new root (key rotation) means bumping both.
+SIGSTORE_TUF_VERSION := 5.0.1
+SIGSTORE_ROOT_SHA256 := 6494e21ea73fa7ee769f85f57d5a3e6a08725eae1e38c755fc3517c9e6bc0b66
+SIGSTORE_ROOT := $(BUILD)/sigstore-trusted-root.json
+TRUSTED_ROOT_SOURCE ?=
+
 .PHONY: all check test unit clitest fuzz fuzz-run bench bench-dataset install uninstall deps demo clean \
-	header-check tsan-check
+	header-check tsan-check trusted-root
 
 all: $(CLI) $(STATIC) $(BUILD)/libhallmark.so $(BUILD)/hallmark.pc
 
@@ -199,6 +209,10 @@ demo:
 deps:
 	@sh scripts/deps.sh
 
+trusted-root: $(SIGSTORE_ROOT)
+$(SIGSTORE_ROOT):
+	@sh scripts/trusted-root.sh $@ $(SIGSTORE_ROOT_SHA256) $(SIGSTORE_TUF_VERSION) $(TRUSTED_ROOT_SOURCE)
+
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCDIR)/hallmark \
 	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man3 $(DESTDIR)$(MANDIR)/man5
@@ -217,6 +231,13 @@ install: all
 	install -m 0644 data/screen-patterns.txt $(DESTDIR)$(DATADIR)/screen-patterns.txt
 	install -d $(DESTDIR)$(DATADIR)/benchmarks
 	install -m 0644 data/benchmarks/*.json $(DESTDIR)$(DATADIR)/benchmarks/
+	@if [ -f $(SIGSTORE_ROOT) ]; then \
+	    echo "install -m 0644 $(SIGSTORE_ROOT) $(DESTDIR)$(DATADIR)/sigstore-trusted-root.json"; \
+	    install -m 0644 $(SIGSTORE_ROOT) $(DESTDIR)$(DATADIR)/sigstore-trusted-root.json; \
+	else \
+	    echo "note: no Sigstore trusted root installed (run make trusted-root first);" \
+	         "keyless verification will need --trusted-root FILE"; \
+	fi
 	for m in man/*.1; do [ -e "$$m" ] && install -m 0644 $$m $(DESTDIR)$(MANDIR)/man1/; done; true
 	for m in man/*.3; do [ -e "$$m" ] && install -m 0644 $$m $(DESTDIR)$(MANDIR)/man3/; done; true
 	for m in man/*.5; do [ -e "$$m" ] && install -m 0644 $$m $(DESTDIR)$(MANDIR)/man5/; done; true
