@@ -409,8 +409,17 @@ int hm__sigstore_rekor_verify(long long *integrated, const json_t *entry,
 	}
 	if (has_set && (rc = verify_set(entry, lg, body, bodylen, *integrated)) < 0)
 		goto out;
-	if (has_proof)
-		rc = verify_proof(entry, lg, body, bodylen);
+	if (has_proof && (rc = verify_proof(entry, lg, body, bodylen)) < 0)
+		goto out;
+	/*
+	 * An inclusion proof does not sign integratedTime, and the certificate is
+	 * judged at that time: without a signed time, an expired certificate could
+	 * be made to look valid. RFC 3161 timestamps would do; they are not read.
+	 */
+	if (!has_set)
+		rc = hm__err(HM_EVERIFY, "the Rekor entry has no signed entry timestamp, so its "
+			     "integratedTime is not signed and cannot show the certificate was "
+			     "valid when it signed (RFC 3161 timestamps are not read)");
 out:
 	free(body);
 	return rc;
