@@ -93,6 +93,8 @@ int cmd_card(int argc, char **argv)
 		  &co.model_path },
 		{ "license", 0, OPT_STRING, "ID", "the model's license (not attested: declared)",
 		  &co.license },
+		{ "keys-url", 0, OPT_STRING, "URL",
+		  "where the public keys are published, shown in \"How to verify\"", &co.keys_url },
 		{ "update", 0, OPT_STRING, "FILE",
 		  "rewrite the hallmark section and front matter of this card in place", &update },
 		{ "output", 'o', OPT_STRING, "FILE", "write the card here (default: stdout, or the "
@@ -101,8 +103,8 @@ int cmd_card(int argc, char **argv)
 	};
 	const struct cmd_spec spec = {
 		"card",
-		"--bundle B --key PUB... [--auditor-key PUB]... [--license ID] [-o FILE]\n"
-		"       [--update README.md]",
+		"--bundle B --key PUB... [--auditor-key PUB]... [--license ID] [--keys-url URL]\n"
+		"       [-o FILE] [--update README.md]",
 		"Write a Hugging Face model card (README.md) stating what the bundle's verified\n"
 		"attestations say: base model, datasets, fine-tuning run, safety audits before and\n"
 		"after, who signed what, and how to verify. Lines that do not verify are left out\n"

@@ -5,6 +5,7 @@
  */
 #include "card_impl.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -82,17 +83,33 @@ int hm__card_merge_text(hm_buf *out, const char *fm, size_t fmlen,
 	return 0;
 }
 
-static int check_options(const hm_card_options *o)
+/*
+ * Version 1 (without keys_url) is still accepted: *local gets the caller's
+ * fields and the defaults for the newer ones, and *o then points at it.
+ */
+static int check_options(const hm_card_options **o, hm_card_options *local)
 {
-	HM__CHECK_VERSION(o, HM_CARD_OPTIONS_VERSION, "hm_card_options");
-	if (o->license && (!*o->license || strpbrk(o->license, "\r\n")))
-		return hm__err(HM_EINVAL, "license \"%s\" is empty or spans lines", o->license);
+	const hm_card_options *c = *o;
+
+	if (c->version != 1)
+		HM__CHECK_VERSION(c, HM_CARD_OPTIONS_VERSION, "hm_card_options");
+	if (c->version == 1) {
+		hm_card_options defaults = HM_CARD_OPTIONS_INIT;
+		*local = defaults;
+		memcpy(local, c, offsetof(hm_card_options, keys_url));
+		local->version = HM_CARD_OPTIONS_VERSION;
+		*o = c = local;
+	}
+	if (c->license && (!*c->license || strpbrk(c->license, "\r\n")))
+		return hm__err(HM_EINVAL, "license \"%s\" is empty or spans lines", c->license);
+	if (c->keys_url && (!*c->keys_url || strpbrk(c->keys_url, "\r\n")))
+		return hm__err(HM_EINVAL, "keys URL \"%s\" is empty or spans lines", c->keys_url);
 	return 0;
 }
 
 int hm_card_render(char **out, const hm_facts *f, const hm_card_options *opts)
 {
-	hm_card_options defaults = HM_CARD_OPTIONS_INIT;
+	hm_card_options defaults = HM_CARD_OPTIONS_INIT, v1;
 	const hm_fact_model *m = hm_facts_model(f);
 	hm_buf b = HM_BUF_INIT;
 	char *yaml = NULL;
@@ -102,7 +119,7 @@ int hm_card_render(char **out, const hm_facts *f, const hm_card_options *opts)
 	*out = NULL;
 	if (!opts)
 		opts = &defaults;
-	if ((rc = check_options(opts)) < 0)
+	if ((rc = check_options(&opts, &v1)) < 0)
 		return rc;
 	if ((rc = hm__card_yaml(&yaml, &written, f, opts, NULL, HM__CARD_ALL)) < 0)
 		return rc;
@@ -169,7 +186,7 @@ static int update_body(hm_buf *out, const char *body, size_t len, const hm_facts
 int hm_card_update(char **out, const char *text, size_t len, const hm_facts *f,
 		   const hm_card_options *opts)
 {
-	hm_card_options defaults = HM_CARD_OPTIONS_INIT;
+	hm_card_options defaults = HM_CARD_OPTIONS_INIT, v1;
 	struct hm__front_matter user;
 	hm_buf b = HM_BUF_INIT;
 	size_t fm = 0, fmlen = 0, body = 0;
@@ -181,7 +198,7 @@ int hm_card_update(char **out, const char *text, size_t len, const hm_facts *f,
 	memset(&user, 0, sizeof(user));
 	if (!opts)
 		opts = &defaults;
-	if ((rc = check_options(opts)) < 0)
+	if ((rc = check_options(&opts, &v1)) < 0)
 		return rc;
 	if (len > HM_CARD_MAX_BYTES)
 		return hm__err(HM_EINVAL, "the card is larger than %zu bytes", HM_CARD_MAX_BYTES);

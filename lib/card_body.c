@@ -550,10 +550,16 @@ static int how_to_verify(hm_buf *b, const hm_facts *f, const hm_card_options *o)
 	P("Keys that signed the facts on this card:\n\n");
 	for (i = 0; i < hm_facts_signer_count(f); i++) {
 		const char *id = hm_facts_signer(f, i, &aud);
-		P("- `%s`%s\n", id, aud ? " (signed safety audits)" : "");
+		P("- `%s` (%s)\n", id, aud ? "signed safety audits" : "publisher key");
 	}
 	if (!hm_facts_signer_count(f))
 		P("- none: no line of the bundle verified\n");
+	if (o->keys_url) {
+		/* the publisher's word, not an attested fact */
+		P("\nThe publisher says its public keys are published at: ");
+		T(o->keys_url);
+		P(" (not attested: check that the key ids above are the ones found there).\n");
+	}
 	return 0;
 }
 

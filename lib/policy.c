@@ -5,11 +5,12 @@
 #include "internal.h"
 #include "policy.h"
 
+#include <fnmatch.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-enum ptype { P_NUMBER, P_BOOL, P_STRLIST };
+enum ptype { P_NUMBER, P_BOOL, P_STRLIST, P_GLOBLIST };
 
 /* Every key of a policy, with its range (schemas/policy-v1.schema.json says the same). */
 static const struct field {
@@ -42,6 +43,7 @@ static const struct field {
 	F(require_base_model_attestation, P_BOOL, 0, 0, 0, NULL),
 	F(require_distinct_auditor, P_BOOL, 0, 0, 0, NULL),
 	F(require_card, P_BOOL, 0, 0, 0, NULL),
+	F(allowed_uncovered_files, P_GLOBLIST, 0, 0, 0, NULL),
 #undef F
 };
 #define NFIELDS (sizeof(fields) / sizeof(fields[0]))
@@ -66,6 +68,10 @@ int hm_policy_default(hm_policy **out)
 	p->require_baseline = 1;
 	p->require_provenance = 1;
 	p->require_training_code = 1;
+	if (!(p->allowed_uncovered_files = json_array())) {
+		free(p);
+		return hm__err_oom();
+	}
 	*out = p;
 	return 0;
 }
@@ -75,6 +81,7 @@ void hm_policy_free(hm_policy *p)
 	if (!p)
 		return;
 	json_decref(p->benchmarks);
+	json_decref(p->allowed_uncovered_files);
 	free(p);
 }
 
@@ -109,6 +116,22 @@ static int set_field(hm_policy *p, const struct field *f, const json_t *v, const
 			if (!json_is_string(e) || json_string_length(e) == 0)
 				return hm__err(HM_EFORMAT, "%s: \"%s\"[%zu] is not a name", name, f->key,
 					       i);
+		}
+		json_decref(*(json_t **)base);
+		*(json_t **)base = json_deep_copy(v);
+		return *(json_t **)base ? 0 : hm__err_oom();
+	}
+	case P_GLOBLIST: {
+		size_t i;
+		json_t *e;
+		if (!json_is_array(v))
+			return hm__err(HM_EFORMAT, "%s: \"%s\" must be an array of glob patterns", name,
+				       f->key);
+		json_array_foreach((json_t *)v, i, e) {
+			if (!json_is_string(e) || json_string_length(e) == 0 ||
+			    strlen(json_string_value(e)) != json_string_length(e))
+				return hm__err(HM_EFORMAT, "%s: \"%s\"[%zu] is not a glob pattern", name,
+					       f->key, i);
 		}
 		json_decref(*(json_t **)base);
 		*(json_t **)base = json_deep_copy(v);
@@ -216,6 +239,7 @@ int hm_policy_json(char **out, const hm_policy *p)
 			v = json_boolean(*(const int *)base);
 			break;
 		case P_STRLIST:
+		case P_GLOBLIST:
 			v = *(json_t *const *)base ? json_deep_copy(*(json_t *const *)base) : json_null();
 			break;
 		default: {
@@ -324,4 +348,70 @@ enum hm__baseline_verdict hm__policy_baseline(const hm_policy *p, const char *ba
 	if (!run_base)
 		return p->require_baseline ? HM__BASELINE_UNMATCHABLE : HM__BASELINE_OK;
 	return strcmp(baseline, run_base) == 0 ? HM__BASELINE_OK : HM__BASELINE_NOT_BASE;
+}
+
+/* ---- files on disk the signed model manifest does not cover ---- */
+
+int hm__policy_glob_allows(const char *pattern, const char *name)
+{
+	size_t plen = strlen(pattern), i;
+	char *dir;
+	int ok = 0;
+
+	if (fnmatch(pattern, name, FNM_PATHNAME) == 0)
+		return 1;
+	if (plen < 2 || pattern[plen - 1] != '/')
+		return 0;
+	/* "dir/": every leading directory of name, matched against "dir" */
+	if (!(dir = strdup(pattern)))
+		return 0;
+	dir[plen - 1] = '\0';
+	for (i = 0; name[i] && !ok; i++) {
+		char *prefix;
+		if (name[i] != '/')
+			continue;
+		if (!(prefix = strndup(name, i)))
+			break;
+		ok = fnmatch(dir, prefix, FNM_PATHNAME) == 0;
+		free(prefix);
+	}
+	free(dir);
+	return ok;
+}
+
+int hm__policy_uncovered_allowed(const hm_policy *p, const char *name)
+{
+	size_t i;
+	json_t *e;
+
+	json_array_foreach(p->allowed_uncovered_files, i, e) {
+		if (hm__policy_glob_allows(json_string_value(e), name))
+			return 1;
+	}
+	return 0;
+}
+
+int hm__policy_uncovered_row_fails(const hm_policy *p, const struct hm__uncovered_row *row)
+{
+	if (row->reason == HM__UNCOVERED_DEFAULT || hm__policy_uncovered_allowed(p, row->name))
+		return 0;
+	return row->reason == HM__UNCOVERED_NOT_IN_MANIFEST || row->looks_like_weights_or_code;
+}
+
+struct hm__uncovered_verdict hm__policy_uncovered(const hm_policy *p,
+						  const struct hm__uncovered_row *rows, size_t n)
+{
+	struct hm__uncovered_verdict v;
+	size_t i;
+
+	memset(&v, 0, sizeof(v));
+	for (i = 0; i < n; i++) {
+		if (!hm__policy_uncovered_row_fails(p, &rows[i]))
+			continue;
+		if (v.noffending < HM__UNCOVERED_FIRST)
+			v.first[v.noffending] = i;
+		v.noffending++;
+	}
+	v.fail = v.noffending > 0;
+	return v;
 }

@@ -27,6 +27,7 @@ struct hm_policy {
 	int require_base_model_attestation;
 	int require_distinct_auditor;
 	int require_card;
+	json_t *allowed_uncovered_files; /* globs of uncovered files allowed; never NULL once parsed */
 };
 
 /* 1 when the policy accepts this benchmark name (case-insensitive). */
@@ -88,5 +89,49 @@ enum hm__baseline_verdict {
  */
 enum hm__baseline_verdict hm__policy_baseline(const hm_policy *p, const char *baseline,
 					      const char *run_base);
+
+/* ---- files on disk the signed model manifest does not cover ---- */
+
+enum hm__uncovered_reason {
+	HM__UNCOVERED_NOT_IN_MANIFEST, /* on disk, neither in the signed list nor ignored by it */
+	HM__UNCOVERED_IGNORED,         /* left out by an explicit signed ignore path */
+	HM__UNCOVERED_DEFAULT          /* left out by an OMS default rule (.git & co., model.sig) */
+};
+
+struct hm__uncovered_row {
+	const char *name; /* relative POSIX path; a directory row ends in "/" */
+	uint64_t size;
+	enum hm__uncovered_reason reason;
+	int looks_like_weights_or_code; /* hm_path_looks_like_weights_or_code() */
+};
+
+/* How many offending names hm__policy_uncovered keeps. */
+#define HM__UNCOVERED_FIRST 3
+
+struct hm__uncovered_verdict {
+	int fail;                              /* at least one row offends */
+	size_t noffending;                     /* rows that offend */
+	size_t first[HM__UNCOVERED_FIRST];     /* indices of the first min(noffending, 3) */
+};
+
+/*
+ * 1 when pattern allows name: fnmatch(3) with FNM_PATHNAME ("*", "?" and
+ * "[...]" never match "/"); a pattern ending in "/" also allows everything
+ * below a directory it matches ("docs/" allows "docs/a/b.md" and the row
+ * "docs/").
+ */
+int hm__policy_glob_allows(const char *pattern, const char *name);
+/* 1 when one of allowed_uncovered_files allows the row's name. */
+int hm__policy_uncovered_allowed(const hm_policy *p, const char *name);
+/*
+ * 1 when the row fails the policy: it is not allowed by
+ * allowed_uncovered_files and it is either not in the manifest, or ignored
+ * by an explicit signed ignore path and looks like weights or code. Rows of
+ * the OMS default rules never fail.
+ */
+int hm__policy_uncovered_row_fails(const hm_policy *p, const struct hm__uncovered_row *row);
+/* Every row judged: pass or fail, how many offend and the first of them. */
+struct hm__uncovered_verdict hm__policy_uncovered(const hm_policy *p,
+						  const struct hm__uncovered_row *rows, size_t n);
 
 #endif

@@ -113,6 +113,102 @@ static int refuse(struct hm__tline *l, hm_line_outcome outcome, int code, const 
 	return 0;
 }
 
+#define IDS_NAMED 8 /* trusted key ids named in a refusal */
+
+/* A keyid hint as the envelope gives it: up to 128 printable ASCII characters, else '?'. */
+static int put_hint(hm_buf *b, const char *id)
+{
+	size_t i;
+	int rc;
+
+	for (i = 0; id[i] && i < 128; i++)
+		if ((rc = hm__buf_printf(b, "%c", id[i] > 0x20 && id[i] < 0x7f ? id[i] : '?')) < 0)
+			return rc;
+	return id[i] ? hm__buf_puts(b, "...") : 0;
+}
+
+/*
+ * Who signed a line no trusted key verifies: the key ids its signatures
+ * name (hints an attacker can write, but what a user needs to find the
+ * right key) against the trusted ones. An Ed25519 signature does not say
+ * which key made it: without that key, the hint is all there is.
+ */
+#define P_(...)                                                  \
+	do {                                                     \
+		if ((rc = hm__buf_printf(b, __VA_ARGS__)) < 0)   \
+			return rc;                               \
+	} while (0)
+
+static int trusted_list(hm_buf *b, const hm_keyring *kr)
+{
+	size_t i;
+	int rc;
+
+	for (i = 0; i < hm_keyring_count(kr) && i < IDS_NAMED; i++)
+		P_("%s%s", i ? ", " : "", hm_key_id(hm_keyring_get(kr, i)));
+	if (hm_keyring_count(kr) > IDS_NAMED)
+		P_(" (and %zu more)", hm_keyring_count(kr) - IDS_NAMED);
+	return 0;
+}
+
+static int signed_with(hm_buf *b, const struct hm__tline *l, const hm_keyring *kr,
+		       size_t threshold)
+{
+	size_t i, n = l->pub.nkeyids, named = 0, trusted = 0;
+	int rc;
+
+	for (i = 0; i < n; i++)
+		named += l->keyids[i][0] != '\0';
+	if (named == 0) {
+		P_("; %s no key id (the trusted keys: ", n == 1 ? "the signature names" : "no signature names");
+		if ((rc = trusted_list(b, kr)) < 0)
+			return rc;
+		P_(")");
+		return 0;
+	}
+	P_("; signed with key id%s ", named == 1 ? "" : "s");
+	for (i = 0, named = 0; i < n; i++) {
+		if (!l->keyids[i][0])
+			continue;
+		P_("%s", named++ ? ", " : "");
+		if ((rc = put_hint(b, l->keyids[i])) < 0)
+			return rc;
+		trusted += hm_keyring_find(kr, l->keyids[i]) != NULL;
+	}
+	P_(" (the envelope's unverified keyid hint%s; ", named == 1 ? "" : "s");
+	if (trusted == 0)
+		P_("not among the trusted keys: ");
+	else if (threshold <= 1)
+		/* no trusted key verified anything, so a hint naming one is a changed signature */
+		P_("%s a trusted key, but no signature verifies with it: the statement or the "
+		   "signature was changed after signing; the trusted keys: ",
+		   named == 1 ? "it names" : "some name");
+	else
+		P_("%zu of them name%s trusted keys; the trusted keys: ", trusted,
+		   trusted == 1 ? "s" : "");
+	if ((rc = trusted_list(b, kr)) < 0)
+		return rc;
+	P_(")");
+	return 0;
+}
+
+#undef P_
+
+static int refuse_untrusted(struct hm__tline *l, int code, const hm_keyring *kr,
+			    size_t threshold)
+{
+	hm_buf b = HM_BUF_INIT;
+	int rc;
+
+	if ((rc = hm__buf_puts(&b, hm_error_last())) < 0 || (rc = signed_with(&b, l, kr, threshold)) < 0) {
+		hm__buf_free(&b);
+		return rc;
+	}
+	rc = refuse(l, HM_LINE_UNTRUSTED, code, b.data);
+	hm__buf_free(&b);
+	return rc;
+}
+
 int hm__trust_line(struct hm__tline *l, const char *line, size_t len, size_t lineno,
 		   const struct hm__trust *t)
 {
@@ -136,6 +232,8 @@ int hm__trust_line(struct hm__tline *l, const char *line, size_t len, size_t lin
 	rc = hm__attestation_open(&l->a, line, len, kr, t->threshold, &verified);
 	if (rc == HM_ENOMEM)
 		return rc;
+	if (rc < 0 && is_envelope && nsigs > 0 && !verified)
+		return refuse_untrusted(l, rc, kr, t->threshold);
 	if (rc < 0)
 		return refuse(l, !is_envelope ? HM_LINE_MALFORMED
 				 : nsigs == 0  ? HM_LINE_UNSIGNED

@@ -70,8 +70,13 @@ static json_t *line_json(const hm_trusted_line *l)
 	    put(o, "ok", json_boolean(l->attestation != NULL)) < 0)
 		goto fail;
 	if (!l->attestation) {
-		if (put(o, "reason", text(l->reason)) < 0)
+		json_t *hints;
+		if (put(o, "reason", text(l->reason)) < 0 || put(o, "keyid_hints", hints = json_array()) < 0)
 			goto fail;
+		/* the key ids the signatures name: unverified, for finding the right key */
+		for (k = 0; k < l->nkeyids; k++)
+			if (l->keyids[k][0] && json_array_append_new(hints, text(l->keyids[k])) < 0)
+				goto fail;
 		return o;
 	}
 	if (put(o, "predicateType", text(l->predicate_type)) < 0 ||

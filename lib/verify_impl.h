@@ -22,6 +22,9 @@ struct hm_verify_report {
 	char *policy_json;
 	char policy_digest[65];
 	struct hm__check checks[HM_CHECK_COUNT];
+	/* files on disk the matched model manifest does not cover (names owned) */
+	struct hm__uncovered_row *uncovered;
+	size_t nuncovered;
 };
 
 /* A trusted attestation of the bundle (borrowed from the trusted bundle). */
@@ -50,6 +53,26 @@ int hm__check_model(struct hm__vctx *x, const char *model_path);
 int hm__check_provenance(struct hm__vctx *x);
 int hm__check_audit(struct hm__vctx *x);
 int hm__check_card(struct hm__vctx *x);
+
+/* ---- files the signed model manifest does not cover (verify_uncovered.c) ---- */
+
+/*
+ * The rows of the files on disk that m (hashed with a signed manifest's
+ * ignore list) leaves out, and the extra files of its comparison with that
+ * manifest; sorted in manifest order, names owned. Free with
+ * hm__vrows_free().
+ */
+int hm__vrows_collect(struct hm__uncovered_row **out, size_t *n, const hm_manifest *m,
+			  const hm_manifest_diff *diffs, size_t nd);
+void hm__vrows_free(struct hm__uncovered_row *rows, size_t n);
+/* A detail line per row (rows not in the manifest only when with_extras). */
+int hm__vrows_details(struct hm__check *c, const hm_policy *p,
+			  const struct hm__uncovered_row *rows, size_t n, int with_extras);
+/* "a (why), b (why) (and N more)" of the rows idx[0..k), or of the first rows when idx is NULL. */
+void hm__vrows_names(char *buf, size_t size, const struct hm__uncovered_row *rows,
+			 size_t n, const size_t *idx, size_t k);
+/* "not_in_manifest", "ignored" or "default_ignored": the JSON report's reason. */
+const char *hm__vrows_reason_name(enum hm__uncovered_reason r);
 
 /* ---- wording (verify_words.c) ---- */
 

@@ -79,20 +79,75 @@ static void diff_summary(char *buf, size_t size, const hm_manifest_diff *diffs, 
 		snprintf(buf + used, size - used, " (and %zu more)", nd - REASON_NAMES);
 }
 
+/* Files the manifest of line `line` does not cover: kept in the report, one detail each. */
+static void keep_rows(struct hm__vctx *x, struct hm__uncovered_row **rows, size_t *n)
+{
+	hm__vrows_free(x->r->uncovered, x->r->nuncovered);
+	x->r->uncovered = *rows;
+	x->r->nuncovered = *n;
+	*rows = NULL;
+	*n = 0;
+}
+
+/* A manifest whose signed files all match: name what it leaves out, and let the policy judge. */
+struct match {
+	size_t line, nsigned;
+	char digest[65];
+	struct hm__uncovered_row *rows;
+	size_t nrows;
+	struct hm__uncovered_verdict v;
+};
+
+static int say_match(struct hm__vctx *x, struct match *mt)
+{
+	struct hm__check *c = &x->r->checks[HM_CHECK_MODEL];
+	char names[768];
+	int rc;
+
+	memcpy(x->r->digest, mt->digest, 65);
+	keep_rows(x, &mt->rows, &mt->nrows);
+	if (x->r->nuncovered == 0)
+		return hm__vpass(c, "the %zu file%s on disk match%s the signed manifest (line %zu): "
+				 "sha256:%s", mt->nsigned, mt->nsigned == 1 ? "" : "s",
+				 mt->nsigned == 1 ? "es" : "", mt->line, x->r->digest);
+	if ((rc = hm__vrows_details(c, x->pol, x->r->uncovered, x->r->nuncovered, 1)) < 0)
+		return rc;
+	if (mt->v.fail) {
+		hm__vrows_names(names, sizeof(names), x->r->uncovered, x->r->nuncovered,
+				    mt->v.first, mt->v.noffending);
+		return hm__vfail(c, "%zu signed file%s match%s the signed manifest (line %zu), but %zu "
+				 "file%s on disk %s not covered by it and not allowed by the policy: %s",
+				 mt->nsigned, mt->nsigned == 1 ? "" : "s", mt->nsigned == 1 ? "es" : "",
+				 mt->line, mt->v.noffending, mt->v.noffending == 1 ? "" : "s",
+				 mt->v.noffending == 1 ? "is" : "are", names);
+	}
+	hm__vrows_names(names, sizeof(names), x->r->uncovered, x->r->nuncovered, NULL,
+			    x->r->nuncovered);
+	return hm__vpass(c, "%zu signed file%s match%s the signed manifest (line %zu): sha256:%s; "
+			 "%zu file%s on disk %s not covered: %s", mt->nsigned,
+			 mt->nsigned == 1 ? "" : "s", mt->nsigned == 1 ? "es" : "", mt->line,
+			 x->r->digest, x->r->nuncovered, x->r->nuncovered == 1 ? "" : "s",
+			 x->r->nuncovered == 1 ? "is" : "are", names);
+}
+
 int hm__check_model(struct hm__vctx *x, const char *model_path)
 {
 	struct hm__check *c = &x->r->checks[HM_CHECK_MODEL];
 	const json_t *hashed_as = NULL;
 	hm_manifest *m = NULL;
 	hm_manifest_diff *best = NULL;
-	size_t i, nbest = SIZE_MAX, best_line = 0, best_files = 0, noms = 0;
+	struct hm__uncovered_row *best_rows = NULL;
+	struct match held;
+	size_t i, nbest = SIZE_MAX, best_line = 0, best_files = 0, noms = 0, nbest_rows = 0;
 	char best_digest[65] = "", root[65], names[512];
-	int rc = 0;
+	int rc = 0, have_held = 0;
 
+	memset(&held, 0, sizeof(held));
 	for (i = 0; i < x->natts; i++) {
 		const struct hm__vatt *at = &x->atts[i];
 		hm_manifest_diff *diffs = NULL;
-		size_t nd = 0;
+		size_t k, nd = 0, nextra = 0;
+		struct match mt;
 		char *pred;
 
 		if (strcmp(at->ptype, HM_OMS_PREDICATE_TYPE) != 0)
@@ -118,13 +173,17 @@ int hm__check_model(struct hm__vctx *x, const char *model_path)
 			goto out;
 		}
 		rc = hm_manifest_compare(&diffs, &nd, m, pred, strlen(pred));
-		if (rc == 0 && nd == 0 &&
+		for (k = 0; rc == 0 && k < nd; k++)
+			nextra += diffs[k].kind == HM_MANIFEST_EXTRA;
+		if (rc == 0 && nd == nextra &&
 		    (hm_manifest_predicate_root(root, pred, strlen(pred)) < 0 ||
-		     strcmp(root, hm_manifest_root(m)) != 0 || !hm__vabout(at->st, root))) {
+		     (nextra == 0 && strcmp(root, hm_manifest_root(m)) != 0) ||
+		     !hm__vabout(at->st, root))) {
 			/* the files agree, but the signed subject is not their digest */
 			hm__vdetail(c, "line %zu: the files on disk match its list, but not its subject "
 				    "digest", at->line);
 			free(pred);
+			hm_free(diffs);
 			continue;
 		}
 		free(pred);
@@ -133,23 +192,47 @@ int hm__check_model(struct hm__vctx *x, const char *model_path)
 			rc = 0;
 			continue;
 		}
-		if (nd == 0) {
-			memcpy(x->r->digest, hm_manifest_root(m), 65);
-			rc = hm__vpass(c, "the %zu file%s on disk match%s the signed manifest (line %zu): "
-				       "sha256:%s", hm_manifest_count(m), hm_manifest_count(m) == 1 ? "" : "s",
-				       hm_manifest_count(m) == 1 ? "es" : "", at->line, x->r->digest);
-			goto out;
+		if (nd == nextra) {
+			/* every signed file matches; what it leaves out is the policy's to judge */
+			memset(&mt, 0, sizeof(mt));
+			mt.line = at->line;
+			mt.nsigned = hm_manifest_count(m) - nextra;
+			memcpy(mt.digest, root, 65);
+			rc = hm__vrows_collect(&mt.rows, &mt.nrows, m, diffs, nd);
+			hm_free(diffs);
+			if (rc < 0)
+				goto out;
+			mt.v = hm__policy_uncovered(x->pol, mt.rows, mt.nrows);
+			if (!mt.v.fail) {
+				rc = say_match(x, &mt);
+				goto out;
+			}
+			if (!have_held) {
+				held = mt;
+				have_held = 1;
+			} else {
+				hm__vrows_free(mt.rows, mt.nrows);
+			}
+			continue;
 		}
 		if (nd < nbest) {
 			hm_free(best);
+			hm__vrows_free(best_rows, nbest_rows);
 			best = diffs;
 			nbest = nd;
 			best_line = at->line;
 			best_files = hm_manifest_count(m);
 			memcpy(best_digest, hm_manifest_root(m), 65);
+			if ((rc = hm__vrows_collect(&best_rows, &nbest_rows, m, diffs, nd)) < 0)
+				goto out;
 		} else {
 			hm_free(diffs);
 		}
+	}
+	if (have_held) {
+		/* the signed files match, but the policy does not allow what is left out */
+		rc = say_match(x, &held);
+		goto out;
 	}
 	if (!m && (rc = hash_model(&m, model_path, NULL, x->o)) < 0) {
 		if (hash_fatal(rc))
@@ -181,12 +264,16 @@ int hm__check_model(struct hm__vctx *x, const char *model_path)
 			hm__vdetail(c, "changed: %s (signed sha256:%s, found sha256:%s)",
 				    df->name, df->expected, df->actual);
 	}
+	if ((rc = hm__vrows_details(c, x->pol, best_rows, nbest_rows, 0)) < 0)
+		goto out;
+	keep_rows(x, &best_rows, &nbest_rows);
 	diff_summary(names, sizeof(names), best, nbest);
 	rc = hm__vfail(c, "the model on disk does not match the signed manifest (line %zu): %s",
 		       best_line, names);
 out:
+	hm__vrows_free(held.rows, held.nrows);
+	hm__vrows_free(best_rows, nbest_rows);
 	hm_free(best);
 	hm_manifest_free(m);
 	return rc;
 }
-

@@ -19,6 +19,7 @@ void hm_verify_report_free(hm_verify_report *r)
 			free(r->checks[i].details[j]);
 		free(r->checks[i].details);
 	}
+	hm__vrows_free(r->uncovered, r->nuncovered);
 	free(r->model_path);
 	free(r->policy_json);
 	free(r);
@@ -103,6 +104,28 @@ static const char *status_name(hm_check_status s)
 	return s == HM_CHECK_PASS ? "pass" : s == HM_CHECK_SKIP ? "skip" : "fail";
 }
 
+/* [{"name","size","reason","looks_like"}]: the files the matched manifest does not cover. */
+static json_t *uncovered_json(const hm_verify_report *r)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; a && i < r->nuncovered; i++) {
+		const struct hm__uncovered_row *u = &r->uncovered[i];
+		json_t *e = json_object();
+		if (!e)
+			break;
+		json_object_set_new(e, "name", jstr(u->name));
+		json_object_set_new(e, "size", json_integer((json_int_t)u->size));
+		json_object_set_new(e, "reason", json_string(hm__vrows_reason_name(u->reason)));
+		json_object_set_new(e, "looks_like", u->looks_like_weights_or_code
+							   ? json_string("weights_or_code")
+							   : json_null());
+		json_array_append_new(a, e);
+	}
+	return a;
+}
+
 int hm_verify_report_json(char **out, const hm_verify_report *r)
 {
 	json_t *o = json_object(), *checks = json_array(), *pol = NULL;
@@ -145,6 +168,7 @@ int hm_verify_report_json(char **out, const hm_verify_report *r)
 		json_array_append_new(checks, c);
 	}
 	json_object_set_new(o, "checks", checks);
+	json_object_set_new(o, "uncovered_files", uncovered_json(r));
 	*out = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
 	json_decref(o);
 	return *out ? 0 : hm__err_oom();

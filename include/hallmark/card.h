@@ -37,9 +37,16 @@ typedef struct hm_card_options {
 	 * "unknown".
 	 */
 	const char *license;
+	/*
+	 * Version 2: where the publisher says its public keys can be found (a
+	 * URL), shown in "How to verify" as the publisher's word, escaped for
+	 * Markdown. NULL = not said. A version 1 struct has no such field.
+	 */
+	const char *keys_url;
 } hm_card_options;
-#define HM_CARD_OPTIONS_VERSION 1
-#define HM_CARD_OPTIONS_INIT { HM_CARD_OPTIONS_VERSION, NULL, NULL, NULL, 0, NULL, 0, NULL }
+#define HM_CARD_OPTIONS_VERSION 2
+#define HM_CARD_OPTIONS_INIT \
+	{ HM_CARD_OPTIONS_VERSION, NULL, NULL, NULL, 0, NULL, 0, NULL, NULL }
 
 /*
  * A whole model card (README.md): YAML front matter with base_model,

@@ -49,7 +49,10 @@ typedef struct hm_trusted_line {
 	size_t line;                        /* 1-based */
 	hm_line_outcome outcome;
 	int error;                          /* the refusal's hm_error_code; 0 when trusted */
-	const char *reason;                 /* why it was refused; NULL when trusted */
+	const char *reason;                 /* why it was refused; NULL when trusted. A line
+					       signed, but not by enough trusted keys, says
+					       which key ids its signatures name (unverified
+					       hints) and which keys are trusted */
 	const hm_attestation *attestation;  /* the verified attestation; NULL when refused */
 	const char *predicate_type;         /* verified when trusted, else as the line claims;
 					       NULL when it names none */
@@ -91,7 +94,8 @@ HM_EXTERN size_t hm_trusted_bundle_threshold(const hm_trusted_bundle *tb);
  * The `hallmark bundle check --json` report of a trusted bundle, named name:
  * {"bundle":NAME,"threshold":N,"lines":[{"line":N,"ok":true,"predicateType":T,
  * "subjects":[{"name":S,"digest":{ALG:HEX}}],"signers":[ID...]} or
- * {"line":N,"ok":false,"reason":R}],"verified":N,"failed":N,"ok":bool}
+ * {"line":N,"ok":false,"reason":R,"keyid_hints":[ID...]}],"verified":N,"failed":N,
+ * "ok":bool} (keyid_hints: the key ids the line's signatures name, unverified)
  * (failed counts an empty bundle as one failure). One line, no newline. Free
  * with hm_free().
  */

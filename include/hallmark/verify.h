@@ -74,7 +74,9 @@ typedef struct hm_verify_report hm_verify_report;
  * Verifies the model at model_path against the bundle: signatures (every
  * line must verify: a bundle is not authenticated as a whole, so a line that
  * does not verify fails closed), model (the files on disk rehashed and
- * matched to a signed manifest; missing, extra and changed files named),
+ * matched to a signed manifest; missing, extra and changed files named;
+ * every file on disk the manifest does not cover listed, and judged by the
+ * policy's allowed_uncovered_files rule),
  * provenance (a run attestation of this digest; every dataset it lists has a
  * dataset attestation with the same digest; base model and code commit
  * recorded), audit (every audit of this digest that counts, i.e. on a benchmark
@@ -110,7 +112,9 @@ HM_EXTERN const char *hm_verify_report_detail(const hm_verify_report *r, hm_chec
 					      size_t i);
 /*
  * The report as JSON: {"model":PATH,"digest":"sha256:...","ok":bool,
- * "policy":{...},"policy_digest":HEX,"checks":[{"name","status","reason","details":[...]}]}
+ * "policy":{...},"policy_digest":HEX,"checks":[{"name","status","reason","details":[...]}],
+ * "uncovered_files":[{"name","size","reason":"ignored"|"default_ignored"|"not_in_manifest",
+ * "looks_like":"weights_or_code"|null}]}
  * Free with hm_free().
  */
 HM_EXTERN int hm_verify_report_json(char **out, const hm_verify_report *r);

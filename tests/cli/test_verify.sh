@@ -147,7 +147,8 @@ rm -rf model && cp -R model.orig model
 echo extra >model/notes.txt
 verify out good.jsonl
 is "an extra file fails (exit 1)" $? 1
-like "the extra file is named" 'does not match the signed manifest \(line 1\): extra notes.txt$' out
+like "the extra file is named" \
+	'3 signed files match the signed manifest \(line 1\), but 1 file on disk is not covered by it and not allowed by the policy: notes.txt \(not in the manifest\)$' out
 rm model/notes.txt
 
 mv model/tok.bin tok.bin.saved
@@ -460,7 +461,8 @@ if command -v python3 >/dev/null 2>&1; then
 	python3 - study.out "$MODEL" >json.out 2>&1 <<'EOF'
 import json, sys
 r = json.load(open(sys.argv[1]))
-assert list(r) == ["model", "digest", "ok", "policy", "policy_digest", "checks"], list(r)
+assert list(r) == ["model", "digest", "ok", "policy", "policy_digest", "checks",
+                   "uncovered_files"], list(r)
 assert r["ok"] is False and r["model"] == "model", r
 assert r["digest"] == "sha256:" + sys.argv[2], r["digest"]
 assert [c["name"] for c in r["checks"]] == ["signatures", "model", "provenance", "audit", "card"]

@@ -272,6 +272,51 @@ static void card_omits_the_forged_line_and_says_so(void **state)
 	hm_facts_free(f);
 }
 
+/* "How to verify" names each signing key's role, and where the publisher says keys live. */
+static void card_names_keys_and_the_keys_url(void **state)
+{
+	hm_facts *f = cf_facts(&fx);
+	hm_card_options o = HM_CARD_OPTIONS_INIT;
+	char *card = NULL, want[160];
+	struct {
+		unsigned int version;
+		const char *bundle, *model_path;
+		const char *const *key_files;
+		size_t nkey_files;
+		const char *const *auditor_key_files;
+		size_t nauditor_key_files;
+		const char *license;
+	} v1 = { 1, "old.jsonl", NULL, NULL, 0, NULL, 0, NULL };
+
+	(void)state;
+	o.keys_url = "https://example.org/keys_[1](javascript:x)<b>";
+	assert_hm_ok(hm_card_render(&card, f, &o));
+	snprintf(want, sizeof(want), "- `%s` (publisher key)", hm_key_id(fx.publisher));
+	assert_non_null(strstr(card, want));
+	snprintf(want, sizeof(want), "- `%s` (signed safety audits)", hm_key_id(fx.auditor));
+	assert_non_null(strstr(card, want));
+	/* publisher text: escaped, so it cannot become a link or HTML */
+	assert_non_null(strstr(card, "The publisher says its public keys are published at: "
+				     "https://example.org/keys\\_\\[1\\](javascript:x)&lt;b&gt; "
+				     "(not attested"));
+	assert_null(strstr(card, "<b>"));
+	hm_free(card);
+	card = NULL;
+	o.keys_url = "https://example.org/\n# Injected";
+	assert_hm_err(hm_card_render(&card, f, &o), HM_EINVAL, "keys URL");
+	o.keys_url = "";
+	assert_hm_err(hm_card_render(&card, f, &o), HM_EINVAL, "keys URL");
+	/* an options struct of version 1 (no keys_url) is still accepted */
+	assert_hm_ok(hm_card_render(&card, f, (const hm_card_options *)(const void *)&v1));
+	assert_non_null(strstr(card, "old.jsonl"));
+	assert_null(strstr(card, "published at"));
+	hm_free(card);
+	card = NULL;
+	o.version = 3;
+	assert_hm_err(hm_card_render(&card, f, &o), HM_EINVAL, "hm_card_options: version 3 is not 2");
+	hm_facts_free(f);
+}
+
 static const char user_head[] =
 	"---\n"
 	"# the author's comment\n"
@@ -494,6 +539,7 @@ int main(void)
 		cmocka_unit_test(audit_signed_by_publisher_is_untrusted_with_auditor_keys),
 		cmocka_unit_test(card_front_matter_is_yaml_with_the_signed_values),
 		cmocka_unit_test(card_omits_the_forged_line_and_says_so),
+		cmocka_unit_test(card_names_keys_and_the_keys_url),
 		cmocka_unit_test(update_keeps_user_text_byte_for_byte),
 		cmocka_unit_test(update_without_markers_or_front_matter_appends),
 		cmocka_unit_test(update_refuses_what_it_cannot_merge),

@@ -132,7 +132,7 @@ static void default_policy_json_is_golden(void **state)
 	assert_int_equal(hm_policy_default(&p), 0);
 	assert_int_equal(hm_policy_json(&a, p), 0);
 	assert_string_equal(a,
-			    "{\"benchmarks\":null,\"max_attack_success_rate\":0.05,"
+			    "{\"allowed_uncovered_files\":[],\"benchmarks\":null,\"max_attack_success_rate\":0.05,"
 			    "\"max_attack_success_rate_increase\":0.02,\"max_audit_age_days\":180,"
 			    "\"max_category_harmfulness_rate\":0.1,\"max_harmfulness_rate\":0.05,"
 			    "\"max_harmfulness_rate_increase\":0.02,\"max_harmfulness_score\":null,"
@@ -415,7 +415,9 @@ static void schema_matches_the_parser(void **state)
 			if (!json_object_get(def, k))
 				fail_msg("schema key \"%s\" is not a policy key", k);
 			snprintf(json, sizeof(json), "{\"%s\":%s}", k,
-				 strcmp(k, "version") == 0 ? "1" : "null");
+				 strcmp(k, "version") == 0		    ? "1"
+				 : strcmp(k, "allowed_uncovered_files") == 0 ? "[]"
+									      : "null");
 			if (json_is_boolean(json_object_get(def, k)))
 				snprintf(json, sizeof(json), "{\"%s\":true}", k);
 		}
@@ -432,7 +434,7 @@ static void schema_matches_the_parser(void **state)
 		assert_string_equal(json_string_value(json_object_get(
 					    json_object_get(props, boolkeys[i].key), "type")),
 				    "boolean");
-	assert_int_equal(json_object_size(def), N(numkeys) + N(boolkeys) + 2);
+	assert_int_equal(json_object_size(def), N(numkeys) + N(boolkeys) + 3);
 	json_decref(def);
 	json_decref(schema);
 	hm_free(text);
@@ -588,6 +590,88 @@ static void baseline_must_be_the_runs_base_model(void **state)
 	hm_policy_free(opt);
 }
 
+/* ---- files on disk the signed manifest does not cover ---- */
+
+static void allowed_uncovered_files_are_globs(void **state)
+{
+	hm_policy *p;
+	char *j = NULL;
+
+	(void)state;
+	p = accepted("{\"allowed_uncovered_files\":[\"*.md\",\"docs/\"]}");
+	assert_int_equal(hm_policy_json(&j, p), 0);
+	assert_non_null(strstr(j, "\"allowed_uncovered_files\":[\"*.md\",\"docs/\"]"));
+	hm_free(j);
+	hm_policy_free(p);
+	hm_policy_free(accepted("{\"allowed_uncovered_files\":[]}"));
+	refused("{\"allowed_uncovered_files\":null}", HM_EFORMAT, "allowed_uncovered_files");
+	refused("{\"allowed_uncovered_files\":\"*\"}", HM_EFORMAT, "array of glob patterns");
+	refused("{\"allowed_uncovered_files\":[\"\"]}", HM_EFORMAT, "[0] is not a glob pattern");
+	refused("{\"allowed_uncovered_files\":[\"a\",3]}", HM_EFORMAT, "[1] is not a glob pattern");
+}
+
+static void globs_match_path_components(void **state)
+{
+	(void)state;
+	assert_true(hm__policy_glob_allows("*.md", "README.md"));
+	/* FNM_PATHNAME: "*" stops at "/" */
+	assert_false(hm__policy_glob_allows("*.md", "docs/a.md"));
+	assert_true(hm__policy_glob_allows("*/*.md", "docs/a.md"));
+	assert_true(hm__policy_glob_allows("data-[0-9].txt", "data-3.txt"));
+	assert_false(hm__policy_glob_allows("data-?.txt", "data-10.txt"));
+	/* a trailing "/" allows what lies below a matching directory */
+	assert_true(hm__policy_glob_allows("docs/", "docs/a/b.md"));
+	assert_true(hm__policy_glob_allows("docs/", "docs/"));
+	assert_true(hm__policy_glob_allows("d*/", "docs/x"));
+	assert_false(hm__policy_glob_allows("docs/", "docs"));
+	assert_false(hm__policy_glob_allows("docs/", "mydocs/x"));
+	assert_false(hm__policy_glob_allows("docs", "docs/x"));
+}
+
+static void uncovered_files_judged_by_reason_and_look(void **state)
+{
+	const struct hm__uncovered_row rows[] = {
+		{ ".git/", 0, HM__UNCOVERED_DEFAULT, 0 },
+		{ "README.txt", 9, HM__UNCOVERED_IGNORED, 0 },
+		{ "model.safetensors", 100, HM__UNCOVERED_IGNORED, 1 },
+		{ "model.sig", 5000000, HM__UNCOVERED_DEFAULT, 1 },
+		{ "notes.txt", 5, HM__UNCOVERED_NOT_IN_MANIFEST, 0 },
+		{ "train.py", 50, HM__UNCOVERED_IGNORED, 1 },
+		{ "x.bin", 50, HM__UNCOVERED_NOT_IN_MANIFEST, 1 },
+	};
+	hm_policy *def = accepted("{}");
+	hm_policy *some = accepted("{\"allowed_uncovered_files\":[\"*.safetensors\",\"notes.txt\"]}");
+	hm_policy *all = accepted("{\"allowed_uncovered_files\":[\"*\",\"*/\"]}");
+	struct hm__uncovered_verdict v;
+
+	(void)state;
+	/* default: what is not in the manifest, and what is ignored and looks like weights or code */
+	v = hm__policy_uncovered(def, rows, 7);
+	assert_true(v.fail);
+	assert_int_equal(v.noffending, 4);
+	assert_int_equal(v.first[0], 2);
+	assert_int_equal(v.first[1], 4);
+	assert_int_equal(v.first[2], 5);
+	assert_false(hm__policy_uncovered_row_fails(def, &rows[0])); /* default rule: listed only */
+	assert_false(hm__policy_uncovered_row_fails(def, &rows[1])); /* a small README */
+	assert_false(hm__policy_uncovered_row_fails(def, &rows[3])); /* default rule, even large */
+	assert_true(hm__policy_uncovered_row_fails(def, &rows[6]));
+	/* the policy relaxes both rules, by name */
+	v = hm__policy_uncovered(some, rows, 7);
+	assert_int_equal(v.noffending, 2);
+	assert_int_equal(v.first[0], 5);
+	assert_int_equal(v.first[1], 6);
+	v = hm__policy_uncovered(all, rows, 7);
+	assert_false(v.fail);
+	assert_int_equal(v.noffending, 0);
+	/* nothing uncovered passes */
+	v = hm__policy_uncovered(def, rows, 0);
+	assert_false(v.fail);
+	hm_policy_free(def);
+	hm_policy_free(some);
+	hm_policy_free(all);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -611,6 +695,9 @@ int main(void)
 		cmocka_unit_test(audit_age_counts_days_and_refuses_the_future),
 		cmocka_unit_test(distinct_auditor_fails_on_a_publisher_signature),
 		cmocka_unit_test(baseline_must_be_the_runs_base_model),
+		cmocka_unit_test(allowed_uncovered_files_are_globs),
+		cmocka_unit_test(globs_match_path_components),
+		cmocka_unit_test(uncovered_files_judged_by_reason_and_look),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -177,6 +177,14 @@ static void every_line_has_its_outcome_and_reason(void **state)
 	assert_int_equal(l->nsigners, 0);
 	assert_int_equal(l->nkeyids, 1); /* who did sign it, unverified, for the message */
 	assert_string_equal(l->keyids[0], hm_key_id(f->publisher));
+	/* the reason names the full key id that signed, and the trusted ones */
+	{
+		char want[400];
+		snprintf(want, sizeof(want), "; signed with key id %s (the envelope's unverified "
+			 "keyid hint; not among the trusted keys: %s)", hm_key_id(f->publisher),
+			 hm_key_id(f->auditor));
+		assert_non_null(strstr(l->reason, want));
+	}
 
 	/* 3: the auditor's audit, trusted, not by a publisher key */
 	l = hm_trusted_bundle_line(tb, 2);
@@ -254,6 +262,12 @@ static void the_check_report_lists_every_line(void **state)
 						    "digest"), "sha256")), SHA_MODEL);
 	assert_string_equal(json_string_value(json_object_get(json_array_get(lines, 5), "reason")),
 			    "empty line");
+	/* a refused line's keyid hints: who claims to have signed it */
+	assert_string_equal(json_string_value(json_array_get(
+				    json_object_get(json_array_get(lines, 1), "keyid_hints"), 0)),
+			    hm_key_id(f->publisher));
+	assert_int_equal(json_array_size(json_object_get(json_array_get(lines, 3), "keyid_hints")),
+			 0);
 	assert_null(strchr(out, '\n'));
 	json_decref(j);
 	hm_free(out);
@@ -277,6 +291,72 @@ static void an_empty_bundle_fails_the_check(void **state)
 	hm_free(out);
 	hm_trusted_bundle_free(tb);
 	hm_bundle_free(b);
+}
+
+/* A one-line bundle of text, opened against the publisher key. */
+static hm_trusted_bundle *open_line(struct fixture *f, const char *line)
+{
+	hm_trust_options o = HM_TRUST_OPTIONS_INIT;
+	hm_trusted_bundle *tb = NULL;
+	hm_bundle *b = NULL;
+
+	assert_hm_ok(hm_bundle_parse(&b, line, strlen(line)));
+	o.keys = f->keys;
+	assert_hm_ok(hm_trusted_bundle_open(&tb, b, &o));
+	hm_bundle_free(b);
+	return tb;
+}
+
+static void a_refusal_says_who_signed(void **state)
+{
+	struct fixture *f = *state;
+	char *line = signed_line(HM_OMS_PREDICATE_TYPE, f->publisher), *p, *q;
+	hm_trusted_bundle *tb;
+	const char *r;
+
+	/* the trusted key's signature, changed: the hint names a trusted key */
+	p = strstr(line, "\"sig\":\"");
+	assert_non_null(p);
+	p += 7;
+	*p = *p == 'A' ? 'B' : 'A';
+	tb = open_line(f, line);
+	r = hm_trusted_bundle_line(tb, 0)->reason;
+	assert_non_null(strstr(r, hm_key_id(f->publisher)));
+	assert_non_null(strstr(r, "it names a trusted key, but no signature verifies with it"));
+	hm_trusted_bundle_free(tb);
+
+	/* (the signature still changed) a keyid hint with control characters and no end is
+	 * shown tamed and cut */
+	p = strstr(line, "\"keyid\":\"");
+	assert_non_null(p);
+	p += 9;
+	q = strchr(p, '"');
+	assert_non_null(q);
+	{
+		char *forged = NULL;
+		assert_true(asprintf(&forged, "%.*s\\u001b[2J%0200d%s", (int)(p - line), line, 7, q) >
+			    0);
+		tb = open_line(f, forged);
+		r = hm_trusted_bundle_line(tb, 0)->reason;
+		assert_null(strchr(r, 0x1b));
+		assert_non_null(strstr(r, "signed with key id ?[2J000"));
+		assert_non_null(strstr(r, "0... (the envelope's unverified keyid hint; not among"));
+		hm_trusted_bundle_free(tb);
+		free(forged);
+	}
+
+	/* (the signature still changed) no key id at all: the trusted keys are still named */
+	{
+		char *forged = NULL;
+		assert_true(asprintf(&forged, "%.*s%s", (int)(p - line), line, q) > 0);
+		tb = open_line(f, forged);
+		r = hm_trusted_bundle_line(tb, 0)->reason;
+		assert_non_null(strstr(r, "the signature names no key id (the trusted keys: "));
+		assert_non_null(strstr(r, hm_key_id(f->publisher)));
+		hm_trusted_bundle_free(tb);
+		free(forged);
+	}
+	free(line);
 }
 
 static void bad_options_are_refused(void **state)
@@ -318,6 +398,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(the_check_report_lists_every_line, setup, teardown),
 		cmocka_unit_test_setup_teardown(an_empty_bundle_fails_the_check, setup, teardown),
 		cmocka_unit_test_setup_teardown(bad_options_are_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_refusal_says_who_signed, setup, teardown),
 		cmocka_unit_test(one_label_per_predicate_type),
 	};
 
