@@ -51,3 +51,9 @@ int hm_card_statement(char **out, const char *card_path, const char *model,
 	free(s);
 	return 0;
 }
+
+const char *hm__card_predicate_model(const json_t *statement)
+{
+	return hm__json_str(json_object_get(json_object_get(statement, "predicate"), "model"),
+			    "sha256");
+}

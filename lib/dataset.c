@@ -343,3 +343,8 @@ out:
 	hm_screen_free(scr);
 	return rc;
 }
+
+const char *hm__dataset_predicate_license(const json_t *statement)
+{
+	return hm__json_str(json_object_get(statement, "predicate"), "license");
+}

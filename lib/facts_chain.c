@@ -47,7 +47,7 @@ static int is_run(const struct hm__fatt *at)
 
 static const char *card_model(const struct hm__fatt *at)
 {
-	return hm__json_str(path2(at->st, "predicate", "model"), "sha256");
+	return hm__card_predicate_model(at->st);
 }
 
 static int pick_model(hm_facts *f, const char *want)
@@ -210,7 +210,7 @@ static int fill_dataset(hm_facts *f, hm_fact_dataset *d, struct hm__fatt *at)
 	if (!d->name)
 		d->name = str_or_null(p, "name");
 	d->version = str_or_null(p, "version");
-	d->license = str_or_null(p, "license");
+	d->license = hm__dataset_predicate_license(at->st);
 	d->uri = str_or_null(p, "source");
 	d->purpose = str_or_null(p, "purpose");
 	stats = json_object_get(p, "stats");

@@ -140,6 +140,15 @@ const char *hm__json_str(const json_t *obj, const char *key);
 /* dsse.c: hm_envelope_parse, optionally accepting an envelope without signatures. */
 int hm__envelope_parse(hm_envelope **out, const char *json, size_t len, int allow_unsigned);
 
+/*
+ * Readers of predicates, each beside its writer, so a field is renamed in one
+ * place. Each takes a verified statement; NULL when the field is absent.
+ */
+/* card_statement.c: the digest of the model a card attestation describes. */
+const char *hm__card_predicate_model(const json_t *statement);
+/* dataset.c: the license a dataset attestation records. */
+const char *hm__dataset_predicate_license(const json_t *statement);
+
 /* datadir.c: shipped data files. */
 /* DATADIR as compiled in. */
 const char *hm__datadir(void);

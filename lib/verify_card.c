@@ -3,11 +3,10 @@
 
 #include <string.h>
 
-/* The card attestation's predicate names the model it describes: {"model":{"sha256":HEX}}. */
+/* The card attestation's predicate names the model it describes. */
 static int card_is_about(const json_t *st, const char *hex)
 {
-	const char *h = hm__json_str(json_object_get(json_object_get(st, "predicate"), "model"),
-				     "sha256");
+	const char *h = hm__card_predicate_model(st);
 
 	return h && strcmp(h, hex) == 0;
 }

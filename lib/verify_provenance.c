@@ -84,7 +84,7 @@ int hm__check_provenance(struct hm__vctx *x)
 				continue;
 			}
 			if (x->pol->require_dataset_license &&
-			    !hm__json_str(json_object_get(ds->st, "predicate"), "license")) {
+			    !hm__dataset_predicate_license(ds->st)) {
 				hm__vproblem(c, &p, 0, "dataset %s (line %zu) records no license (the policy "
 					     "requires one)", name, ds->line);
 				continue;
