@@ -64,6 +64,16 @@ static X509 *der_cert(const unsigned char *der, size_t len)
 	return x;
 }
 
+int hm__cert_check(const unsigned char *der, size_t len, const char *name)
+{
+	X509 *x = der_cert(der, len);
+
+	if (!x)
+		return hm__err(HM_EFORMAT, "%s: not a valid X.509 certificate", name);
+	X509_free(x);
+	return 0;
+}
+
 static const char *find_text(const char *hay, size_t haylen, const char *needle)
 {
 	size_t n = strlen(needle), i;

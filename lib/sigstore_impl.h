@@ -55,6 +55,8 @@ int hm__cert_verify(hm_key **leaf_key, char **subject, const unsigned char *cons
 /* The public key and subject of one DER certificate, without any check (for signing). */
 int hm__cert_leaf(hm_key **key, char **subject, const unsigned char *der, size_t len,
 		  const char *name);
+/* 0 when der is one whole valid X.509 certificate. */
+int hm__cert_check(const unsigned char *der, size_t len, const char *name);
 /* Each CERTIFICATE block of a PEM text, as malloc'd DER; at most max. */
 int hm__cert_pem_split(unsigned char **ders, size_t *lens, size_t *n, size_t max,
 		       const char *pem, size_t len, const char *name);
