@@ -59,17 +59,24 @@ static void print_keyids_json(const char *field, const hm_envelope *env)
 	printf("]");
 }
 
+/* "line N" of a bundle, with its file when it is not the first one's numbering. */
+static void print_where(const hm_trusted_line *l)
+{
+	printf("line %zu", l->line);
+	if (l->source && l->source_line != l->line)
+		printf(" (%s line %zu)", l->source, l->source_line);
+}
+
 /* Verifies every line (in the library) and prints the report, one result per line. */
-static int check_lines(const hm_bundle *b, const char *path, const hm_keyring *kr,
+static int check_lines(const hm_bundle *b, const char *path, const hm_trust_options *trust,
 		       size_t threshold, int json, int show)
 {
-	hm_trust_options to = HM_TRUST_OPTIONS_INIT;
+	hm_trust_options to = *trust;
 	hm_trusted_bundle *tb = NULL;
 	size_t i, k, n;
 	char *report = NULL;
 	int rc;
 
-	to.keys = kr;
 	to.threshold = threshold;
 	if ((rc = hm_trusted_bundle_open(&tb, b, &to)) < 0 ||
 	    (json && (rc = hm_trusted_bundle_json(&report, tb, path)) < 0)) {
@@ -81,13 +88,16 @@ static int check_lines(const hm_bundle *b, const char *path, const hm_keyring *k
 		printf("%s\n", report);
 	for (i = 0; !json && i < n; i++) {
 		const hm_trusted_line *l = hm_trusted_bundle_line(tb, i);
+		print_where(l);
 		if (!l->attestation) {
-			printf("line %zu: FAIL: %s\n", l->line, cli_esc(l->reason));
+			printf(": FAIL: %s\n", cli_esc(l->reason));
 			continue;
 		}
-		printf("line %zu: ok: %s signed by", l->line, cli_esc(l->predicate_type));
+		printf(": ok: %s signed by", cli_esc(l->predicate_type));
 		for (k = 0; k < l->nsigners; k++)
 			printf(" %s", cli_esc(l->signers[k]));
+		if (l->cert_subject)
+			printf(" (certificate subject: %s)", cli_esc(l->cert_subject));
 		printf("\n");
 		if (show)
 			print_subjects_text(hm_attestation_statement(l->attestation));
@@ -105,53 +115,64 @@ static int check_lines(const hm_bundle *b, const char *path, const hm_keyring *k
 
 static int bundle_check(int argc, char **argv)
 {
-	struct strlist pos = { 0 }, keys = { 0 };
+	struct strlist pos = { 0 }, keys = { 0 }, certs = { 0 };
+	const char *identity = NULL, *issuer = NULL, *trusted_root = NULL;
+	struct cli_trust_args ta = { 0 };
+	struct cli_trust trust = { 0 };
 	unsigned long threshold = 1;
 	int json = 0, rc, status;
-	hm_keyring *kr = NULL;
 	hm_bundle *b = NULL;
 	const struct opt opts[] = {
-		{ "key", 'k', OPT_LIST, "PUB", "trusted public key", &keys },
+		{ "key", 'k', OPT_LIST, "PUB", "trusted public key (Ed25519 or ECDSA PEM)", &keys },
+		CLI_TRUST_OPTS(&certs, &identity, &issuer, &trusted_root),
 		{ "threshold", 't', OPT_UINT, "N", "distinct trusted keys each line needs (default 1)",
 		  &threshold },
 		{ "json", 0, OPT_FLAG, NULL, "print a JSON report", &json },
 		OPT_END
 	};
 	const struct cmd_spec spec = {
-		"bundle check", "BUNDLE --key PUB [--key PUB]... [--threshold N] [--json]",
-		"Verify every line of a bundle: the DSSE envelope's shape, at least N distinct trusted\n"
-		"keys signing it, the payloadType and the in-toto statement. Exit 0 when every line\n"
-		"verifies, 1 when any does not, 2 for usage errors or an unreadable file.",
-		opts, 1, 1, NULL
+		"bundle check",
+		"BUNDLE... (--key PUB... | --cert-chain PEM...) [--threshold N] [--json]",
+		"Verify every line of a bundle (.intoto.jsonl lines, or a Sigstore bundle such as\n"
+		"model_signing's model.sig; several files make one bundle): the DSSE envelope's\n"
+		"shape, at least N distinct trusted keys signing it (or, for a certificate-signed\n"
+		"Sigstore bundle, its chain up to a --cert-chain root), the payloadType and the\n"
+		"in-toto statement. Exit 0 when every line verifies, 1 when any does not, 2 for\n"
+		"usage errors or an unreadable file.",
+		opts, 1, ANY_ARGS, NULL
 	};
 
 	if ((rc = opt_parse(&spec, argc, argv, &pos)) != OPT_GO) {
 		strlist_free(&pos);
 		strlist_free(&keys);
+		strlist_free(&certs);
 		return opt_exit_status(rc);
 	}
 	if (threshold < 1) {
 		status = cli_usage_error(&spec, "--threshold must be at least 1");
 		goto out;
 	}
-	if ((status = cli_keyring(&kr, &keys, "--key")) != 0)
+	ta.keys = &keys;
+	ta.cert_chains = &certs;
+	ta.identity = identity;
+	ta.issuer = issuer;
+	ta.trusted_root = trusted_root;
+	if ((status = cli_trust_open(&trust, &ta)) != 0)
 		goto out;
-	if (threshold > hm_keyring_count(kr)) {
+	if (threshold > 1 && threshold > hm_keyring_count(trust.kr)) {
 		status = cli_usage_error(&spec, "--threshold %lu is more than the %zu distinct keys "
-					 "given", threshold, hm_keyring_count(kr));
+					 "given", threshold, hm_keyring_count(trust.kr));
 		goto out;
 	}
-	if ((rc = hm_bundle_load(&b, pos.v[0])) < 0) {
-		cli_lib_error(rc);
-		status = EXIT_USAGE;
+	if ((status = cli_bundle_load(&b, &pos)) != 0)
 		goto out;
-	}
-	status = check_lines(b, pos.v[0], kr, threshold, json, 0);
+	status = check_lines(b, pos.v[0], &trust.to, threshold, json, 0);
 out:
 	hm_bundle_free(b);
-	hm_keyring_free(kr);
+	cli_trust_close(&trust);
 	strlist_free(&pos);
 	strlist_free(&keys);
+	strlist_free(&certs);
 	return status;
 }
 
@@ -185,9 +206,11 @@ static int bundle_show(int argc, char **argv)
 		goto out;
 	}
 	if (keys.n) {
+		hm_trust_options to = HM_TRUST_OPTIONS_INIT;
 		if ((status = cli_keyring(&kr, &keys, "--key")) != 0)
 			goto out;
-		status = check_lines(b, pos.v[0], kr, 1, json, 1);
+		to.keys = kr;
+		status = check_lines(b, pos.v[0], &to, 1, json, 1);
 		goto out;
 	}
 	if (json)

@@ -45,9 +45,40 @@ int cli_load_secret_key(hm_key **out, const char *path, const char *passfile);
 /* Builds a keyring from --key files; prints errors. Returns 0 or an exit status. */
 int cli_keyring(hm_keyring **out, const struct strlist *files, const char *option);
 
+/* What deciding trust takes from the command line. */
+struct cli_trust_args {
+	const struct strlist *keys, *auditor_keys; /* may be empty */
+	const struct strlist *cert_chains;         /* --cert-chain PEM...; NULL = none */
+	const char *identity, *issuer, *trusted_root; /* keyless; NULL = none */
+	long long now;                             /* 0 = now */
+};
+/* The keyrings and certificate roots built from them, and the options pointing at them. */
+struct cli_trust {
+	hm_keyring *kr, *akr;
+	hm_cert_roots *roots;
+	hm_trust_options to;
+};
+/* Loads keys and certificates. Returns 0 or an exit status (printed). */
+int cli_trust_open(struct cli_trust *t, const struct cli_trust_args *a);
+void cli_trust_close(struct cli_trust *t);
+/* One bundle from one or more files (.intoto.jsonl or Sigstore). 0 or an exit status. */
+int cli_bundle_load(hm_bundle **out, const struct strlist *paths);
+/* The trust options shared by verify and bundle check, for their option tables. */
+#define CLI_TRUST_OPTS(ta_certs, ta_identity, ta_issuer, ta_root)                              \
+	{ "cert-chain", 0, OPT_LIST, "PEM",                                                       \
+	  "trusted root certificate(s) for certificate-signed Sigstore bundles", ta_certs },      \
+	{ "identity", 0, OPT_STRING, "ID", "keyless: the signer's identity (certificate SAN)",    \
+	  ta_identity },                                                                          \
+	{ "issuer", 0, OPT_STRING, "URL", "keyless: the identity's OIDC issuer", ta_issuer },    \
+	{ "trusted-root", 0, OPT_STRING, "FILE",                                                  \
+	  "keyless: Sigstore trusted_root.json (default: the installed one)", ta_root }
+
 /* What a verification takes from the command line. */
 struct cli_verify_args {
 	const char *model, *bundle, *policy; /* policy NULL = the default */
+	const struct strlist *bundles;       /* several --bundle; when given, bundle is unused */
+	const struct strlist *cert_chains;   /* may be NULL */
+	const char *identity, *issuer, *trusted_root;
 	const struct strlist *keys, *auditor_keys;
 	long long now;                       /* 0 = now */
 	unsigned int jobs;

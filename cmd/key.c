@@ -56,12 +56,15 @@ out:
 
 static int key_generate(int argc, char **argv)
 {
-	const char *out = NULL, *passfile = NULL;
+	const char *out = NULL, *passfile = NULL, *type_name = NULL;
 	int no_pass = 0, force = 0, rc, status;
 	struct strlist pos = { 0 };
+	hm_key_type type = HM_KEY_ED25519;
 	hm_key *key = NULL;
 	const struct opt opts[] = {
 		{ "output", 'o', OPT_STRING, "PREFIX", "write PREFIX.key and PREFIX.pub", &out },
+		{ "type", 't', OPT_STRING, "TYPE",
+		  "ed25519 (default), ecdsa-p256, ecdsa-p384 or ecdsa-p521", &type_name },
 		{ "no-passphrase", 0, OPT_FLAG, NULL, "store the secret key unencrypted", &no_pass },
 		{ "passphrase-file", 0, OPT_STRING, "FILE",
 		  "read the passphrase from FILE's first line (HALLMARK_PASSPHRASE wins)", &passfile },
@@ -69,16 +72,19 @@ static int key_generate(int argc, char **argv)
 		OPT_END
 	};
 	const struct cmd_spec spec = { "key generate", "-o PREFIX [options]",
-				       "Create an Ed25519 key pair. The secret key is encrypted with "
-				       "a passphrase (Argon2id,\nXChaCha20-Poly1305) unless "
-				       "--no-passphrase. Prints the key id.", opts, 0, 0, NULL };
+				       "Create a key pair (Ed25519 unless --type says otherwise). The "
+				       "secret key is\nencrypted with a passphrase (Argon2id, "
+				       "XChaCha20-Poly1305) unless\n--no-passphrase. Prints the key "
+				       "id.", opts, 0, 0, NULL };
 
 	if ((rc = opt_parse(&spec, argc, argv, &pos)) != OPT_GO)
 		return strlist_free(&pos), opt_exit_status(rc);
 	strlist_free(&pos);
 	if (!out)
 		return cli_usage_error(&spec, "-o PREFIX is required");
-	if ((rc = hm_key_generate(&key)) < 0)
+	if (type_name && hm_key_type_parse(&type, type_name) < 0)
+		return cli_usage_error(&spec, "--type: %s", hm_error_last());
+	if ((rc = hm_key_generate_type(&key, type)) < 0)
 		return cli_lib_error(rc);
 	status = write_pair(key, out, no_pass, passfile, force);
 	hm_key_free(key);
@@ -100,9 +106,10 @@ static int key_import(int argc, char **argv)
 		OPT_END
 	};
 	const struct cmd_spec spec = { "key import", "FILE -o PREFIX [options]",
-				       "Import an OpenSSL Ed25519 private key (PKCS#8 PEM, as "
-				       "`openssl genpkey -algorithm ed25519`\nwrites) into a hallmark "
-				       "key pair.", opts, 1, 1, NULL };
+				       "Import an OpenSSL private key into a hallmark key pair: "
+				       "Ed25519 (PKCS#8 PEM, as\n`openssl genpkey -algorithm ed25519` "
+				       "writes) or ECDSA on P-256, P-384 or P-521\n(PEM \"EC PRIVATE "
+				       "KEY\" or PKCS#8).", opts, 1, 1, NULL };
 
 	if ((rc = opt_parse(&spec, argc, argv, &pos)) != OPT_GO)
 		return strlist_free(&pos), opt_exit_status(rc);
@@ -205,7 +212,7 @@ int cmd_key(int argc, char **argv)
 {
 	static const struct subcmd subs[] = {
 		{ "generate", key_generate, "create a key pair (PREFIX.key, PREFIX.pub)" },
-		{ "import", key_import, "import an OpenSSL Ed25519 private key" },
+		{ "import", key_import, "import an OpenSSL Ed25519 or EC private key" },
 		{ "id", key_id, "print the key id of a key file" },
 		{ "public", key_public, "print the PEM public key (or note verifier key) of a key file" },
 		{ NULL, NULL, NULL }

@@ -32,8 +32,9 @@ static int record_in_archive(const char *db, const hm_verify_report *rep)
 
 int cmd_verify(int argc, char **argv)
 {
-	struct strlist pos = { 0 }, keys = { 0 }, akeys = { 0 };
-	const char *bundle_path = NULL, *policy_path = NULL, *junit = NULL, *at = NULL;
+	struct strlist pos = { 0 }, keys = { 0 }, akeys = { 0 }, bundles = { 0 }, certs = { 0 };
+	const char *policy_path = NULL, *junit = NULL, *at = NULL;
+	const char *identity = NULL, *issuer = NULL, *trusted_root = NULL;
 	struct cli_verify_args va = { 0 };
 	hm_verify_report *rep = NULL;
 	unsigned long jobs = 0;
@@ -41,11 +42,15 @@ int cmd_verify(int argc, char **argv)
 	const char *archive_db = NULL;
 	size_t i, j;
 	const struct opt opts[] = {
-		{ "bundle", 'b', OPT_STRING, "FILE", "the signed bundle (required)", &bundle_path },
-		{ "key", 'k', OPT_LIST, "PUB", "trusted publisher key (required)", &keys },
+		{ "bundle", 'b', OPT_LIST, "FILE",
+		  "a signed bundle: .intoto.jsonl or Sigstore (model.sig); several make one (required)",
+		  &bundles },
+		{ "key", 'k', OPT_LIST, "PUB", "trusted publisher key (Ed25519 or ECDSA PEM)", &keys },
 		{ "auditor-key", 0, OPT_LIST, "PUB", "trusted auditor key (default: the --key keys)",
 		  &akeys },
-		{ "policy", 'p', OPT_STRING, "FILE", "policy (default: see hallmark-policy(5))",
+		CLI_TRUST_OPTS(&certs, &identity, &issuer, &trusted_root),
+		{ "policy", 'p', OPT_STRING, "FILE",
+		  "policy file, or a built-in: default, integrity (see hallmark-policy(5))",
 		  &policy_path },
 		{ "json", 0, OPT_FLAG, NULL, "print the report as JSON", &json },
 		{ "junit", 0, OPT_STRING, "FILE", "also write the report as JUnit XML (`-`: only that, on standard output)", &junit },
@@ -62,8 +67,8 @@ int cmd_verify(int argc, char **argv)
 	};
 	const struct cmd_spec spec = {
 		"verify",
-		"MODEL_PATH --bundle B --key PUB... [--auditor-key PUB]... [--policy FILE]\n"
-		"       [--json] [--junit FILE]",
+		"MODEL_PATH --bundle B... (--key PUB... | --cert-chain PEM...) [--auditor-key PUB]...\n"
+		"       [--policy FILE|integrity] [--json] [--junit FILE]",
 		"Check that the model on disk is exactly the one signed, that its fine-tuning run\n"
 		"and datasets are attested, and that a trusted safety audit of this exact model is\n"
 		"within the policy against its base model. Exit 0 only when every check passes,\n"
@@ -74,7 +79,7 @@ int cmd_verify(int argc, char **argv)
 		status = opt_exit_status(rc);
 		goto out;
 	}
-	if (!bundle_path) {
+	if (!bundles.n) {
 		status = cli_usage_error(&spec, "--bundle is required");
 		goto out;
 	}
@@ -87,7 +92,11 @@ int cmd_verify(int argc, char **argv)
 		goto out;
 	}
 	va.model = pos.v[0];
-	va.bundle = bundle_path;
+	va.bundles = &bundles;
+	va.cert_chains = &certs;
+	va.identity = identity;
+	va.issuer = issuer;
+	va.trusted_root = trusted_root;
 	va.policy = policy_path;
 	va.keys = &keys;
 	va.auditor_keys = &akeys;
@@ -152,5 +161,7 @@ out:
 	strlist_free(&pos);
 	strlist_free(&keys);
 	strlist_free(&akeys);
+	strlist_free(&bundles);
+	strlist_free(&certs);
 	return status;
 }

@@ -25,7 +25,8 @@ static int passphrase(char *buf, size_t size, void *payload)
 
 static void check_key(const hm_key *k)
 {
-	unsigned char sig[64];
+	unsigned char *sig = NULL;
+	size_t siglen;
 	hm_key *back = NULL;
 	char *text = NULL;
 	size_t len;
@@ -40,9 +41,10 @@ static void check_key(const hm_key *k)
 	hm_free(text);
 	if (!hm_key_has_secret(k))
 		return;
-	if (hm_key_sign(k, sig, (const unsigned char *)"m", 1) != 0 ||
-	    hm_key_verify(k, sig, 64, (const unsigned char *)"m", 1) != 0)
+	if (hm_key_sign_alloc(&sig, &siglen, k, (const unsigned char *)"m", 1) != 0 ||
+	    hm_key_verify(k, sig, siglen, (const unsigned char *)"m", 1) != 0)
 		abort();
+	hm_free(sig);
 	if (hm_key_secret_file(&text, &len, k, NULL, 0, NULL) != 0 ||
 	    hm_key_parse(&back, text, len, "rewritten", NULL, NULL) != 0 ||
 	    strcmp(hm_key_id(back), hm_key_id(k)) != 0)

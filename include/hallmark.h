@@ -22,6 +22,7 @@
 #include "hallmark/statement.h"
 #include "hallmark/dsse.h"
 #include "hallmark/bundle.h"
+#include "hallmark/sigstore.h"
 #include "hallmark/trust.h"
 #include "hallmark/manifest.h"
 #include "hallmark/gitinfo.h"

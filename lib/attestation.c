@@ -1,4 +1,5 @@
 /* Verified attestations: an envelope that verified and the statement it carries. */
+#include "sigstore_impl.h"
 #include "statement_impl.h"
 #include "trust_impl.h"
 
@@ -92,6 +93,15 @@ int hm_attestation_inspect(hm_envelope **env, hm_statement **st, const char *lin
 
 	*env = NULL;
 	*st = NULL;
+	if (hm__sigstore_looks(line, len)) {
+		/* a Sigstore bundle: its envelope */
+		struct hm__sigstore *sb;
+		if ((rc = hm__sigstore_parse(&sb, line, len, "Sigstore bundle")) < 0)
+			return rc;
+		rc = hm_attestation_inspect(env, st, sb->envelope, sb->envelope_len);
+		hm__sigstore_free(sb);
+		return rc;
+	}
 	/* display only: an unsigned envelope is shown for what it claims */
 	if ((rc = hm__envelope_parse(env, line, len, 1)) < 0)
 		return rc;

@@ -1,5 +1,9 @@
-/* in-toto bundles: JSON Lines of DSSE envelopes; reading them, signing statements into lines. */
-#include "internal.h"
+/*
+ * Bundles: JSON Lines of DSSE envelopes (.intoto.jsonl), or a Sigstore bundle
+ * JSON file (model.sig), read as entries; several files may make one bundle.
+ * Signing statements into lines. Appends are in bundle_append.c.
+ */
+#include "sigstore_impl.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -10,80 +14,175 @@
 #include <string.h>
 
 struct line {
-	const char *p;
-	size_t len;
+	size_t chunk;  /* which of the bundle's texts holds it */
+	size_t off, len;
+	size_t number; /* 1-based, within its file */
+};
+
+/* One file (or text) read into the bundle. */
+struct chunk {
+	char *data;
+	char *source; /* the file's name, or NULL */
 };
 
 struct hm_bundle {
-	char *data;
+	struct chunk *chunks;
+	size_t nchunks;
 	struct line *lines;
-	size_t n;
+	size_t n, cap;
 };
 
-int hm_bundle_parse(hm_bundle **out, const char *data, size_t len)
+static int add_line(hm_bundle *b, size_t off, size_t len, size_t number)
 {
-	hm_bundle *b = calloc(1, sizeof(*b));
-	size_t i, start = 0, cap = 0;
-
-	*out = NULL;
-	if (!b)
-		return hm__err_oom();
-	b->data = malloc(len + 1);
-	if (!b->data) {
-		free(b);
-		return hm__err_oom();
+	if (b->n == b->cap) {
+		size_t cap = b->cap ? b->cap * 2 : 16;
+		struct line *n = realloc(b->lines, cap * sizeof(*n));
+		if (!n)
+			return hm__err_oom();
+		b->lines = n;
+		b->cap = cap;
 	}
-	if (len) /* data may be NULL when len is 0 */
-		memcpy(b->data, data, len);
-	b->data[len] = '\0';
-	for (i = 0; i <= len; i++) {
-		if (i < len && b->data[i] != '\n')
-			continue;
-		if (i == len && start == len)
-			break; /* final newline, or empty input */
-		if (b->n == cap) {
-			struct line *n;
-			cap = cap ? cap * 2 : 16;
-			n = realloc(b->lines, cap * sizeof(*n));
-			if (!n) {
-				hm_bundle_free(b);
-				return hm__err_oom();
-			}
-			b->lines = n;
-		}
-		b->lines[b->n].p = b->data + start;
-		b->lines[b->n].len = i - start;
-		/* tolerate CRLF */
-		if (b->lines[b->n].len && b->data[i - 1] == '\r')
-			b->lines[b->n].len--;
-		b->n++;
-		start = i + 1;
-	}
-	*out = b;
+	b->lines[b->n].chunk = b->nchunks - 1;
+	b->lines[b->n].off = off;
+	b->lines[b->n].len = len;
+	b->lines[b->n].number = number;
+	b->n++;
 	return 0;
 }
 
-int hm_bundle_load(hm_bundle **out, const char *path)
+/*
+ * Adds a text: a whole Sigstore bundle (one JSON object with a "mediaType",
+ * kept as one compact line, whatever its layout) or JSON Lines.
+ */
+static int add_text(hm_bundle *b, const char *data, size_t len, const char *source)
+{
+	struct chunk *c = realloc(b->chunks, (b->nchunks + 1) * sizeof(*c));
+	size_t i, start = 0, number = 0;
+	char *text;
+
+	if (!c)
+		return hm__err_oom();
+	b->chunks = c;
+	c = &b->chunks[b->nchunks];
+	memset(c, 0, sizeof(*c));
+	if (source && !(c->source = strdup(source)))
+		return hm__err_oom();
+	if (len && hm__sigstore_looks(data, len)) {
+		json_t *root = json_loadb(data, len, JSON_REJECT_DUPLICATES, NULL);
+		c->data = root ? json_dumps(root, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+		json_decref(root);
+		if (!c->data) {
+			free(c->source);
+			return hm__err_oom();
+		}
+		b->nchunks++;
+		return add_line(b, 0, strlen(c->data), 1);
+	}
+	if (!(text = malloc(len + 1))) {
+		free(c->source);
+		return hm__err_oom();
+	}
+	if (len) /* data may be NULL when len is 0 */
+		memcpy(text, data, len);
+	text[len] = '\0';
+	c->data = text;
+	b->nchunks++;
+	for (i = 0; i <= len; i++) {
+		size_t l;
+		if (i < len && text[i] != '\n')
+			continue;
+		if (i == len && start == len)
+			break; /* final newline, or empty input */
+		l = i - start;
+		/* tolerate CRLF */
+		if (l && text[i - 1] == '\r')
+			l--;
+		if (add_line(b, start, l, ++number) < 0)
+			return HM_ENOMEM;
+		start = i + 1;
+	}
+	return 0;
+}
+
+int hm_bundle_new(hm_bundle **out)
+{
+	if (!out)
+		return hm__err(HM_EINVAL, "hm_bundle_new: NULL out");
+	*out = calloc(1, sizeof(**out));
+	return *out ? 0 : hm__err_oom();
+}
+
+int hm_bundle_parse(hm_bundle **out, const char *data, size_t len)
+{
+	int rc;
+
+	*out = NULL;
+	if ((rc = hm_bundle_new(out)) < 0)
+		return rc;
+	if ((rc = add_text(*out, data, len, NULL)) < 0) {
+		hm_bundle_free(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
+int hm_bundle_add_file(hm_bundle *b, const char *path)
 {
 	char *data;
 	size_t len;
 	int rc;
 
-	*out = NULL;
+	if (!b || !path)
+		return hm__err(HM_EINVAL, "hm_bundle_add_file: NULL argument");
 	if ((rc = hm__read_file(&data, &len, path, HM_BUNDLE_MAX_BYTES)) < 0)
 		return rc;
-	rc = hm_bundle_parse(out, data, len);
+	rc = add_text(b, data, len, strcmp(path, "-") == 0 ? "(stdin)" : path);
 	free(data);
+	return rc;
+}
+
+int hm_bundle_load(hm_bundle **out, const char *path)
+{
+	int rc;
+
+	*out = NULL;
+	if ((rc = hm_bundle_new(out)) < 0)
+		return rc;
+	if ((rc = hm_bundle_add_file(*out, path)) < 0) {
+		hm_bundle_free(*out);
+		*out = NULL;
+	}
 	return rc;
 }
 
 void hm_bundle_free(hm_bundle *b)
 {
+	size_t i;
+
 	if (!b)
 		return;
-	free(b->data);
+	for (i = 0; i < b->nchunks; i++) {
+		free(b->chunks[i].data);
+		free(b->chunks[i].source);
+	}
+	free(b->chunks);
 	free(b->lines);
 	free(b);
+}
+
+const char *hm_bundle_line_source(const hm_bundle *b, size_t i)
+{
+	return i < b->n ? b->chunks[b->lines[i].chunk].source : NULL;
+}
+
+size_t hm_bundle_line_number(const hm_bundle *b, size_t i)
+{
+	return i < b->n ? b->lines[i].number : 0;
+}
+
+size_t hm_bundle_source_count(const hm_bundle *b)
+{
+	return b->nchunks;
 }
 
 size_t hm_bundle_line_count(const hm_bundle *b)
@@ -97,7 +196,7 @@ const char *hm_bundle_line(const hm_bundle *b, size_t i, size_t *len)
 		return NULL;
 	if (len)
 		*len = b->lines[i].len;
-	return b->lines[i].p;
+	return b->chunks[b->lines[i].chunk].data + b->lines[i].off;
 }
 
 int hm_sign_statement(char **out, size_t *outlen, const char *statement_json, size_t len,

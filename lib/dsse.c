@@ -186,23 +186,16 @@ int hm_envelope_parse(hm_envelope **out, const char *json, size_t len)
 int hm_envelope_sign(hm_envelope *env, const hm_key *key)
 {
 	unsigned char *pae, *sig;
-	size_t paelen;
+	size_t paelen, siglen;
 	int rc;
 
 	if ((rc = hm_dsse_pae(&pae, &paelen, env->payload_type, env->payload, env->payload_len)) < 0)
 		return rc;
-	sig = malloc(64);
-	if (!sig) {
-		free(pae);
-		return hm__err_oom();
-	}
-	rc = hm_key_sign(key, sig, pae, paelen);
+	rc = hm_key_sign_alloc(&sig, &siglen, key, pae, paelen);
 	free(pae);
-	if (rc < 0) {
-		free(sig);
+	if (rc < 0)
 		return rc;
-	}
-	return add_sig(env, hm_key_id(key), sig, 64);
+	return add_sig(env, hm_key_id(key), sig, siglen);
 }
 
 int hm_envelope_serialize(char **out, size_t *len, const hm_envelope *env)
@@ -323,6 +316,9 @@ int hm_envelope_verify(const hm_envelope *env, const hm_keyring *kr, size_t thre
 	for (i = 0; i < env->nsigs; i++)
 		if (env->sigs[i].len != 64)
 			bad_len++;
+	for (k = 0; k < hm_keyring_count(kr); k++)
+		if (hm_key_get_type(hm_keyring_get(kr, k)) != HM_KEY_ED25519)
+			bad_len = 0; /* only Ed25519 signatures have a fixed length */
 	/* keyid is a hint only: every trusted key is tried against every signature. */
 	for (k = 0; k < hm_keyring_count(kr); k++) {
 		const hm_key *key = hm_keyring_get(kr, k);

@@ -1,4 +1,7 @@
-/* Ed25519 keys: in-memory handle, key ids, signing, verification, PEM import/export. */
+/*
+ * Keys: the in-memory handle, key ids, signing, verification, PEM import and
+ * export. Ed25519 here through libsodium; ECDSA in key_ec.c through OpenSSL.
+ */
 #include "internal.h"
 #include "keyimpl.h"
 #include "pem.h"
@@ -82,10 +85,40 @@ int hm_key_generate(hm_key **out)
 	return rc;
 }
 
+const char *hm_key_type_name(hm_key_type type)
+{
+	switch (type) {
+	case HM_KEY_ED25519: return "ed25519";
+	case HM_KEY_ECDSA_P256: return "ecdsa-p256";
+	case HM_KEY_ECDSA_P384: return "ecdsa-p384";
+	case HM_KEY_ECDSA_P521: return "ecdsa-p521";
+	}
+	return "unknown";
+}
+
+int hm_key_type_parse(hm_key_type *out, const char *name)
+{
+	int t;
+
+	for (t = HM_KEY_ED25519; t <= HM_KEY_ECDSA_P521; t++)
+		if (name && strcmp(name, hm_key_type_name((hm_key_type)t)) == 0) {
+			*out = (hm_key_type)t;
+			return 0;
+		}
+	return hm__err(HM_EINVAL, "unknown key type \"%s\" (ed25519, ecdsa-p256, ecdsa-p384 or "
+		       "ecdsa-p521)", name ? name : "");
+}
+
+hm_key_type hm_key_get_type(const hm_key *key)
+{
+	return key->type;
+}
+
 void hm_key_free(hm_key *key)
 {
 	if (!key)
 		return;
+	hm__key_ec_free(key);
 	if (key->sk)
 		sodium_free(key->sk); /* wipes before freeing */
 	free(key);
@@ -93,7 +126,7 @@ void hm_key_free(hm_key *key)
 
 int hm_key_has_secret(const hm_key *key)
 {
-	return key && key->sk != NULL;
+	return key && (key->sk != NULL || key->ec_secret);
 }
 
 const char *hm_key_id(const hm_key *key)
@@ -103,11 +136,60 @@ const char *hm_key_id(const hm_key *key)
 
 const unsigned char *hm_key_public_bytes(const hm_key *key)
 {
-	return key->pk;
+	return key->type == HM_KEY_ED25519 ? key->pk : NULL;
+}
+
+int hm_key_public_der(unsigned char **out, size_t *len, const hm_key *key)
+{
+	*out = NULL;
+	*len = 0;
+	if (key->type != HM_KEY_ED25519) {
+		if (!(*out = malloc(key->spki_len)))
+			return hm__err_oom();
+		memcpy(*out, key->spki, key->spki_len);
+		*len = key->spki_len;
+		return 0;
+	}
+	if (!(*out = malloc(44)))
+		return hm__err_oom();
+	memcpy(*out, hm__spki_prefix, 12);
+	memcpy(*out + 12, key->pk, 32);
+	*len = 44;
+	return 0;
+}
+
+int hm__key_public_copy(hm_key **out, const hm_key *key)
+{
+	if (key->type == HM_KEY_ED25519)
+		return hm_key_from_public(out, key->pk);
+	return hm_key_from_spki(out, key->spki, key->spki_len, key->id);
+}
+
+int hm_key_sign_alloc(unsigned char **sig, size_t *siglen, const hm_key *key,
+		      const unsigned char *msg, size_t msglen)
+{
+	int rc;
+
+	*sig = NULL;
+	*siglen = 0;
+	if (key->type != HM_KEY_ED25519)
+		return hm__key_ec_sign(sig, siglen, key, msg, msglen);
+	if (!(*sig = malloc(64)))
+		return hm__err_oom();
+	if ((rc = hm_key_sign(key, *sig, msg, msglen)) < 0) {
+		free(*sig);
+		*sig = NULL;
+		return rc;
+	}
+	*siglen = 64;
+	return 0;
 }
 
 int hm_key_sign(const hm_key *key, unsigned char sig[64], const unsigned char *msg, size_t msglen)
 {
+	if (key->type != HM_KEY_ED25519)
+		return hm__err(HM_EINVAL, "key %.16s... is an %s key: it does not make 64-byte "
+			       "Ed25519 signatures", key->id, hm_key_type_name(key->type));
 	if (!key->sk)
 		return hm__err(HM_EINVAL, "key %.16s... has no secret half: cannot sign", key->id);
 	if (crypto_sign_detached(sig, NULL, msg, msglen, key->sk) != 0)
@@ -130,17 +212,23 @@ int hm_ed25519_verify(const unsigned char pk[32], const unsigned char *sig, size
 int hm_key_verify(const hm_key *key, const unsigned char *sig, size_t siglen,
 		  const unsigned char *msg, size_t msglen)
 {
+	if (key->type != HM_KEY_ED25519)
+		return hm__key_ec_verify(key, sig, siglen, msg, msglen);
 	return hm_ed25519_verify(key->pk, sig, siglen, msg, msglen);
 }
 
 int hm_key_public_pem(char **out, const hm_key *key)
 {
-	unsigned char der[44];
+	unsigned char *der;
+	size_t len;
+	int rc;
 
-	memcpy(der, hm__spki_prefix, 12);
-	memcpy(der + 12, key->pk, 32);
-	*out = hm__pem_encode(der, sizeof(der), "PUBLIC KEY");
-	return *out ? 0 : HM_ENOMEM;
+	*out = NULL;
+	if ((rc = hm_key_public_der(&der, &len, key)) < 0)
+		return rc;
+	*out = hm__pem_encode(der, len, "PUBLIC KEY");
+	free(der);
+	return *out ? 0 : hm__err_oom();
 }
 
 int hm_key_write_public(const hm_key *key, const char *path, int overwrite)
@@ -155,7 +243,21 @@ int hm_key_write_public(const hm_key *key, const char *path, int overwrite)
 	return rc;
 }
 
-/* PEM import: PKCS#8 Ed25519 private key or SPKI public key. */
+/* A DER private key other than the fixed Ed25519 form: PKCS#8 or SEC 1 EC, through OpenSSL. */
+static int parse_other_private(hm_key **out, unsigned char *der, size_t derlen, const char *name)
+{
+	int rc = hm__key_ec_from_der(out, der, derlen, 1, name);
+
+	sodium_memzero(der, derlen);
+	free(der);
+	return rc;
+}
+
+/*
+ * PEM import: PKCS#8 private keys (Ed25519, EC), SEC 1 "EC PRIVATE KEY"
+ * (with or without the "EC PARAMETERS" block `openssl ecparam -genkey`
+ * writes first) and SPKI public keys.
+ */
 int hm__key_parse_pem(hm_key **out, const char *data, size_t len, const char *name)
 {
 	char label[48];
@@ -166,17 +268,19 @@ int hm__key_parse_pem(hm_key **out, const char *data, size_t len, const char *na
 	*out = NULL;
 	if (!hm__pem_find_label(data, len, label, sizeof(label)))
 		return hm__err(HM_EFORMAT, "%s: not a key file (no hallmark key, no PEM block)", name);
+	if (strcmp(label, "EC PARAMETERS") == 0)
+		snprintf(label, sizeof(label), "EC PRIVATE KEY");
+	if (strcmp(label, "EC PRIVATE KEY") == 0) {
+		if ((rc = hm__pem_decode(&der, &derlen, data, len, label, name)) < 0)
+			return rc;
+		return parse_other_private(out, der, derlen, name);
+	}
 	if (strcmp(label, "PRIVATE KEY") == 0) {
 		rc = hm__pem_decode(&der, &derlen, data, len, label, name);
 		if (rc < 0)
 			return rc;
-		if (derlen != 48 || memcmp(der, hm__pkcs8_prefix, 16) != 0) {
-			sodium_memzero(der, derlen);
-			free(der);
-			return hm__err(HM_EUNSUPPORTED,
-				       "%s: not an Ed25519 PKCS#8 private key (expected the 48-byte "
-				       "form `openssl genpkey -algorithm ed25519` writes)", name);
-		}
+		if (derlen != 48 || memcmp(der, hm__pkcs8_prefix, 16) != 0)
+			return parse_other_private(out, der, derlen, name);
 		rc = hm_key_from_seed(out, der + 16);
 		sodium_memzero(der, derlen);
 		free(der);
@@ -186,11 +290,10 @@ int hm__key_parse_pem(hm_key **out, const char *data, size_t len, const char *na
 		rc = hm__pem_decode(&der, &derlen, data, len, label, name);
 		if (rc < 0)
 			return rc;
-		if (derlen != 44 || memcmp(der, hm__spki_prefix, 12) != 0) {
-			free(der);
-			return hm__err(HM_EUNSUPPORTED, "%s: not an Ed25519 public key", name);
-		}
-		rc = hm_key_from_public(out, der + 12);
+		if (derlen != 44 || memcmp(der, hm__spki_prefix, 12) != 0)
+			rc = hm__key_ec_from_der(out, der, derlen, 0, name);
+		else
+			rc = hm_key_from_public(out, der + 12);
 		free(der);
 		return rc;
 	}
@@ -198,7 +301,8 @@ int hm__key_parse_pem(hm_key **out, const char *data, size_t len, const char *na
 		return hm__err(HM_EUNSUPPORTED,
 			       "%s: encrypted PKCS#8 is not supported; decrypt it with "
 			       "`openssl pkey -in %s -out plain.pem` first", name, name);
-	return hm__err(HM_EUNSUPPORTED, "%s: PEM block \"%s\" is not an Ed25519 key", name, label);
+	return hm__err(HM_EUNSUPPORTED, "%s: PEM block \"%s\" is not a key hallmark reads "
+		       "(PUBLIC KEY, PRIVATE KEY or EC PRIVATE KEY)", name, label);
 }
 
 int hm_key_load(hm_key **out, const char *path, hm_passphrase_cb cb, void *payload)

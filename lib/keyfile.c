@@ -9,6 +9,12 @@
  *
  * The AEAD's additional data binds the header: "hallmark-secret-key-v1\0" ||
  * public key || opslimit (u64 LE) || memlimit (u64 LE) || salt.
+ *
+ * ECDSA keys have the same shape with "algorithm" "ecdsa-p256", "ecdsa-p384"
+ * or "ecdsa-p521", "public_key" the DER SubjectPublicKeyInfo (uncompressed
+ * point), the secret the private scalar (32, 48 or 66 bytes, big-endian) and,
+ * in the additional data, the SHA-256 of that SubjectPublicKeyInfo in place
+ * of the public key.
  */
 #include "internal.h"
 #include "keyimpl.h"
@@ -32,6 +38,28 @@
 #define KF_MAX_OPSLIMIT 4ULL
 #define KF_MAX_MEMLIMIT ((size_t)256 << 20)
 #define PASSBUF 1024
+#define KF_MAX_SECRET 66  /* a P-521 scalar */
+#define KF_MAX_PUBLIC 160 /* a P-521 SubjectPublicKeyInfo */
+
+/* Public key and secret sizes in the file for a key type. */
+static size_t kf_public_len(hm_key_type t)
+{
+	return t == HM_KEY_ED25519 ? 32 : hm__key_ec_spki_len(t);
+}
+
+static size_t kf_secret_len(hm_key_type t)
+{
+	return t == HM_KEY_ED25519 ? 32 : hm__key_ec_secret_len(t);
+}
+
+/* What the additional data binds of the public key: itself (Ed25519) or its SHA-256. */
+static void kf_ad_key(unsigned char out[32], hm_key_type t, const unsigned char *pk, size_t len)
+{
+	if (t == HM_KEY_ED25519)
+		memcpy(out, pk, 32);
+	else
+		hm__sha256(out, pk, len);
+}
 
 /*
  * The most KDF work a key file may ask of the reader. Variables rather than
@@ -117,13 +145,15 @@ static int parse_keyfile(hm_key **out, json_t *root, const char *name, hm_passph
 					   "public_key", "encryption", "secret_key", NULL };
 	static const char *const enc_keys[] = { "kdf", "opslimit", "memlimit", "salt",
 						"cipher", "nonce", NULL };
-	unsigned char pk[32], salt[16], nonce[24], ad[128], ct[48];
+	unsigned char pk[KF_MAX_PUBLIC], adkey[32], salt[16], nonce[24], ad[128];
+	unsigned char ct[KF_MAX_SECRET + crypto_aead_xchacha20poly1305_ietf_ABYTES];
 	unsigned char *seed = NULL, *kek = NULL;
 	char *pass = NULL;
 	const json_t *enc, *ver;
 	const char *s;
 	unsigned long long ops = 0, mem = 0;
-	size_t adlen;
+	size_t adlen, pklen, sklen;
+	hm_key_type type;
 	hm_key *k = NULL;
 	int rc;
 
@@ -138,17 +168,20 @@ static int parse_keyfile(hm_key **out, json_t *root, const char *name, hm_passph
 			       "%s: key file version %lld is not supported (this hallmark reads "
 			       "version %d)", name, (long long)json_integer_value(ver), KF_VERSION);
 	s = hm__json_str(root, "algorithm");
-	if (!s || strcmp(s, "ed25519") != 0)
+	if (!s || hm_key_type_parse(&type, s) < 0)
 		return hm__err(HM_EUNSUPPORTED, "%s: key algorithm \"%s\" is not supported", name,
 			       s ? s : "(missing)");
-	if (b64_field(root, "public_key", pk, 32, name) < 0)
+	pklen = kf_public_len(type);
+	sklen = kf_secret_len(type);
+	if (b64_field(root, "public_key", pk, pklen, name) < 0)
 		return HM_EFORMAT;
-	seed = sodium_malloc(32);
+	kf_ad_key(adkey, type, pk, pklen);
+	seed = sodium_malloc(KF_MAX_SECRET);
 	if (!seed)
 		return hm__err_oom();
 	enc = json_object_get(root, "encryption");
 	if (json_is_null(enc)) {
-		if ((rc = b64_field(root, "secret_key", seed, 32, name)) < 0)
+		if ((rc = b64_field(root, "secret_key", seed, sklen, name)) < 0)
 			goto out;
 	} else if (json_is_object(enc)) {
 		if ((rc = check_keys(enc, enc_keys, name)) < 0)
@@ -181,7 +214,8 @@ static int parse_keyfile(hm_key **out, json_t *root, const char *name, hm_passph
 		}
 		if ((rc = b64_field(enc, "salt", salt, 16, name)) < 0 ||
 		    (rc = b64_field(enc, "nonce", nonce, 24, name)) < 0 ||
-		    (rc = b64_field(root, "secret_key", ct, 48, name)) < 0)
+		    (rc = b64_field(root, "secret_key", ct,
+				    sklen + crypto_aead_xchacha20poly1305_ietf_ABYTES, name)) < 0)
 			goto out;
 		if (!cb) {
 			rc = hm__err(HM_EPASSPHRASE, "%s: the key is encrypted and no passphrase was "
@@ -203,9 +237,10 @@ static int parse_keyfile(hm_key **out, json_t *root, const char *name, hm_passph
 			rc = hm__err(HM_ENOMEM, "%s: key derivation ran out of memory", name);
 			goto out;
 		}
-		build_ad(ad, &adlen, pk, ops, mem, salt);
-		if (crypto_aead_xchacha20poly1305_ietf_decrypt(seed, NULL, NULL, ct, sizeof(ct), ad,
-							       adlen, nonce, kek) != 0) {
+		build_ad(ad, &adlen, adkey, ops, mem, salt);
+		if (crypto_aead_xchacha20poly1305_ietf_decrypt(
+			    seed, NULL, NULL, ct, sklen + crypto_aead_xchacha20poly1305_ietf_ABYTES, ad,
+			    adlen, nonce, kek) != 0) {
 			rc = hm__err(HM_EPASSPHRASE, "%s: wrong passphrase (or the key file was "
 				     "altered)", name);
 			goto out;
@@ -215,9 +250,11 @@ static int parse_keyfile(hm_key **out, json_t *root, const char *name, hm_passph
 			     "null", name);
 		goto out;
 	}
-	if ((rc = hm_key_from_seed(&k, seed)) < 0)
+	if ((rc = type == HM_KEY_ED25519 ? hm_key_from_seed(&k, seed)
+					  : hm__key_ec_from_secret(&k, type, seed, sklen)) < 0)
 		goto out;
-	if (sodium_memcmp(k->pk, pk, 32) != 0) {
+	if (type == HM_KEY_ED25519 ? sodium_memcmp(k->pk, pk, 32) != 0
+				   : k->spki_len != pklen || memcmp(k->spki, pk, pklen) != 0) {
 		rc = hm__err(HM_EFORMAT, "%s: the secret key does not match the file's public key",
 			     name);
 		goto out;
@@ -340,12 +377,13 @@ int hm_key_secret_file(char **out, size_t *outlen, const hm_key *key, const char
 		       size_t passphrase_len, const hm_key_write_options *opts)
 {
 	hm_key_write_options defaults = HM_KEY_WRITE_OPTIONS_INIT;
-	unsigned char salt[16], nonce[24], ad[128], ct[48];
-	unsigned char *kek = NULL;
+	unsigned char salt[16], nonce[24], ad[128], adkey[32];
+	unsigned char ct[KF_MAX_SECRET + crypto_aead_xchacha20poly1305_ietf_ABYTES];
+	unsigned char *kek = NULL, *pub = NULL, *secret = NULL;
 	char *b64 = NULL, *text = NULL;
 	json_t *root = NULL, *enc;
 	unsigned long long ops;
-	size_t mem, adlen;
+	size_t mem, adlen, publen, sklen;
 	int rc = 0;
 
 	*out = NULL;
@@ -366,13 +404,27 @@ int hm_key_secret_file(char **out, size_t *outlen, const hm_key *key, const char
 	if (passphrase && (passphrase_len >= PASSBUF || memchr(passphrase, '\0', passphrase_len)))
 		return hm__err(HM_EINVAL, "a passphrase must be at most %d bytes without NUL bytes "
 			       "(or the key could never be decrypted)", PASSBUF - 1);
+	if (key->type == HM_KEY_ED25519) {
+		secret = key->sk;
+		sklen = 32;
+	} else if ((rc = hm__key_ec_secret(&secret, &sklen, key)) < 0)
+		return rc;
+	if ((rc = hm_key_public_der(&pub, &publen, key)) < 0)
+		goto out;
+	if (key->type == HM_KEY_ED25519) {
+		memcpy(pub, key->pk, 32); /* the file holds the raw Ed25519 key, not its SPKI */
+		publen = 32;
+	}
+	kf_ad_key(adkey, key->type, pub, publen);
 	root = json_object();
-	if (!root)
-		return hm__err_oom();
-	b64 = hm__b64_encode(key->pk, 32);
+	if (!root) {
+		rc = hm__err_oom();
+		goto out;
+	}
+	b64 = hm__b64_encode(pub, publen);
 	if (!b64 || json_object_set_new(root, "format", json_string(KF_FORMAT)) ||
 	    json_object_set_new(root, "version", json_integer(KF_VERSION)) ||
-	    json_object_set_new(root, "algorithm", json_string("ed25519")) ||
+	    json_object_set_new(root, "algorithm", json_string(hm_key_type_name(key->type))) ||
 	    json_object_set_new(root, "keyid", json_string(key->id)) ||
 	    json_object_set_new(root, "public_key", json_string(b64))) {
 		rc = hm__err_oom();
@@ -381,7 +433,7 @@ int hm_key_secret_file(char **out, size_t *outlen, const hm_key *key, const char
 	free(b64);
 	b64 = NULL;
 	if (!passphrase) {
-		b64 = hm__b64_encode(key->sk, 32);
+		b64 = hm__b64_encode(secret, sklen);
 		if (!b64 || json_object_set_new(root, "encryption", json_null()) ||
 		    json_object_set_new(root, "secret_key", json_string(b64))) {
 			rc = hm__err_oom();
@@ -400,8 +452,8 @@ int hm_key_secret_file(char **out, size_t *outlen, const hm_key *key, const char
 			rc = hm__err(HM_ENOMEM, "key derivation ran out of memory");
 			goto out;
 		}
-		build_ad(ad, &adlen, key->pk, ops, mem, salt);
-		crypto_aead_xchacha20poly1305_ietf_encrypt(ct, NULL, key->sk, 32, ad, adlen, NULL,
+		build_ad(ad, &adlen, adkey, ops, mem, salt);
+		crypto_aead_xchacha20poly1305_ietf_encrypt(ct, NULL, secret, sklen, ad, adlen, NULL,
 							   nonce, kek);
 		enc = json_object();
 		if (!enc || json_object_set_new(root, "encryption", enc)) {
@@ -418,7 +470,7 @@ int hm_key_secret_file(char **out, size_t *outlen, const hm_key *key, const char
 		b64 = hm__b64_encode(nonce, 24);
 		json_object_set_new(enc, "nonce", json_string(b64 ? b64 : ""));
 		free(b64);
-		b64 = hm__b64_encode(ct, sizeof(ct));
+		b64 = hm__b64_encode(ct, sklen + crypto_aead_xchacha20poly1305_ietf_ABYTES);
 		if (!b64 || json_object_set_new(root, "secret_key", json_string(b64))) {
 			rc = hm__err_oom();
 			goto out;
@@ -450,6 +502,9 @@ out:
 		free(b64);
 	}
 	free(text);
+	free(pub);
+	if (secret && secret != key->sk)
+		sodium_free(secret);
 	if (kek)
 		sodium_free(kek);
 	if (root) {
@@ -479,11 +534,12 @@ int hm_key_write_secret(const hm_key *key, const char *path, const char *passphr
 
 int hm_key_load_public(hm_key **out, const char *path)
 {
-	unsigned char pk[32];
+	unsigned char pk[KF_MAX_PUBLIC];
 	char *data;
 	size_t len;
 	json_t *root = NULL;
-	const char *fmt, *kid;
+	const char *fmt, *kid, *alg;
+	hm_key_type type;
 	int rc;
 
 	*out = NULL;
@@ -493,7 +549,7 @@ int hm_key_load_public(hm_key **out, const char *path)
 		hm_key *full = NULL;
 		rc = hm__key_parse_pem(&full, data, len, path);
 		if (rc == 0) {
-			rc = hm_key_from_public(out, full->pk);
+			rc = hm__key_public_copy(out, full);
 			hm_key_free(full);
 		}
 		goto out;
@@ -505,8 +561,15 @@ int hm_key_load_public(hm_key **out, const char *path)
 		rc = hm__err(HM_EFORMAT, "%s: not a hallmark key file", path);
 		goto out;
 	}
-	if ((rc = b64_field(root, "public_key", pk, 32, path)) < 0 ||
-	    (rc = hm_key_from_public(out, pk)) < 0)
+	alg = hm__json_str(root, "algorithm");
+	if (!alg || hm_key_type_parse(&type, alg) < 0) {
+		rc = hm__err(HM_EUNSUPPORTED, "%s: key algorithm \"%s\" is not supported", path,
+			     alg ? alg : "(missing)");
+		goto out;
+	}
+	if ((rc = b64_field(root, "public_key", pk, kf_public_len(type), path)) < 0 ||
+	    (rc = type == HM_KEY_ED25519 ? hm_key_from_public(out, pk)
+					 : hm_key_from_spki(out, pk, kf_public_len(type), path)) < 0)
 		goto out;
 	kid = hm__json_str(root, "keyid");
 	if (kid && strcmp(kid, (*out)->id) != 0) {

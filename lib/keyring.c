@@ -1,5 +1,6 @@
 /* Keyrings: the set of public keys a verification trusts. */
 #include "internal.h"
+#include "keyimpl.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -44,7 +45,7 @@ int hm_keyring_add(hm_keyring *kr, const hm_key *key)
 
 	if (hm_keyring_find(kr, hm_key_id(key)))
 		return 0;
-	if ((rc = hm_key_from_public(&pub, hm_key_public_bytes(key))) < 0)
+	if ((rc = hm__key_public_copy(&pub, key)) < 0)
 		return rc;
 	n = realloc(kr->keys, (kr->n + 1) * sizeof(*n));
 	if (!n) {

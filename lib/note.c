@@ -170,6 +170,9 @@ int hm_note_verifier_new(hm_note_verifier **out, const char *name, const hm_key 
 	*out = NULL;
 	if (!name || !key)
 		return hm__err(HM_EINVAL, "a note key needs a name and a key");
+	if (hm_key_get_type(key) != HM_KEY_ED25519)
+		return hm__err(HM_EUNSUPPORTED, "signed notes take Ed25519 keys; key %.16s... is %s",
+			       hm_key_id(key), hm_key_type_name(hm_key_get_type(key)));
 	if (!valid_name(name, strlen(name)))
 		return hm__err(HM_EINVAL, "\"%s\" is not a valid note key name (it must be non-empty "
 			       "UTF-8 without spaces or '+')", name);

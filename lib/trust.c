@@ -1,9 +1,11 @@
 /*
  * Trusted bundles: the one place that decides which bundle lines are
- * trusted (hm__trust_line), and the bundle-check report built from it.
- * verify, facts (cards, reports, exports), `bundle check` and the archive
- * all go through here.
+ * trusted (hm__trust_line; a Sigstore bundle line is decided by the method
+ * it was signed with, in trust_sigstore.c), and the bundle-check report
+ * built from it. verify, facts (cards, reports, exports), `bundle check` and
+ * the archive all go through here.
  */
+#include "sigstore_impl.h"
 #include "statement_impl.h"
 #include "trust_impl.h"
 
@@ -49,6 +51,13 @@ void hm__trust_init(struct hm__trust *t, const hm_trust_options *o)
 	t->auditors = t->own_auditors ? o->auditor_keys : o->keys;
 	if (o->threshold > 1)
 		t->threshold = o->threshold;
+	if (o->version < 2)
+		return; /* the fields below came with version 2 */
+	t->roots = o->cert_roots;
+	t->identity = o->identity;
+	t->issuer = o->issuer;
+	t->trusted_root = o->trusted_root;
+	t->now = o->now;
 }
 
 void hm__tline_clear(struct hm__tline *l)
@@ -62,12 +71,14 @@ void hm__tline_clear(struct hm__tline *l)
 		free(l->keyids[i]);
 	free(l->keyids);
 	free(l->signers);
+	free(l->source);
+	free(l->subject);
 	memset(l, 0, sizeof(*l));
 }
 
 /* Before its signatures are checked, a line only says which keys to try, and who signed it. */
-static int peek(struct hm__tline *l, const char *line, size_t len, int *is_envelope,
-		size_t *nsigs)
+int hm__tline_peek(struct hm__tline *l, const char *line, size_t len, int *is_envelope,
+		   size_t *nsigs)
 {
 	hm_envelope *env = NULL;
 	hm_statement *st = NULL;
@@ -100,10 +111,15 @@ static int peek(struct hm__tline *l, const char *line, size_t len, int *is_envel
 out:
 	hm_envelope_free(env);
 	hm_statement_free(st);
+	if (rc == 0) {
+		l->pub.predicate_type = l->claimed;
+		l->pub.is_audit = l->claimed && strcmp(l->claimed, HM_AUDIT_PREDICATE_TYPE) == 0;
+		l->pub.label = l->claimed ? hm_predicate_type_label(l->claimed) : NULL;
+	}
 	return rc;
 }
 
-static int refuse(struct hm__tline *l, hm_line_outcome outcome, int code, const char *why)
+int hm__tline_refuse(struct hm__tline *l, hm_line_outcome outcome, int code, const char *why)
 {
 	l->pub.outcome = outcome;
 	l->pub.error = code < 0 ? code : HM_EVERIFY;
@@ -204,42 +220,28 @@ static int refuse_untrusted(struct hm__tline *l, int code, const hm_keyring *kr,
 		hm__buf_free(&b);
 		return rc;
 	}
-	rc = refuse(l, HM_LINE_UNTRUSTED, code, b.data);
+	rc = hm__tline_refuse(l, HM_LINE_UNTRUSTED, code, b.data);
 	hm__buf_free(&b);
 	return rc;
 }
 
-int hm__trust_line(struct hm__tline *l, const char *line, size_t len, size_t lineno,
-		   const struct hm__trust *t)
+int hm__tline_open(struct hm__tline *l, const char *env, size_t len, const hm_keyring *kr,
+		   size_t threshold, int is_envelope, size_t nsigs, const struct hm__trust *t)
 {
-	const hm_keyring *kr;
-	size_t k, nsigs;
-	int rc, is_envelope, verified;
+	size_t k;
+	int rc, verified;
 
-	memset(l, 0, sizeof(*l));
-	l->pub.line = lineno;
-	if (len == 0)
-		return refuse(l, HM_LINE_EMPTY, HM_EFORMAT, "empty line");
-	if ((rc = peek(l, line, len, &is_envelope, &nsigs)) < 0)
-		return hm__err_oom();
-	l->pub.predicate_type = l->claimed;
-	l->pub.is_audit = l->claimed && strcmp(l->claimed, HM_AUDIT_PREDICATE_TYPE) == 0;
-	l->pub.label = l->claimed ? hm_predicate_type_label(l->claimed) : NULL;
-	kr = l->pub.is_audit ? t->auditors : t->keys;
-	if (!kr || hm_keyring_count(kr) == 0)
-		return refuse(l, HM_LINE_UNTRUSTED, HM_EVERIFY, l->pub.is_audit ?
-			      "no trusted auditor keys were given" : "no trusted keys were given");
-	rc = hm__attestation_open(&l->a, line, len, kr, t->threshold, &verified);
+	rc = hm__attestation_open(&l->a, env, len, kr, threshold, &verified);
 	if (rc == HM_ENOMEM)
 		return rc;
 	if (rc < 0 && is_envelope && nsigs > 0 && !verified)
 		return refuse_untrusted(l, rc, kr, t->threshold);
 	if (rc < 0)
-		return refuse(l, !is_envelope ? HM_LINE_MALFORMED
-				 : nsigs == 0  ? HM_LINE_UNSIGNED
-				 : verified    ? HM_LINE_NOT_STATEMENT
-					       : HM_LINE_UNTRUSTED,
-			      rc, hm_error_last());
+		return hm__tline_refuse(l, !is_envelope ? HM_LINE_MALFORMED
+					   : nsigs == 0  ? HM_LINE_UNSIGNED
+					   : verified    ? HM_LINE_NOT_STATEMENT
+							 : HM_LINE_UNTRUSTED,
+					rc, hm_error_last());
 	/* Trusted: from here on, only what was verified speaks. */
 	l->pub.attestation = l->a;
 	l->pub.predicate_type = hm_statement_predicate_type(hm_attestation_statement(l->a));
@@ -257,6 +259,31 @@ int hm__trust_line(struct hm__tline *l, const char *line, size_t len, size_t lin
 	return 0;
 }
 
+int hm__trust_line(struct hm__tline *l, const char *line, size_t len, size_t lineno,
+		   const struct hm__trust *t)
+{
+	const hm_keyring *kr;
+	size_t nsigs;
+	int rc, is_envelope;
+
+	memset(l, 0, sizeof(*l));
+	l->pub.line = lineno;
+	if (len == 0)
+		return hm__tline_refuse(l, HM_LINE_EMPTY, HM_EFORMAT, "empty line");
+	if (hm__sigstore_looks(line, len))
+		return hm__trust_sigstore(l, line, len, t);
+	if ((rc = hm__tline_peek(l, line, len, &is_envelope, &nsigs)) < 0)
+		return hm__err_oom();
+	if (is_envelope)
+		l->pub.method = "key";
+	kr = l->pub.is_audit ? t->auditors : t->keys;
+	if (!kr || hm_keyring_count(kr) == 0)
+		return hm__tline_refuse(l, HM_LINE_UNTRUSTED, HM_EVERIFY, l->pub.is_audit ?
+					"no trusted auditor keys were given" :
+					"no trusted keys were given");
+	return hm__tline_open(l, line, len, kr, t->threshold, is_envelope, nsigs, t);
+}
+
 int hm_trusted_bundle_open(hm_trusted_bundle **out, const hm_bundle *b,
 			   const hm_trust_options *opts)
 {
@@ -269,10 +296,14 @@ int hm_trusted_bundle_open(hm_trusted_bundle **out, const hm_bundle *b,
 	*out = NULL;
 	if (!b || !opts)
 		return hm__err(HM_EINVAL, "hm_trusted_bundle_open: NULL bundle or options");
-	HM__CHECK_VERSION(opts, HM_TRUST_OPTIONS_VERSION, "hm_trust_options");
-	if (!opts->keys || hm_keyring_count(opts->keys) == 0)
+	if (opts->version != 1)
+		HM__CHECK_VERSION(opts, HM_TRUST_OPTIONS_VERSION, "hm_trust_options");
+	if (hm_keyring_count(opts->keys) == 0 &&
+	    (opts->version < 2 || (hm_cert_roots_count(opts->cert_roots) == 0 && !opts->identity)))
 		return hm__err(HM_EINVAL, "no trusted keys given");
-	if (opts->threshold > hm_keyring_count(opts->keys))
+	if (opts->version >= 2 && (!opts->identity) != (!opts->issuer))
+		return hm__err(HM_EINVAL, "keyless verification needs both an identity and an issuer");
+	if (hm_keyring_count(opts->keys) && opts->threshold > hm_keyring_count(opts->keys))
 		return hm__err(HM_EINVAL, "threshold %zu is more than the %zu distinct keys given",
 			       opts->threshold, hm_keyring_count(opts->keys));
 	if (opts->auditor_keys && hm_keyring_count(opts->auditor_keys) &&
@@ -292,12 +323,17 @@ int hm_trusted_bundle_open(hm_trusted_bundle **out, const hm_bundle *b,
 	for (i = 0; i < hm_bundle_line_count(b); i++) {
 		size_t len;
 		const char *line = hm_bundle_line(b, i, &len);
+		const char *src = hm_bundle_line_source(b, i);
 		rc = hm__trust_line(&tb->lines[i], line, len, i + 1, &tb->t);
 		tb->n++;
+		if (rc == 0 && src && !(tb->lines[i].source = strdup(src)))
+			rc = hm__err_oom();
 		if (rc < 0) {
 			hm_trusted_bundle_free(tb);
 			return rc;
 		}
+		tb->lines[i].pub.source = tb->lines[i].source;
+		tb->lines[i].pub.source_line = hm_bundle_line_number(b, i);
 		tb->ntrusted += tb->lines[i].pub.attestation != NULL;
 	}
 	hm_error_clear();

@@ -10,6 +10,10 @@ struct hm__trust {
 	const hm_keyring *auditors; /* auditor keys, or keys when none were given */
 	int own_auditors;
 	size_t threshold;           /* 1 or more */
+	const hm_cert_roots *roots; /* certificate-signed Sigstore bundles; may be NULL */
+	const char *identity, *issuer, *trusted_root; /* keyless Sigstore bundles */
+	long long now;              /* certificates are checked at this time when a bundle
+				       records none; 0 = now */
 };
 
 /* A line and the storage its public view points into. */
@@ -20,6 +24,8 @@ struct hm__tline {
 	char *claimed;  /* the predicate type the line claims, when refused */
 	char **keyids;
 	const char **signers;
+	char *source;
+	char *subject;  /* the signing certificate's subject */
 };
 
 /*
@@ -36,6 +42,17 @@ void hm__trust_init(struct hm__trust *t, const hm_trust_options *o);
 int hm__trust_line(struct hm__tline *out, const char *line, size_t len, size_t lineno,
 		   const struct hm__trust *t);
 void hm__tline_clear(struct hm__tline *l);
+
+/* Steps of the decision, shared with trust_sigstore.c (trust.c). */
+int hm__tline_peek(struct hm__tline *l, const char *line, size_t len, int *is_envelope,
+		   size_t *nsigs);
+int hm__tline_refuse(struct hm__tline *l, hm_line_outcome outcome, int code, const char *why);
+/* Verifies the envelope env against kr and, when trusted, fills in what was verified. */
+int hm__tline_open(struct hm__tline *l, const char *env, size_t len, const hm_keyring *kr,
+		   size_t threshold, int is_envelope, size_t nsigs, const struct hm__trust *t);
+/* trust_sigstore.c: the decision for a line that is a Sigstore bundle. */
+int hm__trust_sigstore(struct hm__tline *l, const char *line, size_t len,
+		       const struct hm__trust *t);
 
 /* attestation.c: hm_attestation_open that also says whether the signatures verified. */
 int hm__attestation_open(hm_attestation **out, const char *line, size_t len,

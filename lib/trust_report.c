@@ -69,6 +69,11 @@ static json_t *line_json(const hm_trusted_line *l)
 	if (!o || put(o, "line", json_integer((json_int_t)l->line)) < 0 ||
 	    put(o, "ok", json_boolean(l->attestation != NULL)) < 0)
 		goto fail;
+	if (l->source && (put(o, "source", text(l->source)) < 0 ||
+			  put(o, "sourceLine", json_integer((json_int_t)l->source_line)) < 0))
+		goto fail;
+	if (l->method && put(o, "method", json_string(l->method)) < 0)
+		goto fail;
 	if (!l->attestation) {
 		json_t *hints;
 		if (put(o, "reason", text(l->reason)) < 0 || put(o, "keyid_hints", hints = json_array()) < 0)
@@ -86,6 +91,8 @@ static json_t *line_json(const hm_trusted_line *l)
 	for (k = 0; k < l->nsigners; k++)
 		if (json_array_append_new(signers, json_string(l->signers[k])) < 0)
 			goto fail;
+	if (l->cert_subject && put(o, "certificateSubject", text(l->cert_subject)) < 0)
+		goto fail;
 	return o;
 fail:
 	json_decref(o);

@@ -15,12 +15,22 @@ static const char *short_id(const char *id, char buf[20])
 	return buf;
 }
 
+/* " (FILE line N)" when the line's number in its file is not its number in the bundle. */
+static const char *where(const hm_trusted_line *l, char *buf, size_t size)
+{
+	buf[0] = '\0';
+	if (l->source && l->source_line != l->line)
+		snprintf(buf, size, " (%s line %zu)", l->source, l->source_line);
+	return buf;
+}
+
 int hm__check_signatures(struct hm__vctx *x)
 {
 	struct hm__check *c = &x->r->checks[HM_CHECK_SIGNATURES];
 	size_t i, n = hm_trusted_bundle_line_count(x->tb), bad = 0;
 	int own = hm_trusted_bundle_own_auditors(x->tb);
 	char lines[160] = "";
+	const char *subject = NULL;
 	int rc;
 
 	x->atts = calloc(n ? n : 1, sizeof(*x->atts));
@@ -28,7 +38,7 @@ int hm__check_signatures(struct hm__vctx *x)
 		return hm__err_oom();
 	for (i = 0; i < n; i++) {
 		const hm_trusted_line *l = hm_trusted_bundle_line(x->tb, i);
-		char what[160] = "unreadable", ids[4 * 20 + 8] = "", sb[20];
+		char what[160] = "unreadable", ids[4 * 20 + 8] = "", sb[20], wb[300];
 		struct hm__vatt *at;
 		size_t k;
 
@@ -43,7 +53,8 @@ int hm__check_signatures(struct hm__vctx *x)
 					 bad == 1 ? "" : ", ", l->line, what);
 			else if (!strstr(lines, ", ..."))
 				strcat(lines, ", ...");
-			if ((rc = hm__vdetail(c, "line %zu (%s): not trusted: %s%s", l->line, what,
+			if ((rc = hm__vdetail(c, "line %zu%s (%s): not trusted: %s%s", l->line,
+					      where(l, wb, sizeof(wb)), what,
 					      l->reason,
 					      !l->is_audit ? ""
 					      : own ? " (audits are checked against the auditor keys)"
@@ -62,7 +73,13 @@ int hm__check_signatures(struct hm__vctx *x)
 		at->st = hm__statement_json(hm_attestation_statement(l->attestation));
 		at->ptype = l->predicate_type;
 		at->publisher_signed = l->publisher_signed;
-		if ((rc = hm__vdetail(c, "line %zu: %s signed by %s", l->line, what, ids)) < 0)
+		if (l->cert_subject)
+			rc = hm__vdetail(c, "line %zu%s: %s signed by certificate \"%s\" (key %s)",
+					 l->line, where(l, wb, sizeof(wb)), what, l->cert_subject, ids);
+		else
+			rc = hm__vdetail(c, "line %zu%s: %s signed by %s", l->line,
+					 where(l, wb, sizeof(wb)), what, ids);
+		if (rc < 0)
 			return rc;
 	}
 	if (n == 0)
@@ -71,6 +88,14 @@ int hm__check_signatures(struct hm__vctx *x)
 		return hm__vfail(c, "%zu of %zu attestation%s %s not signed by a trusted key: line%s "
 				 "%s", bad, n, n == 1 ? "" : "s", bad == 1 ? "is" : "are",
 				 bad == 1 ? "" : "s", lines);
+	for (i = 0; i < n && !subject; i++)
+		subject = hm_trusted_bundle_line(x->tb, i)->cert_subject;
+	if (subject && n == 1)
+		return hm__vpass(c, "the one attestation is signed by a trusted certificate: \"%s\"",
+				 subject);
+	if (subject)
+		return hm__vpass(c, "all %zu attestations are signed by trusted keys or certificates "
+				 "(signing certificate \"%s\")", n, subject);
 	if (n == 1)
 		return hm__vpass(c, "the one attestation is signed by a trusted key");
 	return hm__vpass(c, "all %zu attestations are signed by trusted keys", n);

@@ -5,7 +5,8 @@ set -eu
 PKGS="build-essential pkg-config git openssl
 libsodium-dev libssl-dev libjansson-dev libgit2-dev libsqlite3-dev libxml2-dev libyaml-dev
 libsimdjson-dev libhyperscan-dev g++
-libcmocka-dev sqlite3 libxml2-utils python3 python3-yaml python3-jsonschema clang valgrind"
+libcmocka-dev sqlite3 libxml2-utils python3 python3-yaml python3-jsonschema clang valgrind
+python3-cryptography python3-protobuf python3-typing-extensions"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||

@@ -1,6 +1,9 @@
 /*
- * hallmark/bundle.h: in-toto bundles (JSON Lines of DSSE envelopes), signing
- * statements into them, and verified attestations.
+ * hallmark/bundle.h: bundles of attestations, signing statements into them,
+ * and verified attestations. A bundle is read from one or more files, each
+ * either JSON Lines of DSSE envelopes (.intoto.jsonl) or one Sigstore bundle
+ * JSON (media types v0.1 to v0.3, e.g. model_signing's model.sig); each line,
+ * or each Sigstore bundle, is one entry ("line") of the bundle.
  */
 #ifndef HALLMARK_BUNDLE_H
 #define HALLMARK_BUNDLE_H
@@ -19,14 +22,31 @@ extern "C" {
 
 typedef struct hm_bundle hm_bundle;
 
-/* Reads a bundle file ("-" for stdin). Free with hm_bundle_free(). */
+/* An empty bundle, to add files to. Free with hm_bundle_free(). */
+HM_EXTERN int hm_bundle_new(hm_bundle **out);
+/*
+ * Reads a bundle file ("-" for stdin) and adds its entries to b: a file that
+ * is one JSON object with a "mediaType" is one Sigstore bundle entry (kept as
+ * one compact JSON line), any other file is split into lines.
+ */
+HM_EXTERN int hm_bundle_add_file(hm_bundle *b, const char *path);
+/* hm_bundle_new() and hm_bundle_add_file(). Free with hm_bundle_free(). */
 HM_EXTERN int hm_bundle_load(hm_bundle **out, const char *path);
-/* Splits bundle text into lines (a final newline does not make an empty line). */
+/*
+ * Splits bundle text into lines (a final newline does not make an empty
+ * line), or takes a Sigstore bundle text as one entry.
+ */
 HM_EXTERN int hm_bundle_parse(hm_bundle **out, const char *data, size_t len);
 HM_EXTERN void hm_bundle_free(hm_bundle *b);
 HM_EXTERN size_t hm_bundle_line_count(const hm_bundle *b);
 /* Line i (0-based) without its newline; owned by the bundle. */
 HM_EXTERN const char *hm_bundle_line(const hm_bundle *b, size_t i, size_t *len);
+/* The file line i came from (as given to hm_bundle_add_file), or NULL (parsed text). */
+HM_EXTERN const char *hm_bundle_line_source(const hm_bundle *b, size_t i);
+/* Line i's 1-based number within its file. */
+HM_EXTERN size_t hm_bundle_line_number(const hm_bundle *b, size_t i);
+/* How many files (or texts) the bundle was read from. */
+HM_EXTERN size_t hm_bundle_source_count(const hm_bundle *b);
 
 /*
  * Validates a statement (hm_statement_parse), signs its canonical bytes as a

@@ -37,7 +37,7 @@ HM_EXTERN int hm_envelope_new(hm_envelope **out, const char *payload_type,
 HM_EXTERN int hm_envelope_parse(hm_envelope **out, const char *json, size_t len);
 HM_EXTERN void hm_envelope_free(hm_envelope *env);
 
-/* Appends an Ed25519 signature over the PAE, with keyid = hm_key_id(key). */
+/* Appends a signature over the PAE (Ed25519 or ECDSA, by the key), keyid = hm_key_id(key). */
 HM_EXTERN int hm_envelope_sign(hm_envelope *env, const hm_key *key);
 
 /* One-line compact JSON (no trailing newline). Free with hm_free(). */
@@ -73,7 +73,7 @@ typedef struct hm_envelope_verification {
 
 /*
  * Verifies the envelope against the keyring: 0 when at least threshold
- * (>= 1) distinct trusted keys have a valid Ed25519 signature over the PAE,
+ * (>= 1) distinct trusted keys have a valid signature over the PAE,
  * HM_EVERIFY otherwise with the reason. keyids are only hints: each trusted
  * key is tried on every signature. info may be NULL.
  */

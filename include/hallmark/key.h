@@ -1,7 +1,8 @@
 /*
- * hallmark/key.h: Ed25519 keys: generation, hallmark key files (optionally
- * encrypted with Argon2id + XChaCha20-Poly1305), OpenSSL PEM import and export,
- * key ids, signing and verification.
+ * hallmark/key.h: signing keys (Ed25519, and ECDSA on P-256, P-384 and P-521
+ * as OpenSSF model signing uses them): generation, hallmark key files
+ * (optionally encrypted with Argon2id + XChaCha20-Poly1305), OpenSSL PEM
+ * import and export, key ids, signing and verification.
  *
  * Secret material lives in sodium_malloc memory and is wiped when the key is freed.
  */
@@ -14,8 +15,46 @@
 extern "C" {
 #endif
 
-/* An Ed25519 public key, with the secret half when loaded from a secret key. */
+/* A public key, with the secret half when loaded from a secret key. */
 typedef struct hm_key hm_key;
+
+/*
+ * The kinds of key. An ECDSA signature is DER-encoded over the message hashed
+ * with the curve's digest: SHA-256 on P-256, SHA-384 on P-384, SHA-512 on
+ * P-521 (as model_signing signs and verifies).
+ */
+typedef enum hm_key_type {
+	HM_KEY_ED25519 = 0,
+	HM_KEY_ECDSA_P256 = 1,
+	HM_KEY_ECDSA_P384 = 2,
+	HM_KEY_ECDSA_P521 = 3
+} hm_key_type;
+
+/* "ed25519", "ecdsa-p256", "ecdsa-p384", "ecdsa-p521"; "unknown" otherwise. */
+HM_EXTERN const char *hm_key_type_name(hm_key_type type);
+/* The type named name (as hm_key_type_name() spells it); HM_EINVAL for any other. */
+HM_EXTERN int hm_key_type_parse(hm_key_type *out, const char *name);
+HM_EXTERN hm_key_type hm_key_get_type(const hm_key *key);
+
+/* Creates a fresh key pair of the given type. Free with hm_key_free(). */
+HM_EXTERN int hm_key_generate_type(hm_key **out, hm_key_type type);
+
+/*
+ * A public-only key from a DER SubjectPublicKeyInfo (Ed25519, or EC on P-256,
+ * P-384 or P-521). name is used in error messages.
+ */
+HM_EXTERN int hm_key_from_spki(hm_key **out, const unsigned char *der, size_t len,
+			       const char *name);
+
+/* The DER SubjectPublicKeyInfo of any key (free with hm_free()). */
+HM_EXTERN int hm_key_public_der(unsigned char **out, size_t *len, const hm_key *key);
+
+/*
+ * Signs msg with any key: 64 bytes for Ed25519, a DER ECDSA signature for EC
+ * keys. Free *sig with hm_free().
+ */
+HM_EXTERN int hm_key_sign_alloc(unsigned char **sig, size_t *siglen, const hm_key *key,
+				const unsigned char *msg, size_t msglen);
 
 #define HM_KEY_ID_HEXLEN 64
 #define HM_ED25519_SIGLEN 64
@@ -28,7 +67,7 @@ typedef struct hm_key hm_key;
  */
 typedef int (*hm_passphrase_cb)(char *buf, size_t bufsize, void *payload);
 
-/* Creates a fresh key pair. Free with hm_key_free(). */
+/* Creates a fresh Ed25519 key pair. Free with hm_key_free(). */
 HM_EXTERN int hm_key_generate(hm_key **out);
 
 /* A key pair from a 32-byte Ed25519 seed (RFC 8032 secret key). */
@@ -39,8 +78,9 @@ HM_EXTERN int hm_key_from_public(hm_key **out, const unsigned char pk[32]);
 
 /*
  * Parses a key from memory: a hallmark key file, a PEM "PRIVATE KEY"
- * (PKCS#8 Ed25519, as `openssl genpkey -algorithm ed25519` writes) or a PEM
- * "PUBLIC KEY" (SubjectPublicKeyInfo). name is used in error messages.
+ * (PKCS#8 Ed25519 as `openssl genpkey -algorithm ed25519` writes, or PKCS#8
+ * EC), a PEM "EC PRIVATE KEY" (as `openssl ecparam -genkey` writes) or a PEM
+ * "PUBLIC KEY" (SubjectPublicKeyInfo, Ed25519 or EC). name is used in error messages.
  * passphrase_cb is called only for an encrypted hallmark key file; when NULL
  * such a file fails with HM_EPASSPHRASE.
  */
@@ -75,7 +115,7 @@ HM_EXTERN int hm_key_has_secret(const hm_key *key);
 /* The key id: lowercase hex SHA-256 of the DER SubjectPublicKeyInfo. Owned by the key. */
 HM_EXTERN const char *hm_key_id(const hm_key *key);
 
-/* The 32 raw public key bytes. Owned by the key. */
+/* The 32 raw public key bytes of an Ed25519 key; NULL for other types. Owned by the key. */
 HM_EXTERN const unsigned char *hm_key_public_bytes(const hm_key *key);
 
 /* Options for writing secret key files. */
@@ -116,13 +156,15 @@ HM_EXTERN int hm_key_public_pem(char **out, const hm_key *key);
 /* Writes the PEM public key, mode 0644, whole or not at all. */
 HM_EXTERN int hm_key_write_public(const hm_key *key, const char *path, int overwrite);
 
-/* Signs msg (pure Ed25519). sig receives 64 bytes. */
+/* Signs msg with an Ed25519 key (pure Ed25519). sig receives 64 bytes. Other types: see
+ * hm_key_sign_alloc(). */
 HM_EXTERN int hm_key_sign(const hm_key *key, unsigned char sig[64], const unsigned char *msg,
 			  size_t msglen);
 
 /*
- * Verifies a signature: 0 when valid, HM_EVERIFY when not (including any
- * signature that is not exactly 64 bytes).
+ * Verifies a signature: 0 when valid, HM_EVERIFY when not (for Ed25519,
+ * including any signature that is not exactly 64 bytes; for ECDSA, any that
+ * is not a DER signature over the message hashed with the curve's digest).
  */
 HM_EXTERN int hm_key_verify(const hm_key *key, const unsigned char *sig, size_t siglen,
 			    const unsigned char *msg, size_t msglen);

@@ -12,6 +12,17 @@
  * line claims only picks the keyring: a line trusted as an audit is an audit
  * (the verified statement says so), and a line claiming to be an audit is
  * never checked against the publisher keys when auditor keys are given.
+ *
+ * A line may also be a Sigstore bundle (a model_signing model.sig, or
+ * hallmark's own): its verification material says how it was signed, and it
+ * is checked that way only. A publicKey bundle against the keys as above; an
+ * X.509 chain (x509CertificateChain or certificate, no transparency log)
+ * against the cert_roots, at the signing time its transparency log entry
+ * records or else now, the leaf's key then verifying the envelope; a keyless
+ * bundle (a certificate and transparency log entries) against the identity,
+ * issuer and trusted root. A bundle is never verified with another method
+ * than it was signed with: a key bundle is not trusted through certificate
+ * roots, nor a certificate bundle through a key.
  */
 #ifndef HALLMARK_TRUST_H
 #define HALLMARK_TRUST_H
@@ -19,6 +30,7 @@
 #include "common.h"
 #include "dsse.h"
 #include "bundle.h"
+#include "sigstore.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -29,9 +41,16 @@ typedef struct hm_trust_options {
 	const hm_keyring *keys;         /* publisher keys: model, dataset, run and card lines */
 	const hm_keyring *auditor_keys; /* audit lines; NULL or empty = keys */
 	size_t threshold;               /* distinct trusted keys each line needs; 0 = 1 */
+	/* version 2: */
+	const hm_cert_roots *cert_roots; /* anchors for certificate-signed Sigstore bundles */
+	const char *identity;           /* keyless: the certificate's SAN must be this */
+	const char *issuer;             /* keyless: the certificate's OIDC issuer must be this */
+	const char *trusted_root;       /* keyless: trusted_root.json; NULL = the installed one */
+	long long now;                  /* Unix time certificates are checked at when a bundle
+					   records no signing time; 0 = now */
 } hm_trust_options;
-#define HM_TRUST_OPTIONS_VERSION 1
-#define HM_TRUST_OPTIONS_INIT { HM_TRUST_OPTIONS_VERSION, NULL, NULL, 0 }
+#define HM_TRUST_OPTIONS_VERSION 2
+#define HM_TRUST_OPTIONS_INIT { HM_TRUST_OPTIONS_VERSION, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0 }
 
 /* What became of a line. */
 typedef enum hm_line_outcome {
@@ -65,14 +84,21 @@ typedef struct hm_trusted_line {
 	const char *const *keyids;          /* key ids the envelope's signatures name
 					       (unverified; "" when a signature names none) */
 	size_t nkeyids;
+	const char *source;                 /* the file the line came from, or NULL */
+	size_t source_line;                 /* its 1-based number in that file */
+	const char *method;                 /* how it was signed: "key" (a DSSE line, or a
+					       Sigstore bundle with a publicKey), "certificate",
+					       "keyless"; NULL when not even that could be read */
+	const char *cert_subject;           /* trusted through a certificate: the signing
+					       certificate's subject (RFC 2253); else NULL */
 } hm_trusted_line;
 
 typedef struct hm_trusted_bundle hm_trusted_bundle;
 
 /*
  * Checks every line of the bundle (see the rule above). Fails only for bad
- * options (no publisher keys, threshold above the keys given) or lack of
- * memory: a line that does not verify is recorded with its reason. The
+ * options (neither publisher keys nor certificate roots nor an identity,
+ * threshold above the keys given) or lack of memory: a line that does not verify is recorded with its reason. The
  * trusted bundle does not refer to b after it returns. Free with
  * hm_trusted_bundle_free().
  */
@@ -95,7 +121,10 @@ HM_EXTERN size_t hm_trusted_bundle_threshold(const hm_trusted_bundle *tb);
  * {"bundle":NAME,"threshold":N,"lines":[{"line":N,"ok":true,"predicateType":T,
  * "subjects":[{"name":S,"digest":{ALG:HEX}}],"signers":[ID...]} or
  * {"line":N,"ok":false,"reason":R,"keyid_hints":[ID...]}],"verified":N,"failed":N,
- * "ok":bool} (keyid_hints: the key ids the line's signatures name, unverified)
+ * "ok":bool} (keyid_hints: the key ids the line's signatures name, unverified); a line
+ * read from a file also has "source":FILE,"sourceLine":N, one whose method is
+ * known "method":"key"|"certificate"|"keyless", and one trusted through a
+ * certificate "certificateSubject":SUBJECT
  * (failed counts an empty bundle as one failure). One line, no newline. Free
  * with hm_free().
  */

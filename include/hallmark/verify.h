@@ -30,6 +30,15 @@ HM_EXTERN int hm_policy_default(hm_policy **out);
  * an error, so a typo can never weaken a policy), with the types and ranges
  * of hallmark-policy(5). Keys that are absent keep their default.
  */
+/*
+ * A built-in policy by name: "default" (hm_policy_default) or "integrity",
+ * which requires only trusted signatures and the model check (no audit,
+ * provenance, baseline, training code or card is required; attestations of
+ * those that the bundle does hold are still checked against the default
+ * limits), for model_signing-style verification. HM_ENOTFOUND for any other
+ * name. Free with hm_policy_free().
+ */
+HM_EXTERN int hm_policy_builtin(hm_policy **out, const char *name);
 HM_EXTERN int hm_policy_parse(hm_policy **out, const char *json, size_t len, const char *name);
 HM_EXTERN int hm_policy_load(hm_policy **out, const char *path);
 HM_EXTERN void hm_policy_free(hm_policy *p);

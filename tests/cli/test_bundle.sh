@@ -182,7 +182,8 @@ jcheck "report: threshold 2 and both signers" "j['threshold'] == 2 and sorted(j[
 fails 2 "check without --key" "$HM" bundle check good.jsonl
 like "says a trusted key is needed" '\-\-key' "$T/.err"
 fails 2 "check without a bundle" "$HM" bundle check --key a.pub
-fails 2 "check with two bundles" "$HM" bundle check good.jsonl good.jsonl --key a.pub
+ok "check with two bundle files checks them as one bundle" "$HM" bundle check good.jsonl good.jsonl --key a.pub
+like "numbering the second file's lines on, with its own numbers" '^line 3 \(good\.jsonl line 1\): ok' "$T/.out"
 fails 2 "--threshold 0" "$HM" bundle check good.jsonl --key a.pub --threshold 0
 fails 2 "--threshold abc" "$HM" bundle check good.jsonl --key a.pub --threshold abc
 fails 2 "--threshold -1" "$HM" bundle check good.jsonl --key a.pub --threshold -1

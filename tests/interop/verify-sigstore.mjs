@@ -3,7 +3,11 @@
 // Verifier, trusting one PEM public key and no transparency log, CT log or timestamp authority:
 // the way a third-party verifier that only has our public key would check hallmark's export.
 //
-//   node verify-sigstore.mjs BUNDLE.sigstore.json KEY.pub
+//   node verify-sigstore.mjs BUNDLE.sigstore.json KEY.pub [--oms]
+//
+// With --oms the bundle is an OpenSSF model signing one (model_signing's model.sig): the hint
+// is the SHA-256 of the key's PEM SubjectPublicKeyInfo text, and the envelope's keyid is not
+// required to equal it.
 //
 // Prints "OK <hint> <payloadType>" and exits 0 when the bundle verifies; prints
 // "FAIL: <error>" and exits 1 when it does not; exits 2 on usage errors.
@@ -14,8 +18,9 @@ import { bundleFromJSON } from '@sigstore/bundle';
 import { VerificationError, Verifier, toSignedEntity, toTrustMaterial } from '@sigstore/verify';
 
 function main(argv) {
-  if (argv.length !== 2) {
-    console.error('usage: node verify-sigstore.mjs BUNDLE.json PUBLIC-KEY.pem');
+  const oms = argv.length === 3 && argv[2] === '--oms';
+  if (argv.length !== 2 && !oms) {
+    console.error('usage: node verify-sigstore.mjs BUNDLE.json PUBLIC-KEY.pem [--oms]');
     return 2;
   }
   const [bundlePath, keyPath] = argv;
@@ -23,7 +28,9 @@ function main(argv) {
   try {
     key = createPublicKey(readFileSync(keyPath, 'utf8'));
     // The hint we expect: lowercase hex SHA-256 of the DER SubjectPublicKeyInfo.
-    keyid = createHash('sha256').update(key.export({ type: 'spki', format: 'der' })).digest('hex');
+    keyid = oms
+      ? createHash('sha256').update(key.export({ type: 'spki', format: 'pem' })).digest('hex')
+      : createHash('sha256').update(key.export({ type: 'spki', format: 'der' })).digest('hex');
   } catch (e) {
     console.error(`FAIL: ${keyPath}: cannot load the public key: ${e.message}`);
     return 2;
@@ -35,7 +42,7 @@ function main(argv) {
     const env = bundle.content.dsseEnvelope;
     const hint = bundle.verificationMaterial.content.publicKey?.hint;
     if (!env || !hint) throw new Error('not a DSSE bundle with a publicKey hint');
-    if (env.signatures[0].keyid !== hint)
+    if (!oms && env.signatures[0].keyid !== hint)
       throw new Error(`envelope keyid ${env.signatures[0].keyid} is not the hint ${hint}`);
   } catch (e) {
     console.log(`FAIL: ${bundlePath}: ${e.message}${e.fields ? ' ' + JSON.stringify(e.fields) : ''}`);

@@ -715,22 +715,22 @@ static void pem_errors_name_the_problem(void **state)
 	memcpy(der, "\x30\x2a\x30\x05\x06\x03\x2b\x65\x6e\x03\x21\x00", 12);
 	memset(der + 12, 9, 32);
 	pem = pem_of(der, 44, "PUBLIC KEY");
-	assert_hm_err(parse_with(&k, pem, NULL), HM_EUNSUPPORTED, "not an Ed25519 public key");
+	assert_hm_err(parse_with(&k, pem, NULL), HM_EUNSUPPORTED, "X25519 is not supported");
 	free(pem);
 	memcpy(der, "\x30\x2e\x02\x01\x00\x30\x05\x06\x03\x2b\x65\x6e\x04\x22\x04\x20", 16);
 	memset(der + 16, 9, 32);
 	pem = pem_of(der, 48, "PRIVATE KEY");
-	assert_hm_err(parse_with(&k, pem, NULL), HM_EUNSUPPORTED, "not an Ed25519 PKCS#8");
+	assert_hm_err(parse_with(&k, pem, NULL), HM_EUNSUPPORTED, "X25519 is not supported");
 	free(pem);
 	pem = pem_of(der, 40, "PRIVATE KEY");
-	assert_hm_err(parse_with(&k, pem, NULL), HM_EUNSUPPORTED, "not an Ed25519 PKCS#8");
+	assert_hm_err(parse_with(&k, pem, NULL), HM_EFORMAT, "not a valid private key");
 	free(pem);
 	pem = pem_of(der, 48, "ENCRYPTED PRIVATE KEY");
 	assert_hm_err(parse_with(&k, pem, NULL), HM_EUNSUPPORTED, "encrypted PKCS#8 is not supported");
 	free(pem);
 	pem = pem_of(der, 48, "CERTIFICATE");
 	assert_hm_err(parse_with(&k, pem, NULL), HM_EUNSUPPORTED,
-		      "\"CERTIFICATE\" is not an Ed25519 key");
+		      "\"CERTIFICATE\" is not a key hallmark reads");
 	free(pem);
 	assert_hm_err(parse_with(&k, "-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEA\n", NULL),
 		      HM_EFORMAT, "has no END line");

@@ -123,6 +123,34 @@ static void defaults_are_the_documented_ones(void **state)
 	hm_policy_free(p);
 }
 
+static void the_builtin_policies(void **state)
+{
+	hm_policy *p = NULL, *d = NULL;
+	char *a = NULL, *b = NULL;
+
+	(void)state;
+	assert_int_equal(hm_policy_default(&d), 0);
+	assert_int_equal(hm_policy_builtin(&p, "default"), 0);
+	assert_int_equal(hm_policy_json(&a, p), 0);
+	assert_int_equal(hm_policy_json(&b, d), 0);
+	assert_string_equal(a, b);
+	hm_free(a);
+	hm_free(b);
+	hm_policy_free(p);
+	/* integrity: only signatures and the model are required; the limits stay the default's */
+	assert_int_equal(hm_policy_builtin(&p, "integrity"), 0);
+	assert_false(p->require_audit || p->require_baseline || p->require_provenance ||
+		     p->require_training_code || p->require_card);
+	assert_true(p->max_harmfulness_rate == d->max_harmfulness_rate &&
+		    p->max_audit_age_days == d->max_audit_age_days);
+	hm_policy_free(p);
+	p = NULL;
+	assert_int_equal(hm_policy_builtin(&p, "integrity.json"), HM_ENOTFOUND);
+	assert_null(p);
+	assert_non_null(strstr(hm_error_last(), "default, integrity"));
+	hm_policy_free(d);
+}
+
 static void default_policy_json_is_golden(void **state)
 {
 	hm_policy *p = NULL, *q;
@@ -676,6 +704,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(defaults_are_the_documented_ones),
+		cmocka_unit_test(the_builtin_policies),
 		cmocka_unit_test(default_policy_json_is_golden),
 		cmocka_unit_test(digest_names_the_effective_policy),
 		cmocka_unit_test(every_number_key_takes_its_range),
