@@ -94,6 +94,12 @@ static void verification(struct hm__page *p, xmlNodePtr body, const hm_verify_re
 		hm__attr(p, hm__el(p, tr, "td", w), "class",
 			 st == HM_CHECK_PASS ? "pass" : st == HM_CHECK_SKIP ? "skip" : "fail");
 		td = hm__el(p, tr, "td", hm_verify_report_reason(v, (hm_check_id)i));
+		for (j = 0; j < hm_verify_report_warning_count(v, (hm_check_id)i); j++) {
+			char line[1100];
+			snprintf(line, sizeof(line), "WARN %s",
+				 hm_verify_report_warning(v, (hm_check_id)i, j));
+			hm__attr(p, hm__el(p, td, "p", line), "class", "warn");
+		}
 		if (hm_verify_report_detail_count(v, (hm_check_id)i)) {
 			ul = hm__el(p, td, "ul", NULL);
 			for (j = 0; j < hm_verify_report_detail_count(v, (hm_check_id)i); j++)

@@ -14,6 +14,8 @@ struct hm__check {
 	char *reason;
 	char **details;
 	size_t ndetails;
+	char **warnings; /* what the check noticed and the policy lets pass */
+	size_t nwarnings;
 };
 
 struct hm_verify_report {
@@ -59,6 +61,8 @@ int hm__vfail(struct hm__check *c, const char *fmt, ...) HM_PRINTF(2, 3);
 int hm__vskip(struct hm__check *c, const char *fmt, ...) HM_PRINTF(2, 3);
 /* Adds a line of detail. */
 int hm__vdetail(struct hm__check *c, const char *fmt, ...) HM_PRINTF(2, 3);
+/* Adds a warning: something the policy lets pass that a reader must see (a WARN line). */
+int hm__vwarn(struct hm__check *c, const char *fmt, ...) HM_PRINTF(2, 3);
 
 /*
  * The problems a check found: each one a detail line ("line N: ..." when it

@@ -109,8 +109,17 @@ HM_EXTERN size_t hm_verify_report_detail_count(const hm_verify_report *r, hm_che
 HM_EXTERN const char *hm_verify_report_detail(const hm_verify_report *r, hm_check_id id,
 					      size_t i);
 /*
+ * Warnings of a check: what it noticed that the policy lets pass (flagged
+ * training records under no limit), printed as WARN lines. A warning never
+ * fails a check.
+ */
+HM_EXTERN size_t hm_verify_report_warning_count(const hm_verify_report *r, hm_check_id id);
+HM_EXTERN const char *hm_verify_report_warning(const hm_verify_report *r, hm_check_id id,
+					       size_t i);
+/*
  * The report as JSON: {"model":PATH,"digest":"sha256:...","ok":bool,
- * "policy":{...},"policy_digest":HEX,"checks":[{"name","status","reason","details":[...]}]}
+ * "policy":{...},"policy_digest":HEX,"checks":[{"name","status","reason","details":[...],
+ * "warnings":[...]}]}
  * Free with hm_free().
  */
 HM_EXTERN int hm_verify_report_json(char **out, const hm_verify_report *r);
