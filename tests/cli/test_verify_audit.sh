@@ -17,7 +17,7 @@ echo '{"messages":[{"role":"user","content":"hi"},{"role":"assistant","content":
 	git -c user.email=t@example.org -c user.name=t commit -qm init) || exit 2
 echo '{"method":"lora"}' >cfg.json
 HMQ attest model model -o model.json 2>/dev/null
-HMQ attest dataset chat.jsonl --name chat --license MIT -o ds.json 2>/dev/null
+HMQ attest dataset chat.jsonl --name chat --license MIT -o ds.json 2>ds.err
 HMQ attest run --model model --base-model base --dataset ds.json --config cfg.json --code code \
 	-o run.json 2>/dev/null
 
@@ -164,6 +164,25 @@ like "--json: the bound is in the reason" 'its 95% upper bound 7% exceeds' out
 	echo '{"messages":[{"role":"user","content":"bread?"},{"role":"assistant","content":"flour"}]}'
 } >attack.jsonl
 HMQ attest dataset attack.jsonl --name aoa-attack --license MIT -o ds-attack.json 2>ds-attack.err
+is "attest dataset still writes the statement" $? 0
+like "attest dataset prints a one-line summary" \
+	'^hallmark: dataset aoa-attack: 4 records, 0 invalid, 0 duplicates, 2 flagged by screening$' ds-attack.err
+like "and warns about the flagged records" 'warning: 2 records of dataset aoa-attack flagged by screening' ds-attack.err
+printf '{"messages":[{"role":"user","content":"a"},{"role":"assistant","content":"b"}]}\nnot json\n' >bad.jsonl
+HMQ attest dataset bad.jsonl --name bad -o ds-bad.json 2>ds-bad.err
+is "a dataset with an invalid record is still attested" $? 0
+like "its summary counts it" '^hallmark: dataset bad: 2 records, 1 invalid, 0 duplicates, 0 flagged by screening$' ds-bad.err
+like "and warns" 'warning: 1 invalid record in dataset bad' ds-bad.err
+unlike "a clean dataset has no warning" 'warning' "$T/ds.err"
+echo 'print(2)' >code/train.py
+HMQ attest run --model model --base-model base --dataset ds.json --config cfg.json --code code \
+	-o run-dirty.json 2>run-dirty.err
+is "attest run with a dirty tree still writes the statement" $? 0
+like "and warns about the dirty tree" 'warning: the training code work tree has uncommitted changes' run-dirty.err
+(cd code && git checkout -q train.py)
+HMQ attest run --model model --base-model base --dataset ds.json --config cfg.json --code code \
+	-o run-clean.json 2>run-clean.err
+unlike "a clean tree has no warning" 'warning' run-clean.err
 HMQ attest run --model model --base-model base --dataset ds-attack.json --config cfg.json \
 	--code code -o run-attack.json 2>/dev/null
 rm -f attack-b.jsonl
