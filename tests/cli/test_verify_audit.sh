@@ -210,4 +210,30 @@ echo '{"max_flagged_share":0.5,"max_flagged_records":2}' >flag50.json
 verify out attack-b.jsonl --policy flag50.json
 is "limits at the counts pass" $? 0
 
+# ---- hallmark audit check: the numbers re-derived from the original files --------------
+"$HM" audit check a-14.json --results fourteen.jsonl --baseline-results twelve.jsonl >out 2>&1
+is "audit check: the statement and its files agree (exit 0)" $? 0
+like "it says so" '^SAME: ' out
+"$HM" audit check b14.jsonl --results fourteen.jsonl --baseline-results twelve.jsonl >out 2>&1
+is "audit check reads the audit of a bundle" $? 0
+"$HM" audit check a-edited.json --results fourteen.jsonl --baseline-results twelve.jsonl >out 2>&1
+is "audit check: the edited statement differs (exit 1)" $? 1
+like "the edited number is named with both values" \
+	'predicate.metrics.harmfulness_rate: signed 0.012424, the files give 0.042424' out
+like "and that it does not hold together" 'the statement does not hold together' out
+"$HM" audit check a-14.json --results twelve.jsonl --baseline-results twelve.jsonl --json >out 2>&1
+is "audit check: other results files differ (exit 1)" $? 1
+like "--json: same is false" '^\{"same":false,"differences":\[' out
+like "--json: the digest difference is listed" 'predicate.results\[0\]: signed sha256:[0-9a-f]{64} \(fourteen.jsonl\), the file twelve.jsonl has sha256:[0-9a-f]{64}' out
+like "--json: and the count" 'predicate.metrics.score_counts.5: signed 14, the files give 12' out
+"$HM" audit check a-14.json --results fourteen.jsonl >out 2>&1
+is "audit check without the baseline's files: exit 2" $? 2
+like "it asks for them" 'give its results files too \(--baseline-results\)' out
+"$HM" audit check a-14.json --results no-such-file.jsonl --baseline-results twelve.jsonl >out 2>&1
+is "audit check of an unreadable file: exit 2" $? 2
+"$HM" audit check model.json --results fourteen.jsonl >out 2>&1
+is "audit check of a statement that is not an audit: exit 2" $? 2
+"$HM" audit check a-14.json >out 2>&1
+is "audit check without --results: exit 2" $? 2
+
 done_testing
