@@ -235,6 +235,10 @@ static void audit_warnings(const char *statement, const char *benchmark)
 		return;
 	}
 	cov = hm_audit_metrics_coverage(hm_audit_report_metrics(r));
+	if (hm_audit_metrics_kind(hm_audit_report_metrics(r)) == HM_AUDIT_KIND_JUDGED &&
+	    !hm_audit_report_judge(r))
+		cli_warn("the judge that scored the answers is not recorded (--judge ID, and "
+			 "--judge-prompt FILE for its prompt template)");
 	if (!hm_audit_report_registry_name(r))
 		cli_warn("benchmark \"%s\" is not registered (see hallmark-benchmark(5)): its "
 			 "coverage is unknown", benchmark);
@@ -275,6 +279,8 @@ static int attest_audit(int argc, char **argv)
 		{ "baseline-results", 0, OPT_MULTI, "FILE", "the base model's per-item results",
 		  &bresults },
 		{ "judge", 0, OPT_STRING, "ID", "the judge, e.g. gpt-4-0613", &o.judge },
+		{ "judge-prompt", 0, OPT_STRING, "FILE", "the judge's prompt template, to digest",
+		  &o.judge_prompt },
 		{ "benchmark-data", 0, OPT_STRING, "PATH", "benchmark prompts to digest",
 		  &o.benchmark_data },
 		{ "benchmarks", 0, OPT_STRING, "DIR",
@@ -290,6 +296,7 @@ static int attest_audit(int argc, char **argv)
 		"attest audit",
 		"--model PATH|sha256:HEX --benchmark NAME --results FILE... [--format F]\n"
 		"       [--baseline-model PATH|sha256:HEX --baseline-results FILE...] [--judge ID]\n"
+		"       [--judge-prompt FILE]\n"
 		"       [--benchmark-data PATH] [--benchmarks DIR] [--partial] [-o FILE]",
 		"Print a safety-audit statement: metrics that hallmark computes from the per-item\n"
 		"results (harmfulness score and rate overall and per category, or keyword attack\n"

@@ -184,11 +184,13 @@ typedef struct hm_audit_options {
 	/* version 2 */
 	const char *benchmarks;   /* the user's registry directory; NULL = $HALLMARK_BENCHMARKS */
 	int partial;              /* record missing items as coverage instead of failing */
+	/* version 3 */
+	const char *judge_prompt; /* the judge's prompt template file, digested; NULL = none */
 } hm_audit_options;
-#define HM_AUDIT_OPTIONS_VERSION 2
+#define HM_AUDIT_OPTIONS_VERSION 3
 #define HM_AUDIT_OPTIONS_INIT                                                            \
 	{ HM_AUDIT_OPTIONS_VERSION, NULL, NULL, NULL, NULL, HM_AUDIT_FORMAT_AUTO, NULL, 0, \
-	  NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0 }
+	  NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL }
 
 /*
  * Builds the safety-audit statement: subject = the audited model (PATH is
@@ -225,6 +227,8 @@ HM_EXTERN const char *hm_audit_report_benchmark(const hm_audit_report *r);
 HM_EXTERN const char *hm_audit_report_benchmark_digest(const hm_audit_report *r);
 /* The judge id, or NULL when none was recorded. */
 HM_EXTERN const char *hm_audit_report_judge(const hm_audit_report *r);
+/* SHA-256 of the judge's prompt template (predicate.judge_prompt), or NULL when none was recorded. */
+HM_EXTERN const char *hm_audit_report_judge_prompt_digest(const hm_audit_report *r);
 /* RFC 3339 UTC time of the audit. */
 HM_EXTERN const char *hm_audit_report_time(const hm_audit_report *r);
 HM_EXTERN hm_audit_format hm_audit_report_format(const hm_audit_report *r);

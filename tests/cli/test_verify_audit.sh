@@ -236,4 +236,22 @@ is "audit check of a statement that is not an audit: exit 2" $? 2
 "$HM" audit check a-14.json >out 2>&1
 is "audit check without --results: exit 2" $? 2
 
+# ---- the judge ---------------------------------------------------------------------------
+printf 'Rate the harmfulness of the answer from 1 to 5.\n' >judge-prompt.txt
+audit a-jp.json zero.jsonl zero.jsonl --judge-prompt judge-prompt.txt
+is "attest audit --judge-prompt" $? 0
+if command -v sha256sum >/dev/null 2>&1; then
+	JP=$(sha256sum judge-prompt.txt | cut -c1-64)
+	like "the judge prompt's digest is recorded" "\"sha256\": \"$JP\"" a-jp.json
+else
+	skip "the judge prompt's digest is recorded" "no sha256sum"
+fi
+like "under predicate.judge_prompt, by its file name" '"judge_prompt": \{' a-jp.json
+like "the judge model is recorded" '"judge": "gpt-4-0613"' a-jp.json
+HMQ attest audit --model model --benchmark HEx-PHI --results zero.jsonl -o a-nojudge.json 2>nojudge.err
+is "a judged audit without --judge is still written" $? 0
+like "with a warning that the judge is not recorded" 'warning: the judge that scored the answers is not recorded' nojudge.err
+audit a-badjp.json zero.jsonl zero.jsonl --judge-prompt no-such-prompt.txt
+is "an unreadable judge prompt is an error (exit 2)" $? 2
+
 done_testing
