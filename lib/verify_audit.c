@@ -265,6 +265,49 @@ static void auditor(struct hm__vctx *x, struct hm__check *c, struct hm__problems
 	}
 }
 
+/* The verifier's own registry (shipped and $HALLMARK_BENCHMARKS), or NULL with the reason kept. */
+static const hm_benchmark_registry *registry(struct hm__vctx *x)
+{
+	if (!x->registry_tried) {
+		x->registry_tried = 1;
+		if (hm_benchmark_registry_open(&x->registry, NULL) < 0)
+			snprintf(x->registry_error, sizeof(x->registry_error), "%s", hm_error_last());
+	}
+	return x->registry;
+}
+
+/*
+ * The registry entry the audit records must be one this verifier knows, with
+ * as many items: coverage is only as good as the item count it is measured
+ * against.
+ */
+static void registry_entry(struct hm__vctx *x, struct hm__check *c, struct hm__problems *p,
+			   size_t line, const hm_audit_report *rep)
+{
+	const hm_audit_coverage *cov = hm_audit_metrics_coverage(hm_audit_report_metrics(rep));
+	const char *name = hm_audit_report_registry_name(rep);
+	const hm_benchmark_registry *reg;
+	const hm_benchmark *b;
+
+	if (!name || !cov)
+		return;
+	if (!(reg = registry(x))) {
+		hm__vproblem(c, p, line, "the benchmark registry cannot be opened to check %s: %s",
+			     name, x->registry_error);
+		return;
+	}
+	if (!(b = hm_benchmark_registry_find(reg, name))) {
+		hm__vproblem(c, p, line, "the audit was checked against a registry entry \"%s\" that "
+			     "this registry does not have (add it with $HALLMARK_BENCHMARKS)", name);
+		return;
+	}
+	if (cov->expected != hm_benchmark_item_count(b))
+		hm__vproblem(c, p, line, "the audit counts %zu %s items; the registry's %s (version "
+			     "%s) has %zu",
+			     cov->expected, name, hm_benchmark_name(b), hm_benchmark_version(b),
+			     hm_benchmark_item_count(b));
+}
+
 /* The benchmark is registered and the items cover it, as the policy asks. */
 static void coverage(struct hm__vctx *x, struct hm__check *c, struct hm__problems *p,
 		     size_t line, const char *bench, const hm_audit_report *rep)
@@ -352,6 +395,7 @@ static int check_one_audit(struct hm__vctx *x, struct hm__check *c, struct hm__p
 	}
 	auditor(x, c, p, at);
 	coverage(x, c, p, at->line, bench, rep);
+	registry_entry(x, c, p, at->line, rep);
 	if (hm_audit_metrics_kind(m) == HM_AUDIT_KIND_JUDGED) {
 		judged_limits(x, c, p, at->line, bench, m);
 		wilson(ci, v->score_counts[4], v->n);

@@ -44,6 +44,9 @@ struct hm__vctx {
 	size_t natts;
 	size_t untrusted_audits; /* audit lines that no auditor key verifies */
 	char base[65];           /* base model digest from the run, "" when unknown */
+	hm_benchmark_registry *registry; /* the verifier's benchmark registry, opened on first use */
+	int registry_tried;
+	char registry_error[256];        /* why it could not be opened */
 };
 
 /* The checks, in the order hm_verify runs them. */

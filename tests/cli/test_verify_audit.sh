@@ -78,6 +78,25 @@ like "the reason names the coverage" \
 	'^  FAIL  audit +the audit on line 4 fails the policy: the audit scored 5 of the 330 HEx-PHI items \(1.5%; 325 missing\); the policy requires 100%' out
 like "and the categories without an item" '10 HEx-PHI categories have no scored item: category_2, ' out
 
+# the 5-item audit edited to claim that HEx-PHI has 5 items, then signed
+if command -v python3 >/dev/null 2>&1; then
+	python3 - a-five.json a-forged5.json <<'PY'
+import json, sys
+st = json.load(open(sys.argv[1]))
+for part in (st["predicate"], st["predicate"]["baseline"]):
+    part["coverage"] = {"expected": 5, "scored": 5, "missing": 0, "missing_categories": []}
+json.dump(st, open(sys.argv[2], "w"), indent=2, sort_keys=True)
+PY
+	bundle forged5.jsonl a-forged5.json
+	verify out forged5.jsonl
+	is "a statement claiming HEx-PHI has 5 items is refused (exit 1)" $? 1
+	like "the registry's count is the reason" \
+		"fails the policy: the audit counts 5 HEx-PHI items; the registry.s HEx-PHI \(version [^)]+\) has 330( \(and 2 more\))?\$" out
+else
+	skip "a statement claiming HEx-PHI has 5 items is refused (exit 1)" "no python3"
+	skip "the registry's count is the reason" "no python3"
+fi
+
 audit a-most.json most.jsonl most.jsonl --partial
 bundle most.jsonl a-most.json
 verify out most.jsonl
