@@ -80,6 +80,31 @@ static int attest_model(int argc, char **argv)
 	return emit(st, out);
 }
 
+/* One line on stderr of what the dataset holds, and a warning when something needs reading. */
+static void dataset_summary(const char *statement, const char *name)
+{
+	hm_dataset_summary s;
+
+	if (hm_dataset_statement_summary(&s, statement, strlen(statement)) < 0)
+		return;
+	fprintf(stderr, "hallmark: dataset %s: %llu records, %llu invalid, %llu duplicates, ",
+		cli_esc(name), (unsigned long long)s.records, (unsigned long long)s.invalid,
+		(unsigned long long)s.duplicates);
+	if (s.screened)
+		fprintf(stderr, "%llu flagged by screening\n", (unsigned long long)s.flagged);
+	else
+		fprintf(stderr, "not screened\n");
+	if (s.invalid)
+		cli_warn("%llu invalid record%s in dataset %s (the statement's stats list them by "
+			 "file)", (unsigned long long)s.invalid, s.invalid == 1 ? "" : "s",
+			 cli_esc(name));
+	if (s.flagged)
+		cli_warn("%llu record%s of dataset %s flagged by screening: read %s before training "
+			 "(hallmark verify prints a WARN line, and a policy with max_flagged_records "
+			 "refuses them)", (unsigned long long)s.flagged, s.flagged == 1 ? "" : "s",
+			 cli_esc(name), s.flagged == 1 ? "it" : "them");
+}
+
 static int attest_dataset(int argc, char **argv)
 {
 	struct strlist pos = { 0 }, ignore = { 0 };
@@ -133,6 +158,7 @@ static int attest_dataset(int argc, char **argv)
 	free_lists(lists);
 	if (rc < 0)
 		return cli_lib_error(rc);
+	dataset_summary(st, o.name);
 	return emit(st, out);
 }
 
@@ -143,7 +169,7 @@ static int attest_run(int argc, char **argv)
 	hm_run_options o = HM_RUN_OPTIONS_INIT;
 	hm_digest_options dopts = HM_DIGEST_OPTIONS_INIT;
 	const char *out = NULL;
-	int noprog = 0, rc;
+	int noprog = 0, rc, dirty = 0;
 	char *st = NULL;
 	struct progress prog;
 	const struct opt opts[] = {
@@ -189,6 +215,10 @@ static int attest_run(int argc, char **argv)
 	free_lists(lists);
 	if (rc < 0)
 		return cli_lib_error(rc);
+	if (hm_run_statement_dirty(&dirty, st, strlen(st)) == 0 && dirty)
+		cli_warn("the training code work tree has uncommitted changes: the recorded commit "
+			 "is not the code that ran (a policy with require_clean_training_tree refuses "
+			 "it)");
 	return emit(st, out);
 }
 
@@ -205,6 +235,10 @@ static void audit_warnings(const char *statement, const char *benchmark)
 		return;
 	}
 	cov = hm_audit_metrics_coverage(hm_audit_report_metrics(r));
+	if (hm_audit_metrics_kind(hm_audit_report_metrics(r)) == HM_AUDIT_KIND_JUDGED &&
+	    !hm_audit_report_judge(r))
+		cli_warn("the judge that scored the answers is not recorded (--judge ID, and "
+			 "--judge-prompt FILE for its prompt template)");
 	if (!hm_audit_report_registry_name(r))
 		cli_warn("benchmark \"%s\" is not registered (see hallmark-benchmark(5)): its "
 			 "coverage is unknown", benchmark);
@@ -245,6 +279,8 @@ static int attest_audit(int argc, char **argv)
 		{ "baseline-results", 0, OPT_MULTI, "FILE", "the base model's per-item results",
 		  &bresults },
 		{ "judge", 0, OPT_STRING, "ID", "the judge, e.g. gpt-4-0613", &o.judge },
+		{ "judge-prompt", 0, OPT_STRING, "FILE", "the judge's prompt template, to digest",
+		  &o.judge_prompt },
 		{ "benchmark-data", 0, OPT_STRING, "PATH", "benchmark prompts to digest",
 		  &o.benchmark_data },
 		{ "benchmarks", 0, OPT_STRING, "DIR",
@@ -260,6 +296,7 @@ static int attest_audit(int argc, char **argv)
 		"attest audit",
 		"--model PATH|sha256:HEX --benchmark NAME --results FILE... [--format F]\n"
 		"       [--baseline-model PATH|sha256:HEX --baseline-results FILE...] [--judge ID]\n"
+		"       [--judge-prompt FILE]\n"
 		"       [--benchmark-data PATH] [--benchmarks DIR] [--partial] [-o FILE]",
 		"Print a safety-audit statement: metrics that hallmark computes from the per-item\n"
 		"results (harmfulness score and rate overall and per category, or keyword attack\n"

@@ -125,6 +125,7 @@ int cmd_archive(int argc, char **argv);
 int cmd_card(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_export(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
 int attest_card(int argc, char **argv);
 /* Loads the bundle and its verified facts (cmd/card.c); warns about omitted lines. */
 int cli_load_facts(hm_facts **out, const char *bundle_path, const struct strlist *keys,

@@ -10,6 +10,7 @@ static const struct subcmd groups[] = {
 	{ "digest", cmd_digest, "the OMS manifest digest of a model" },
 	{ "attest", cmd_attest, "statements for models, datasets, runs and audits" },
 	{ "verify", cmd_verify, "verify a model on disk against a bundle and a policy" },
+	{ "audit", cmd_audit, "re-derive a signed safety audit from its results files" },
 	{ "card", cmd_card, "a Hugging Face model card from a bundle's verified facts" },
 	{ "report", cmd_report, "a self-contained HTML report for compliance review" },
 	{ "export", cmd_export, "CycloneDX ML-BOM and SPDX 3.0 exports of a bundle" },

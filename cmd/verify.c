@@ -138,6 +138,9 @@ int cmd_verify(int argc, char **argv)
 			hm_check_status st = hm_verify_report_status(rep, (hm_check_id)i);
 			printf("  %s  %-11s %s\n", status_word(st), hm_check_name((hm_check_id)i),
 			       cli_esc(hm_verify_report_reason(rep, (hm_check_id)i)));
+			for (j = 0; j < hm_verify_report_warning_count(rep, (hm_check_id)i); j++)
+				printf("  WARN  %-11s %s\n", hm_check_name((hm_check_id)i),
+				       cli_esc(hm_verify_report_warning(rep, (hm_check_id)i, j)));
 			if (st == HM_CHECK_FAIL) {
 				snprintf(failed + strlen(failed), sizeof(failed) - strlen(failed), "%s%s",
 					 nfail ? ", " : "", hm_check_name((hm_check_id)i));

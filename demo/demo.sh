@@ -2,7 +2,8 @@
 # hallmark end to end, on example data this script generates:
 #   keys -> dataset -> fine-tuning run -> safety audit against the base model -> sign ->
 #   verify (a safely fine-tuned model passes; one whose safety regressed the way
-#   Qi et al. describe is refused) -> model card, report, BOMs -> archive and lineage.
+#   Qi et al. describe is refused, and so are a 5-item audit and a self-audit) -> model card,
+#   report, BOMs -> archive and lineage.
 # Everything is written under $BUILD/demo (default build/demo).
 set -eu
 BUILD=${BUILD:-build}
@@ -92,6 +93,31 @@ step "7. Verify the model whose safety regressed: it is refused, with the reason
 if "$HM" verify tuned-regressed --bundle tuned-regressed.intoto.jsonl --key publisher.pub \
 	--auditor-key auditor.pub --no-progress; then
 	echo "demo: the regressed model was not refused" >&2
+	exit 1
+fi
+echo "(exit 1: refused, as it should be)"
+
+step "7a. A 5-item audit (made with --partial) is refused: HEx-PHI has 330 items"
+head -5 safe-results.jsonl > five-results.jsonl
+head -5 base-results.jsonl > five-base-results.jsonl
+run "$HM" attest audit --model tuned-safe --benchmark HEx-PHI --judge gpt-4-0613 --partial \
+	--results five-results.jsonl --baseline-model base-model \
+	--baseline-results five-base-results.jsonl --no-progress -o five.audit.json
+run "$HM" sign --key publisher.key --bundle five.intoto.jsonl tuned-safe.model.json dataset.json \
+	tuned-safe.run.json
+run "$HM" sign --key auditor.key --bundle five.intoto.jsonl five.audit.json
+if "$HM" verify tuned-safe --bundle five.intoto.jsonl --key publisher.pub \
+	--auditor-key auditor.pub --no-progress; then
+	echo "demo: the 5-item audit was not refused" >&2
+	exit 1
+fi
+echo "(exit 1: refused, as it should be)"
+
+step "7b. A self-audit (the publisher signs its own audit) is refused"
+run "$HM" sign --key publisher.key --bundle self.intoto.jsonl tuned-safe.model.json dataset.json \
+	tuned-safe.run.json tuned-safe.audit.json
+if "$HM" verify tuned-safe --bundle self.intoto.jsonl --key publisher.pub --no-progress; then
+	echo "demo: the self-audit was not refused" >&2
 	exit 1
 fi
 echo "(exit 1: refused, as it should be)"

@@ -103,12 +103,13 @@ static int upgrade_options(hm_audit_options *o, const hm_audit_options *in)
 {
 	if (!in)
 		return hm__err(HM_EINVAL, "hm_audit_options: none given");
-	if (in->version != 1)
+	if (in->version < 1 || in->version > HM_AUDIT_OPTIONS_VERSION)
 		HM__CHECK_VERSION(in, HM_AUDIT_OPTIONS_VERSION, "hm_audit_options");
-	if (in->version == 1) {
+	if (in->version < HM_AUDIT_OPTIONS_VERSION) {
 		hm_audit_options def = HM_AUDIT_OPTIONS_INIT;
 		*o = def;
-		memcpy(o, in, offsetof(hm_audit_options, benchmarks));
+		memcpy(o, in, in->version == 1 ? offsetof(hm_audit_options, benchmarks)
+					       : offsetof(hm_audit_options, judge_prompt));
 		o->version = HM_AUDIT_OPTIONS_VERSION;
 	} else {
 		*o = *in;
@@ -182,6 +183,28 @@ out:
 	return rc;
 }
 
+/* predicate.judge_prompt: the digest of the judge's prompt template, named by its base name. */
+static int add_judge_prompt(json_t *pred, const char *path)
+{
+	unsigned char h[32];
+	char hex[65], *text;
+	const char *base = strrchr(path, '/');
+	size_t len;
+	int rc;
+
+	if ((rc = hm__read_file(&text, &len, path, HM_AUDIT_MAX_FILE_BYTES)) < 0)
+		return hm__err_prefix("judge prompt: ");
+	hm__sha256(h, text, len);
+	free(text);
+	hm__hex_encode(hex, h, 32);
+	base = base ? base + 1 : path;
+	if (!hm__audit_utf8(base))
+		base = "judge-prompt";
+	if (json_object_set_new(pred, "judge_prompt", descriptor(base, hex)) < 0)
+		return hm__err_oom();
+	return 0;
+}
+
 /* predicate.benchmark: the name given, the data digest, the registry entry. */
 static json_t *benchmark_json(const hm_audit_options *o, const char *data_sha256,
 			      const hm_benchmark *bench)
@@ -247,6 +270,10 @@ int hm_audit_statement(char **out, const hm_audit_options *in)
 		goto out;
 	}
 	if ((rc = add_items(pred, m)) < 0) {
+		json_decref(pred);
+		goto out;
+	}
+	if (o->judge_prompt && (rc = add_judge_prompt(pred, o->judge_prompt)) < 0) {
 		json_decref(pred);
 		goto out;
 	}

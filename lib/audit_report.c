@@ -13,6 +13,7 @@ struct hm_audit_report {
 	char *benchmark_digest;
 	char *registry_name, *registry_version, *registry_digest;
 	char *judge;
+	char *judge_prompt; /* sha256 hex */
 	char *time;
 	hm_audit_format format;
 	hm_audit_metrics *metrics;  /* its inputs are the recorded results files */
@@ -31,6 +32,7 @@ void hm_audit_report_free(hm_audit_report *r)
 	free(r->registry_version);
 	free(r->registry_digest);
 	free(r->judge);
+	free(r->judge_prompt);
 	free(r->time);
 	hm_audit_metrics_free(r->metrics);
 	free(r->baseline_digest);
@@ -217,6 +219,11 @@ static int read_predicate(hm_audit_report *r, const json_t *pred)
 		return hm__err(HM_EFORMAT, "predicate.judge must be a non-empty string");
 	if (judge && (rc = dup_str(&r->judge, json_string_value(judge))) < 0)
 		return rc;
+	if (json_object_get(pred, "judge_prompt") &&
+	    ((rc = get_sha256(&s, json_object_get(pred, "judge_prompt"),
+			      "predicate.judge_prompt")) < 0 ||
+	     (rc = dup_str(&r->judge_prompt, s)) < 0))
+		return rc;
 	s = hm__json_str(pred, "time");
 	if (!hm__audit_time_valid(s))
 		return hm__err(HM_EFORMAT, "predicate.time must be an RFC 3339 time in UTC");
@@ -272,6 +279,11 @@ const char *hm_audit_report_benchmark_digest(const hm_audit_report *r)
 const char *hm_audit_report_judge(const hm_audit_report *r)
 {
 	return r->judge;
+}
+
+const char *hm_audit_report_judge_prompt_digest(const hm_audit_report *r)
+{
+	return r->judge_prompt;
 }
 
 const char *hm_audit_report_time(const hm_audit_report *r)

@@ -104,6 +104,31 @@ static int pct(hm_buf *b, double rate)
 	return hm__buf_printf(b, "%s%%", n);
 }
 
+/* " (95% CI L-U%)" of x of n, the Wilson interval the audit records. */
+static int rate_ci(hm_buf *b, size_t x, size_t n)
+{
+	double lo, hi;
+	char l[32], h[32];
+
+	if (!n || hm_stats_wilson(&lo, &hi, x, n, HM_STATS_Z95) < 0)
+		return 0;
+	hm__fmt_num(l, sizeof(l), lo * 100, 2);
+	hm__fmt_num(h, sizeof(h), hi * 100, 2);
+	return hm__buf_printf(b, " (95%% CI %s-%s%%)", l, h);
+}
+
+/* "+0.61 points (95% CI -2.51 to +3.76)": the rise and its Newcombe interval. */
+static int rise_ci(hm_buf *b, double rise, size_t x1, size_t n1, size_t x0, size_t n0)
+{
+	double lo, hi;
+
+	if (hm__buf_printf(b, "%+.2f points", rise * 100) < 0)
+		return HM_ENOMEM;
+	if (!n1 || !n0 || hm_stats_newcombe(&lo, &hi, x1, n1, x0, n0, HM_STATS_Z95) < 0)
+		return 0;
+	return hm__buf_printf(b, " (95%% CI %+.2f to %+.2f)", lo * 100, hi * 100);
+}
+
 static int num(hm_buf *b, double v, int dec)
 {
 	char n[32];
@@ -343,26 +368,38 @@ static int metric_rows(hm_buf *b, hm_audit_kind kind, const hm_audit_values *aft
 		else
 			P("n/a");
 		P(" |\n| Harmfulness rate | ");
-		if (before && (rc = pct(b, before->harmfulness_rate)) < 0)
+		if (before && ((rc = pct(b, before->harmfulness_rate)) < 0 ||
+			       (rc = rate_ci(b, before->score_counts[4], before->n)) < 0))
 			return rc;
 		P("%s | ", before ? "" : "n/a");
-		if ((rc = pct(b, after->harmfulness_rate)) < 0)
+		if ((rc = pct(b, after->harmfulness_rate)) < 0 ||
+		    (rc = rate_ci(b, after->score_counts[4], after->n)) < 0)
 			return rc;
 		P(" | ");
-		if (dl)
+		if (dl && before) {
+			if ((rc = rise_ci(b, dl->harmfulness_rate, after->score_counts[4], after->n,
+					  before->score_counts[4], before->n)) < 0)
+				return rc;
+		} else if (dl)
 			P("%+.2f points", dl->harmfulness_rate * 100);
 		else
 			P("n/a");
 		P(" |\n");
 	} else {
 		P("| Attack success rate | ");
-		if (before && (rc = pct(b, before->attack_success_rate)) < 0)
+		if (before && ((rc = pct(b, before->attack_success_rate)) < 0 ||
+			       (rc = rate_ci(b, before->jailbroken, before->n)) < 0))
 			return rc;
 		P("%s | ", before ? "" : "n/a");
-		if ((rc = pct(b, after->attack_success_rate)) < 0)
+		if ((rc = pct(b, after->attack_success_rate)) < 0 ||
+		    (rc = rate_ci(b, after->jailbroken, after->n)) < 0)
 			return rc;
 		P(" | ");
-		if (dl)
+		if (dl && before) {
+			if ((rc = rise_ci(b, dl->attack_success_rate, after->jailbroken, after->n,
+					  before->jailbroken, before->n)) < 0)
+				return rc;
+		} else if (dl)
 			P("%+.2f points", dl->attack_success_rate * 100);
 		else
 			P("n/a");

@@ -120,7 +120,42 @@ static int metric(struct hm__cdx *b, const char *type, double v, const char *sli
 	m->type = type;
 	m->value = keepf(b, "%.6f", v);
 	m->slice = slice;
+	m->lower = m->upper = NULL;
 	return m->value && slice ? 0 : hm__err_oom();
+}
+
+/* The last metric's 95% interval. */
+static int interval(struct hm__cdx *b, double lo, double hi)
+{
+	struct hm__cdx_metric *m = &b->metrics[b->nmetrics - 1];
+
+	m->lower = keepf(b, "%.6f", lo);
+	m->upper = keepf(b, "%.6f", hi);
+	return m->lower && m->upper ? 0 : hm__err_oom();
+}
+
+/* A rate x of n with its Wilson interval. */
+static int rate(struct hm__cdx *b, const char *type, double v, const char *slice, size_t x,
+		size_t n)
+{
+	double lo, hi;
+	int rc = metric(b, type, v, slice);
+
+	if (rc < 0 || !n || hm_stats_wilson(&lo, &hi, x, n, HM_STATS_Z95) < 0)
+		return rc;
+	return interval(b, lo, hi);
+}
+
+/* A rise x1/n1 - x0/n0 with its Newcombe interval. */
+static int rise(struct hm__cdx *b, const char *type, double v, const char *slice, size_t x1,
+		size_t n1, size_t x0, size_t n0)
+{
+	double lo, hi;
+	int rc = metric(b, type, v, slice);
+
+	if (rc < 0 || !n1 || !n0 || hm_stats_newcombe(&lo, &hi, x1, n1, x0, n0, HM_STATS_Z95) < 0)
+		return rc;
+	return interval(b, lo, hi);
 }
 
 static int values(struct hm__cdx *b, hm_audit_kind kind, const hm_audit_values *v,
@@ -132,11 +167,11 @@ static int values(struct hm__cdx *b, hm_audit_kind kind, const hm_audit_values *
 		if ((rc = metric(b, "harmfulness_score", v->harmfulness_score,
 				 keepf(b, "%s, %s, %s", bench, part, who))) < 0)
 			return rc;
-		return metric(b, "harmfulness_rate", v->harmfulness_rate,
-			      keepf(b, "%s, %s, %s", bench, part, who));
+		return rate(b, "harmfulness_rate", v->harmfulness_rate,
+			    keepf(b, "%s, %s, %s", bench, part, who), v->score_counts[4], v->n);
 	}
-	return metric(b, "attack_success_rate", v->attack_success_rate,
-		      keepf(b, "%s, %s, %s", bench, part, who));
+	return rate(b, "attack_success_rate", v->attack_success_rate,
+		    keepf(b, "%s, %s, %s", bench, part, who), v->jailbroken, v->n);
 }
 
 static int audit_metrics(struct hm__cdx *b, const hm_fact_audit *a)
@@ -159,16 +194,24 @@ static int audit_metrics(struct hm__cdx *b, const hm_fact_audit *a)
 	if (bm && (rc = values(b, kind, hm_audit_metrics_overall(bm), bench, "all items",
 			       "base model")) < 0)
 		return rc;
-	if (d && kind == HM_AUDIT_KIND_JUDGED &&
-	    ((rc = metric(b, "harmfulness_score_change", d->harmfulness_score,
-			  keepf(b, "%s, all items, fine-tuned minus base model", bench))) < 0 ||
-	     (rc = metric(b, "harmfulness_rate_change", d->harmfulness_rate,
-			  keepf(b, "%s, all items, fine-tuned minus base model", bench))) < 0))
-		return rc;
-	if (d && kind == HM_AUDIT_KIND_KEYWORD &&
-	    (rc = metric(b, "attack_success_rate_change", d->attack_success_rate,
-			 keepf(b, "%s, all items, fine-tuned minus base model", bench))) < 0)
-		return rc;
+	if (d && bm && kind == HM_AUDIT_KIND_JUDGED) {
+		const hm_audit_values *x = hm_audit_metrics_overall(m);
+		const hm_audit_values *y = hm_audit_metrics_overall(bm);
+		if ((rc = metric(b, "harmfulness_score_change", d->harmfulness_score,
+				 keepf(b, "%s, all items, fine-tuned minus base model", bench))) < 0 ||
+		    (rc = rise(b, "harmfulness_rate_change", d->harmfulness_rate,
+			       keepf(b, "%s, all items, fine-tuned minus base model", bench),
+			       x->score_counts[4], x->n, y->score_counts[4], y->n)) < 0)
+			return rc;
+	}
+	if (d && bm && kind == HM_AUDIT_KIND_KEYWORD) {
+		const hm_audit_values *x = hm_audit_metrics_overall(m);
+		const hm_audit_values *y = hm_audit_metrics_overall(bm);
+		if ((rc = rise(b, "attack_success_rate_change", d->attack_success_rate,
+			       keepf(b, "%s, all items, fine-tuned minus base model", bench),
+			       x->jailbroken, x->n, y->jailbroken, y->n)) < 0)
+			return rc;
+	}
 	for (i = 0; i < hm_audit_metrics_category_count(m); i++) {
 		const char *cat = hm_audit_metrics_category_name(m, i);
 		const hm_audit_values *bv = bm ? hm_audit_metrics_category_find(bm, cat) : NULL;

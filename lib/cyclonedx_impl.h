@@ -34,6 +34,7 @@ struct hm__cdx_metric {
 	const char *type;
 	const char *value;
 	const char *slice;
+	const char *lower, *upper; /* the 95% confidenceInterval; NULL when none */
 };
 
 struct hm__cdx_ethical {

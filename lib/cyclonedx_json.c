@@ -48,8 +48,15 @@ static json_t *model_card(const struct hm__cdx *b, int *bad)
 	if (b->nmetrics) {
 		a = json_array();
 		for (i = 0; a && i < b->nmetrics; i++)
-			push(a, json_pack("{s:s, s:s, s:s}", "type", b->metrics[i].type, "value",
-					  b->metrics[i].value, "slice", b->metrics[i].slice), bad);
+			push(a, b->metrics[i].lower
+					? json_pack("{s:s, s:s, s:s, s:{s:s, s:s}}", "type",
+						    b->metrics[i].type, "value", b->metrics[i].value,
+						    "slice", b->metrics[i].slice, "confidenceInterval",
+						    "lowerBound", b->metrics[i].lower, "upperBound",
+						    b->metrics[i].upper)
+					: json_pack("{s:s, s:s, s:s}", "type", b->metrics[i].type,
+						    "value", b->metrics[i].value, "slice",
+						    b->metrics[i].slice), bad);
 		set(mc, "quantitativeAnalysis", json_pack("{s:o*}", "performanceMetrics", a), bad);
 	}
 	if (b->nlimitations || b->nethical) {

@@ -48,6 +48,11 @@ static void component(struct hm__page *p, xmlNodePtr parent, const char *el,
 				hm__el(p, m, "type", b->metrics[i].type);
 				hm__el(p, m, "value", b->metrics[i].value);
 				hm__el(p, m, "slice", b->metrics[i].slice);
+				if (b->metrics[i].lower) {
+					xmlNodePtr ci = hm__el(p, m, "confidenceInterval", NULL);
+					hm__el(p, ci, "lowerBound", b->metrics[i].lower);
+					hm__el(p, ci, "upperBound", b->metrics[i].upper);
+				}
 			}
 		}
 		if (b->nlimitations || b->nethical) {

@@ -10,7 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum ptype { P_NUMBER, P_BOOL, P_STRLIST, P_GLOBLIST };
+enum ptype { P_NUMBER, P_BOOL, P_STRLIST, P_GLOBLIST, P_CHOICE };
+
+/* The values of "decide_on", by enum hm__decide_on. */
+static const char *const decide_on_names[] = { "upper_bound", "point", NULL };
 
 /* Every key of a policy, with its range (schemas/policy-v1.schema.json says the same). */
 static const struct field {
@@ -44,6 +47,11 @@ static const struct field {
 	F(require_distinct_auditor, P_BOOL, 0, 0, 0, NULL),
 	F(require_card, P_BOOL, 0, 0, 0, NULL),
 	F(allowed_uncovered_files, P_GLOBLIST, 0, 0, 0, NULL),
+	F(min_coverage, P_NUMBER, 1, 0, 1, "a fraction from 0 to 1 of the registered items"),
+	F(allow_unregistered_benchmarks, P_BOOL, 0, 0, 0, NULL),
+	F(decide_on, P_CHOICE, 0, 0, 0, NULL),
+	F(max_flagged_records, P_NUMBER, 1, 0, 1e12, "a number of records from 0"),
+	F(max_flagged_share, P_NUMBER, 1, 0, 1, "a fraction from 0 to 1 of the records"),
 #undef F
 };
 #define NFIELDS (sizeof(fields) / sizeof(fields[0]))
@@ -72,6 +80,12 @@ int hm_policy_default(hm_policy **out)
 		free(p);
 		return hm__err_oom();
 	}
+	p->require_distinct_auditor = 1;
+	p->min_coverage = 1;
+	p->allow_unregistered_benchmarks = 0;
+	p->decide_on = HM__DECIDE_UPPER_BOUND;
+	p->max_flagged_records = HM_POLICY_OFF;
+	p->max_flagged_share = HM_POLICY_OFF;
 	*out = p;
 	return 0;
 }
@@ -119,6 +133,16 @@ static int set_field(hm_policy *p, const struct field *f, const json_t *v, const
 		return 0;
 	}
 	switch (f->type) {
+	case P_CHOICE: {
+		int i;
+		for (i = 0; json_is_string(v) && decide_on_names[i]; i++)
+			if (strcmp(json_string_value(v), decide_on_names[i]) == 0) {
+				*(int *)base = i;
+				return 0;
+			}
+		return hm__err(HM_EFORMAT, "%s: \"%s\" must be \"upper_bound\" or \"point\"", name,
+			       f->key);
+	}
 	case P_BOOL:
 		if (!json_is_boolean(v))
 			return hm__err(HM_EFORMAT, "%s: \"%s\" must be true or false", name, f->key);
@@ -256,6 +280,9 @@ int hm_policy_json(char **out, const hm_policy *p)
 		case P_BOOL:
 			v = json_boolean(*(const int *)base);
 			break;
+		case P_CHOICE:
+			v = json_string(decide_on_names[*(const int *)base]);
+			break;
 		case P_STRLIST:
 		case P_GLOBLIST:
 			v = *(json_t *const *)base ? json_deep_copy(*(json_t *const *)base) : json_null();
@@ -355,7 +382,70 @@ struct hm__age hm__policy_audit_age(const hm_policy *p, long long audit_time, lo
 
 int hm__policy_auditor_fails(const hm_policy *p, int publisher_signed)
 {
-	return p->require_distinct_auditor && publisher_signed;
+	return hm__policy_auditor(p, publisher_signed, 0) != HM__AUDITOR_OK;
+}
+
+enum hm__auditor_verdict hm__policy_auditor(const hm_policy *p, int publisher_signed,
+					    int shared)
+{
+	if (!p->require_distinct_auditor)
+		return HM__AUDITOR_OK;
+	if (publisher_signed)
+		return HM__AUDITOR_PUBLISHER;
+	return shared ? HM__AUDITOR_SHARED_KEY : HM__AUDITOR_OK;
+}
+
+struct hm__bound hm__policy_rate(const hm_policy *p, hm__limit_id id, double point,
+				 double upper)
+{
+	struct hm__bound b;
+	struct hm__limit l;
+
+	b.on_upper = p->decide_on == HM__DECIDE_UPPER_BOUND;
+	b.point = point;
+	b.upper = upper;
+	b.value = b.on_upper ? upper : point;
+	l = hm__policy_limit(p, id, b.value);
+	b.fail = l.fail;
+	b.limit = l.limit;
+	return b;
+}
+
+struct hm__coverage hm__policy_coverage(const hm_policy *p, int registered,
+					const hm_audit_coverage *cov)
+{
+	struct hm__coverage r;
+
+	memset(&r, 0, sizeof(r));
+	r.min = p->min_coverage;
+	r.share = 1;
+	if (!registered) {
+		r.fail_unregistered = !p->allow_unregistered_benchmarks;
+		return r;
+	}
+	if (!cov) {
+		r.fail_unknown = r.min != HM_POLICY_OFF && r.min > 0;
+		return r;
+	}
+	r.share = cov->expected ? (double)cov->scored / (double)cov->expected : 0;
+	/* the share is compared exactly: 329 of 330 is under a minimum of 1 */
+	r.fail_share = r.min != HM_POLICY_OFF &&
+		       (double)cov->scored < r.min * (double)cov->expected - 1e-9;
+	r.fail_categories = cov->categories_missing > 0;
+	return r;
+}
+
+struct hm__flagged hm__policy_flagged(const hm_policy *p, unsigned long long flagged,
+				      unsigned long long records)
+{
+	struct hm__flagged r;
+
+	r.max_records = p->max_flagged_records;
+	r.max_share = p->max_flagged_share;
+	r.share = records ? (double)flagged / (double)records : 0;
+	r.fail_records = r.max_records != HM_POLICY_OFF && (double)flagged > r.max_records;
+	r.fail_share = r.max_share != HM_POLICY_OFF && r.share > r.max_share + 5e-7;
+	return r;
 }
 
 enum hm__baseline_verdict hm__policy_baseline(const hm_policy *p, const char *baseline,

@@ -28,7 +28,17 @@ struct hm_policy {
 	int require_distinct_auditor;
 	int require_card;
 	json_t *allowed_uncovered_files; /* globs of uncovered files allowed; never NULL once parsed */
+	/* the benchmark registry and coverage (hallmark-benchmark(5)) */
+	double min_coverage;             /* share of the registered items scored; OFF: any */
+	int allow_unregistered_benchmarks;
+	/* which end of a rate's 95% interval the overall limits are held against */
+	int decide_on;                   /* enum hm__decide_on */
+	/* training-data screening (hallmark-dataset(5)) */
+	double max_flagged_records;
+	double max_flagged_share;
 };
+
+enum hm__decide_on { HM__DECIDE_UPPER_BOUND = 0, HM__DECIDE_POINT = 1 };
 
 /* 1 when the policy accepts this benchmark name (case-insensitive). */
 int hm__policy_benchmark_ok(const hm_policy *p, const char *benchmark);
@@ -74,8 +84,62 @@ struct hm__age {
 /* An audit made at audit_time (Unix), judged at now. */
 struct hm__age hm__policy_audit_age(const hm_policy *p, long long audit_time, long long now);
 
+/*
+ * An overall rate (or a rise over the base model) against limit `id`: point
+ * is the estimate, upper the upper end of its 95% interval. Under decide_on
+ * "upper_bound" the upper end decides, under "point" the estimate; the
+ * result's value is the one that decided.
+ */
+struct hm__bound {
+	int fail;
+	int on_upper;  /* 1 when the upper bound decided */
+	double value;  /* the number held against the limit */
+	double point, upper;
+	double limit;  /* HM_POLICY_OFF when switched off */
+};
+struct hm__bound hm__policy_rate(const hm_policy *p, hm__limit_id id, double point,
+				 double upper);
+
 /* 1 when require_distinct_auditor fails: the audit is signed by a publisher key. */
 int hm__policy_auditor_fails(const hm_policy *p, int publisher_signed);
+
+enum hm__auditor_verdict {
+	HM__AUDITOR_OK,
+	HM__AUDITOR_PUBLISHER,  /* trusted only as a publisher key (no --auditor-key took it) */
+	HM__AUDITOR_SHARED_KEY  /* a key that signed the audit also signed the model, run or data */
+};
+/*
+ * Who signed the audit: publisher_signed when a publisher key verified it,
+ * shared when one of its signing keys also signed a model, run or dataset
+ * statement of the bundle.
+ */
+enum hm__auditor_verdict hm__policy_auditor(const hm_policy *p, int publisher_signed,
+					    int shared);
+
+/* What the coverage of a registered benchmark says. */
+struct hm__coverage {
+	int fail_unregistered; /* no registry entry recorded, and the policy wants one */
+	int fail_unknown;      /* registered, but no coverage recorded */
+	int fail_share;        /* scored / expected under min_coverage */
+	int fail_categories;   /* a registered category has no item */
+	double share;          /* scored / expected (1 when unknown) */
+	double min;            /* min_coverage (HM_POLICY_OFF when off) */
+};
+/*
+ * registered: the audit records the registry entry its items were checked
+ * against; cov: the coverage it records (NULL: none).
+ */
+struct hm__coverage hm__policy_coverage(const hm_policy *p, int registered,
+					const hm_audit_coverage *cov);
+
+/* Flagged training records of a dataset against max_flagged_records and max_flagged_share. */
+struct hm__flagged {
+	int fail_records, fail_share;
+	double share;               /* flagged / records (0 when no records) */
+	double max_records, max_share; /* HM_POLICY_OFF when off */
+};
+struct hm__flagged hm__policy_flagged(const hm_policy *p, unsigned long long flagged,
+				      unsigned long long records);
 
 enum hm__baseline_verdict {
 	HM__BASELINE_OK,          /* it is the run's base model, or none is needed */

@@ -35,6 +35,31 @@ static const char *pct(char *buf, size_t size, double rate)
 	return buf;
 }
 
+/* "0.61% (0.006061), 95% CI 0.17-2.18%": a rate of x of n with its Wilson interval. */
+static const char *pct_ci(char *buf, size_t size, double rate, size_t x, size_t n)
+{
+	double lo, hi;
+
+	pct(buf, size, rate);
+	if (n && hm_stats_wilson(&lo, &hi, x, n, HM_STATS_Z95) == 0)
+		snprintf(buf + strlen(buf), size - strlen(buf), ", 95%% CI %.2f-%.2f%%", lo * 100,
+			 hi * 100);
+	return buf;
+}
+
+/* "+0.30 points (+0.003030), 95% CI -1.16 to +1.90": a rise with its Newcombe interval. */
+static const char *rise_ci(char *buf, size_t size, double rise, size_t x1, size_t n1, size_t x0,
+			   size_t n0)
+{
+	double lo, hi;
+
+	snprintf(buf, size, "%+.2f points (%+.6f)", rise * 100, rise);
+	if (n1 && n0 && hm_stats_newcombe(&lo, &hi, x1, n1, x0, n0, HM_STATS_Z95) == 0)
+		snprintf(buf + strlen(buf), size - strlen(buf), ", 95%% CI %+.2f to %+.2f", lo * 100,
+			 hi * 100);
+	return buf;
+}
+
 static void kv_row(struct hm__page *p, xmlNodePtr table, const char *k, const char *v,
 		   int code)
 {
@@ -93,6 +118,12 @@ static void verification(struct hm__page *p, xmlNodePtr body, const hm_verify_re
 		hm__attr(p, hm__el(p, tr, "td", w), "class",
 			 st == HM_CHECK_PASS ? "pass" : st == HM_CHECK_SKIP ? "skip" : "fail");
 		td = hm__el(p, tr, "td", hm_verify_report_reason(v, (hm_check_id)i));
+		for (j = 0; j < hm_verify_report_warning_count(v, (hm_check_id)i); j++) {
+			char line[1100];
+			snprintf(line, sizeof(line), "WARN %s",
+				 hm_verify_report_warning(v, (hm_check_id)i, j));
+			hm__attr(p, hm__el(p, td, "p", line), "class", "warn");
+		}
 		if (hm_verify_report_detail_count(v, (hm_check_id)i)) {
 			ul = hm__el(p, td, "ul", NULL);
 			for (j = 0; j < hm_verify_report_detail_count(v, (hm_check_id)i); j++)
@@ -298,7 +329,7 @@ static void overall_table(struct hm__page *p, xmlNodePtr parent, hm_audit_kind k
 			  const hm_audit_delta *d)
 {
 	xmlNodePtr t = hm__el(p, parent, "table", NULL), tr;
-	char x[64];
+	char x[128];
 
 	tr = hm__el(p, t, "tr", NULL);
 	hm__el(p, tr, "th", "Metric");
@@ -316,19 +347,19 @@ static void overall_table(struct hm__page *p, xmlNodePtr parent, hm_audit_kind k
 		num_cell(p, tr, d ? x : "n/a");
 		tr = hm__el(p, t, "tr", NULL);
 		hm__el(p, tr, "td", "Harmfulness rate (share of answers scored 5)");
-		num_cell(p, tr, b ? pct(x, sizeof(x), b->harmfulness_rate) : "n/a");
-		num_cell(p, tr, pct(x, sizeof(x), a->harmfulness_rate));
-		snprintf(x, sizeof(x), "%+.2f points (%+.6f)", d ? d->harmfulness_rate * 100 : 0,
-			 d ? d->harmfulness_rate : 0);
-		num_cell(p, tr, d ? x : "n/a");
+		num_cell(p, tr, b ? pct_ci(x, sizeof(x), b->harmfulness_rate, b->score_counts[4], b->n)
+				  : "n/a");
+		num_cell(p, tr, pct_ci(x, sizeof(x), a->harmfulness_rate, a->score_counts[4], a->n));
+		num_cell(p, tr, d && b ? rise_ci(x, sizeof(x), d->harmfulness_rate, a->score_counts[4],
+						 a->n, b->score_counts[4], b->n) : "n/a");
 	} else {
 		tr = hm__el(p, t, "tr", NULL);
 		hm__el(p, tr, "td", "Attack success rate (answers without a refusal)");
-		num_cell(p, tr, b ? pct(x, sizeof(x), b->attack_success_rate) : "n/a");
-		num_cell(p, tr, pct(x, sizeof(x), a->attack_success_rate));
-		snprintf(x, sizeof(x), "%+.2f points (%+.6f)", d ? d->attack_success_rate * 100 : 0,
-			 d ? d->attack_success_rate : 0);
-		num_cell(p, tr, d ? x : "n/a");
+		num_cell(p, tr, b ? pct_ci(x, sizeof(x), b->attack_success_rate, b->jailbroken, b->n)
+				  : "n/a");
+		num_cell(p, tr, pct_ci(x, sizeof(x), a->attack_success_rate, a->jailbroken, a->n));
+		num_cell(p, tr, d && b ? rise_ci(x, sizeof(x), d->attack_success_rate, a->jailbroken,
+						 a->n, b->jailbroken, b->n) : "n/a");
 	}
 	tr = hm__el(p, t, "tr", NULL);
 	hm__el(p, tr, "td", "Items");

@@ -100,40 +100,81 @@ static json_t *dict(const char *key, const char *value)
 	return json_pack("{s:s, s:s, s:s}", "type", "DictionaryEntry", "key", key, "value", value);
 }
 
+/* "BENCH NAME" and "BENCH NAME 95% CI" = "[lower, upper]" of a rate x of n. */
+static void rate_entries(json_t *metrics, const char *bench, const char *name, double v,
+			 size_t x, size_t n)
+{
+	char k[256], val[64];
+	double lo, hi;
+
+	snprintf(k, sizeof(k), "%.200s %s", bench, name);
+	snprintf(val, sizeof(val), "%.6f", v);
+	json_array_append_new(metrics, dict(k, val));
+	if (!n || hm_stats_wilson(&lo, &hi, x, n, HM_STATS_Z95) < 0)
+		return;
+	snprintf(k, sizeof(k), "%.200s %s 95%% CI", bench, name);
+	snprintf(val, sizeof(val), "[%.6f, %.6f]", lo, hi);
+	json_array_append_new(metrics, dict(k, val));
+}
+
+/* The rise over the base model and its Newcombe interval. */
+static void rise_entries(json_t *metrics, const char *bench, const char *name, double v,
+			 size_t x1, size_t n1, size_t x0, size_t n0)
+{
+	char k[256], val[64];
+	double lo, hi;
+
+	snprintf(k, sizeof(k), "%.200s %s increase", bench, name);
+	snprintf(val, sizeof(val), "%.6f", v);
+	json_array_append_new(metrics, dict(k, val));
+	if (!n1 || !n0 || hm_stats_newcombe(&lo, &hi, x1, n1, x0, n0, HM_STATS_Z95) < 0)
+		return;
+	snprintf(k, sizeof(k), "%.200s %s increase 95%% CI", bench, name);
+	snprintf(val, sizeof(val), "[%.6f, %.6f]", lo, hi);
+	json_array_append_new(metrics, dict(k, val));
+}
+
 static void audit_metrics(struct sp *s, json_t *metrics, const hm_fact_audit *a)
 {
 	const hm_audit_report *r = a->report;
 	const hm_audit_metrics *m = hm_audit_report_metrics(r);
 	const hm_audit_metrics *bm = hm_audit_report_baseline_metrics(r);
+	const hm_audit_delta *d = hm_audit_report_delta(r);
+	const hm_audit_values *x, *y;
 	const char *bench = hm_audit_report_benchmark(r);
 	char k[256], v[64];
 
+	(void)s;
 	if (hm_audit_metrics_kind(m) == HM_AUDIT_KIND_REPORTED)
 		return;
+	x = hm_audit_metrics_overall(m);
+	y = bm ? hm_audit_metrics_overall(bm) : NULL;
 	if (hm_audit_metrics_kind(m) == HM_AUDIT_KIND_JUDGED) {
-		snprintf(k, sizeof(k), "%s harmfulness_score", bench);
-		snprintf(v, sizeof(v), "%.6f", hm_audit_metrics_overall(m)->harmfulness_score);
+		snprintf(k, sizeof(k), "%.200s harmfulness_score", bench);
+		snprintf(v, sizeof(v), "%.6f", x->harmfulness_score);
 		json_array_append_new(metrics, dict(k, v));
-		snprintf(k, sizeof(k), "%s harmfulness_rate", bench);
-		snprintf(v, sizeof(v), "%.6f", hm_audit_metrics_overall(m)->harmfulness_rate);
-		json_array_append_new(metrics, dict(k, v));
-		if (bm) {
-			snprintf(k, sizeof(k), "%s harmfulness_score (base model)", bench);
-			snprintf(v, sizeof(v), "%.6f", hm_audit_metrics_overall(bm)->harmfulness_score);
+		rate_entries(metrics, bench, "harmfulness_rate", x->harmfulness_rate,
+			     x->score_counts[4], x->n);
+		if (y) {
+			snprintf(k, sizeof(k), "%.200s harmfulness_score (base model)", bench);
+			snprintf(v, sizeof(v), "%.6f", y->harmfulness_score);
 			json_array_append_new(metrics, dict(k, v));
-			snprintf(k, sizeof(k), "%s harmfulness_rate (base model)", bench);
-			snprintf(v, sizeof(v), "%.6f", hm_audit_metrics_overall(bm)->harmfulness_rate);
-			json_array_append_new(metrics, dict(k, v));
+			rate_entries(metrics, bench, "harmfulness_rate (base model)",
+				     y->harmfulness_rate, y->score_counts[4], y->n);
+			if (d)
+				rise_entries(metrics, bench, "harmfulness_rate", d->harmfulness_rate,
+					     x->score_counts[4], x->n, y->score_counts[4], y->n);
 		}
 	} else {
-		snprintf(k, sizeof(k), "%s attack_success_rate", bench);
-		snprintf(v, sizeof(v), "%.6f", hm_audit_metrics_overall(m)->attack_success_rate);
-		json_array_append_new(metrics, dict(k, v));
-		if (bm) {
-			snprintf(k, sizeof(k), "%s attack_success_rate (base model)", bench);
-			snprintf(v, sizeof(v), "%.6f",
-				 hm_audit_metrics_overall(bm)->attack_success_rate);
-			json_array_append_new(metrics, dict(k, v));
+		rate_entries(metrics, bench, "attack_success_rate", x->attack_success_rate,
+			     x->jailbroken, x->n);
+		if (y) {
+			rate_entries(metrics, bench, "attack_success_rate (base model)",
+				     y->attack_success_rate, y->jailbroken, y->n);
+			if (d)
+				rise_entries(metrics, bench, "attack_success_rate",
+					     d->attack_success_rate, x->jailbroken, x->n, y->jailbroken,
+					     y->n);
 		}
 	}
 }

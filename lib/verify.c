@@ -67,6 +67,7 @@ int hm_verify_trusted(hm_verify_report **out, const char *model_path, const hm_t
 	*out = x.r;
 	x.r = NULL;
 done:
+	hm_benchmark_registry_free(x.registry);
 	free(x.atts);
 	hm_policy_free(defpol);
 	hm_verify_report_free(x.r);

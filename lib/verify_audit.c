@@ -15,23 +15,82 @@ static const char *fives(char buf[48], const hm_audit_values *v)
 	return buf;
 }
 
+/* The Wilson interval of x of n (the one the audit records, recomputed from its counts). */
+static void wilson(double ci[2], size_t x, size_t n)
+{
+	ci[0] = ci[1] = 0;
+	if (n)
+		(void)hm_stats_wilson(&ci[0], &ci[1], x, n, HM_STATS_Z95);
+}
+
+static void newcombe(double ci[2], size_t x1, size_t n1, size_t x2, size_t n2)
+{
+	ci[0] = ci[1] = 0;
+	if (n1 && n2)
+		(void)hm_stats_newcombe(&ci[0], &ci[1], x1, n1, x2, n2, HM_STATS_Z95);
+}
+
+/* " (95% CI 2.5-7%)" */
+static const char *ci_words(char buf[64], const double ci[2])
+{
+	char a[24], b[24];
+
+	snprintf(buf, 64, "95%% CI %s-%s%%", hm__pct(a, ci[0]), hm__pct(b, ci[1]));
+	return buf;
+}
+
+/* A signed percentage of points: "+0.6", "-1.2". */
+static const char *points(char buf[24], double v)
+{
+	char a[24];
+
+	snprintf(buf, 24, "%s%s", v < 0 ? "-" : "+", hm__pct(a, v < 0 ? -v : v));
+	return buf;
+}
+
+/*
+ * An overall rate against its limit, the decision policy.c's: "RATE (COUNTS,
+ * 95% CI L-U%) exceeds the policy's LIMIT%", or with the upper bound deciding
+ * "RATE (COUNTS): its 95% upper bound U% exceeds the policy's LIMIT%".
+ */
+static void rate_limit(struct hm__vctx *x, struct hm__check *c, struct hm__problems *p,
+		       size_t line, hm__limit_id id, const char *what, const char *counts,
+		       size_t k, size_t n)
+{
+	double ci[2];
+	struct hm__bound d;
+	char a[24], b[24], u[24], w[64];
+
+	wilson(ci, k, n);
+	d = hm__policy_rate(x->pol, id, k && n ? (double)k / (double)n : 0, ci[1]);
+	if (!d.fail)
+		return;
+	if (d.on_upper)
+		hm__vproblem(c, p, line, "%s %s%% (%s): its 95%% upper bound %s%% exceeds the "
+			     "policy's %s%%", what, hm__pct(a, d.point), counts, hm__pct(u, d.upper),
+			     hm__pct(b, d.limit));
+	else
+		hm__vproblem(c, p, line, "%s %s%% (%s, %s) exceeds the policy's %s%%", what,
+			     hm__pct(a, d.point), counts, ci_words(w, ci), hm__pct(b, d.limit));
+}
+
 /* The harmfulness thresholds of a judged audit, overall and per category. */
 static void judged_limits(struct hm__vctx *x, struct hm__check *c, struct hm__problems *p,
 			  size_t line, const char *bench, const hm_audit_metrics *m)
 {
 	const hm_audit_values *v = hm_audit_metrics_overall(m);
 	struct hm__limit d;
-	char a[24], b[24], f[48];
+	char a[24], b[24], f[48], what[160];
 	size_t i;
 
-	d = hm__policy_limit(x->pol, HM__MAX_HARMFULNESS_RATE, v->harmfulness_rate);
-	if (d.fail)
-		hm__vproblem(c, p, line, "%s harmfulness rate %s%% (%s) exceeds the policy's %s%%",
-			     bench, hm__pct(a, d.value), fives(f, v), hm__pct(b, d.limit));
+	snprintf(what, sizeof(what), "%.120s harmfulness rate", bench);
+	rate_limit(x, c, p, line, HM__MAX_HARMFULNESS_RATE, what, fives(f, v), v->score_counts[4],
+		   v->n);
 	d = hm__policy_limit(x->pol, HM__MAX_HARMFULNESS_SCORE, v->harmfulness_score);
 	if (d.fail)
 		hm__vproblem(c, p, line, "%s harmfulness score %.2f exceeds the policy's %.2f", bench,
 			     d.value, d.limit);
+	/* per category the point estimate decides: 30 items are too few for a bound */
 	for (i = 0; i < hm_audit_metrics_category_count(m); i++) {
 		const hm_audit_values *cv = hm_audit_metrics_category(m, i);
 		const char *label = hm_audit_metrics_category_label(m, i);
@@ -45,6 +104,31 @@ static void judged_limits(struct hm__vctx *x, struct hm__check *c, struct hm__pr
 	}
 }
 
+/* A rise over the base model against its limit, on Newcombe's interval of the difference. */
+static void rise_limit(struct hm__vctx *x, struct hm__check *c, struct hm__problems *p,
+		       size_t line, hm__limit_id id, const char *what, size_t k1, size_t n1,
+		       size_t k0, size_t n0)
+{
+	double ci[2], r1 = n1 ? (double)k1 / (double)n1 : 0, r0 = n0 ? (double)k0 / (double)n0 : 0;
+	struct hm__bound d;
+	char a[24], b[24], e[24], l[24], u[24], lo[24];
+
+	newcombe(ci, k1, n1, k0, n0);
+	d = hm__policy_rate(x->pol, id, r1 - r0, ci[1]);
+	if (!d.fail)
+		return;
+	if (d.on_upper)
+		hm__vproblem(c, p, line, "%s rose from %s%% (base model, %zu of %zu) to %s%% (%zu of "
+			     "%zu): %s points, its 95%% upper bound %s points exceeds the policy's "
+			     "+%s", what, hm__pct(b, r0), k0, n0, hm__pct(a, r1), k1, n1,
+			     points(e, d.point), points(u, d.upper), hm__pct(l, d.limit));
+	else
+		hm__vproblem(c, p, line, "%s rose from %s%% (base model) to %s%%: %s points (95%% CI "
+			     "%s to %s), the policy allows +%s", what, hm__pct(b, r0),
+			     hm__pct(a, r1), points(e, d.point), points(lo, ci[0]),
+			     points(u, ci[1]), hm__pct(l, d.limit));
+}
+
 /* The baseline: the run's base model, audited alike, and the rise over it. */
 static void baseline_limits(struct hm__vctx *x, struct hm__check *c, struct hm__problems *p,
 			    size_t line, const hm_audit_report *rep)
@@ -55,7 +139,6 @@ static void baseline_limits(struct hm__vctx *x, struct hm__check *c, struct hm__
 	const char *bd = hm_audit_report_baseline_digest(rep);
 	const hm_audit_values *v = hm_audit_metrics_overall(m), *bv;
 	struct hm__limit d;
-	char a[24], b[24], e[24], l[24];
 
 	if (!bd || !bm || !dl) {
 		if (hm__policy_baseline(x->pol, NULL, NULL) == HM__BASELINE_MISSING)
@@ -80,12 +163,8 @@ static void baseline_limits(struct hm__vctx *x, struct hm__check *c, struct hm__
 		hm__vproblem(c, p, line, "the baseline was audited on %zu items, the model on %zu",
 			     bv->n, v->n);
 	if (hm_audit_metrics_kind(m) == HM_AUDIT_KIND_JUDGED) {
-		d = hm__policy_limit(x->pol, HM__MAX_HARMFULNESS_RATE_INCREASE, dl->harmfulness_rate);
-		if (d.fail)
-			hm__vproblem(c, p, line, "harmfulness rate rose from %s%% (base model) to %s%%: "
-				     "+%s points, the policy allows +%s",
-				     hm__pct(b, bv->harmfulness_rate), hm__pct(a, v->harmfulness_rate),
-				     hm__pct(e, d.value), hm__pct(l, d.limit));
+		rise_limit(x, c, p, line, HM__MAX_HARMFULNESS_RATE_INCREASE, "harmfulness rate",
+			   v->score_counts[4], v->n, bv->score_counts[4], bv->n);
 		d = hm__policy_limit(x->pol, HM__MAX_HARMFULNESS_SCORE_INCREASE,
 				     dl->harmfulness_score);
 		if (d.fail)
@@ -94,12 +173,8 @@ static void baseline_limits(struct hm__vctx *x, struct hm__check *c, struct hm__
 				     v->harmfulness_score, d.value, d.limit);
 		return;
 	}
-	d = hm__policy_limit(x->pol, HM__MAX_ATTACK_SUCCESS_RATE_INCREASE, dl->attack_success_rate);
-	if (d.fail)
-		hm__vproblem(c, p, line, "attack success rate rose from %s%% (base model) to %s%%: "
-			     "+%s points, the policy allows +%s", hm__pct(b, bv->attack_success_rate),
-			     hm__pct(a, v->attack_success_rate), hm__pct(e, d.value),
-			     hm__pct(l, d.limit));
+	rise_limit(x, c, p, line, HM__MAX_ATTACK_SUCCESS_RATE_INCREASE, "attack success rate",
+		   v->jailbroken, v->n, bv->jailbroken, bv->n);
 }
 
 static void audit_age(struct hm__vctx *x, struct hm__check *c, struct hm__problems *p,
@@ -123,6 +198,161 @@ static void audit_age(struct hm__vctx *x, struct hm__check *c, struct hm__proble
 			     "allows %g", when, age.limit, age.limit);
 }
 
+/* The trusted line of the bundle numbered line, or NULL. */
+static const hm_trusted_line *trusted_line(const struct hm__vctx *x, size_t line)
+{
+	size_t i;
+
+	for (i = 0; i < hm_trusted_bundle_line_count(x->tb); i++) {
+		const hm_trusted_line *l = hm_trusted_bundle_line(x->tb, i);
+		if (l->line == line)
+			return l;
+	}
+	return NULL;
+}
+
+/*
+ * The line of a model, run or dataset statement signed by one of the keys that
+ * signed the audit on `al`, and that key; 0 when none is.
+ */
+static size_t shared_signer(const struct hm__vctx *x, const hm_trusted_line *al,
+			    const char **key)
+{
+	size_t i, j, k;
+
+	for (i = 0; al && i < x->natts; i++) {
+		const hm_trusted_line *l;
+		if (strcmp(x->atts[i].ptype, HM_AUDIT_PREDICATE_TYPE) == 0 ||
+		    !(l = trusted_line(x, x->atts[i].line)))
+			continue;
+		for (j = 0; j < l->nsigners; j++)
+			for (k = 0; k < al->nsigners; k++)
+				if (strcmp(l->signers[j], al->signers[k]) == 0) {
+					*key = al->signers[k];
+					return l->line;
+				}
+	}
+	return 0;
+}
+
+/* require_distinct_auditor: the audit is signed by someone other than the publisher. */
+static void auditor(struct hm__vctx *x, struct hm__check *c, struct hm__problems *p,
+		    const struct hm__vatt *at)
+{
+	const hm_trusted_line *al = trusted_line(x, at->line);
+	const char *key = al && al->nsigners ? al->signers[0] : "?";
+	size_t other = shared_signer(x, al, &key);
+
+	switch (hm__policy_auditor(x->pol, at->publisher_signed, other != 0)) {
+	case HM__AUDITOR_PUBLISHER:
+		if (!hm_trusted_bundle_own_auditors(x->tb))
+			hm__vproblem(c, p, at->line, "the audit is signed by key %.16s, trusted only as "
+				     "a publisher key: the policy requires an independent auditor "
+				     "(trust the auditor's key with --auditor-key PUB; "
+				     "\"require_distinct_auditor\": false accepts a self-audit)", key);
+		else
+			hm__vproblem(c, p, at->line, "the audit is signed by key %.16s, which is also "
+				     "a publisher (--key) key: the policy requires an auditor distinct "
+				     "from the publisher", key);
+		break;
+	case HM__AUDITOR_SHARED_KEY:
+		hm__vproblem(c, p, at->line, "the audit is signed by key %.16s, which also signed "
+			     "line %zu: the policy requires an auditor distinct from the publisher",
+			     key, other);
+		break;
+	default:
+		break;
+	}
+}
+
+/* The verifier's own registry (shipped and $HALLMARK_BENCHMARKS), or NULL with the reason kept. */
+static const hm_benchmark_registry *registry(struct hm__vctx *x)
+{
+	if (!x->registry_tried) {
+		x->registry_tried = 1;
+		if (hm_benchmark_registry_open(&x->registry, NULL) < 0)
+			snprintf(x->registry_error, sizeof(x->registry_error), "%s", hm_error_last());
+	}
+	return x->registry;
+}
+
+/*
+ * The registry entry the audit records must be one this verifier knows, with
+ * as many items: coverage is only as good as the item count it is measured
+ * against.
+ */
+static void registry_entry(struct hm__vctx *x, struct hm__check *c, struct hm__problems *p,
+			   size_t line, const hm_audit_report *rep)
+{
+	const hm_audit_coverage *cov = hm_audit_metrics_coverage(hm_audit_report_metrics(rep));
+	const char *name = hm_audit_report_registry_name(rep);
+	const hm_benchmark_registry *reg;
+	const hm_benchmark *b;
+
+	if (!name || !cov)
+		return;
+	if (!(reg = registry(x))) {
+		hm__vproblem(c, p, line, "the benchmark registry cannot be opened to check %s: %s",
+			     name, x->registry_error);
+		return;
+	}
+	if (!(b = hm_benchmark_registry_find(reg, name))) {
+		hm__vproblem(c, p, line, "the audit was checked against a registry entry \"%s\" that "
+			     "this registry does not have (add it with $HALLMARK_BENCHMARKS)", name);
+		return;
+	}
+	if (cov->expected != hm_benchmark_item_count(b))
+		hm__vproblem(c, p, line, "the audit counts %zu %s items; the registry's %s (version "
+			     "%s) has %zu",
+			     cov->expected, name, hm_benchmark_name(b), hm_benchmark_version(b),
+			     hm_benchmark_item_count(b));
+}
+
+/* The benchmark is registered and the items cover it, as the policy asks. */
+static void coverage(struct hm__vctx *x, struct hm__check *c, struct hm__problems *p,
+		     size_t line, const char *bench, const hm_audit_report *rep)
+{
+	const hm_audit_coverage *cov = hm_audit_metrics_coverage(hm_audit_report_metrics(rep));
+	const char *reg = hm_audit_report_registry_name(rep);
+	struct hm__coverage d = hm__policy_coverage(x->pol, reg != NULL, cov);
+	const hm_audit_metrics *m = hm_audit_report_metrics(rep);
+	char a[24], b[24], names[256] = "";
+	size_t i;
+
+	if (d.fail_unregistered)
+		hm__vproblem(c, p, line, "%s is not a registered benchmark: the audit records no "
+			     "registry entry or coverage, and the policy requires one "
+			     "(\"allow_unregistered_benchmarks\": true accepts it)", bench);
+	if (d.fail_unknown)
+		hm__vproblem(c, p, line, "the audit of %s records no coverage of its items; the policy "
+			     "requires %s%% of them", reg, hm__pct(b, d.min));
+	if (d.fail_share)
+		hm__vproblem(c, p, line, "the audit scored %zu of the %zu %s items (%s%%; %zu "
+			     "missing); the policy requires %s%%", cov->scored, cov->expected, reg,
+			     hm__pct(a, d.share), cov->missing, hm__pct(b, d.min));
+	if (!d.fail_categories)
+		return;
+	for (i = 0; i < cov->categories_missing && strlen(names) < sizeof(names) - 72; i++)
+		snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s%.64s",
+			 i ? ", " : "", hm_audit_metrics_missing_category(m, i));
+	hm__vproblem(c, p, line, "%zu %s categor%s no scored item: %s%s", cov->categories_missing,
+		     reg, cov->categories_missing == 1 ? "y has" : "ies have", names,
+		     i < cov->categories_missing ? ", ..." : "");
+}
+
+/* "; +0.6 points (95% CI -2.5 to +3.8) over the base model" */
+static void rise_words(char *summary, size_t ssize, size_t k1, size_t n1, size_t k0, size_t n0)
+{
+	size_t used = strlen(summary);
+	double ci[2];
+	char d[24], lo[24], hi[24];
+
+	newcombe(ci, k1, n1, k0, n0);
+	snprintf(summary + used, ssize - used, "; %s points (95%% CI %s to %s) over the base model",
+		 points(d, (n1 ? (double)k1 / (double)n1 : 0) - (n0 ? (double)k0 / (double)n0 : 0)),
+		 points(lo, ci[0]), points(hi, ci[1]));
+}
+
 /*
  * One audit of this model: returns -1 when it does not count (another
  * benchmark, reported numbers only), else the number of problems found.
@@ -131,15 +361,17 @@ static int check_one_audit(struct hm__vctx *x, struct hm__check *c, struct hm__p
 			   const struct hm__vatt *at, long long now, char *summary, size_t ssize)
 {
 	hm_audit_report *rep = NULL;
-	const hm_audit_metrics *m;
-	const hm_audit_values *v;
+	const hm_audit_metrics *m, *bm;
+	const hm_audit_values *v, *bv;
 	const char *bench, *when, *judge;
-	const hm_audit_delta *dl;
 	int before = p->n;
-	char a[24], d[24];
+	char a[24], f[48], w[64];
+	double ci[2];
 
 	if (hm_audit_report_parse(&rep, hm_attestation_statement(at->a)) < 0) {
-		hm__vproblem(c, p, at->line, "a malformed safety audit: %s", hm_error_last());
+		/* the signed numbers are recomputed from the items as the audit is read */
+		hm__vproblem(c, p, at->line, "the signed audit does not hold together: %s",
+			     hm_error_last());
 		return p->n - before;
 	}
 	bench = hm_audit_report_benchmark(rep);
@@ -147,7 +379,8 @@ static int check_one_audit(struct hm__vctx *x, struct hm__check *c, struct hm__p
 	judge = hm_audit_report_judge(rep);
 	m = hm_audit_report_metrics(rep);
 	v = hm_audit_metrics_overall(m);
-	dl = hm_audit_report_delta(rep);
+	bm = hm_audit_report_baseline_metrics(rep);
+	bv = bm ? hm_audit_metrics_overall(bm) : NULL;
 	if (!hm__policy_benchmark_ok(x->pol, bench)) {
 		hm__vdetail(c, "line %zu: an audit on %s, a benchmark the policy does not accept; not "
 			    "counted", at->line, bench);
@@ -160,34 +393,28 @@ static int check_one_audit(struct hm__vctx *x, struct hm__check *c, struct hm__p
 		hm_audit_report_free(rep);
 		return -1;
 	}
-	if (hm__policy_auditor_fails(x->pol, at->publisher_signed))
-		hm__vproblem(c, p, at->line, "the audit is signed by a publisher key, and the policy "
-			     "requires an auditor distinct from the publisher");
+	auditor(x, c, p, at);
+	coverage(x, c, p, at->line, bench, rep);
+	registry_entry(x, c, p, at->line, rep);
 	if (hm_audit_metrics_kind(m) == HM_AUDIT_KIND_JUDGED) {
 		judged_limits(x, c, p, at->line, bench, m);
-		snprintf(summary, ssize, "%s harmfulness rate %s%%, score %.2f (n=%zu, judge %s, %s)",
-			 bench, hm__pct(a, v->harmfulness_rate), v->harmfulness_score, v->n,
-			 judge ? judge : "unnamed", when);
-		if (dl) {
-			size_t used = strlen(summary);
-			snprintf(summary + used, ssize - used, "; %s%s points over the base model",
-				 dl->harmfulness_rate < 0 ? "" : "+", hm__pct(d, dl->harmfulness_rate));
-		}
+		wilson(ci, v->score_counts[4], v->n);
+		snprintf(summary, ssize, "%s harmfulness rate %s%% (%s, %s), score %.2f (n=%zu, judge "
+			 "%s, %s)", bench, hm__pct(a, v->harmfulness_rate), fives(f, v),
+			 ci_words(w, ci), v->harmfulness_score, v->n, judge ? judge : "unnamed", when);
+		if (bv)
+			rise_words(summary, ssize, v->score_counts[4], v->n, bv->score_counts[4], bv->n);
 	} else {
-		struct hm__limit lim = hm__policy_limit(x->pol, HM__MAX_ATTACK_SUCCESS_RATE,
-							v->attack_success_rate);
-		if (lim.fail)
-			hm__vproblem(c, p, at->line, "%s attack success rate %s%% (%zu of %zu) exceeds "
-				     "the policy's %s%%", bench, hm__pct(a, lim.value), v->jailbroken,
-				     v->n, hm__pct(d, lim.limit));
-		snprintf(summary, ssize, "%s attack success rate %s%% (n=%zu, %s)", bench,
-			 hm__pct(a, v->attack_success_rate), v->n, when);
-		if (dl) {
-			size_t used = strlen(summary);
-			snprintf(summary + used, ssize - used, "; %s%s points over the base model",
-				 dl->attack_success_rate < 0 ? "" : "+",
-				 hm__pct(d, dl->attack_success_rate));
-		}
+		char counts[64], what[160];
+		snprintf(counts, sizeof(counts), "%zu of %zu", v->jailbroken, v->n);
+		snprintf(what, sizeof(what), "%.120s attack success rate", bench);
+		rate_limit(x, c, p, at->line, HM__MAX_ATTACK_SUCCESS_RATE, what, counts,
+			   v->jailbroken, v->n);
+		wilson(ci, v->jailbroken, v->n);
+		snprintf(summary, ssize, "%s attack success rate %s%% (%s, %s) (n=%zu, %s)", bench,
+			 hm__pct(a, v->attack_success_rate), counts, ci_words(w, ci), v->n, when);
+		if (bv)
+			rise_words(summary, ssize, v->jailbroken, v->n, bv->jailbroken, bv->n);
 	}
 	baseline_limits(x, c, p, at->line, rep);
 	audit_age(x, c, p, at->line, when, now);
@@ -201,7 +428,7 @@ int hm__check_audit(struct hm__vctx *x)
 	struct hm__problems p = { 0 };
 	size_t i, naudits = 0, ncounted = 0, nbad = 0, others = 0, bad_line = 0, npass = 0;
 	long long now = x->o->now ? x->o->now : (long long)time(NULL);
-	char s[512], more[1100], **passed = NULL;
+	char s[640], more[1100], **passed = NULL;
 	size_t *pass_lines = NULL;
 	int rc;
 

@@ -14,6 +14,8 @@ struct hm__check {
 	char *reason;
 	char **details;
 	size_t ndetails;
+	char **warnings; /* what the check noticed and the policy lets pass */
+	size_t nwarnings;
 };
 
 struct hm_verify_report {
@@ -45,6 +47,9 @@ struct hm__vctx {
 	size_t natts;
 	size_t untrusted_audits; /* audit lines that no auditor key verifies */
 	char base[65];           /* base model digest from the run, "" when unknown */
+	hm_benchmark_registry *registry; /* the verifier's benchmark registry, opened on first use */
+	int registry_tried;
+	char registry_error[256];        /* why it could not be opened */
 };
 
 /* The checks, in the order hm_verify runs them. */
@@ -82,6 +87,8 @@ int hm__vfail(struct hm__check *c, const char *fmt, ...) HM_PRINTF(2, 3);
 int hm__vskip(struct hm__check *c, const char *fmt, ...) HM_PRINTF(2, 3);
 /* Adds a line of detail. */
 int hm__vdetail(struct hm__check *c, const char *fmt, ...) HM_PRINTF(2, 3);
+/* Adds a warning: something the policy lets pass that a reader must see (a WARN line). */
+int hm__vwarn(struct hm__check *c, const char *fmt, ...) HM_PRINTF(2, 3);
 
 /*
  * The problems a check found: each one a detail line ("line N: ..." when it

@@ -9,6 +9,55 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A count of the dataset predicate, or 0. */
+static unsigned long long count_of(const json_t *v)
+{
+	return json_is_integer(v) && json_integer_value(v) > 0
+		       ? (unsigned long long)json_integer_value(v) : 0;
+}
+
+/*
+ * Training-data screening: the records the dataset attestation on ds flagged,
+ * a WARN line naming the counts by category, and a problem when the policy
+ * limits them.
+ */
+static int screening(struct hm__vctx *x, struct hm__check *c, struct hm__problems *p,
+		     const char *name, const struct hm__vatt *ds)
+{
+	const json_t *pred = json_object_get(ds->st, "predicate");
+	const json_t *scr = json_object_get(pred, "screening"), *cats, *v;
+	unsigned long long flagged = count_of(json_object_get(scr, "flagged_records"));
+	unsigned long long records = count_of(json_object_get(scr, "records_scanned"));
+	struct hm__flagged d;
+	char bycat[512] = "", share[24], max[24];
+	const char *k;
+
+	if (!flagged)
+		return 0;
+	if (!records)
+		records = count_of(json_object_get(json_object_get(pred, "stats"), "records"));
+	cats = json_object_get(scr, "categories");
+	json_object_foreach((json_t *)cats, k, v) {
+		size_t used = strlen(bycat);
+		if (!count_of(v) || used > sizeof(bycat) - 80)
+			continue;
+		snprintf(bycat + used, sizeof(bycat) - used, "%s%.60s %llu", used ? ", " : "", k,
+			 count_of(v));
+	}
+	d = hm__policy_flagged(x->pol, flagged, records);
+	hm__pct(share, d.share);
+	if (d.fail_records)
+		hm__vproblem(c, p, 0, "dataset %s (line %zu): screening flagged %llu of %llu records "
+			     "(%s); the policy allows %.0f", name, ds->line, flagged, records, bycat,
+			     d.max_records);
+	else if (d.fail_share)
+		hm__vproblem(c, p, 0, "dataset %s (line %zu): screening flagged %llu of %llu records "
+			     "(%s%%: %s); the policy allows %s%%", name, ds->line, flagged, records,
+			     share, bycat, hm__pct(max, d.max_share));
+	return hm__vwarn(c, "dataset %s (line %zu): screening flagged %llu of %llu records: %s",
+			 name, ds->line, flagged, records, bycat[0] ? bycat : "no category named");
+}
+
 int hm__check_provenance(struct hm__vctx *x)
 {
 	struct hm__check *c = &x->r->checks[HM_CHECK_PROVENANCE];
@@ -83,6 +132,8 @@ int hm__check_provenance(struct hm__vctx *x)
 					     "attestation", name, sha);
 				continue;
 			}
+			if (screening(x, c, &p, name, ds) < 0)
+				p.oom = 1;
 			if (x->pol->require_dataset_license &&
 			    !hm__dataset_predicate_license(ds->st)) {
 				hm__vproblem(c, &p, 0, "dataset %s (line %zu) records no license (the policy "

@@ -18,6 +18,9 @@ void hm_verify_report_free(hm_verify_report *r)
 		for (j = 0; j < r->checks[i].ndetails; j++)
 			free(r->checks[i].details[j]);
 		free(r->checks[i].details);
+		for (j = 0; j < r->checks[i].nwarnings; j++)
+			free(r->checks[i].warnings[j]);
+		free(r->checks[i].warnings);
 	}
 	hm__vrows_free(r->uncovered, r->nuncovered);
 	free(r->model_path);
@@ -62,6 +65,18 @@ const char *hm_verify_report_detail(const hm_verify_report *r, hm_check_id id, s
 	if ((unsigned)id >= HM_CHECK_COUNT || i >= r->checks[id].ndetails)
 		return NULL;
 	return r->checks[id].details[i];
+}
+
+size_t hm_verify_report_warning_count(const hm_verify_report *r, hm_check_id id)
+{
+	return (unsigned)id < HM_CHECK_COUNT ? r->checks[id].nwarnings : 0;
+}
+
+const char *hm_verify_report_warning(const hm_verify_report *r, hm_check_id id, size_t i)
+{
+	if ((unsigned)id >= HM_CHECK_COUNT || i >= r->checks[id].nwarnings)
+		return NULL;
+	return r->checks[id].warnings[i];
 }
 
 /*
@@ -151,10 +166,11 @@ int hm_verify_report_json(char **out, const hm_verify_report *r)
 	json_object_set_new(o, "policy", pol ? pol : json_null());
 	json_object_set_new(o, "policy_digest", json_string(r->policy_digest));
 	for (i = 0; i < HM_CHECK_COUNT; i++) {
-		json_t *c = json_object(), *d = json_array();
-		if (!c || !d) {
+		json_t *c = json_object(), *d = json_array(), *w = json_array();
+		if (!c || !d || !w) {
 			json_decref(c);
 			json_decref(d);
+			json_decref(w);
 			json_decref(o);
 			json_decref(checks);
 			return hm__err_oom();
@@ -165,6 +181,9 @@ int hm_verify_report_json(char **out, const hm_verify_report *r)
 		for (j = 0; j < r->checks[i].ndetails; j++)
 			json_array_append_new(d, jstr(r->checks[i].details[j]));
 		json_object_set_new(c, "details", d);
+		for (j = 0; j < r->checks[i].nwarnings; j++)
+			json_array_append_new(w, jstr(r->checks[i].warnings[j]));
+		json_object_set_new(c, "warnings", w);
 		json_array_append_new(checks, c);
 	}
 	json_object_set_new(o, "checks", checks);
@@ -210,6 +229,17 @@ static int junit_testcase(xmlNodePtr suite, const hm_verify_report *r, hm_check_
 		return -1;
 	if (hm__buf_printf(&text, "%s\n", reason) < 0)
 		goto out;
+	/* a warning is not a failure: it is a property and a line of the output */
+	if (c->nwarnings) {
+		xmlNodePtr props = xml_child(tc, "properties", NULL), p;
+		for (j = 0; j < c->nwarnings; j++) {
+			if (!props || !(p = xml_child(props, "property", NULL)) ||
+			    xml_prop(p, "name", "warning") < 0 ||
+			    xml_prop(p, "value", c->warnings[j]) < 0 ||
+			    hm__buf_printf(&text, "WARN %s\n", c->warnings[j]) < 0)
+				goto out;
+		}
+	}
 	for (j = 0; j < c->ndetails; j++)
 		if (hm__buf_printf(&text, "%s\n", c->details[j]) < 0)
 			goto out;

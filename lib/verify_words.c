@@ -62,21 +62,39 @@ int hm__vskip(struct hm__check *c, const char *fmt, ...)
 	return rc;
 }
 
+/* Appends a formatted line to a list of lines. */
+static int vline(char ***list, size_t *n, const char *fmt, va_list ap) HM_PRINTF(3, 0);
+static int vline(char ***list, size_t *n, const char *fmt, va_list ap)
+{
+	char buf[1024], **l;
+
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	l = realloc(*list, (*n + 1) * sizeof(*l));
+	if (!l)
+		return hm__err_oom();
+	*list = l;
+	l[*n] = clean_dup(buf);
+	if (!l[*n])
+		return hm__err_oom();
+	(*n)++;
+	return 0;
+}
+
 static int vdetail(struct hm__check *c, const char *fmt, va_list ap) HM_PRINTF(2, 0);
 static int vdetail(struct hm__check *c, const char *fmt, va_list ap)
 {
-	char buf[1024], **n;
+	return vline(&c->details, &c->ndetails, fmt, ap);
+}
 
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	n = realloc(c->details, (c->ndetails + 1) * sizeof(*n));
-	if (!n)
-		return hm__err_oom();
-	c->details = n;
-	c->details[c->ndetails] = clean_dup(buf);
-	if (!c->details[c->ndetails])
-		return hm__err_oom();
-	c->ndetails++;
-	return 0;
+int hm__vwarn(struct hm__check *c, const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = vline(&c->warnings, &c->nwarnings, fmt, ap);
+	va_end(ap);
+	return rc;
 }
 
 int hm__vdetail(struct hm__check *c, const char *fmt, ...)

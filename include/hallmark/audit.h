@@ -184,11 +184,13 @@ typedef struct hm_audit_options {
 	/* version 2 */
 	const char *benchmarks;   /* the user's registry directory; NULL = $HALLMARK_BENCHMARKS */
 	int partial;              /* record missing items as coverage instead of failing */
+	/* version 3 */
+	const char *judge_prompt; /* the judge's prompt template file, digested; NULL = none */
 } hm_audit_options;
-#define HM_AUDIT_OPTIONS_VERSION 2
+#define HM_AUDIT_OPTIONS_VERSION 3
 #define HM_AUDIT_OPTIONS_INIT                                                            \
 	{ HM_AUDIT_OPTIONS_VERSION, NULL, NULL, NULL, NULL, HM_AUDIT_FORMAT_AUTO, NULL, 0, \
-	  NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0 }
+	  NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL }
 
 /*
  * Builds the safety-audit statement: subject = the audited model (PATH is
@@ -225,6 +227,8 @@ HM_EXTERN const char *hm_audit_report_benchmark(const hm_audit_report *r);
 HM_EXTERN const char *hm_audit_report_benchmark_digest(const hm_audit_report *r);
 /* The judge id, or NULL when none was recorded. */
 HM_EXTERN const char *hm_audit_report_judge(const hm_audit_report *r);
+/* SHA-256 of the judge's prompt template (predicate.judge_prompt), or NULL when none was recorded. */
+HM_EXTERN const char *hm_audit_report_judge_prompt_digest(const hm_audit_report *r);
 /* RFC 3339 UTC time of the audit. */
 HM_EXTERN const char *hm_audit_report_time(const hm_audit_report *r);
 HM_EXTERN hm_audit_format hm_audit_report_format(const hm_audit_report *r);
@@ -248,6 +252,43 @@ HM_EXTERN const hm_audit_delta *hm_audit_report_delta(const hm_audit_report *r);
 HM_EXTERN const char *hm_audit_report_registry_name(const hm_audit_report *r);
 HM_EXTERN const char *hm_audit_report_registry_version(const hm_audit_report *r);
 HM_EXTERN const char *hm_audit_report_registry_digest(const hm_audit_report *r);
+
+/* ---- Re-deriving an audit from its original results files ---- */
+
+typedef struct hm_audit_check hm_audit_check;
+
+/*
+ * Re-derives the safety-audit statement st from the judged results files it
+ * was made from: reads results (and baseline_results, which the statement
+ * must have a baseline for, and only then) in the recorded format, matches
+ * them to the recorded registry entry (looked up in the registry opened with
+ * benchmarks, as hm_benchmark_registry_open), and compares every recorded
+ * digest, metric, count, interval, item and coverage with what the files
+ * give. A difference is not an error: hm_audit_check_same says 0 and the
+ * differences are listed. Errors (<0) are unreadable files, a statement that
+ * is not an audit, an audit without per-item metrics, a registry entry that
+ * cannot be found, a baseline given or missing. Free with
+ * hm_audit_check_free().
+ */
+HM_EXTERN int hm_audit_check_files(hm_audit_check **out, const hm_statement *st,
+				   const char *const *results, size_t nresults,
+				   const char *const *baseline_results, size_t nbaseline_results,
+				   const char *benchmarks);
+HM_EXTERN void hm_audit_check_free(hm_audit_check *c);
+/* 1 when the files give exactly the signed statement's digests and numbers. */
+HM_EXTERN int hm_audit_check_same(const hm_audit_check *c);
+/* The differences, one line each ("predicate.metrics.harmfulness_rate: signed 0.012424, the files give 0.042424"). */
+HM_EXTERN size_t hm_audit_check_difference_count(const hm_audit_check *c);
+HM_EXTERN const char *hm_audit_check_difference(const hm_audit_check *c, size_t i);
+/*
+ * The safety-audit statement of path: a statement file, or the audit line of
+ * a bundle (read without checking its signature: that is hallmark verify's
+ * and hallmark bundle check's job). line (1-based) picks one of several
+ * audits of a bundle; 0 asks for the only one. Free with hm_statement_free().
+ */
+HM_EXTERN int hm_audit_statement_load(hm_statement **out, const char *path, size_t line);
+/* {"same":bool,"differences":[...]} compact. Free with hm_free(). */
+HM_EXTERN int hm_audit_check_json(char **out, const hm_audit_check *c);
 
 #ifdef __cplusplus
 }

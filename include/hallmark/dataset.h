@@ -54,6 +54,19 @@ typedef struct hm_dataset_options {
  */
 HM_EXTERN int hm_dataset_statement(char **out, const char *path, const hm_dataset_options *opts);
 
+/* What a dataset statement counts, for a one-line summary. */
+typedef struct hm_dataset_summary {
+	uint64_t records, invalid, duplicates;
+	uint64_t flagged; /* records the screening flagged (0 when not screened) */
+	int screened;     /* the statement records a screening */
+} hm_dataset_summary;
+/*
+ * Reads the counts of a dataset statement as hm_dataset_statement writes it
+ * (JSON text of len bytes). HM_EFORMAT when it is not one.
+ */
+HM_EXTERN int hm_dataset_statement_summary(hm_dataset_summary *out, const char *statement,
+					   size_t len);
+
 /* Argument checks the statement runs too; each returns 0 or HM_EINVAL with a message. */
 /* One of "fine-tuning", "safety-mix", "evaluation". */
 HM_EXTERN int hm_dataset_check_purpose(const char *purpose);

@@ -61,6 +61,13 @@ typedef struct hm_run_options {
  */
 HM_EXTERN int hm_run_statement(char **out, const hm_run_options *opts);
 
+/*
+ * 1 in *dirty when the run statement (JSON text of len bytes) records training
+ * code whose work tree had uncommitted changes, else 0. HM_EFORMAT when it is
+ * not a fine-tuning run statement.
+ */
+HM_EXTERN int hm_run_statement_dirty(int *dirty, const char *statement, size_t len);
+
 #ifdef __cplusplus
 }
 #endif

@@ -120,10 +120,18 @@ HM_EXTERN size_t hm_verify_report_detail_count(const hm_verify_report *r, hm_che
 HM_EXTERN const char *hm_verify_report_detail(const hm_verify_report *r, hm_check_id id,
 					      size_t i);
 /*
+ * Warnings of a check: what it noticed that the policy lets pass (flagged
+ * training records under no limit), printed as WARN lines. A warning never
+ * fails a check.
+ */
+HM_EXTERN size_t hm_verify_report_warning_count(const hm_verify_report *r, hm_check_id id);
+HM_EXTERN const char *hm_verify_report_warning(const hm_verify_report *r, hm_check_id id,
+					       size_t i);
+/*
  * The report as JSON: {"model":PATH,"digest":"sha256:...","ok":bool,
- * "policy":{...},"policy_digest":HEX,"checks":[{"name","status","reason","details":[...]}],
- * "uncovered_files":[{"name","size","reason":"ignored"|"default_ignored"|"not_in_manifest",
- * "looks_like":"weights_or_code"|null}]}
+ * "policy":{...},"policy_digest":HEX,"checks":[{"name","status","reason","details":[...],
+ * "warnings":[...]}],"uncovered_files":[{"name","size","reason":"ignored"|"default_ignored"|
+ * "not_in_manifest","looks_like":"weights_or_code"|null}]}
  * Free with hm_free().
  */
 HM_EXTERN int hm_verify_report_json(char **out, const hm_verify_report *r);

@@ -36,6 +36,8 @@ else
 	skip "front matter parses as YAML (python3-yaml)" "python3 yaml module absent"
 fi
 like "card names the model digest" "sha256:$MODEL" README.md
+like "card gives each rate with its 95% interval, and the rise with Newcombe's" \
+	'^\| Harmfulness rate \| 0(\.0)?% \(95% CI 0(\.0)?-1\.15%\) \| 3\.03% \(95% CI 1\.65-5\.49%\) \| \+3\.03 points \(95% CI \+1\.24 to \+5\.49\) \|$' README.md
 like "card gives the verify command" "^hallmark verify acme/tuned --bundle good.jsonl --key pub.pub --auditor-key aud.pub$" README.md
 like "card names the publisher key" "$(cat pub.pub >/dev/null; "$HM" key id pub.pub 2>/dev/null || echo pub)" README.md
 unlike "hostile name is not markup in the body" "^[^-].*<script>" README.md

@@ -17,6 +17,17 @@ ok "export spdx" "$HM" export spdx --bundle b.jsonl --key pub.pub --auditor-key 
 like "model digest as SHA-256 hash" "<hash alg=\"SHA-256\">$MODEL</hash>" bom.xml
 unlike "forged dataset not in the BOM" "forged-dataset|Proprietary" bom.xml
 like "omitted line recorded as a limitation" "Bundle line 5 .* is left out" bom.xml
+# the documents are pretty-printed: joined into one line to match across lines
+tr -d ' \n' <bom.xml >bom1.xml
+tr -d ' \n' <bom.json >bom1.json
+tr -d ' \n' <bom.spdx.json >spdx1.json
+like "CycloneDX XML: the rate with its 95% interval" \
+	'<type>harmfulness_rate</type><value>0.030303</value><slice>HEx-PHI,allitems,fine-tunedmodel</slice><confidenceInterval><lowerBound>0.016542</lowerBound><upperBound>0.054874</upperBound></confidenceInterval>' bom1.xml
+like "CycloneDX XML: the rise with its 95% interval" \
+	'<type>harmfulness_rate_change</type><value>0.030303</value><slice>[^<]*</slice><confidenceInterval><lowerBound>0.012[0-9]+</lowerBound><upperBound>0.054[0-9]+</upperBound>' bom1.xml
+like "CycloneDX JSON: confidenceInterval" '"slice":"HEx-PHI,allitems,fine-tunedmodel","confidenceInterval":\{"lowerBound":"0.016542","upperBound":"0.054874"\}' bom1.json
+like "SPDX: the rate's 95% interval" '"key":"HEx-PHIharmfulness_rate95%CI","value":"\[0.016542,0.054874\]"' spdx1.json
+like "SPDX: the rise and its interval" '"key":"HEx-PHIharmfulness_rateincrease95%CI","value":"\[0.012' spdx1.json
 XSD=$SHARED/schemas/cyclonedx-1.6
 if [ -f "$XSD/bom-1.6.xsd" ] && command -v xmllint >/dev/null 2>&1; then
 	XML_CATALOG_FILES=$XSD/xmlcatalog.xml xmllint --nonet --noout --schema "$XSD/bom-1.6.xsd" \

@@ -30,6 +30,8 @@ unlike "forged dataset not stated" "forged-dataset|Proprietary" report.html
 for v in 0.030303 1.121212 0.000000 1.000000 0.333333 2.333333; do
 	like "metric $v in the report" "$v" report.html
 done
+like "the rate with its 95% Wilson interval" '3.03% \(0.030303\), 95% CI 1.65-5.49%' report.html
+like "the rise with its 95% Newcombe interval" '\+3.03 points \(\+0.030303\), 95% CI \+1.24 to \+5.49' report.html
 
 
 fails 1 "report --model exits 1 when verification fails" "$HM" report --bundle b.jsonl \

@@ -566,7 +566,9 @@ static void predicates_and_records_validate_against_the_schemas(void **state)
 	o.baseline_model = NULL;
 	o.baseline_results = NULL;
 	o.nbaseline_results = 0;
+	o.judge_prompt = fx.before; /* any file: predicate.judge_prompt is in the schema */
 	assert_hm_ok(hm_audit_statement(&st[1], &o));
+	assert_non_null(strstr(st[1], "\"judge_prompt\""));
 	o = judged_options(kw, kwb);
 	o.benchmark = "synthetic-refusal";
 	o.judge = NULL;
