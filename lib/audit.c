@@ -198,7 +198,7 @@ static int add_judge_prompt(json_t *pred, const char *path)
 	free(text);
 	hm__hex_encode(hex, h, 32);
 	base = base ? base + 1 : path;
-	if (!hm__audit_utf8(base))
+	if (!hm__utf8_valid(base))
 		base = "judge-prompt";
 	if (json_object_set_new(pred, "judge_prompt", descriptor(base, hex)) < 0)
 		return hm__err_oom();
