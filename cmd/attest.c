@@ -49,7 +49,7 @@ static int attest_model(int argc, char **argv)
 		{ "allow-symlinks", 0, OPT_FLAG, NULL, "follow symlinks inside the model root",
 		  &symlinks },
 		{ "no-ignore-git-paths", 0, OPT_FLAG, NULL,
-		  "hash .git, .gitattributes, .github and .gitignore too", &gitpaths },
+		  "no default ignores: hash .git & co. and .cache/huggingface too", &gitpaths },
 		{ "jobs", 'j', OPT_UINT, "N", "hashing threads (default: online CPUs)", &jobs },
 		{ "no-progress", 0, OPT_FLAG, NULL, "no progress bar on the terminal", &noprog },
 		{ "output", 'o', OPT_STRING, "FILE", "write the statement here (default: stdout)", &out },
@@ -70,8 +70,10 @@ static int attest_model(int argc, char **argv)
 	progress_attach(&prog, &dopts, "hashing", noprog);
 	rc = hm_manifest_compute(&m, pos.v[0], &dopts);
 	progress_done(&prog);
-	if (rc == 0)
+	if (rc == 0) {
+		cli_note_download_cache(m);
 		rc = hm_manifest_statement(&st, m, name);
+	}
 	hm_manifest_free(m);
 	strlist_free(&pos);
 	free_lists(lists);
