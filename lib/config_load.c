@@ -53,7 +53,7 @@ int hm_config_load(char **json, char hex[65], int *yaml, const char *path)
 		return hm__err(HM_EFORMAT, "%s: the config must be a %s object (key: value pairs)",
 			       path, hm__path_is_yaml(path) ? "YAML mapping, a JSON" : "JSON");
 	}
-	*json = json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS);
+	*json = hm__json_canonical(v, NULL);
 	json_decref(v);
 	return *json ? 0 : hm__err_oom();
 }
