@@ -31,6 +31,33 @@ static int emit(char *statement, const char *out)
 	return status;
 }
 
+/* --model-statement, or the hashing options of `attest model`: not both. */
+static int model_hashing(const struct cmd_spec *spec, hm_digest_options *d,
+			 const struct strlist *ignore, int symlinks, int gitpaths,
+			 const char *model_statement)
+{
+	if (model_statement && (ignore->n || symlinks || gitpaths))
+		return cli_usage_error(spec, "--model-statement hashes the model as that statement "
+				       "says: it does not go with --ignore, --allow-symlinks or "
+				       "--no-ignore-git-paths");
+	d->ignore = ignore->v;
+	d->nignore = ignore->n;
+	d->allow_symlinks = symlinks;
+	d->include_git_paths = gitpaths;
+	return 0;
+}
+
+#define MODEL_HASHING_OPTS(ms, ignore, symlinks, gitpaths)                                     \
+	{ "model-statement", 0, OPT_STRING, "FILE",                                            \
+	  "the model's statement (attest model): hash the model as it did, check the digest",  \
+	  &(ms) },                                                                             \
+	{ "ignore", 0, OPT_LIST, "PATH", "ignore this path (as given to attest model)",        \
+	  &(ignore) },                                                                         \
+	{ "allow-symlinks", 0, OPT_FLAG, NULL, "follow symlinks (as given to attest model)",   \
+	  &(symlinks) },                                                                       \
+	{ "no-ignore-git-paths", 0, OPT_FLAG, NULL,                                            \
+	  "no default ignores (as given to attest model)", &(gitpaths) }
+
 static int attest_model(int argc, char **argv)
 {
 	struct strlist pos = { 0 }, ignore = { 0 };
@@ -49,7 +76,7 @@ static int attest_model(int argc, char **argv)
 		{ "allow-symlinks", 0, OPT_FLAG, NULL, "follow symlinks inside the model root",
 		  &symlinks },
 		{ "no-ignore-git-paths", 0, OPT_FLAG, NULL,
-		  "hash .git, .gitattributes, .github and .gitignore too", &gitpaths },
+		  "no default ignores: hash .git & co. and .cache/huggingface too", &gitpaths },
 		{ "jobs", 'j', OPT_UINT, "N", "hashing threads (default: online CPUs)", &jobs },
 		{ "no-progress", 0, OPT_FLAG, NULL, "no progress bar on the terminal", &noprog },
 		{ "output", 'o', OPT_STRING, "FILE", "write the statement here (default: stdout)", &out },
@@ -70,8 +97,10 @@ static int attest_model(int argc, char **argv)
 	progress_attach(&prog, &dopts, "hashing", noprog);
 	rc = hm_manifest_compute(&m, pos.v[0], &dopts);
 	progress_done(&prog);
-	if (rc == 0)
+	if (rc == 0) {
+		cli_note_download_cache(m);
 		rc = hm_manifest_statement(&st, m, name);
+	}
 	hm_manifest_free(m);
 	strlist_free(&pos);
 	free_lists(lists);
@@ -164,12 +193,12 @@ static int attest_dataset(int argc, char **argv)
 
 static int attest_run(int argc, char **argv)
 {
-	struct strlist pos = { 0 }, datasets = { 0 };
-	struct strlist *lists[] = { &datasets, NULL };
+	struct strlist pos = { 0 }, datasets = { 0 }, ignore = { 0 };
+	struct strlist *lists[] = { &datasets, &ignore, NULL };
 	hm_run_options o = HM_RUN_OPTIONS_INIT;
 	hm_digest_options dopts = HM_DIGEST_OPTIONS_INIT;
 	const char *out = NULL;
-	int noprog = 0, rc, dirty = 0;
+	int noprog = 0, symlinks = 0, gitpaths = 0, rc, dirty = 0;
 	char *st = NULL;
 	struct progress prog;
 	const struct opt opts[] = {
@@ -179,7 +208,9 @@ static int attest_run(int argc, char **argv)
 		  &o.base_model },
 		{ "base-name", 0, OPT_STRING, "NAME", "the base model's name", &o.base_name },
 		{ "dataset", 0, OPT_MULTI, "FILE", "dataset statement or bundle (required)", &datasets },
-		{ "config", 0, OPT_STRING, "FILE", "JSON hyperparameters", &o.config },
+		MODEL_HASHING_OPTS(o.model_statement, ignore, symlinks, gitpaths),
+		{ "config", 0, OPT_STRING, "FILE",
+		  "hyperparameters: JSON, or YAML when named .yaml/.yml", &o.config },
 		{ "method", 0, OPT_STRING, "METHOD", "full, lora, ... (default: config's \"method\")",
 		  &o.method },
 		{ "code", 0, OPT_STRING, "REPO_PATH", "training code in a git work tree", &o.code },
@@ -192,8 +223,10 @@ static int attest_run(int argc, char **argv)
 	};
 	const struct cmd_spec spec = {
 		"attest run",
-		"--model OUT_PATH --base-model PATH|sha256:HEX [--base-name NAME]\n"
-		"       --dataset STATEMENT_OR_BUNDLE... [--config FILE] [--code REPO_PATH]\n"
+		"--model OUT_PATH [--model-statement FILE | --ignore PATH...]\n"
+		"       --base-model PATH|sha256:HEX [--base-name NAME]\n"
+		"       --dataset STATEMENT_OR_BUNDLE... [--config FILE.json|FILE.yaml]\n"
+		"       [--code REPO_PATH]\n"
 		"       [--builder ID] [--started TIME] [--finished TIME] [-o FILE]",
 		"Print a SLSA Provenance v1 statement of a fine-tuning run: the tuned model as\n"
 		"subject, hyperparameters, base model, datasets and training code commit.",
@@ -205,6 +238,10 @@ static int attest_run(int argc, char **argv)
 	if (!o.model || !o.base_model || datasets.n == 0) {
 		free_lists(lists);
 		return cli_usage_error(&spec, "--model, --base-model and --dataset are required");
+	}
+	if ((rc = model_hashing(&spec, &dopts, &ignore, symlinks, gitpaths, o.model_statement))) {
+		free_lists(lists);
+		return rc;
 	}
 	o.datasets = datasets.v;
 	o.ndatasets = datasets.n;
@@ -256,17 +293,18 @@ static void audit_warnings(const char *statement, const char *benchmark)
 
 static int attest_audit(int argc, char **argv)
 {
-	struct strlist pos = { 0 }, results = { 0 }, bresults = { 0 };
-	struct strlist *lists[] = { &results, &bresults, NULL };
+	struct strlist pos = { 0 }, results = { 0 }, bresults = { 0 }, ignore = { 0 };
+	struct strlist *lists[] = { &results, &bresults, &ignore, NULL };
 	hm_audit_options o = HM_AUDIT_OPTIONS_INIT;
 	hm_digest_options dopts = HM_DIGEST_OPTIONS_INIT;
 	const char *out = NULL, *format = NULL;
-	int noprog = 0, rc;
+	int noprog = 0, symlinks = 0, gitpaths = 0, rc;
 	char *st = NULL;
 	struct progress prog;
 	const struct opt opts[] = {
 		{ "model", 0, OPT_STRING, "PATH|sha256:HEX", "the audited model (required)", &o.model },
 		{ "model-name", 0, OPT_STRING, "NAME", "its subject name", &o.model_name },
+		MODEL_HASHING_OPTS(o.model_statement, ignore, symlinks, gitpaths),
 		{ "benchmark", 0, OPT_STRING, "NAME", "benchmark name, e.g. HEx-PHI (required)",
 		  &o.benchmark },
 		{ "results", 0, OPT_MULTI, "FILE", "per-item results (required)", &results },
@@ -294,7 +332,8 @@ static int attest_audit(int argc, char **argv)
 	};
 	const struct cmd_spec spec = {
 		"attest audit",
-		"--model PATH|sha256:HEX --benchmark NAME --results FILE... [--format F]\n"
+		"--model PATH|sha256:HEX [--model-statement FILE | --ignore PATH...]\n"
+		"       --benchmark NAME --results FILE... [--format F]\n"
 		"       [--baseline-model PATH|sha256:HEX --baseline-results FILE...] [--judge ID]\n"
 		"       [--judge-prompt FILE]\n"
 		"       [--benchmark-data PATH] [--benchmarks DIR] [--partial] [-o FILE]",
@@ -319,6 +358,10 @@ static int attest_audit(int argc, char **argv)
 		free_lists(lists);
 		cli_lib_error(rc);
 		return EXIT_USAGE;
+	}
+	if ((rc = model_hashing(&spec, &dopts, &ignore, symlinks, gitpaths, o.model_statement))) {
+		free_lists(lists);
+		return rc;
 	}
 	o.results = results.v;
 	o.nresults = results.n;

@@ -50,6 +50,18 @@ void cli_warn(const char *fmt, ...)
 	va_end(ap);
 }
 
+void cli_note_download_cache(const hm_manifest *m)
+{
+	hm_uncovered_kind why;
+	const char *name;
+	size_t i;
+
+	for (i = 0; (name = hm_manifest_uncovered(m, i, NULL, &why)) != NULL; i++)
+		if (why == HM_UNCOVERED_DEFAULT && strncmp(name, ".cache/huggingface", 18) == 0)
+			fprintf(stderr, "hallmark: left out %s (a Hugging Face download cache); "
+				"recorded in the manifest's ignore_paths\n", name);
+}
+
 int cli_exit_for(int code)
 {
 	switch (code) {

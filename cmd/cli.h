@@ -20,6 +20,11 @@
 /* "hallmark: <message>" on stderr. */
 void cli_error(const char *fmt, ...) CLI_PRINTF(1, 2);
 void cli_warn(const char *fmt, ...) CLI_PRINTF(1, 2);
+/*
+ * Says on stderr that the manifest left out the Hugging Face download cache
+ * (.cache/huggingface, a default ignore), when the model holds one.
+ */
+void cli_note_download_cache(const hm_manifest *m);
 /* Prints the library's last error and returns the exit status for its code. */
 int cli_lib_error(int code);
 /* The exit status for a library error code. */

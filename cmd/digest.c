@@ -18,7 +18,7 @@ int cmd_digest(int argc, char **argv)
 		{ "allow-symlinks", 0, OPT_FLAG, NULL,
 		  "follow symlinks that stay inside the model root", &symlinks },
 		{ "no-ignore-git-paths", 0, OPT_FLAG, NULL,
-		  "hash .git, .gitattributes, .github and .gitignore too", &gitpaths },
+		  "no default ignores: hash .git & co. and .cache/huggingface too", &gitpaths },
 		{ "jobs", 'j', OPT_UINT, "N", "hashing threads (default: online CPUs)", &jobs },
 		{ "json", 0, OPT_FLAG, NULL, "print the manifest as JSON", &json },
 		{ "no-progress", 0, OPT_FLAG, NULL, "no progress bar on the terminal", &noprog },
@@ -48,6 +48,7 @@ int cmd_digest(int argc, char **argv)
 		status = cli_lib_error(rc);
 		goto out;
 	}
+	cli_note_download_cache(m);
 	if (json) {
 		char *pred = NULL;
 		if ((rc = hm_manifest_predicate_json(&pred, m)) < 0) {

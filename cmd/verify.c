@@ -1,7 +1,9 @@
 /* hallmark verify: is the model on disk the one that was signed, trained and audited? */
 #include "cli.h"
 
+#include <errno.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static const char *status_word(hm_check_status s)
 {
@@ -30,6 +32,26 @@ static int record_in_archive(const char *db, const hm_verify_report *rep)
 	return 0;
 }
 
+/*
+ * A model given as a hub id (ORG/NAME[@REV]) when no such path exists: its
+ * snapshot in the local hub cache, never downloaded. *snapshot stays NULL
+ * for a path.
+ */
+static int hub_model(char **snapshot, const char *arg)
+{
+	struct stat st;
+	int rc;
+
+	*snapshot = NULL;
+	if (lstat(arg, &st) == 0 || errno != ENOENT || !hm_hub_id_valid(arg) || !strchr(arg, '/'))
+		return 0;
+	if ((rc = hm_hub_resolve(snapshot, arg, NULL)) < 0)
+		return cli_lib_error(rc);
+	fprintf(stderr, "hallmark: %s is the hub cache snapshot %s\n", cli_esc(arg),
+		cli_esc(*snapshot));
+	return 0;
+}
+
 int cmd_verify(int argc, char **argv)
 {
 	struct strlist pos = { 0 }, keys = { 0 }, akeys = { 0 }, bundles = { 0 }, certs = { 0 };
@@ -37,6 +59,7 @@ int cmd_verify(int argc, char **argv)
 	const char *identity = NULL, *issuer = NULL, *trusted_root = NULL;
 	struct cli_verify_args va = { 0 };
 	hm_verify_report *rep = NULL;
+	char *snapshot = NULL;
 	unsigned long jobs = 0;
 	int json = 0, verbose = 0, noprog = 0, archive = 0, rc, status = EXIT_USAGE;
 	const char *archive_db = NULL;
@@ -67,8 +90,9 @@ int cmd_verify(int argc, char **argv)
 	};
 	const struct cmd_spec spec = {
 		"verify",
-		"MODEL_PATH --bundle B... (--key PUB... | --cert-chain PEM...) [--auditor-key PUB]...\n"
-		"       [--policy FILE|integrity] [--json] [--junit FILE]",
+		"MODEL_PATH|ORG/NAME[@REV] --bundle B... (--key PUB... | --cert-chain PEM...)\n"
+		"       [--auditor-key PUB]... [--policy FILE.json|FILE.yaml|integrity] [--json]\n"
+		"       [--junit FILE]",
 		"Check that the model on disk is exactly the one signed, that its fine-tuning run\n"
 		"and datasets are attested, and that a trusted safety audit of this exact model is\n"
 		"within the policy against its base model. Exit 0 only when every check passes,\n"
@@ -92,6 +116,11 @@ int cmd_verify(int argc, char **argv)
 		goto out;
 	}
 	va.model = pos.v[0];
+	if ((status = hub_model(&snapshot, pos.v[0])) != 0)
+		goto out;
+	if (snapshot)
+		va.model = snapshot;
+	status = EXIT_USAGE;
 	va.bundles = &bundles;
 	va.cert_chains = &certs;
 	va.identity = identity;
@@ -161,6 +190,7 @@ int cmd_verify(int argc, char **argv)
 	status = hm_verify_report_ok(rep) ? EXIT_OK : EXIT_NO;
 out:
 	hm_verify_report_free(rep);
+	hm_free(snapshot);
 	strlist_free(&pos);
 	strlist_free(&keys);
 	strlist_free(&akeys);

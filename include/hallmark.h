@@ -25,6 +25,7 @@
 #include "hallmark/sigstore.h"
 #include "hallmark/trust.h"
 #include "hallmark/manifest.h"
+#include "hallmark/hubcache.h"
 #include "hallmark/gitinfo.h"
 #include "hallmark/dataset.h"
 #include "hallmark/audit.h"

@@ -98,7 +98,10 @@ static int add_items(json_t *obj, const hm_audit_metrics *m)
 	return 0;
 }
 
-/* The caller's options as the current version (version 1 lacks the registry fields). */
+/*
+ * The caller's options as the current version (version 1 lacks the registry
+ * fields, version 2 the judge prompt, version 3 the model statement).
+ */
 static int upgrade_options(hm_audit_options *o, const hm_audit_options *in)
 {
 	if (!in)
@@ -109,7 +112,8 @@ static int upgrade_options(hm_audit_options *o, const hm_audit_options *in)
 		hm_audit_options def = HM_AUDIT_OPTIONS_INIT;
 		*o = def;
 		memcpy(o, in, in->version == 1 ? offsetof(hm_audit_options, benchmarks)
-					       : offsetof(hm_audit_options, judge_prompt));
+					       : in->version == 2 ? offsetof(hm_audit_options, judge_prompt)
+					       : offsetof(hm_audit_options, model_statement));
 		o->version = HM_AUDIT_OPTIONS_VERSION;
 	} else {
 		*o = *in;
@@ -292,8 +296,19 @@ int hm_audit_statement(char **out, const hm_audit_options *in)
 		rc = hm__err_oom();
 		goto out;
 	}
-	if ((rc = resolve(&model, o->model, o->digest, "model")) < 0)
+	if (o->model_statement) {
+		if (!o->model || !*o->model) {
+			rc = hm__err(HM_EINVAL, "no model given");
+			goto out;
+		}
+		if ((rc = hm_model_ref_resolve_statement(model.sha256, &model.name, o->model,
+							 o->model_statement, o->digest)) < 0) {
+			rc = hm__err_prefix("model: ");
+			goto out;
+		}
+	} else if ((rc = resolve(&model, o->model, o->digest, "model")) < 0) {
 		goto out;
+	}
 	subject = json_pack("[o]", descriptor(o->model_name ? o->model_name : model.name,
 					      model.sha256));
 	if (!subject || json_object_set_new(st, "subject", subject) < 0) {

@@ -132,6 +132,14 @@ int hm__utf8_valid(const char *s);
 /* json.c */
 /* Parses untrusted JSON text: duplicate keys rejected, the whole input must be one value. */
 int hm__json_parse(json_t **out, const char *text, size_t len, const char *what);
+/* config_load.c: 1 when path is named *.yaml or *.yml (ASCII case ignored). */
+int hm__path_is_yaml(const char *path);
+/*
+ * Reads a JSON file, or a YAML one when hm__path_is_yaml (hm__yaml_to_json),
+ * of at most max bytes. hex (may be NULL): SHA-256 of the bytes; *yaml (may
+ * be NULL): 1 when read as YAML. *out: a new reference, any JSON value.
+ */
+int hm__config_read(json_t **out, char hex[65], int *yaml, const char *path, size_t max);
 /* The deterministic serialization we sign: sorted keys, compact, UTF-8. */
 char *hm__json_canonical(const json_t *v, size_t *len);
 /* Object member as a string, or NULL. */

@@ -83,6 +83,15 @@ void hm__strv_free(char **v, size_t n);
  */
 int hm__openat_long(int dirfd, const char *name, int flags);
 
+/* ---- hubcache.c ---- */
+
+/*
+ * 1 when realroot (a resolved path) is a hub cache snapshot: REPO/snapshots/REV
+ * where REPO is named "models--..." and holds blobs/ and refs/ directories;
+ * *repo then gets REPO (malloc'd). 0 when it is not (*repo NULL); HM_ENOMEM.
+ */
+int hm__hub_snapshot_repo(char **repo, const char *realroot);
+
 /* ---- manifest_predicate.c ---- */
 
 /* A resource of a signed predicate; both strings point into the parsed JSON. */

@@ -13,8 +13,13 @@
 #include <strings.h>
 #include <unistd.h>
 
-static const char *const default_ignores[] = { ".git", ".gitattributes", ".github",
-					       ".gitignore" };
+/*
+ * The OMS default rules, plus the download cache that `huggingface-cli
+ * download --local-dir` leaves in the model directory (lock files and
+ * per-file metadata that differ from one download to the next).
+ */
+static const char *const default_ignores[] = { ".cache/huggingface", ".git", ".gitattributes",
+					       ".github", ".gitignore" };
 #define NDEFAULT_IGNORES (sizeof(default_ignores) / sizeof(default_ignores[0]))
 
 int hm__path_cmp(const char *a, const char *b)

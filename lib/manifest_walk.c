@@ -43,6 +43,8 @@ struct frame {
 struct walk {
 	const char *display_root;
 	const char *realroot;
+	const char *hubrepo; /* the root is a hub snapshot of this repository: links inside it
+				are followed */
 	int allow_symlinks;
 	char *const *ignores;
 	size_t nignores;
@@ -131,7 +133,19 @@ static int special_file(const char *disp, mode_t m)
 		       disp, kind_of(m));
 }
 
-/* A symlink at w->rel (allowed): hashed when it resolves to a file inside the root. */
+/* 1 when the resolved path res is dir or lies below it. */
+static int inside(const char *res, const char *dir)
+{
+	size_t l = strlen(dir);
+
+	return l == 1 || (strncmp(res, dir, l) == 0 && (res[l] == '\0' || res[l] == '/'));
+}
+
+/*
+ * A symlink at w->rel (allowed, or in a hub snapshot): hashed when it
+ * resolves to a file inside the root, or in a hub snapshot inside its
+ * repository (the blobs the snapshot's files link to).
+ */
 static int walk_symlink(struct walk *w, const char *disp)
 {
 	size_t rl = strlen(w->realroot);
@@ -152,10 +166,16 @@ static int walk_symlink(struct walk *w, const char *disp)
 			return hm__err(HM_EUNSUPPORTED, "%s: symbolic link loop", disp);
 		return hm__err(HM_EIO, "%s: cannot resolve symbolic link: %s", disp, strerror(e));
 	}
-	if (!(rl == 1 || (strncmp(res, w->realroot, rl) == 0 &&
-			  (res[rl] == '\0' || res[rl] == '/')))) {
+	if (!inside(res, w->realroot) && w->hubrepo && !inside(res, w->hubrepo)) {
+		rc = hm__err(HM_EUNSUPPORTED,
+			     "%s: symbolic link points outside the hub cache repository %s (to %s)",
+			     disp, w->hubrepo, res);
+	} else if (!inside(res, w->realroot) && !w->hubrepo) {
 		rc = hm__err(HM_EUNSUPPORTED,
 			     "%s: symbolic link points outside the model root (to %s)", disp, res);
+	} else if (!inside(res, w->realroot) && stat(res, &st) == 0 && !S_ISREG(st.st_mode)) {
+		rc = hm__err(HM_EUNSUPPORTED, "%s: symbolic link out of the hub snapshot to %s, "
+			     "which is not a regular file", disp, res);
 	} else if (stat(res, &st) < 0) {
 		rc = hm__err(HM_EIO, "%s: cannot stat the symbolic link's target %s: %s", disp, res,
 			     strerror(errno));
@@ -238,7 +258,7 @@ static int walk_entry(struct walk *w, struct frame *f, int dfd, const char *dnam
 	if (S_ISREG(st.st_mode))
 		return add_file(w, NULL, &st);
 	if (S_ISLNK(st.st_mode)) {
-		if (!w->allow_symlinks)
+		if (!w->allow_symlinks && !w->hubrepo)
 			return hm__err(HM_EUNSUPPORTED,
 				       "%s: is a symbolic link; symlinks are refused unless allowed",
 				       disp);
@@ -472,7 +492,7 @@ int hm_manifest_compute(hm_manifest **out, const char *path, const hm_digest_opt
 	struct walk w;
 	hm__hashpool_opts po;
 	hm_manifest *m = NULL;
-	char *display = NULL, *realroot = NULL;
+	char *display = NULL, *realroot = NULL, *hubrepo = NULL;
 	size_t dl;
 	struct stat st;
 	int rc = 0, rootfd = -1;
@@ -513,8 +533,12 @@ int hm_manifest_compute(hm_manifest **out, const char *path, const hm_digest_opt
 		rc = hm__err(HM_EIO, "%s: %s", display, strerror(errno));
 		goto done;
 	}
+	if (S_ISDIR(st.st_mode) && (rc = hm__hub_snapshot_repo(&hubrepo, realroot)) < 0)
+		goto done;
+	rc = 0;
 	w.display_root = display;
 	w.realroot = realroot;
+	w.hubrepo = hubrepo;
 	w.allow_symlinks = m->allow_symlinks;
 	w.ignores = m->ignores;
 	w.nignores = m->nignores;
@@ -579,6 +603,7 @@ done:
 	free(w.stack);
 	hm__buf_free(&w.rel);
 	free(realroot);
+	free(hubrepo);
 	free(display);
 	if (rc < 0) {
 		hm_manifest_free(m);

@@ -256,8 +256,19 @@ int hm_policy_load(hm_policy **out, const char *path)
 	int rc;
 
 	*out = NULL;
-	if ((rc = hm__read_file(&text, &len, path, 1 << 20)) < 0)
+	if (hm__path_is_yaml(path)) {
+		/* YAML is read into JSON, then held to the same rules */
+		json_t *v = NULL;
+		if ((rc = hm__config_read(&v, NULL, NULL, path, 1 << 20)) < 0)
+			return rc;
+		text = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+		json_decref(v);
+		if (!text)
+			return hm__err_oom();
+		len = strlen(text);
+	} else if ((rc = hm__read_file(&text, &len, path, 1 << 20)) < 0) {
 		return rc;
+	}
 	rc = hm_policy_parse(out, text, len, path);
 	free(text);
 	return rc;

@@ -1,6 +1,7 @@
 /* Fine-tuning run attestations: SLSA Provenance v1 with our build type. */
 #include "statement_impl.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -150,29 +151,38 @@ static int add_code(json_t *deps, const char *path)
 	return rc;
 }
 
-static int load_config(json_t **out, const char *path)
+/* The config as an object, and externalParameters.config naming the file. */
+static int load_config(json_t **out, json_t **file, const char *path)
 {
-	char *text;
-	size_t len;
-	int rc;
+	char hex[65];
+	const char *base = strrchr(path, '/');
+	int rc, yaml = 0;
 
-	*out = NULL;
-	if ((rc = hm__read_file(&text, &len, path, (size_t)16 << 20)) < 0)
+	*out = *file = NULL;
+	if ((rc = hm__config_read(out, hex, &yaml, path, (size_t)16 << 20)) < 0)
 		return rc;
-	rc = hm__json_parse(out, text, len, path);
-	free(text);
-	if (rc == 0 && !json_is_object(*out)) {
+	if (!json_is_object(*out)) {
 		json_decref(*out);
 		*out = NULL;
-		return hm__err(HM_EFORMAT, "%s: the config must be a JSON object", path);
+		return hm__err(HM_EFORMAT, "%s: the config must be a %s", path,
+			       yaml ? "YAML mapping (key: value lines)" : "JSON object");
 	}
-	return rc;
+	*file = json_pack("{s:s,s:{s:s},s:s}", "name", base ? base + 1 : path, "digest", "sha256",
+			  hex, "mediaType", yaml ? "application/yaml" : "application/json");
+	if (!*file) {
+		json_decref(*out);
+		*out = NULL;
+		return hm__err_oom();
+	}
+	return 0;
 }
 
 int hm_run_statement(char **out, const hm_run_options *opts)
 {
 	char model_hex[65], base_hex[65], *model_name = NULL, *base_name = NULL;
 	json_t *st = NULL, *pred, *bd, *ext, *deps, *rdet, *meta, *subj, *cfg = NULL;
+	json_t *cfg_file = NULL;
+	hm_run_options o;
 	const char *method;
 	size_t i;
 	int rc;
@@ -180,7 +190,17 @@ int hm_run_statement(char **out, const hm_run_options *opts)
 	*out = NULL;
 	if (!opts)
 		return hm__err(HM_EINVAL, "hm_run_options: none given");
-	HM__CHECK_VERSION(opts, HM_RUN_OPTIONS_VERSION, "hm_run_options");
+	if (opts->version != 1)
+		HM__CHECK_VERSION(opts, HM_RUN_OPTIONS_VERSION, "hm_run_options");
+	if (opts->version == 1) {
+		hm_run_options def = HM_RUN_OPTIONS_INIT;
+		o = def;
+		memcpy(&o, opts, offsetof(hm_run_options, model_statement));
+		o.version = HM_RUN_OPTIONS_VERSION;
+	} else {
+		o = *opts;
+	}
+	opts = &o;
 	if (!opts->model || !opts->base_model)
 		return hm__err(HM_EINVAL, "a run needs the output model and the base model");
 	if (opts->ndatasets == 0)
@@ -193,10 +213,14 @@ int hm_run_statement(char **out, const hm_run_options *opts)
 			       "(e.g. 2026-01-31T12:00:00Z)", opts->finished);
 	if (strncmp(opts->model, "sha256:", 7) == 0)
 		return hm__err(HM_EINVAL, "the output model must be a path: it is hashed here");
-	if ((rc = hm_model_ref_resolve(model_hex, &model_name, opts->model, opts->digest)) < 0 ||
+	rc = opts->model_statement
+		     ? hm_model_ref_resolve_statement(model_hex, &model_name, opts->model,
+						      opts->model_statement, opts->digest)
+		     : hm_model_ref_resolve(model_hex, &model_name, opts->model, opts->digest);
+	if (rc < 0 ||
 	    (rc = hm_model_ref_resolve(base_hex, &base_name, opts->base_model, opts->digest)) < 0)
 		goto out;
-	if (opts->config && (rc = load_config(&cfg, opts->config)) < 0)
+	if (opts->config && (rc = load_config(&cfg, &cfg_file, opts->config)) < 0)
 		goto out;
 	method = opts->method;
 	if (!method && cfg && hm__json_str(cfg, "method"))
@@ -241,6 +265,8 @@ int hm_run_statement(char **out, const hm_run_options *opts)
 		json_t *hp = json_deep_copy(cfg);
 		json_object_del(hp, "method");
 		json_object_set_new(ext, "hyperparameters", hp);
+		json_object_set_new(ext, "config", cfg_file);
+		cfg_file = NULL;
 	}
 	{
 		const char *bn = opts->base_name ? opts->base_name
@@ -286,6 +312,7 @@ int hm_run_statement(char **out, const hm_run_options *opts)
 out:
 	json_decref(st);
 	json_decref(cfg);
+	json_decref(cfg_file);
 	free(model_name);
 	free(base_name);
 	return rc;

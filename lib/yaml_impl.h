@@ -14,6 +14,8 @@
 /* Most nodes copied from a document, so aliases cannot blow up the output. */
 #define HM_YAML_MAX_COPY_NODES 100000
 #define HM_YAML_MAX_DEPTH 64
+/* Most bytes of strings and keys a document may expand to through its aliases. */
+#define HM_YAML_MAX_EXPANDED_BYTES (32 << 20)
 
 struct hm__yaml_out {
 	yaml_emitter_t e;
@@ -49,6 +51,18 @@ int hm__yaml_copy(struct hm__yaml_out *y, yaml_document_t *doc, yaml_node_t *nod
 
 /* 1 when s can be written as a plain scalar and reads back as this string. */
 int hm__yaml_plain_ok(const char *s);
+
+/* ---- YAML to JSON (yaml_json.c) ---- */
+
+/*
+ * Reads one YAML document of len bytes into a JSON value, resolving plain
+ * scalars as PyYAML's yaml.safe_load does (YAML 1.1; see yaml_json.c for the
+ * rules and what is refused). Anchors and aliases are expanded, up to
+ * HM_YAML_MAX_COPY_NODES nodes in all and HM_YAML_MAX_DEPTH levels. name
+ * names the input in errors. HM_EFORMAT with the line and the reason.
+ * *out: a new reference (json_decref).
+ */
+int hm__yaml_to_json(json_t **out, const char *text, size_t len, const char *name);
 
 /* ---- Markdown front matter ---- */
 

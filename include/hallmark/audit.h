@@ -186,11 +186,14 @@ typedef struct hm_audit_options {
 	int partial;              /* record missing items as coverage instead of failing */
 	/* version 3 */
 	const char *judge_prompt; /* the judge's prompt template file, digested; NULL = none */
+	/* version 4 */
+	const char *model_statement; /* the model's statement (attest model): model is hashed as
+					it says and must give its subject; NULL = none */
 } hm_audit_options;
-#define HM_AUDIT_OPTIONS_VERSION 3
+#define HM_AUDIT_OPTIONS_VERSION 4
 #define HM_AUDIT_OPTIONS_INIT                                                            \
 	{ HM_AUDIT_OPTIONS_VERSION, NULL, NULL, NULL, NULL, HM_AUDIT_FORMAT_AUTO, NULL, 0, \
-	  NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL }
+	  NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL }
 
 /*
  * Builds the safety-audit statement: subject = the audited model (PATH is
@@ -203,7 +206,10 @@ typedef struct hm_audit_options {
  * items, once, in its category, and every item must have a record unless
  * opts->partial; the predicate then records the registry entry and the
  * coverage. An unregistered benchmark is recorded without coverage.
- * Options of version 1 are accepted (no user registry, not partial). The output is pretty-printed JSON with sorted
+ * With opts->model_statement the model is resolved with
+ * hm_model_ref_resolve_statement (hashed as its statement says, and checked
+ * against its subject). Options of versions 1 (no user registry, not
+ * partial) and 2 (no model statement) are accepted. The output is pretty-printed JSON with sorted
  * keys and a final newline, identical for identical inputs and time.
  * Free *out with hm_free().
  */

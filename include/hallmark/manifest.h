@@ -34,7 +34,8 @@ typedef struct hm_digest_options {
 	unsigned int jobs;         /* worker threads; 0 = the CPUs we may run on */
 	hm_progress_cb progress;   /* may be NULL */
 	void *progress_payload;
-	int include_git_paths;     /* do not ignore .git & co. (--no-ignore-git-paths) */
+	int include_git_paths;     /* no default ignores: hash .git & co. and
+				      .cache/huggingface too (--no-ignore-git-paths) */
 } hm_digest_options;
 #define HM_DIGEST_OPTIONS_VERSION 1
 #define HM_DIGEST_OPTIONS_INIT { HM_DIGEST_OPTIONS_VERSION, NULL, 0, 0, 0, NULL, NULL, 0 }
@@ -45,8 +46,10 @@ typedef struct hm_manifest hm_manifest;
  * Hashes the file or directory at path. A single file gives one resource
  * named "."; a directory every regular file below it (empty files included,
  * directories never listed), minus the default ignores (.git, .gitattributes,
- * .github, .gitignore at the top level, unless opts->include_git_paths) and
- * opts->ignore. Resources are sorted component by component in byte order,
+ * .github, .gitignore and the Hugging Face download cache .cache/huggingface,
+ * at the top level, unless opts->include_git_paths) and opts->ignore. The
+ * defaults are recorded in the predicate's ignore_paths like any other, so a
+ * verifier that applies the signed list (model_signing included) skips them. Resources are sorted component by component in byte order,
  * so "a/b" comes before "a-b/c".
  *
  * Ignore paths are relative to the root, in POSIX form ("sub/dir", "./x" and
@@ -137,8 +140,9 @@ HM_EXTERN uint64_t hm_manifest_total_bytes(const hm_manifest *m);
  *   symlink with the size of what it points to, 0 when that is not a
  *   regular file); FIFOs, sockets and devices are not listed.
  * - HM_UNCOVERED_DEFAULT: ignored by an OMS default rule: an ignore path
- *   that is exactly ".git", ".gitattributes", ".github", ".gitignore" or
- *   "model.sig" (the reference signer's signature file) at the top level.
+ *   that is exactly ".git", ".gitattributes", ".github", ".gitignore",
+ *   ".cache/huggingface" (a download cache) or "model.sig" (the reference
+ *   signer's signature file), from the top level.
  *   Such an entry is one row, whatever it holds: a file with its size, a
  *   directory as its name with a trailing "/" and size 0, so a repository's
  *   .git does not add thousands of rows.

@@ -40,6 +40,11 @@ HM_EXTERN int hm_policy_default(hm_policy **out);
  */
 HM_EXTERN int hm_policy_builtin(hm_policy **out, const char *name);
 HM_EXTERN int hm_policy_parse(hm_policy **out, const char *json, size_t len, const char *name);
+/*
+ * Reads a policy file: JSON, or YAML when path ends in .yaml or .yml, read
+ * into the same JSON (as hm_config_load reads YAML) and parsed by the same
+ * rules, so an unknown key is an error in either.
+ */
 HM_EXTERN int hm_policy_load(hm_policy **out, const char *path);
 HM_EXTERN void hm_policy_free(hm_policy *p);
 /* The effective policy (defaults filled in) as compact JSON with sorted keys. Free with hm_free(). */

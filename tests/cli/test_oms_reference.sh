@@ -42,6 +42,9 @@ bytes 7 300001 >single.bin
 mkdir -p links/real links/realdir
 echo t >links/real/t.bin; echo u >links/realdir/u
 ln -s real/t.bin links/link.bin; ln -s realdir links/linkdir
+mkdir -p dl/.cache/huggingface/download
+echo w >dl/model.safetensors; echo '*' >dl/.cache/huggingface/.gitignore
+printf 'abc\netag\n1.5\n' >dl/.cache/huggingface/download/model.safetensors.metadata
 
 # same NAME HALLMARK_ARGS -- REFERENCE_ARGS: equal roots, and equal resource lists.
 same() {
@@ -78,6 +81,8 @@ same "default git ignores (top level only)" git -- git
 same "--no-ignore-git-paths" git --no-ignore-git-paths -- git --no-ignore-git-paths
 same "explicit file and directory ignores" ign --ignore notes.txt --ignore logs -- \
 	ign --ignore notes.txt --ignore logs
+same "the download cache: left out as the signed ignore list tells the reference" dl -- \
+	dl --ignore .cache/huggingface
 same "a single file" single.bin -- single.bin
 same "symlinks with --allow-symlinks" links --allow-symlinks -- links --allow-symlinks
 fails 1 "symlinks without --allow-symlinks: hallmark refuses" "$HM" digest links --no-progress

@@ -252,6 +252,65 @@ static void default_ignores_apply_at_the_top_level_only(void **state)
 	drop(dir);
 }
 
+/*
+ * The download cache `huggingface-cli download --local-dir` leaves: left out
+ * by default, recorded as one default row and in ignore_paths; the same kind
+ * when a signed list spells it out; other caches and nested ones are hashed.
+ */
+static void download_cache_is_a_default_ignore(void **state)
+{
+	static const char *const kept[] = { ".cache/other/x", "model.safetensors",
+					    "sub/.cache/huggingface/y" };
+	static const struct row {
+		const char *name;
+		hm_uncovered_kind kind;
+	} rows[] = { { ".cache/huggingface/", HM_UNCOVERED_DEFAULT } };
+	const char *signed_ign[] = { ".cache/huggingface" };
+	hm_digest_options o = HM_DIGEST_OPTIONS_INIT;
+	char *dir = model_dir(), *pred;
+	hm_uncovered_kind kind;
+	hm_manifest *m;
+	char root[65];
+
+	(void)state;
+	mkdir_p(dir, ".cache/huggingface/download");
+	mkdir_p(dir, ".cache/other");
+	mkdir_p(dir, "sub/.cache/huggingface");
+	put(dir, ".cache/huggingface/.gitignore", "*");
+	put(dir, ".cache/huggingface/download/model.safetensors.metadata", "abc\n123\n");
+	put(dir, ".cache/huggingface/download/model.safetensors.lock", "");
+	put(dir, ".cache/other/x", "x");
+	put(dir, "sub/.cache/huggingface/y", "y");
+	put(dir, "model.safetensors", "weights");
+	assert_int_equal(hm_manifest_compute(&m, dir, NULL), 0);
+	assert_names(m, kept, 3);
+	assert_int_equal(hm_manifest_uncovered_count(m), 1);
+	assert_string_equal(hm_manifest_uncovered(m, 0, NULL, &kind), rows[0].name);
+	assert_int_equal(kind, rows[0].kind);
+	memcpy(root, hm_manifest_root(m), 65);
+	assert_int_equal(hm_manifest_predicate_json(&pred, m), 0);
+	assert_non_null(strstr(pred, "\"ignore_paths\":[\".cache/huggingface\",\".git\""));
+	hm_free(pred);
+	hm_manifest_free(m);
+
+	/* As verify rehashes: the signed list as given, no defaults added. */
+	o.ignore = signed_ign;
+	o.nignore = 1;
+	o.include_git_paths = 1;
+	assert_int_equal(hm_manifest_compute(&m, dir, &o), 0);
+	assert_string_equal(hm_manifest_root(m), root);
+	assert_string_equal(hm_manifest_uncovered(m, 0, NULL, &kind), rows[0].name);
+	assert_int_equal(kind, HM_UNCOVERED_DEFAULT);
+	hm_manifest_free(m);
+
+	/* No defaults at all: the cache is hashed. */
+	o.nignore = 0;
+	assert_int_equal(hm_manifest_compute(&m, dir, &o), 0);
+	assert_int_equal(hm_manifest_count(m), 6);
+	hm_manifest_free(m);
+	drop(dir);
+}
+
 static void explicit_ignores_drop_files_and_whole_directories(void **state)
 {
 	static const char *const kept[] = { "a/c", "keep", "subdir" };
@@ -280,14 +339,15 @@ static void explicit_ignores_drop_files_and_whole_directories(void **state)
 	j = json_loads(pred, 0, NULL);
 	assert_non_null(j);
 	ip = json_object_get(json_object_get(j, "serialization"), "ignore_paths");
-	assert_int_equal(json_array_size(ip), 7);
-	assert_string_equal(json_string_value(json_array_get(ip, 0)), ".git");
-	assert_string_equal(json_string_value(json_array_get(ip, 1)), ".gitattributes");
-	assert_string_equal(json_string_value(json_array_get(ip, 2)), ".github");
-	assert_string_equal(json_string_value(json_array_get(ip, 3)), ".gitignore");
-	assert_string_equal(json_string_value(json_array_get(ip, 4)), "a/b");
-	assert_string_equal(json_string_value(json_array_get(ip, 5)), "missing/file");
-	assert_string_equal(json_string_value(json_array_get(ip, 6)), "sub");
+	assert_int_equal(json_array_size(ip), 8);
+	assert_string_equal(json_string_value(json_array_get(ip, 0)), ".cache/huggingface");
+	assert_string_equal(json_string_value(json_array_get(ip, 1)), ".git");
+	assert_string_equal(json_string_value(json_array_get(ip, 2)), ".gitattributes");
+	assert_string_equal(json_string_value(json_array_get(ip, 3)), ".github");
+	assert_string_equal(json_string_value(json_array_get(ip, 4)), ".gitignore");
+	assert_string_equal(json_string_value(json_array_get(ip, 5)), "a/b");
+	assert_string_equal(json_string_value(json_array_get(ip, 6)), "missing/file");
+	assert_string_equal(json_string_value(json_array_get(ip, 7)), "sub");
 	json_decref(j);
 	hm_free(pred);
 	hm_manifest_free(m);
@@ -728,7 +788,7 @@ static void predicate_has_the_oms_fields(void **state)
 	assert_string_equal(json_string_value(json_object_get(ser, "method")), "files");
 	assert_string_equal(json_string_value(json_object_get(ser, "hash_type")), "sha256");
 	assert_true(json_is_false(json_object_get(ser, "allow_symlinks")));
-	assert_int_equal(json_array_size(json_object_get(ser, "ignore_paths")), 4);
+	assert_int_equal(json_array_size(json_object_get(ser, "ignore_paths")), 5);
 	res = json_object_get(j, "resources");
 	assert_int_equal(json_array_size(res), 3);
 	for (i = 0; i < 3; i++) {
@@ -1137,6 +1197,7 @@ int main(void)
 		cmocka_unit_test(compare_rejects_malformed_predicates),
 		cmocka_unit_test(predicate_root_follows_the_listed_order),
 		cmocka_unit_test(uncovered_lists_ignored_files_one_row_per_default_entry),
+		cmocka_unit_test(download_cache_is_a_default_ignore),
 		cmocka_unit_test(weights_or_code_by_extension_or_size),
 		cmocka_unit_test(deep_tree_is_walked_without_recursion),
 		cmocka_unit_test(bad_arguments),
