@@ -129,9 +129,9 @@ static int hybrid(const ctx *x, const unsigned char *p, size_t n, int width, siz
 			return bad(x, "levels or indices run past their page");
 		if (h & 1) { /* bit-packed groups of 8 */
 			uint64_t groups = h >> 1, nvals, nbytes, bit = 0;
-			if (groups > (uint64_t)(t.end - t.p) || groups == 0)
+			if (width && groups > (uint64_t)(t.end - t.p) / (uint64_t)width)
 				return bad(x, "a bit-packed run is longer than its page");
-			nvals = groups * 8;
+			nvals = groups > UINT64_MAX / 8 ? UINT64_MAX : groups * 8;
 			nbytes = groups * (uint64_t)width;
 			if (nbytes > (uint64_t)(t.end - t.p))
 				return bad(x, "a bit-packed run is longer than its page");

@@ -71,20 +71,35 @@ static void close_node(hm__value *v, long i, uint32_t n)
 	v->v[i].n = n;
 }
 
-/* The members of a group of leaves [first, first + n), one level each. */
+/* 1 when the leaf's next level is below def (a null at that depth). */
+static int null_at(const rows *r, int leaf, int def)
+{
+	const cursor *c = &r->cur[leaf];
+
+	return c->li < c->col.nlevels && c->col.def[c->li] < def;
+}
+
+/* The members of a group of leaves [first, first + n), one level each; a null member is left
+ * out, as a record converted to Parquet gets nulls for the keys it lacked. */
 static int members(rows *r, int first, int n, long *obj)
 {
 	int k, rc;
+	uint32_t count = 0;
 
 	if ((*obj = hm__value_add(&r->row, HM__V_OBJECT)) < 0)
 		return hm__err_oom();
 	for (k = 0; k < n; k++) {
 		const hm__pq_leaf *l = &r->m->leaves[first + k];
+		if (null_at(r, first + k, l->max_def)) {
+			r->cur[first + k].li++;
+			continue;
+		}
 		if ((rc = add_key(&r->row, r->m->schema[l->schema].name)) < 0 ||
 		    (rc = leaf_value(r, first + k)) < 0)
 			return rc;
+		count++;
 	}
-	close_node(&r->row, *obj, (uint32_t)n);
+	close_node(&r->row, *obj, count);
 	return 0;
 }
 
@@ -173,23 +188,31 @@ static int group_rows(rows *r, const hm__pq_group *g, hm__pq_row_fn fn, void *ct
 	const hm__pq_meta *m = r->m;
 	int64_t row;
 	size_t t, k;
-	uint32_t nmembers = 0;
+	uint32_t nmembers;
 	int rc;
 
-	for (t = 0; t < m->ntops; t++)
-		nmembers += m->tops[t].shape != HM_PQ_SHAPE_UNREAD;
 	for (row = 0; row < g->num_rows; row++) {
 		long obj;
 		r->row.n = 0;
 		if ((obj = hm__value_add(&r->row, HM__V_OBJECT)) < 0)
 			return hm__err_oom();
+		nmembers = 0;
 		for (t = 0; t < m->ntops; t++) {
 			const hm__pq_top *top = &m->tops[t];
+			const hm__pq_leaf *l = &m->leaves[top->first_leaf];
 			if (top->shape == HM_PQ_SHAPE_UNREAD)
 				continue;
+			/* a null column is left out of the record (see members) */
+			if (null_at(r, top->first_leaf,
+				    top->shape == HM_PQ_SHAPE_VALUE ? l->max_def : l->def_list)) {
+				if ((rc = skip(r, top->first_leaf, top->nleaves)) < 0)
+					return rc;
+				continue;
+			}
 			if ((rc = add_key(&r->row, m->schema[top->schema].name)) < 0 ||
 			    (rc = top_value(r, top)) < 0)
 				return rc;
+			nmembers++;
 		}
 		close_node(&r->row, obj, nmembers);
 		if ((rc = fn(ctx, &r->row)) < 0)
