@@ -80,6 +80,18 @@ static int attest_model(int argc, char **argv)
 	return emit(st, out);
 }
 
+/* Names on stderr what the statement counts no records for, so nothing reads as empty. */
+static void warn_unread(const char *statement)
+{
+	char *text = NULL, *line, *save = NULL;
+
+	if (hm_dataset_statement_unread(&text, statement) < 0 || !text)
+		return;
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+		fprintf(stderr, "hallmark: warning: not read: %s\n", line);
+	hm_free(text);
+}
+
 static int attest_dataset(int argc, char **argv)
 {
 	struct strlist pos = { 0 }, ignore = { 0 };
@@ -133,6 +145,7 @@ static int attest_dataset(int argc, char **argv)
 	free_lists(lists);
 	if (rc < 0)
 		return cli_lib_error(rc);
+	warn_unread(st);
 	return emit(st, out);
 }
 

@@ -411,3 +411,39 @@ out:
 	hm_screen_free(scr);
 	return rc;
 }
+
+int hm_dataset_statement_unread(char **out, const char *statement)
+{
+	json_t *st = json_loads(statement ? statement : "", 0, NULL), *stats, *e, *c;
+	hm_buf b = HM_BUF_INIT;
+	size_t i, k;
+	int rc = 0;
+
+	*out = NULL;
+	if (!(stats = json_object_get(json_object_get(st, "predicate"), "stats"))) {
+		json_decref(st);
+		return hm__err(HM_EINVAL, "not a dataset statement");
+	}
+	json_array_foreach(json_object_get(stats, "unread_files"), i, e)
+		if (rc == 0)
+			rc = hm__buf_printf(&b, "%s: %s\n", json_string_value(json_object_get(e, "name")),
+					    json_string_value(json_object_get(e, "reason")));
+	json_array_foreach(json_object_get(stats, "files"), i, e)
+		json_array_foreach(json_object_get(e, "unread_columns"), k, c)
+			if (rc == 0)
+				rc = hm__buf_printf(&b, "%s: column %s: %s\n",
+						    json_string_value(json_object_get(e, "name")),
+						    json_string_value(json_object_get(c, "name")),
+						    json_string_value(json_object_get(c, "reason")));
+	json_decref(st);
+	if (rc < 0 || !b.len) {
+		hm__buf_free(&b);
+		return rc;
+	}
+	if ((rc = hm__buf_put(&b, "", 1)) < 0) {
+		hm__buf_free(&b);
+		return rc;
+	}
+	*out = b.data;
+	return 0;
+}

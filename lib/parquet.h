@@ -83,7 +83,7 @@ typedef struct hm__pq_top {
 typedef struct hm__pq_chunk {
 	int codec;
 	int64_t num_values, data_off, dict_off, size; /* size: total_compressed_size */
-	int unsupported;     /* an encoding or codec this reader cannot decode */
+	const char *unsupported; /* why this reader cannot decode it (an encoding, a codec), or NULL */
 } hm__pq_chunk;
 
 typedef struct hm__pq_group {

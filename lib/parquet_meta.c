@@ -74,15 +74,37 @@ static void schema_element(hm__thrift *t, hm__pq_schema *s)
 		s->is_list = 1;
 }
 
-static int codec_ok(int c)
+/* NULL for a codec this reader decodes, else why not. */
+static const char *codec_unread(int c)
 {
-	return c == HM_PQ_UNCOMPRESSED || c == HM_PQ_SNAPPY || c == HM_PQ_GZIP || c == HM_PQ_ZSTD;
+	switch (c) {
+	case HM_PQ_UNCOMPRESSED:
+	case HM_PQ_SNAPPY:
+	case HM_PQ_GZIP:
+	case HM_PQ_ZSTD: return NULL;
+	case 3: return "LZO compression is not read";
+	case 4: return "Brotli compression is not read";
+	case 5:
+	case 7: return "LZ4 compression is not read";
+	default: return "an unknown compression codec";
+	}
 }
 
-/* PLAIN, PLAIN_DICTIONARY, RLE, RLE_DICTIONARY */
-static int encoding_ok(int64_t e)
+/* NULL for PLAIN, PLAIN_DICTIONARY, RLE, RLE_DICTIONARY, else why not. */
+static const char *encoding_unread(int64_t e)
 {
-	return e == 0 || e == 2 || e == 3 || e == 8;
+	switch (e) {
+	case 0:
+	case 2:
+	case 3:
+	case 8: return NULL;
+	case 4: return "BIT_PACKED levels are not read";
+	case 5: return "the DELTA_BINARY_PACKED encoding is not read";
+	case 6: return "the DELTA_LENGTH_BYTE_ARRAY encoding is not read";
+	case 7: return "the DELTA_BYTE_ARRAY encoding is not read";
+	case 9: return "the BYTE_STREAM_SPLIT encoding is not read";
+	default: return "an unknown encoding";
+	}
 }
 
 static void column_meta(hm__thrift *t, hm__pq_chunk *c, int *type)
@@ -101,14 +123,16 @@ static void column_meta(hm__thrift *t, hm__pq_chunk *c, int *type)
 			}
 			if (hm__thrift_list(t, &et, &n) < 0)
 				break;
-			for (i = 0; i < n && !t->err; i++)
-				if (!encoding_ok(hm__thrift_int(t, et)))
-					c->unsupported = 1;
+			for (i = 0; i < n && !t->err; i++) {
+				const char *why = encoding_unread(hm__thrift_int(t, et));
+				if (why && !c->unsupported)
+					c->unsupported = why;
+			}
 			break;
 		case 4:
 			c->codec = (int)hm__thrift_int(t, ft);
-			if (!codec_ok(c->codec))
-				c->unsupported = 1;
+			if (codec_unread(c->codec))
+				c->unsupported = codec_unread(c->codec);
 			break;
 		case 5: c->num_values = hm__thrift_int(t, ft); break;
 		case 7: c->size = hm__thrift_int(t, ft); break;
@@ -169,7 +193,7 @@ static int row_group(hm__thrift *t, hm__pq_meta *m, hm__pq_group *g, uint64_t li
 			if (type != m->leaves[i].type)
 				return bad(name, "a column chunk's type differs from the schema's");
 			if (external)
-				c->unsupported = 1;
+				c->unsupported = "its values are stored in another file";
 			start = c->dict_off > 0 && c->dict_off < c->data_off ? c->dict_off : c->data_off;
 			if (c->num_values < 0 || c->size < 0 || start < 4 ||
 			    (uint64_t)start > limit || (uint64_t)c->size > limit - (uint64_t)start)
@@ -353,7 +377,7 @@ static void shape_of(hm__pq_meta *m, hm__pq_top *t)
 		for (g = 0; g < m->ngroups; g++)
 			if (m->groups[g].chunks[t->first_leaf + k].unsupported) {
 				t->shape = HM_PQ_SHAPE_UNREAD;
-				t->why = "an encoding, codec or external file this reader does not read";
+				t->why = m->groups[g].chunks[t->first_leaf + k].unsupported;
 			}
 	}
 	if (t->shape == HM_PQ_SHAPE_LIST) {

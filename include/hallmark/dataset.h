@@ -54,6 +54,14 @@ typedef struct hm_dataset_options {
  */
 HM_EXTERN int hm_dataset_statement(char **out, const char *path, const hm_dataset_options *opts);
 
+/*
+ * What a dataset statement says was not read: one line per data file whose
+ * format is not read ("NAME: REASON") and per Parquet column whose values
+ * were not read ("NAME: column COL: REASON"), for a caller to show. *out is
+ * NULL when everything was read; free with hm_free().
+ */
+HM_EXTERN int hm_dataset_statement_unread(char **out, const char *statement);
+
 /* Argument checks the statement runs too; each returns 0 or HM_EINVAL with a message. */
 /* One of "fine-tuning", "safety-mix", "evaluation". */
 HM_EXTERN int hm_dataset_check_purpose(const char *purpose);
