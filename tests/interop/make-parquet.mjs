@@ -57,7 +57,8 @@ async function record(name, buf, rows) {
   const read = await parquetReadObjects({ file: buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.length), compressors: decompressors })
   expected[name] = { rows: read.length, num_rows: Number(meta.num_rows), row_groups: meta.row_groups.length,
     columns: topColumns(meta.schema),
-    codecs: [...new Set(meta.row_groups.flatMap((g) => g.columns.map((c) => c.meta_data.codec)))] }
+    codecs: [...new Set(meta.row_groups.flatMap((g) => g.columns.map((c) => c.meta_data.codec)))],
+    encodings: [...new Set(meta.row_groups.flatMap((g) => g.columns.flatMap((c) => c.meta_data.encodings)))] }
 }
 function topColumns(schema) {
   const names = []
