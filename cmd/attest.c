@@ -123,7 +123,8 @@ static int attest_dataset(int argc, char **argv)
 		"PATH --name NAME [--version V] [--license SPDX-ID] [--source URI]\n"
 		"       [--purpose fine-tuning|safety-mix|evaluation] [--screen-patterns FILE] [-o FILE]",
 		"Print the in-toto statement of a fine-tuning dataset: file digests, record statistics\n"
-		"(JSONL, JSON arrays, CSV; chat formats checked), git provenance and a heuristic\n"
+		"(JSONL, JSON arrays, CSV, Parquet, also .gz/.zst; chat formats checked; per split),\n"
+		"git provenance and a heuristic "
 		"screening for harmful or identity-shifting examples.", opts, 1, 1, NULL
 	};
 
