@@ -62,6 +62,21 @@ static int decompress(ctx *x, const unsigned char *p, size_t n, size_t size, int
 	unsigned char *b;
 	int rc;
 
+	/* what the compressed bytes can hold, checked before the buffer is allocated */
+	if (codec == HM_PQ_UNCOMPRESSED && n != size)
+		return bad(x, "an uncompressed page's sizes differ");
+	if (codec == HM_PQ_SNAPPY) {
+		size_t len;
+		if (snappy_uncompressed_length((const char *)p, n, &len) != SNAPPY_OK || len != size)
+			return bad(x, "a snappy page does not decompress to its stated size");
+	}
+	if (codec == HM_PQ_GZIP && size / 1032 > n) /* deflate's largest ratio */
+		return bad(x, "a gzip page states a larger size than it can hold");
+	if (codec == HM_PQ_ZSTD) {
+		unsigned long long fcs = ZSTD_getFrameContentSize(p, n);
+		if (fcs == ZSTD_CONTENTSIZE_ERROR || (fcs != ZSTD_CONTENTSIZE_UNKNOWN && fcs > size))
+			return bad(x, "a zstd page does not decompress to its stated size");
+	}
 	if ((rc = charge(x, size)) < 0)
 		return rc;
 	if (!(b = malloc(size ? size : 1)))
@@ -114,9 +129,20 @@ static int decompress(ctx *x, const unsigned char *p, size_t n, size_t size, int
 	return 0;
 }
 
-/* RLE/bit-packed hybrid: count values of width bits from p[0..n) into out (as uint32). */
+/* Stores one decoded value: into out8 when set (levels, each at most max8), else out32. */
+#define PUT(v)                                                                  \
+	do {                                                                    \
+		if (out8 && (v) > max8)                                         \
+			return bad(x, "a level is above the column's maximum"); \
+		if (out8)                                                       \
+			out8[got++] = (uint8_t)(v);                             \
+		else                                                            \
+			out32[got++] = (v);                                     \
+	} while (0)
+
+/* RLE/bit-packed hybrid: count values of width bits from p[0..n). */
 static int hybrid(const ctx *x, const unsigned char *p, size_t n, int width, size_t count,
-		  uint32_t *out)
+		  uint32_t *out32, uint8_t *out8, uint32_t max8)
 {
 	size_t got = 0, bytes = ((size_t)width + 7) / 8, i;
 	hm__thrift t = { p, p + n, 0, NULL };
@@ -140,7 +166,7 @@ static int hybrid(const ctx *x, const unsigned char *p, size_t n, int width, siz
 				int k;
 				for (k = 0; k < width; k++, bit++)
 					v |= (uint32_t)((t.p[bit >> 3] >> (bit & 7)) & 1) << k;
-				out[got++] = v;
+				PUT(v);
 			}
 			t.p += nbytes;
 		} else { /* a run of one value */
@@ -156,7 +182,7 @@ static int hybrid(const ctx *x, const unsigned char *p, size_t n, int width, siz
 			if (run == 0)
 				return bad(x, "an RLE run of no values");
 			for (i = 0; i < run && got < count; i++)
-				out[got++] = v;
+				PUT(v);
 		}
 	}
 	return 0;
@@ -187,25 +213,14 @@ static int grow(void **v, size_t *cap, size_t need, size_t size)
 	return 0;
 }
 
-/* Levels of max into dst (count of them); the bytes used via *used. */
-static int levels(ctx *x, const unsigned char *p, size_t n, int max, size_t count, uint8_t *dst,
-		  uint32_t *tmp)
+/* count levels of at most max from p[0..n) into dst. */
+static int levels(ctx *x, const unsigned char *p, size_t n, int max, size_t count, uint8_t *dst)
 {
-	size_t i;
-	int rc;
-
 	if (max == 0) {
 		memset(dst, 0, count);
 		return 0;
 	}
-	if ((rc = hybrid(x, p, n, width_of(max), count, tmp)) < 0)
-		return rc;
-	for (i = 0; i < count; i++) {
-		if (tmp[i] > (uint32_t)max)
-			return bad(x, "a level is above the column's maximum");
-		dst[i] = (uint8_t)tmp[i];
-	}
-	return 0;
+	return hybrid(x, p, n, width_of(max), count, NULL, dst, (uint32_t)max);
 }
 
 /* PLAIN values: n of them from p[0..len) into out. */
@@ -316,9 +331,12 @@ static int values(ctx *x, const unsigned char *p, size_t n, size_t nvals, int en
 			return bad(x, "dictionary indices without a dictionary page");
 		if (nvals && n < 1)
 			return bad(x, "a dictionary-encoded page is empty");
+		if ((rc = charge(x, (uint64_t)nvals * sizeof(uint32_t))) < 0)
+			return rc;
 		if (!(idx = malloc((nvals ? nvals : 1) * sizeof(uint32_t))))
 			return hm__err_oom();
-		rc = nvals ? hybrid(x, p + 1, n - 1, p[0], nvals, idx) : 0;
+		rc = nvals ? hybrid(x, p + 1, n - 1, p[0], nvals, idx, NULL, 0) : 0;
+		c->bytes -= (uint64_t)nvals * sizeof(uint32_t); /* freed below */
 		for (i = 0; rc == 0 && i < nvals; i++) {
 			if (idx[i] >= x->ndict)
 				rc = bad(x, "a dictionary index is out of range");
@@ -397,12 +415,12 @@ static void page_header(hm__thrift *t, page *pg)
 
 /* Levels of a v1 page: 4-byte length, then the hybrid runs. */
 static int v1_levels(ctx *x, const unsigned char **p, size_t *n, int max, size_t count,
-		     uint8_t *dst, uint32_t *tmp)
+		     uint8_t *dst)
 {
 	uint32_t len;
 
 	if (max == 0)
-		return levels(x, NULL, 0, 0, count, dst, tmp);
+		return levels(x, NULL, 0, 0, count, dst);
 	if (*n < 4)
 		return bad(x, "a page's levels are truncated");
 	len = (uint32_t)(*p)[0] | (uint32_t)(*p)[1] << 8 | (uint32_t)(*p)[2] << 16 |
@@ -411,7 +429,7 @@ static int v1_levels(ctx *x, const unsigned char **p, size_t *n, int max, size_t
 		return bad(x, "a page's levels run past the page");
 	*p += 4;
 	*n -= 4;
-	if (levels(x, *p, len, max, count, dst, tmp) < 0)
+	if (levels(x, *p, len, max, count, dst) < 0)
 		return HM_EINVAL;
 	*p += len;
 	*n -= len;
@@ -424,7 +442,6 @@ static int data_page(ctx *x, const page *pg, const unsigned char *body, size_t b
 	const hm__pq_leaf *l = x->leaf;
 	const unsigned char *p;
 	size_t n, count = (size_t)pg->nvals, present = 0, i;
-	uint32_t *tmp;
 	int rc;
 
 	if (pg->nvals < 0)
@@ -438,35 +455,28 @@ static int data_page(ctx *x, const page *pg, const unsigned char *body, size_t b
 			return hm__err_oom();
 		c->def = d;
 	}
-	if (!(tmp = malloc((count ? count : 1) * sizeof(uint32_t))))
-		return hm__err_oom();
 	if (pg->type == 0) {
-		if ((l->max_rep && pg->rep_enc != 3) || (l->max_def && pg->def_enc != 3)) {
-			free(tmp);
+		if ((l->max_rep && pg->rep_enc != 3) || (l->max_def && pg->def_enc != 3))
 			return bad(x, "levels not in the RLE encoding");
-		}
 		rc = decompress(x, body, blen, (size_t)pg->usize, x->codec, &p);
 		n = (size_t)pg->usize;
 		if (rc == 0)
-			rc = v1_levels(x, &p, &n, l->max_rep, count, c->rep + c->nlevels, tmp);
+			rc = v1_levels(x, &p, &n, l->max_rep, count, c->rep + c->nlevels);
 		if (rc == 0)
-			rc = v1_levels(x, &p, &n, l->max_def, count, c->def + c->nlevels, tmp);
+			rc = v1_levels(x, &p, &n, l->max_def, count, c->def + c->nlevels);
 	} else {
 		uint64_t lv = (uint64_t)pg->rep_len + (uint64_t)pg->def_len;
-		if (pg->rep_len < 0 || pg->def_len < 0 || lv > blen || lv > (uint64_t)pg->usize) {
-			free(tmp);
+		if (pg->rep_len < 0 || pg->def_len < 0 || lv > blen || lv > (uint64_t)pg->usize)
 			return bad(x, "a v2 page's level lengths run past the page");
-		}
-		rc = levels(x, body, (size_t)pg->rep_len, l->max_rep, count, c->rep + c->nlevels, tmp);
+		rc = levels(x, body, (size_t)pg->rep_len, l->max_rep, count, c->rep + c->nlevels);
 		if (rc == 0)
 			rc = levels(x, body + pg->rep_len, (size_t)pg->def_len, l->max_def, count,
-				    c->def + c->nlevels, tmp);
+				    c->def + c->nlevels);
 		if (rc == 0)
 			rc = decompress(x, body + lv, blen - lv, (size_t)((uint64_t)pg->usize - lv),
 					pg->is_compressed ? x->codec : HM_PQ_UNCOMPRESSED, &p);
 		n = (size_t)((uint64_t)pg->usize - lv);
 	}
-	free(tmp);
 	if (rc < 0)
 		return rc;
 	for (i = 0; i < count; i++)
