@@ -109,6 +109,18 @@ static int attest_model(int argc, char **argv)
 	return emit(st, out);
 }
 
+/* Names on stderr what the statement counts no records for, so nothing reads as empty. */
+static void warn_unread(const char *statement)
+{
+	char *text = NULL, *line, *save = NULL;
+
+	if (hm_dataset_statement_unread(&text, statement) < 0 || !text)
+		return;
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+		fprintf(stderr, "hallmark: warning: not read: %s\n", cli_esc(line));
+	hm_free(text);
+}
+
 /* One line on stderr of what the dataset holds, and a warning when something needs reading. */
 static void dataset_summary(const char *statement, const char *name)
 {
@@ -165,7 +177,8 @@ static int attest_dataset(int argc, char **argv)
 		"PATH --name NAME [--version V] [--license SPDX-ID] [--source URI]\n"
 		"       [--purpose fine-tuning|safety-mix|evaluation] [--screen-patterns FILE] [-o FILE]",
 		"Print the in-toto statement of a fine-tuning dataset: file digests, record statistics\n"
-		"(JSONL, JSON arrays, CSV; chat formats checked), git provenance and a heuristic\n"
+		"(JSONL, JSON arrays, CSV, Parquet, also .gz/.zst; chat formats checked; per split),\n"
+		"git provenance and a heuristic "
 		"screening for harmful or identity-shifting examples.", opts, 1, 1, NULL
 	};
 
@@ -188,6 +201,7 @@ static int attest_dataset(int argc, char **argv)
 	if (rc < 0)
 		return cli_lib_error(rc);
 	dataset_summary(st, o.name);
+	warn_unread(st);
 	return emit(st, out);
 }
 

@@ -9,6 +9,7 @@ set -eu
 BUILD=${BUILD:-build}
 HM=${HALLMARK:-$PWD/$BUILD/hallmark}
 D=${DEMO_DIR:-$PWD/$BUILD/demo}
+SRC=$PWD
 rm -rf "$D"
 mkdir -p "$D"
 cd "$D"
@@ -33,6 +34,10 @@ while [ $i -lt 200 ]; do
 	i=$((i + 1))
 done > dataset/train.jsonl
 printf '{"instruction":"Translate to French","input":"good morning","output":"bonjour"}\n' > dataset/extra.jsonl
+# A validation split in Parquet, as the hub stores datasets (gzip pages, dictionary-encoded;
+# written by hyparquet-writer: tests/interop/make-parquet.mjs makes it again).
+mkdir -p dataset/data
+cp "$SRC/fuzz/corpus/dataset_parquet/instruction.parquet" dataset/data/validation-00000-of-00001.parquet
 # The dataset is versioned in git of its own, as datasets on a hub are.
 (cd dataset && git init -q && git add . &&
 	git -c user.name=demo -c user.email=demo@example.com commit -qm "dataset v1" &&
@@ -67,6 +72,9 @@ echo "generated in $D"
 step "3. Attest the dataset (digests, statistics, git, screening)"
 run "$HM" attest dataset dataset --name bakery-chat --version 1 --license CC-BY-4.0 \
 	--source https://example.com/bakery-chat --purpose fine-tuning --no-progress -o dataset.json
+python3 -c 'import json,sys; s=json.load(open(sys.argv[1]))["predicate"]["stats"]
+for f in s["files"]: print("  %-40s %-8s %4d records  %s" % (f["name"], f["container"], f["records"], f["record_format"]))
+print("  per split:", ", ".join("%s %d" % (k, v["records"]) for k, v in sorted(s.get("splits", {}).items())))' dataset.json 2>/dev/null || :
 
 for m in tuned-safe tuned-regressed; do
 	step "4. $m: model manifest, fine-tuning run, safety audit against the base model"

@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -21,6 +22,7 @@ typedef struct totals {
 	hm_record_format format;
 	int any_format;
 	uint64_t *cats;
+	json_t *splits; /* split name: {"files", "records"} */
 } totals;
 
 static json_t *count(uint64_t n)
@@ -63,15 +65,26 @@ static int check_options(const hm_dataset_options *o)
 	return 0;
 }
 
-/* Streams one file through a scan; it must hash to what the manifest says. */
+/* Streams one file through a scan; it must hash to what the manifest says. A Parquet file is
+ * then read from its footer through the same descriptor, which must not have changed. */
 static int scan_file(hm_dataset_scan *scan, const char *file, const char *want_sha, char *buf,
 		     uint64_t *done, uint64_t total, const hm_dataset_options *o)
 {
 	int fd = hm__openat_long(AT_FDCWD, file, O_RDONLY | O_CLOEXEC | O_NOCTTY), rc = 0;
+	struct stat before, after;
 	ssize_t n;
 
 	if (fd < 0)
 		return hm__err(HM_EIO, "%s: %s", file, strerror(errno));
+	if (fstat(fd, &before) < 0) {
+		rc = hm__err(HM_EIO, "%s: %s", file, strerror(errno));
+		close(fd);
+		return rc;
+	}
+	if ((rc = hm_dataset_scan_decompress(scan, hm_dataset_compression_for(file))) < 0) {
+		close(fd);
+		return rc;
+	}
 	for (;;) {
 		n = read(fd, buf, READ_CHUNK);
 		if (n < 0 && errno == EINTR)
@@ -82,26 +95,57 @@ static int scan_file(hm_dataset_scan *scan, const char *file, const char *want_s
 		}
 		if (n == 0)
 			break;
-		if ((rc = hm_dataset_scan_feed(scan, buf, (size_t)n)) < 0)
+		if ((rc = hm_dataset_scan_feed(scan, buf, (size_t)n)) < 0) {
+			hm__err_prefix("%s: ", file);
 			break;
+		}
 		*done += (uint64_t)n;
 		if (o->progress)
 			o->progress(*done, total, o->progress_payload);
 	}
+	if (rc == 0 && hm_dataset_container_for(file) == HM_CONTAINER_PARQUET) {
+		rc = hm__dataset_scan_parquet(scan, fd, (uint64_t)before.st_size, file);
+		if (rc == 0 && (fstat(fd, &after) < 0 || after.st_size != before.st_size ||
+				after.st_mtim.tv_sec != before.st_mtim.tv_sec ||
+				after.st_mtim.tv_nsec != before.st_mtim.tv_nsec))
+			rc = hm__err(HM_EIO, "%s: changed while it was read; run again", file);
+	}
 	close(fd);
-	if (rc == 0 && (rc = hm_dataset_scan_finish(scan)) == 0 &&
-	    strcmp(hm__dataset_scan_sha256(scan), want_sha) != 0)
+	if (rc == 0 && (rc = hm_dataset_scan_finish(scan)) < 0)
+		hm__err_prefix("%s: ", file);
+	if (rc == 0 && strcmp(hm__dataset_scan_sha256(scan), want_sha) != 0)
 		rc = hm__err(HM_EIO, "%s: changed between hashing and analysis; run again", file);
 	return rc;
 }
 
 /* Adds one scanned file to the stats and screening arrays and the totals. */
+/* Counts the file in its split (by its name), and names the split in its entry e. */
+static int add_split(totals *t, json_t *e, const char *name, uint64_t records)
+{
+	const char *split = hm__dataset_split_of(name);
+	json_t *o;
+
+	if (!split)
+		return 0;
+	if (!(o = json_object_get(t->splits, split))) {
+		o = json_pack("{s:I, s:I}", "files", (json_int_t)0, "records", (json_int_t)0);
+		if (!o || json_object_set_new(t->splits, split, o) < 0)
+			return hm__err_oom();
+	}
+	json_object_set_new(o, "files",
+			    count((uint64_t)json_integer_value(json_object_get(o, "files")) + 1));
+	json_object_set_new(o, "records", count((uint64_t)json_integer_value(
+							json_object_get(o, "records")) + records));
+	return json_object_set_new(e, "split", json_string(split)) < 0 ? hm__err_oom() : 0;
+}
+
 static int add_results(json_t *sfiles, json_t *scrfiles, totals *t, const hm_dataset_scan *scan,
-		       const char *name, size_t ncats)
+		       const char *name, const char *path, size_t ncats)
 {
 	hm_record_format f = hm_dataset_scan_format(scan);
 	json_t *e, *st;
 	size_t k;
+	int rc;
 
 	if (f == HM_RECORDS_DOCUMENT) /* e.g. dataset_info.json: not a record collection */
 		return 0;
@@ -128,6 +172,8 @@ static int add_results(json_t *sfiles, json_t *scrfiles, totals *t, const hm_dat
 		return hm__err_oom();
 	}
 	json_decref(st);
+	if ((rc = add_split(t, e, path, hm_dataset_scan_count(scan, HM_SCAN_RECORDS))) < 0)
+		return rc;
 	if (ncats && hm_dataset_scan_count(scan, HM_SCAN_FLAGGED)) {
 		if (!(e = json_object()) || json_array_append_new(scrfiles, e) < 0)
 			return hm__err_oom();
@@ -146,7 +192,7 @@ static int analyse(json_t **stats, json_t **screening, const char *path, const h
 		   const hm_screen *scr, const hm_dataset_options *o)
 {
 	size_t ncats = scr ? hm_screen_category_count(scr) : 0, i;
-	json_t *sfiles = json_array(), *scrfiles = json_array(), *cats, *pat;
+	json_t *sfiles = json_array(), *scrfiles = json_array(), *unread = json_array(), *cats, *pat;
 	totals t;
 	hm__dedup *dedup = NULL;
 	hm_buf file = HM_BUF_INIT;
@@ -156,7 +202,8 @@ static int analyse(json_t **stats, json_t **screening, const char *path, const h
 
 	memset(&t, 0, sizeof(t));
 	t.cats = calloc(ncats ? ncats : 1, sizeof(uint64_t));
-	if (!sfiles || !scrfiles || !buf || !t.cats) {
+	t.splits = json_object();
+	if (!sfiles || !scrfiles || !unread || !buf || !t.cats || !t.splits) {
 		rc = hm__err_oom();
 		goto out;
 	}
@@ -172,9 +219,16 @@ static int analyse(json_t **stats, json_t **screening, const char *path, const h
 		int single = strcmp(name, ".") == 0;
 		hm_dataset_container c = hm_dataset_container_for(single ? hm_manifest_name(m) : name);
 		hm_dataset_scan *scan = NULL;
+		const char *why;
 
-		if (c == HM_CONTAINER_NONE)
+		if (c == HM_CONTAINER_NONE) {
+			/* a data file this reader cannot read is named, never counted as empty */
+			why = hm__dataset_unread_reason(single ? hm_manifest_name(m) : name);
+			if (why && json_array_append_new(unread, json_pack("{s:s, s:s}", "name", name,
+									   "reason", why)) < 0)
+				rc = hm__err_oom();
 			continue;
+		}
 		file.len = 0;
 		rc = single ? hm__buf_puts(&file, path) : hm__buf_printf(&file, "%s/%s", path, name);
 		if (rc == 0)
@@ -183,7 +237,8 @@ static int analyse(json_t **stats, json_t **screening, const char *path, const h
 			rc = scan_file(scan, file.data, hm_manifest_resource_digest(m, i), buf, &done,
 				       total, o);
 		if (rc == 0)
-			rc = add_results(sfiles, scrfiles, &t, scan, name, ncats);
+			rc = add_results(sfiles, scrfiles, &t, scan, name,
+					 single ? hm_manifest_name(m) : name, ncats);
 		t.scanned += rc == 0 ? hm_dataset_scan_count(scan, HM_SCAN_RECORDS) : 0;
 		hm_dataset_scan_free(scan);
 	}
@@ -195,7 +250,9 @@ static int analyse(json_t **stats, json_t **screening, const char *path, const h
 			   "bytes", count(t.bytes), "schema_errors", count(t.schema), "record_format",
 			   hm_record_format_name(t.any_format ? t.format : HM_RECORDS_NONE), "files",
 			   sfiles);
-	if (!*stats) {
+	if (!*stats || (json_object_size(t.splits) &&
+			json_object_set(*stats, "splits", t.splits) < 0) ||
+	    (json_array_size(unread) && json_object_set(*stats, "unread_files", unread) < 0)) {
 		rc = hm__err_oom();
 		goto out;
 	}
@@ -228,6 +285,8 @@ out:
 	}
 	json_decref(sfiles);
 	json_decref(scrfiles);
+	json_decref(unread);
+	json_decref(t.splits);
 	hm__dedup_free(dedup);
 	hm__buf_free(&file);
 	free(buf);
@@ -342,6 +401,42 @@ out:
 	hm_manifest_free(m);
 	hm_screen_free(scr);
 	return rc;
+}
+
+int hm_dataset_statement_unread(char **out, const char *statement)
+{
+	json_t *st = json_loads(statement ? statement : "", 0, NULL), *stats, *e, *c;
+	hm_buf b = HM_BUF_INIT;
+	size_t i, k;
+	int rc = 0;
+
+	*out = NULL;
+	if (!(stats = json_object_get(json_object_get(st, "predicate"), "stats"))) {
+		json_decref(st);
+		return hm__err(HM_EINVAL, "not a dataset statement");
+	}
+	json_array_foreach(json_object_get(stats, "unread_files"), i, e)
+		if (rc == 0)
+			rc = hm__buf_printf(&b, "%s: %s\n", json_string_value(json_object_get(e, "name")),
+					    json_string_value(json_object_get(e, "reason")));
+	json_array_foreach(json_object_get(stats, "files"), i, e)
+		json_array_foreach(json_object_get(e, "unread_columns"), k, c)
+			if (rc == 0)
+				rc = hm__buf_printf(&b, "%s: column %s: %s\n",
+						    json_string_value(json_object_get(e, "name")),
+						    json_string_value(json_object_get(c, "name")),
+						    json_string_value(json_object_get(c, "reason")));
+	json_decref(st);
+	if (rc < 0 || !b.len) {
+		hm__buf_free(&b);
+		return rc;
+	}
+	if ((rc = hm__buf_put(&b, "", 1)) < 0) {
+		hm__buf_free(&b);
+		return rc;
+	}
+	*out = b.data;
+	return 0;
 }
 
 const char *hm__dataset_predicate_license(const json_t *statement)

@@ -123,6 +123,26 @@ int hm__csv_feed(hm__csv *c, const char *p, size_t n);
 int hm__csv_finish(hm__csv *c);
 void hm__csv_free(hm__csv *c);
 
+/* dataset_inflate.c: gzip and zstd streams, decompressed chunk by chunk into sink. */
+typedef struct hm__inflate hm__inflate;
+typedef int (*hm__inflate_sink)(void *ctx, const char *p, size_t n);
+int hm__inflate_new(hm__inflate **out, int kind);
+int hm__inflate_feed(hm__inflate *z, const void *p, size_t n, hm__inflate_sink sink, void *ctx);
+/* Fails when the stream stopped inside a member or frame (total_in: compressed bytes fed). */
+int hm__inflate_finish(hm__inflate *z, uint64_t total_in);
+void hm__inflate_free(hm__inflate *z);
+
+/* dataset_names.c: "train", "validation" or "test" by the file's path, or NULL. */
+const char *hm__dataset_split_of(const char *path);
+/* Why a file of a data format that is not read (by its name) has no statistics, or NULL. */
+const char *hm__dataset_unread_reason(const char *name);
+
+/* dataset_parquet.c: reads the Parquet file open on fd (size bytes) into the scan, whose
+ * feed has hashed the same bytes; name for messages. */
+int hm__dataset_scan_parquet(hm_dataset_scan *s, int fd, uint64_t size, const char *name);
+/* The same from a buffer (the fuzz harness). */
+int hm__dataset_scan_parquet_buffer(hm_dataset_scan *s, const void *p, size_t n, const char *name);
+
 /*
  * dataset_dedup.c: a set of record digests (16 bytes of SHA-256 each) that
  * remembers the last file each was seen in, so one set serves a whole

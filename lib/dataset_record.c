@@ -105,6 +105,34 @@ static void tally(hm_dataset_scan *s, int cls, uint32_t errs)
 			s->cls_kinds[cls][k]++;
 }
 
+/* A parsed record whose duplicate key is in s->key: checks, duplicates, screening. */
+static int checked(hm_dataset_scan *s, uint64_t index, const hm__value *val, int cls_hint)
+{
+	int cls = hm__record_class(val), rc;
+
+	if (cls == HM__CLS_GENERIC && cls_hint != HM__CLS_GENERIC)
+		tally(s, cls_hint, 0); /* the columns that tell the format were not read */
+	else
+		tally(s, cls, cls == HM__CLS_CHAT       ? hm__check_chat(val)
+			      : cls == HM__CLS_SHAREGPT ? hm__check_sharegpt(val)
+			      : cls == HM__CLS_ALPACA   ? hm__check_alpaca(val)
+							: 0);
+	/* Duplicates by content, so key order and spacing do not matter. */
+	rc = dedup(s, 'j', s->key.data, s->key.len, NULL, 0);
+	if (rc == 0 && s->screen && (rc = hm__value_strings(&s->text, val)) == 0)
+		rc = screen(s, index, s->text.data ? s->text.data : "", s->text.len);
+	return rc;
+}
+
+int hm__scan_value_record(hm_dataset_scan *s, uint64_t index, const hm__value *val, int cls_hint)
+{
+	int dup_name = 0, rc;
+
+	if ((rc = hm__value_key(&s->key, val, &dup_name)) < 0)
+		return rc;
+	return checked(s, index, val, cls_hint);
+}
+
 /*
  * The fast parser first; what it declines (invalid records, and the rare
  * valid ones it might read differently) goes to jansson, the reference,
@@ -114,7 +142,7 @@ int hm__scan_json_record(hm_dataset_scan *s, uint64_t index, const hm__record *r
 {
 	json_error_t e;
 	json_t *v = NULL;
-	int cls, rc = 0, dup_name = 0;
+	int rc = 0, dup_name = 0;
 
 	if (s->fast && (rc = hm__fastjson_parse(s->fast, r->data, r->len, &s->val)) < 0)
 		return hm__err_oom();
@@ -131,15 +159,7 @@ int hm__scan_json_record(hm_dataset_scan *s, uint64_t index, const hm__record *r
 		    (rc = hm__value_key(&s->key, &s->val, &dup_name)) < 0)
 			goto out;
 	}
-	cls = hm__record_class(&s->val);
-	tally(s, cls, cls == HM__CLS_CHAT       ? hm__check_chat(&s->val)
-		      : cls == HM__CLS_SHAREGPT ? hm__check_sharegpt(&s->val)
-		      : cls == HM__CLS_ALPACA   ? hm__check_alpaca(&s->val)
-						: 0);
-	/* Duplicates by content, so key order and spacing do not matter. */
-	rc = dedup(s, 'j', s->key.data, s->key.len, NULL, 0);
-	if (rc == 0 && s->screen && (rc = hm__value_strings(&s->text, &s->val)) == 0)
-		rc = screen(s, index, s->text.data ? s->text.data : "", s->text.len);
+	rc = checked(s, index, &s->val, HM__CLS_GENERIC);
 out:
 	json_decref(v);
 	return rc;

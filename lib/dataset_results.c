@@ -94,6 +94,14 @@ json_t *hm__dataset_scan_stats_json(const hm_dataset_scan *s)
 	json_object_set_new(o, "bytes", count(s->bytes));
 	json_object_set_new(o, "schema_errors", count(s->schema_errors));
 	json_object_set_new(o, "errors", errs);
+	if (s->compression != HM_COMPRESSION_NONE)
+		json_object_set_new(o, "compression",
+				    json_string(hm_dataset_compression_name(s->compression)));
+	if (s->container == HM_CONTAINER_PARQUET) {
+		json_object_set_new(o, "row_groups", count(s->row_groups));
+		json_object_set(o, "columns", s->columns ? s->columns : json_array());
+		json_object_set(o, "unread_columns", s->unread ? s->unread : json_array());
+	}
 	return o;
 }
 

@@ -14,11 +14,30 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define DEFAULT_MAX_RECORD ((size_t)64 << 20)
 #define DEFAULT_MAX_FLAGGED 1000
 
 static int on_record(void *ctx, const hm__record *r);
+
+static int ends_with(const char *s, size_t n, const char *ext)
+{
+	size_t e = strlen(ext);
+
+	return n > e && strncasecmp(s + n - e, ext, e) == 0;
+}
+
+hm_dataset_compression hm_dataset_compression_for(const char *filename)
+{
+	size_t n = strlen(filename);
+
+	if (ends_with(filename, n, ".gz"))
+		return HM_COMPRESSION_GZIP;
+	if (ends_with(filename, n, ".zst"))
+		return HM_COMPRESSION_ZSTD;
+	return HM_COMPRESSION_NONE;
+}
 
 hm_dataset_container hm_dataset_container_for(const char *filename)
 {
@@ -29,12 +48,18 @@ hm_dataset_container hm_dataset_container_for(const char *filename)
 		{ ".jsonl", HM_CONTAINER_JSONL }, { ".ndjson", HM_CONTAINER_JSONL },
 		{ ".json", HM_CONTAINER_JSON },   { ".csv", HM_CONTAINER_CSV },
 		{ ".tsv", HM_CONTAINER_TSV },     { ".txt", HM_CONTAINER_TEXT },
+		{ ".parquet", HM_CONTAINER_PARQUET },
 	};
 	size_t n = strlen(filename), i;
+	hm_dataset_compression z = hm_dataset_compression_for(filename);
 
+	if (z != HM_COMPRESSION_NONE)
+		n -= z == HM_COMPRESSION_GZIP ? 3 : 4;
 	for (i = 0; i < sizeof(exts) / sizeof(exts[0]); i++) {
-		size_t e = strlen(exts[i].ext);
-		if (n > e && strcasecmp(filename + n - e, exts[i].ext) == 0)
+		/* a Parquet file compresses its pages itself */
+		if (z != HM_COMPRESSION_NONE && exts[i].c == HM_CONTAINER_PARQUET)
+			continue;
+		if (ends_with(filename, n, exts[i].ext))
 			return exts[i].c;
 	}
 	return HM_CONTAINER_NONE;
@@ -48,6 +73,7 @@ const char *hm_dataset_container_name(hm_dataset_container c)
 	case HM_CONTAINER_CSV: return "csv";
 	case HM_CONTAINER_TSV: return "tsv";
 	case HM_CONTAINER_TEXT: return "text";
+	case HM_CONTAINER_PARQUET: return "parquet";
 	default: return "none";
 	}
 }
@@ -75,7 +101,7 @@ int hm__dataset_scan_new(hm_dataset_scan **out, hm_dataset_container c, const hm
 	int rc;
 
 	*out = NULL;
-	if (c == HM_CONTAINER_NONE || c > HM_CONTAINER_TEXT)
+	if (c == HM_CONTAINER_NONE || c > HM_CONTAINER_PARQUET)
 		return hm__err(HM_EINVAL, "no record container to scan");
 	HM__CHECK_VERSION(opts, HM_DATASET_OPTIONS_VERSION, "hm_dataset_options");
 	if (!(s = calloc(1, sizeof(*s))))
@@ -117,6 +143,9 @@ int hm__dataset_scan_new(hm_dataset_scan **out, hm_dataset_container c, const hm
 	case HM_CONTAINER_JSON:
 		s->splitter = SPLIT_PENDING;
 		break;
+	case HM_CONTAINER_PARQUET:
+		s->splitter = SPLIT_NONE;
+		break;
 	default:
 		s->splitter = SPLIT_CSV;
 		hm__csv_init(&s->split.csv, c == HM_CONTAINER_TSV ? '\t' : ',', max, on_record, s);
@@ -151,6 +180,9 @@ void hm_dataset_scan_free(hm_dataset_scan *s)
 		break;
 	}
 	hm__hasher_free(s->hasher);
+	hm__inflate_free(s->inflate);
+	json_decref(s->columns);
+	json_decref(s->unread);
 	hm__buf_free(&s->held);
 	if (s->own_dedup)
 		hm__dedup_free(s->dedup);
@@ -286,6 +318,35 @@ static const char utf8_bom[3] = { '\xef', '\xbb', '\xbf' };
 
 static int split_chunk(hm_dataset_scan *s, const char *p, size_t len);
 
+int hm_dataset_scan_decompress(hm_dataset_scan *s, hm_dataset_compression c)
+{
+	if (s->bytes || s->inflate)
+		return hm__err(HM_EINVAL, "decompression is set before the first bytes, once");
+	if (c == HM_COMPRESSION_NONE)
+		return 0;
+	if (c != HM_COMPRESSION_GZIP && c != HM_COMPRESSION_ZSTD)
+		return hm__err(HM_EINVAL, "unknown compression %d", (int)c);
+	if (s->container == HM_CONTAINER_PARQUET)
+		return hm__err(HM_EINVAL, "a Parquet file compresses its own pages");
+	s->compression = c;
+	return hm__inflate_new(&s->inflate, (int)c);
+}
+
+static int sink(void *ctx, const char *p, size_t n)
+{
+	return split_chunk(ctx, p, n);
+}
+
+/* The bytes as they are after decompression, to the splitter. */
+static int take(hm_dataset_scan *s, const char *p, size_t len)
+{
+	if (s->splitter == SPLIT_NONE)
+		return 0; /* Parquet: only hashed here, read by hm__dataset_scan_parquet */
+	if (s->inflate)
+		return hm__inflate_feed(s->inflate, p, len, sink, s);
+	return split_chunk(s, p, len);
+}
+
 int hm_dataset_scan_feed(hm_dataset_scan *s, const void *data, size_t len)
 {
 	int rc, rc2;
@@ -303,10 +364,10 @@ int hm_dataset_scan_feed(hm_dataset_scan *s, const void *data, size_t len)
 	if (!s->hasher || len < PARALLEL_HASH_MIN) {
 		if (EVP_DigestUpdate(s->file_md, data, len) != 1)
 			return hm__err(HM_ECRYPTO, "SHA-256 failed");
-		return split_chunk(s, data, len);
+		return take(s, data, len);
 	}
 	hm__hasher_start(s->hasher, data, len);
-	rc = split_chunk(s, data, len);
+	rc = take(s, data, len);
 	rc2 = hm__hasher_wait(s->hasher);
 	return rc < 0 ? rc : rc2;
 }
@@ -379,6 +440,11 @@ int hm_dataset_scan_finish(hm_dataset_scan *s)
 
 	if (s->finished)
 		return 0;
+	if (s->container == HM_CONTAINER_PARQUET && !s->parquet_read)
+		return hm__err(HM_EUNSUPPORTED,
+			       "a Parquet file is read from its footer, not as a stream of bytes");
+	if (s->inflate && (rc = hm__inflate_finish(s->inflate, s->bytes)) < 0)
+		return rc;
 	if (s->bom > 0 && (rc = split(s, utf8_bom, (size_t)s->bom)) < 0)
 		return rc;
 	s->bom = -1;

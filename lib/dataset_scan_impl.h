@@ -57,13 +57,22 @@ struct hm_dataset_scan {
 	hm_buf text;
 	hm__screen_scratch scratch;
 
+	/* Compressed input (NULL: plain). */
+	hm__inflate *inflate;
+	hm_dataset_compression compression;
+	/* Parquet: what the footer says, and the columns not read (JSON arrays). */
+	int parquet_read;
+	uint64_t row_groups;
+	json_t *columns, *unread;
+	int col_class; /* the class the column names tell, for rows whose values cannot */
+
 	/* Results, set by finish. */
 	hm_record_format format;
 	uint64_t schema_errors, invalid;
 	uint64_t final_kinds[HM__K_COUNT];
 };
 
-enum { SPLIT_PENDING, SPLIT_LINES, SPLIT_ARRAY, SPLIT_CSV };
+enum { SPLIT_PENDING, SPLIT_LINES, SPLIT_ARRAY, SPLIT_CSV, SPLIT_NONE };
 enum { SNIFF_FIRST, SNIFF_HELD, SNIFF_LINES, SNIFF_DOCUMENT };
 
 /* Parses JSON records with jansson only, the reference the fast parser must agree with. */
@@ -73,6 +82,9 @@ void hm__dataset_scan_reference(hm_dataset_scan *s);
 /* A record the splitter or parser rejected (kind: an hm__kind). */
 int hm__scan_broken(hm_dataset_scan *s, uint64_t index, int kind, const hm__record *r);
 int hm__scan_json_record(hm_dataset_scan *s, uint64_t index, const hm__record *r);
+/* A record already parsed into val (a Parquet row); cls_hint: the class when the row's
+ * read values tell none (HM__CLS_GENERIC: none). */
+int hm__scan_value_record(hm_dataset_scan *s, uint64_t index, const hm__value *val, int cls_hint);
 int hm__scan_text_record(hm_dataset_scan *s, uint64_t index, const hm__record *r);
 /* The first CSV row: column count and the Alpaca columns. */
 void hm__scan_csv_header(hm_dataset_scan *s, const hm__record *r);

@@ -66,6 +66,13 @@ typedef struct hm_dataset_summary {
  */
 HM_EXTERN int hm_dataset_statement_summary(hm_dataset_summary *out, const char *statement,
 					   size_t len);
+/*
+ * What a dataset statement says was not read: one line per data file whose
+ * format is not read ("NAME: REASON") and per Parquet column whose values
+ * were not read ("NAME: column COL: REASON"), for a caller to show. *out is
+ * NULL when everything was read; free with hm_free().
+ */
+HM_EXTERN int hm_dataset_statement_unread(char **out, const char *statement);
 
 /* Argument checks the statement runs too; each returns 0 or HM_EINVAL with a message. */
 /* One of "fine-tuning", "safety-mix", "evaluation". */
@@ -134,13 +141,28 @@ typedef enum hm_dataset_container {
 	HM_CONTAINER_JSON,     /* .json: a top-level array of records (or JSON Lines) */
 	HM_CONTAINER_CSV,      /* .csv: RFC 4180, the first row is the header */
 	HM_CONTAINER_TSV,      /* .tsv: the same with tabs */
-	HM_CONTAINER_TEXT      /* .txt: one record per non-blank line */
+	HM_CONTAINER_TEXT,     /* .txt: one record per non-blank line */
+	HM_CONTAINER_PARQUET   /* .parquet: read from its footer by hm_dataset_statement() */
 } hm_dataset_container;
 
-/* By the file name's extension (case-insensitive). */
+/*
+ * By the file name's extension (case-insensitive); for a compressed file
+ * (.gz, .zst) the extension before it: "train.jsonl.gz" is JSONL.
+ */
 HM_EXTERN hm_dataset_container hm_dataset_container_for(const char *filename);
-/* "jsonl", "json", "csv", "tsv", "text" or "none". */
+/* "jsonl", "json", "csv", "tsv", "text", "parquet" or "none". */
 HM_EXTERN const char *hm_dataset_container_name(hm_dataset_container c);
+
+typedef enum hm_dataset_compression {
+	HM_COMPRESSION_NONE = 0,
+	HM_COMPRESSION_GZIP, /* .gz */
+	HM_COMPRESSION_ZSTD  /* .zst */
+} hm_dataset_compression;
+
+/* By the file name's last extension (case-insensitive). */
+HM_EXTERN hm_dataset_compression hm_dataset_compression_for(const char *filename);
+/* "gzip", "zstd" or "none". */
+HM_EXTERN const char *hm_dataset_compression_name(hm_dataset_compression c);
 
 typedef enum hm_record_format {
 	HM_RECORDS_NONE = 0,    /* no records */
@@ -177,6 +199,13 @@ typedef struct hm_dataset_scan hm_dataset_scan;
  */
 HM_EXTERN int hm_dataset_scan_new(hm_dataset_scan **out, hm_dataset_container c,
 				  const hm_screen *screen, const hm_dataset_options *opts);
+/*
+ * The bytes fed are compressed (gzip members or zstd frames): they are
+ * decompressed before they are split. Call before the first feed; a stream
+ * that is corrupt or ends inside a member fails the feed or the finish.
+ * A Parquet scan cannot be fed (it needs the file's footer first).
+ */
+HM_EXTERN int hm_dataset_scan_decompress(hm_dataset_scan *s, hm_dataset_compression c);
 HM_EXTERN int hm_dataset_scan_feed(hm_dataset_scan *s, const void *data, size_t len);
 HM_EXTERN int hm_dataset_scan_finish(hm_dataset_scan *s);
 HM_EXTERN void hm_dataset_scan_free(hm_dataset_scan *s);

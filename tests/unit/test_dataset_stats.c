@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include <jansson.h>
+#include <zlib.h>
 
 #include "testutil.h"
 #include "internal.h"
@@ -82,8 +83,14 @@ static void containers_follow_the_extension(void **state)
 	assert_int_equal(hm_dataset_container_for("t.CSV"), HM_CONTAINER_CSV);
 	assert_int_equal(hm_dataset_container_for("t.tsv"), HM_CONTAINER_TSV);
 	assert_int_equal(hm_dataset_container_for("notes.txt"), HM_CONTAINER_TEXT);
-	assert_int_equal(hm_dataset_container_for("data.parquet"), HM_CONTAINER_NONE);
-	assert_int_equal(hm_dataset_container_for("train.jsonl.gz"), HM_CONTAINER_NONE);
+	assert_int_equal(hm_dataset_container_for("data.parquet"), HM_CONTAINER_PARQUET);
+	assert_int_equal(hm_dataset_container_for("data.parquet.gz"), HM_CONTAINER_NONE);
+	assert_int_equal(hm_dataset_container_for("train.jsonl.gz"), HM_CONTAINER_JSONL);
+	assert_int_equal(hm_dataset_container_for("train.CSV.ZST"), HM_CONTAINER_CSV);
+	assert_int_equal(hm_dataset_container_for("model.bin.gz"), HM_CONTAINER_NONE);
+	assert_int_equal(hm_dataset_compression_for("train.jsonl.gz"), HM_COMPRESSION_GZIP);
+	assert_int_equal(hm_dataset_compression_for("train.jsonl.zst"), HM_COMPRESSION_ZSTD);
+	assert_int_equal(hm_dataset_compression_for("train.jsonl"), HM_COMPRESSION_NONE);
 	assert_int_equal(hm_dataset_container_for(".json"), HM_CONTAINER_NONE);
 	assert_string_equal(hm_dataset_container_name(HM_CONTAINER_CSV), "csv");
 	assert_string_equal(hm_record_format_name(HM_RECORDS_OPENAI_CHAT), "openai-chat");
@@ -484,10 +491,79 @@ static void scan_json_is_the_files_entry(void **state)
 	hm_dataset_scan_free(NULL);
 }
 
+/* gzip of text into out (a member); its length. */
+static size_t gzip_of(unsigned char *out, size_t cap, const char *text)
+{
+	z_stream z;
+
+	memset(&z, 0, sizeof(z));
+	assert_int_equal(deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY), Z_OK);
+	z.next_in = (Bytef *)text;
+	z.avail_in = (uInt)strlen(text);
+	z.next_out = out;
+	z.avail_out = (uInt)cap;
+	assert_int_equal(deflate(&z, Z_FINISH), Z_STREAM_END);
+	deflateEnd(&z);
+	return z.total_out;
+}
+
+static hm_dataset_scan *scan_gzip(const unsigned char *p, size_t n, size_t chunk, int *finish_rc)
+{
+	hm_dataset_scan *s;
+	size_t off;
+
+	assert_int_equal(hm_dataset_scan_new(&s, HM_CONTAINER_JSONL, NULL, NULL), 0);
+	assert_int_equal(hm_dataset_scan_decompress(s, HM_COMPRESSION_GZIP), 0);
+	for (off = 0; off < n; off += chunk)
+		assert_int_equal(hm_dataset_scan_feed(s, p + off, n - off < chunk ? n - off : chunk), 0);
+	*finish_rc = hm_dataset_scan_finish(s);
+	return s;
+}
+
+static void gzip_members_stream_in_any_chunks(void **state)
+{
+	static const char a[] = "{\"a\":1}\n{\"a\":2}\n", b[] = "{\"a\":1}\nnot json\n";
+	unsigned char gz[512];
+	size_t n = gzip_of(gz, sizeof(gz), a), chunks[] = { 1, 3, 7, 512 }, i;
+	hm_dataset_scan *s;
+	int rc;
+
+	(void)state;
+	n += gzip_of(gz + n, sizeof(gz) - n, b); /* two members, as cat a.gz b.gz makes */
+	for (i = 0; i < sizeof(chunks) / sizeof(chunks[0]); i++) {
+		s = scan_gzip(gz, n, chunks[i], &rc);
+		assert_int_equal(rc, 0);
+		assert_int_equal(COUNT(s, HM_SCAN_RECORDS), 4);
+		assert_int_equal(COUNT(s, HM_SCAN_INVALID), 1);
+		assert_int_equal(COUNT(s, HM_SCAN_DUPLICATES), 1);
+		assert_int_equal(COUNT(s, HM_SCAN_BYTES), n); /* the file's bytes, compressed */
+		hm_dataset_scan_free(s);
+	}
+	/* cut inside the second member: an error, not two records fewer */
+	s = scan_gzip(gz, n - 5, 3, &rc);
+	assert_true(rc < 0);
+	assert_non_null(strstr(hm_error_last(), "truncated"));
+	hm_dataset_scan_free(s);
+}
+
+static void parquet_is_not_read_as_a_stream(void **state)
+{
+	hm_dataset_scan *s;
+
+	(void)state;
+	assert_int_equal(hm_dataset_scan_new(&s, HM_CONTAINER_PARQUET, NULL, NULL), 0);
+	assert_int_equal(hm_dataset_scan_feed(s, "PAR1", 4), 0);
+	assert_true(hm_dataset_scan_finish(s) < 0); /* never 0 records in silence */
+	assert_true(hm_dataset_scan_decompress(s, HM_COMPRESSION_GZIP) < 0);
+	hm_dataset_scan_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(containers_follow_the_extension),
+		cmocka_unit_test(gzip_members_stream_in_any_chunks),
+		cmocka_unit_test(parquet_is_not_read_as_a_stream),
 		cmocka_unit_test(jsonl_bad_line_blank_lines_and_duplicates),
 		cmocka_unit_test(jsonl_duplicate_keys_are_malformed),
 		cmocka_unit_test(json_array_streams_elements),
