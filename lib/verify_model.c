@@ -32,14 +32,14 @@ static int same_serialization(const json_t *a, const json_t *b)
 static int hash_model(hm_manifest **m, const char *path, const json_t *oms,
 		      const hm_verify_options *o)
 {
-	hm_digest_options d = HM_DIGEST_OPTIONS_INIT;
+	hm_digest_options d;
 	const json_t *ign = json_object_get(serialization(oms), "ignore_paths");
 	const char **ignores = NULL;
 	size_t i, nign = 0;
 	int rc;
 
-	if (o->digest)
-		d = *o->digest;
+	if ((rc = hm__digest_options_get(&d, o->digest)) < 0)
+		return rc;
 	if (oms) {
 		if (json_array_size(ign)) {
 			ignores = calloc(json_array_size(ign), sizeof(*ignores));
@@ -86,6 +86,7 @@ int hm__check_model(struct hm__vctx *x, const char *model_path)
 	hm_manifest *m = NULL;
 	hm_manifest_diff *best = NULL;
 	size_t i, nbest = SIZE_MAX, best_line = 0, best_files = 0, noms = 0;
+	size_t hashes = 0, best_hash = 0; /* which hashing of the model best was found on */
 	char best_digest[65] = "", root[65], names[512];
 	int rc = 0;
 
@@ -102,6 +103,7 @@ int hm__check_model(struct hm__vctx *x, const char *model_path)
 			hm_manifest_free(m);
 			m = NULL;
 			hashed_as = NULL;
+			hashes++;
 			if ((rc = hash_model(&m, model_path, at->st, x->o)) < 0) {
 				if (hash_fatal(rc))
 					goto out;
@@ -134,6 +136,9 @@ int hm__check_model(struct hm__vctx *x, const char *model_path)
 			continue;
 		}
 		if (nd == 0) {
+			/* the digest cache keeps files that matched a signed manifest */
+			if ((rc = hm__manifest_cache_save(m, NULL, 0)) < 0)
+				goto out;
 			memcpy(x->r->digest, hm_manifest_root(m), 65);
 			rc = hm__vpass(c, "the %zu file%s on disk match%s the signed manifest (line %zu): "
 				       "sha256:%s", hm_manifest_count(m), hm_manifest_count(m) == 1 ? "" : "s",
@@ -145,13 +150,14 @@ int hm__check_model(struct hm__vctx *x, const char *model_path)
 			best = diffs;
 			nbest = nd;
 			best_line = at->line;
+			best_hash = hashes;
 			best_files = hm_manifest_count(m);
 			memcpy(best_digest, hm_manifest_root(m), 65);
 		} else {
 			hm_free(diffs);
 		}
 	}
-	if (!m && (rc = hash_model(&m, model_path, NULL, x->o)) < 0) {
+	if (!m && (hashes++, rc = hash_model(&m, model_path, NULL, x->o)) < 0) {
 		if (hash_fatal(rc))
 			goto out;
 		rc = hm__vfail(c, "cannot hash the model: %s", hm_error_last());
@@ -181,6 +187,9 @@ int hm__check_model(struct hm__vctx *x, const char *model_path)
 			hm__vdetail(c, "changed: %s (signed sha256:%s, found sha256:%s)",
 				    df->name, df->expected, df->actual);
 	}
+	/* the files on disk now are those compared: cache the ones that matched */
+	if (best_hash == hashes && (rc = hm__manifest_cache_save(m, best, nbest)) < 0)
+		goto out;
 	diff_summary(names, sizeof(names), best, nbest);
 	rc = hm__vfail(c, "the model on disk does not match the signed manifest (line %zu): %s",
 		       best_line, names);
