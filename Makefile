@@ -68,7 +68,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))
 REPLAY_BIN := $(FUZZ_SRC:fuzz/fuzz_%.c=$(BUILD)/tests/replay_%)
 FUZZ_BIN := $(FUZZ_SRC:fuzz/fuzz_%.c=$(BUILD)/fuzz/fuzz_%)
-HEADERS  := $(wildcard include/*.h include/hallmark/*.h) $(wildcard lib/*.h)
+HEADERS  := $(wildcard include/*.h include/hallmark/*.h) $(wildcard lib/*.h) $(wildcard cmd/*.h)
 
 STATIC := $(BUILD)/libhallmark.a
 SHARED := $(BUILD)/libhallmark.so.$(VERSION)

@@ -204,6 +204,10 @@ cat "$GOALS"
 echo
 BUILD=$BUILD sh bench/dataset.sh || echo "MISS dataset benchmark failed" >>"$GOALS"
 
+# Incremental re-verify: verify --cache of an unchanged model against a full hash.
+echo
+BUILD=$BUILD sh bench/cache.sh || echo "MISS cache benchmark failed" >>"$GOALS"
+
 # The compliance archive: ingest rate, search by digest and proofs at 1M entries.
 echo
 BUILD=$BUILD sh bench/archive.sh || echo "MISS archive benchmark failed" >>"$GOALS"

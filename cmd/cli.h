@@ -88,6 +88,7 @@ struct cli_verify_args {
 	long long now;                       /* 0 = now */
 	unsigned int jobs;
 	int no_progress;
+	int cache; /* use and update the digest cache, and say what it spared */
 	hm_trusted_bundle **trusted; /* when not NULL: also hand back the checked bundle */
 };
 /* Loads keys, policy and bundle and runs hm_verify. Returns 0 or an exit status (printed). */

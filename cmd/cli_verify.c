@@ -79,6 +79,13 @@ int cli_bundle_load(hm_bundle **out, const struct strlist *paths)
 	return 0;
 }
 
+/* A digest cache problem: said between progress bars. */
+static void cache_warning(const char *msg, void *payload)
+{
+	progress_done(payload);
+	cli_warn("%s", msg);
+}
+
 int cli_verify_model(hm_verify_report **out, const struct cli_verify_args *a)
 {
 	hm_verify_options vo = HM_VERIFY_OPTIONS_INIT;
@@ -91,6 +98,7 @@ int cli_verify_model(hm_verify_report **out, const struct cli_verify_args *a)
 	hm_policy *policy = NULL;
 	hm_bundle *bundle = NULL;
 	struct progress prog;
+	hm_digest_stats stats = { 0, 0, 0, 0 };
 	int rc, status;
 
 	*out = NULL;
@@ -124,10 +132,22 @@ int cli_verify_model(hm_verify_report **out, const struct cli_verify_args *a)
 	vo.policy = policy;
 	vo.now = a->now;
 	dopts.jobs = a->jobs;
+	dopts.cache = a->cache;
+	dopts.warning = cache_warning;
+	dopts.warning_payload = &prog;
+	dopts.stats = &stats;
 	vo.digest = &dopts;
 	progress_attach(&prog, &dopts, "hashing", a->no_progress);
 	rc = hm_verify_trusted(out, a->model, tb, &vo);
 	progress_done(&prog);
+	if (a->cache && rc >= 0)
+		fprintf(stderr,
+			"hallmark: digest cache: %llu file%s (%llu bytes) unchanged and not read, "
+			"%llu file%s (%llu bytes) hashed\n",
+			(unsigned long long)stats.files_cached, stats.files_cached == 1 ? "" : "s",
+			(unsigned long long)stats.bytes_cached,
+			(unsigned long long)stats.files_hashed, stats.files_hashed == 1 ? "" : "s",
+			(unsigned long long)stats.bytes_hashed);
 	if (rc < 0) {
 		cli_lib_error(rc);
 		goto out;

@@ -61,7 +61,8 @@ int cmd_verify(int argc, char **argv)
 	hm_verify_report *rep = NULL;
 	char *snapshot = NULL;
 	unsigned long jobs = 0;
-	int json = 0, verbose = 0, noprog = 0, archive = 0, rc, status = EXIT_USAGE;
+	int json = 0, verbose = 0, noprog = 0, archive = 0, cache = 0, no_cache = 0, rc;
+	int status = EXIT_USAGE;
 	const char *archive_db = NULL;
 	size_t i, j;
 	const struct opt opts[] = {
@@ -81,6 +82,11 @@ int cmd_verify(int argc, char **argv)
 		  &at },
 		{ "jobs", 'j', OPT_UINT, "N", "hashing threads (default: online CPUs)", &jobs },
 		{ "no-progress", 0, OPT_FLAG, NULL, "no progress bar on the terminal", &noprog },
+		{ "cache", 0, OPT_FLAG, NULL,
+		  "re-hash only files whose stat changed since they last matched (see DIGEST CACHE)",
+		  &cache },
+		{ "no-cache", 0, OPT_FLAG, NULL, "hash every file; the cache is not read or written "
+		  "(the default; overrides --cache)", &no_cache },
 		{ "verbose", 'v', OPT_FLAG, NULL, "print the details of passing checks too", &verbose },
 		{ "archive", 0, OPT_FLAG, NULL, "record this run in the archive (hallmark-archive(1))",
 		  &archive },
@@ -131,6 +137,7 @@ int cmd_verify(int argc, char **argv)
 	va.auditor_keys = &akeys;
 	va.jobs = (unsigned)jobs;
 	va.no_progress = noprog;
+	va.cache = cache && !no_cache;
 	if ((status = cli_verify_model(&rep, &va)) != 0)
 		goto out;
 	status = EXIT_USAGE;

@@ -388,6 +388,8 @@ static int hash_one(struct pool *p, hm__hashfile *f, unsigned char *const *bufs,
 			       disp);
 	if (EVP_DigestFinal_ex(ctx, f->digest, &mdlen) != 1 || mdlen != 32)
 		return hm__err(HM_ECRYPTO, "SHA-256 finalisation failed");
+	f->mtime = a.st_mtim; /* the times of the bytes hashed, for the digest cache */
+	f->ctime = a.st_ctim;
 	return 0;
 }
 
@@ -441,39 +443,43 @@ static int by_size_desc(const void *x, const void *y)
 	return a->index < b->index ? -1 : a->index > b->index;
 }
 
-int hm__hashpool_run(hm__hashfile *files, size_t n, const hm__hashpool_opts *opts)
+int hm__hashpool_run(hm__hashfile *files, size_t n, hm__hashpool_opts *opts)
 {
 	struct pool p;
 	pthread_t *threads = NULL;
 	unsigned int cpus, jobs, started = 0, t;
 	EVP_MD *fetched = NULL;
 	struct sized *sized;
-	size_t i;
+	size_t i, todo = 0;
 	int rc = 0;
 
-	if (n == 0)
+	opts->hashed = 0;
+	for (i = 0; i < n; i++)
+		todo += !files[i].cached;
+	if (todo == 0)
 		return 0;
 	memset(&p, 0, sizeof(p));
 	p.files = files;
-	p.n = n;
+	p.n = todo; /* the workers take p.order[0..todo) */
 	p.opts = opts;
 	p.err_index = n;
-	for (i = 0; i < n; i++)
-		p.total += files[i].size;
-	p.order = malloc(n * sizeof(*p.order));
-	sized = malloc(n * sizeof(*sized));
+	p.order = malloc(todo * sizeof(*p.order));
+	sized = malloc(todo * sizeof(*sized));
 	if (!p.order || !sized) {
 		free(p.order);
 		free(sized);
 		return hm__err_oom();
 	}
 	/* Largest first: the pool finishes sooner when a big file is not left for last. */
-	for (i = 0; i < n; i++) {
-		sized[i].size = files[i].size;
-		sized[i].index = i;
+	for (i = 0, todo = 0; i < n; i++) {
+		if (files[i].cached)
+			continue;
+		p.total += files[i].size;
+		sized[todo].size = files[i].size;
+		sized[todo++].index = i;
 	}
-	qsort(sized, n, sizeof(*sized), by_size_desc);
-	for (i = 0; i < n; i++)
+	qsort(sized, todo, sizeof(*sized), by_size_desc);
+	for (i = 0; i < todo; i++)
 		p.order[i] = sized[i].index;
 	free(sized);
 
@@ -492,8 +498,8 @@ int hm__hashpool_run(hm__hashfile *files, size_t n, const hm__hashpool_opts *opt
 	p.last_report_ms = now_ms() - PROGRESS_INTERVAL_MS;
 
 	cpus = hm__hashpool_jobs(opts->jobs, SIZE_MAX);
-	jobs = cpus < n ? cpus : (unsigned int)n;
-	p.fed = cpus / 2 >= n;
+	jobs = cpus < todo ? cpus : (unsigned int)todo;
+	p.fed = cpus / 2 >= todo;
 	if (jobs > 1) {
 		threads = calloc(jobs - 1, sizeof(*threads));
 		for (t = 0; threads && t < jobs - 1; t++) {
@@ -507,6 +513,7 @@ int hm__hashpool_run(hm__hashfile *files, size_t n, const hm__hashpool_opts *opt
 		pthread_join(threads[t], NULL);
 	free(threads);
 
+	opts->hashed = atomic_load(&p.done);
 	if (p.err_index < n) {
 		rc = hm__err(p.err_code, "%s", p.err_msg);
 	} else if (opts->progress) {

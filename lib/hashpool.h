@@ -8,6 +8,7 @@
 #include "internal.h"
 
 #include <sys/types.h>
+#include <time.h>
 
 /* Bytes read at a time, into a fixed buffer: one per worker, HM_FEED_BUFS when fed. */
 #define HM_HASH_CHUNK (1024 * 1024)
@@ -22,6 +23,8 @@ typedef struct hm__hashfile {
 	dev_t dev;    /* identity seen by the walk: the opened file must be this one */
 	ino_t ino;
 	uint64_t size; /* size seen by the walk (progress total, scheduling) */
+	struct timespec mtime, ctime; /* seen by the walk; by the hashing once hashed */
+	int cached;    /* digest taken from the digest cache: not hashed */
 	unsigned char digest[32];
 } hm__hashfile;
 
@@ -31,6 +34,7 @@ typedef struct hm__hashpool_opts {
 	unsigned int jobs;        /* 0 = CPUs available */
 	hm_progress_cb progress;
 	void *payload;
+	uint64_t hashed; /* out: the bytes that went through SHA-256 */
 } hm__hashpool_opts;
 
 /* Thread count for jobs (0 = the CPUs this process may run on), at most n, at least 1. */
@@ -40,7 +44,8 @@ unsigned int hm__hashpool_jobs(unsigned int jobs, size_t n);
 void hm__display_path(char *buf, size_t cap, const char *display_root, const char *name);
 
 /*
- * Hashes files[0..n) into their digest fields. Files are taken largest first
+ * Hashes files[0..n) into their digest fields, but for those marked cached,
+ * and sets their mtime and ctime to those of the hashed bytes. Files are taken largest first
  * (ties in files[] order; with one worker that is the exact order, which tests
  * rely on). Each file is opened (openat(rootfd, name) or target) with
  * O_RDONLY|O_NONBLOCK|O_NOFOLLOW, checked with fstat to be a regular file with
@@ -57,6 +62,6 @@ void hm__display_path(char *buf, size_t cap, const char *display_root, const cha
  * (done, total) at most every 100 ms from one thread at a time, and a last
  * call with done == total on success. Returns 0 or an hm error code.
  */
-int hm__hashpool_run(hm__hashfile *files, size_t n, const hm__hashpool_opts *opts);
+int hm__hashpool_run(hm__hashfile *files, size_t n, hm__hashpool_opts *opts);
 
 #endif

@@ -59,6 +59,17 @@ void hm__buf_free(hm_buf *b);
  */
 int hm__buf_text(hm_buf *b, const char *s, size_t width);
 
+/* manifest_walk.c: the caller's hm_digest_options (NULL, or version 1 or 2) as version 2. */
+int hm__digest_options_get(hm_digest_options *out, const hm_digest_options *in);
+/*
+ * hashcache.c: writes the digest cache of a manifest computed with the cache
+ * on (nothing otherwise): every file but those named in exclude (the ones
+ * that did not match the signed manifest) and those changed too recently to
+ * trust their times. Problems are warnings to the digest options' callback;
+ * only HM_ENOMEM is returned. Once per manifest.
+ */
+int hm__manifest_cache_save(hm_manifest *m, const hm_manifest_diff *exclude, size_t nexclude);
+
 /* file.c */
 /* Reads fd to its end, up to max bytes; NUL-terminated. path names it in messages. */
 int hm__read_fd(char **out, size_t *outlen, int fd, const char *path, size_t max);

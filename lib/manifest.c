@@ -2,6 +2,7 @@
  * The manifest object: its root digest over the hashed files, its accessors
  * and its release. Filling one is manifest_walk.c.
  */
+#include "hashcache.h"
 #include "hashpool.h"
 #include "manifest_impl.h"
 
@@ -64,6 +65,7 @@ void hm_manifest_free(hm_manifest *m)
 	free(m->name);
 	hm__strv_free(m->ignores, m->nignores);
 	hm__uncovered_free(m->unc, m->nunc);
+	hm__hashcache_run_free(m->cache);
 	free(m);
 }
 

@@ -36,6 +36,7 @@ struct hm_manifest {
 	size_t nignores;
 	struct hm__uncovered *unc; /* sorted by path components */
 	size_t nunc;
+	struct hm__hashcache_run *cache; /* with the digest cache on: what to write back */
 };
 
 /* ---- manifest.c ---- */

@@ -10,9 +10,11 @@
  * directory left (device and inode), so depth is bounded by memory alone and
  * paths longer than PATH_MAX need no special case.
  */
+#include "hashcache.h"
 #include "hashpool.h"
 #include "manifest_impl.h"
 
+#include <stddef.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -82,6 +84,8 @@ static int add_file(struct walk *w, const char *target, const struct stat *st)
 	f->dev = st->st_dev;
 	f->ino = st->st_ino;
 	f->size = (uint64_t)st->st_size;
+	f->mtime = st->st_mtim;
+	f->ctime = st->st_ctim;
 	w->n++;
 	return 0;
 }
@@ -485,10 +489,28 @@ static void free_files(hm__hashfile *f, size_t n)
 	}
 }
 
-int hm_manifest_compute(hm_manifest **out, const char *path, const hm_digest_options *opts)
+int hm__digest_options_get(hm_digest_options *out, const hm_digest_options *in)
 {
 	hm_digest_options defaults = HM_DIGEST_OPTIONS_INIT;
-	const hm_digest_options *o = opts ? opts : &defaults;
+
+	*out = defaults;
+	if (!in)
+		return 0;
+	if (in->version == 1) {
+		memcpy(out, in, offsetof(hm_digest_options, cache)); /* version 1 ends there */
+		out->version = HM_DIGEST_OPTIONS_VERSION;
+		return 0;
+	}
+	HM__CHECK_VERSION(in, HM_DIGEST_OPTIONS_VERSION, "hm_digest_options");
+	*out = *in;
+	return 0;
+}
+
+int hm_manifest_compute(hm_manifest **out, const char *path, const hm_digest_options *opts)
+{
+	hm_digest_options od;
+	const hm_digest_options *o = &od;
+	struct hm__hashcache_run *cache = NULL;
 	struct walk w;
 	hm__hashpool_opts po;
 	hm_manifest *m = NULL;
@@ -502,7 +524,8 @@ int hm_manifest_compute(hm_manifest **out, const char *path, const hm_digest_opt
 	*out = NULL;
 	if (!path || !*path)
 		return hm__err(HM_EINVAL, "hm_manifest_compute: no path given");
-	HM__CHECK_VERSION(o, HM_DIGEST_OPTIONS_VERSION, "hm_digest_options");
+	if ((rc = hm__digest_options_get(&od, opts)) < 0)
+		return rc;
 	memset(&w, 0, sizeof(w));
 
 	m = calloc(1, sizeof(*m));
@@ -579,15 +602,28 @@ int hm_manifest_compute(hm_manifest **out, const char *path, const hm_digest_opt
 	}
 
 	qsort(w.files, w.n, sizeof(*w.files), cmp_files);
+	if ((rc = hm__hashcache_open(&cache, realroot, o)) < 0)
+		goto done;
+	hm__hashcache_apply(cache, w.files, w.n, o->stats);
+	memset(&po, 0, sizeof(po));
 	po.rootfd = rootfd;
 	po.display_root = display;
 	po.jobs = o->jobs;
 	po.progress = o->progress;
 	po.payload = o->progress_payload;
-	if ((rc = hm__hashpool_run(w.files, w.n, &po)) < 0)
+	rc = hm__hashpool_run(w.files, w.n, &po);
+	if (o->stats) {
+		size_t i;
+
+		for (i = 0; i < w.n; i++)
+			o->stats->files_hashed += !w.files[i].cached;
+		o->stats->bytes_hashed += po.hashed;
+	}
+	if (rc < 0 || (rc = hm__hashcache_record(cache, w.files, w.n)) < 0 ||
+	    (rc = hm__manifest_finish(m, w.files, w.n)) < 0)
 		goto done;
-	if ((rc = hm__manifest_finish(m, w.files, w.n)) < 0)
-		goto done;
+	m->cache = cache; /* for hm__manifest_cache_save */
+	cache = NULL;
 	if (w.nunc)
 		qsort(w.unc, w.nunc, sizeof(*w.unc), cmp_uncovered);
 	m->unc = w.unc;
@@ -595,6 +631,7 @@ int hm_manifest_compute(hm_manifest **out, const char *path, const hm_digest_opt
 	w.unc = NULL;
 	w.nunc = 0;
 done:
+	hm__hashcache_run_free(cache);
 	if (rootfd >= 0)
 		close(rootfd);
 	free_files(w.files, w.n);

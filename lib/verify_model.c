@@ -32,14 +32,14 @@ static int same_serialization(const json_t *a, const json_t *b)
 static int hash_model(hm_manifest **m, const char *path, const json_t *oms,
 		      const hm_verify_options *o)
 {
-	hm_digest_options d = HM_DIGEST_OPTIONS_INIT;
+	hm_digest_options d;
 	const json_t *ign = json_object_get(serialization(oms), "ignore_paths");
 	const char **ignores = NULL;
 	size_t i, nign = 0;
 	int rc;
 
-	if (o->digest)
-		d = *o->digest;
+	if ((rc = hm__digest_options_get(&d, o->digest)) < 0)
+		return rc;
 	if (oms) {
 		if (json_array_size(ign)) {
 			ignores = calloc(json_array_size(ign), sizeof(*ignores));
@@ -139,6 +139,7 @@ int hm__check_model(struct hm__vctx *x, const char *model_path)
 	struct hm__uncovered_row *best_rows = NULL;
 	struct match held;
 	size_t i, nbest = SIZE_MAX, best_line = 0, best_files = 0, noms = 0, nbest_rows = 0;
+	size_t hashes = 0, best_hash = 0; /* which hashing of the model best was found on */
 	char best_digest[65] = "", root[65], names[512];
 	int rc = 0, have_held = 0;
 
@@ -157,6 +158,7 @@ int hm__check_model(struct hm__vctx *x, const char *model_path)
 			hm_manifest_free(m);
 			m = NULL;
 			hashed_as = NULL;
+			hashes++;
 			if ((rc = hash_model(&m, model_path, at->st, x->o)) < 0) {
 				if (hash_fatal(rc))
 					goto out;
@@ -199,9 +201,14 @@ int hm__check_model(struct hm__vctx *x, const char *model_path)
 			mt.nsigned = hm_manifest_count(m) - nextra;
 			memcpy(mt.digest, root, 65);
 			rc = hm__vrows_collect(&mt.rows, &mt.nrows, m, diffs, nd);
+			/* the digest cache keeps the files that matched a signed manifest */
+			if (rc >= 0)
+				rc = hm__manifest_cache_save(m, diffs, nd);
 			hm_free(diffs);
-			if (rc < 0)
+			if (rc < 0) {
+				hm__vrows_free(mt.rows, mt.nrows);
 				goto out;
+			}
 			mt.v = hm__policy_uncovered(x->pol, mt.rows, mt.nrows);
 			if (!mt.v.fail) {
 				rc = say_match(x, &mt);
@@ -221,6 +228,7 @@ int hm__check_model(struct hm__vctx *x, const char *model_path)
 			best = diffs;
 			nbest = nd;
 			best_line = at->line;
+			best_hash = hashes;
 			best_files = hm_manifest_count(m);
 			memcpy(best_digest, hm_manifest_root(m), 65);
 			if ((rc = hm__vrows_collect(&best_rows, &nbest_rows, m, diffs, nd)) < 0)
@@ -234,7 +242,7 @@ int hm__check_model(struct hm__vctx *x, const char *model_path)
 		rc = say_match(x, &held);
 		goto out;
 	}
-	if (!m && (rc = hash_model(&m, model_path, NULL, x->o)) < 0) {
+	if (!m && (hashes++, rc = hash_model(&m, model_path, NULL, x->o)) < 0) {
 		if (hash_fatal(rc))
 			goto out;
 		rc = hm__vfail(c, "cannot hash the model: %s", hm_error_last());
@@ -267,6 +275,9 @@ int hm__check_model(struct hm__vctx *x, const char *model_path)
 	if ((rc = hm__vrows_details(c, x->pol, best_rows, nbest_rows, 0)) < 0)
 		goto out;
 	keep_rows(x, &best_rows, &nbest_rows);
+	/* the files on disk now are those compared: cache the ones that matched */
+	if (best_hash == hashes && (rc = hm__manifest_cache_save(m, best, nbest)) < 0)
+		goto out;
 	diff_summary(names, sizeof(names), best, nbest);
 	rc = hm__vfail(c, "the model on disk does not match the signed manifest (line %zu): %s",
 		       best_line, names);

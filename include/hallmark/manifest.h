@@ -26,6 +26,24 @@ extern "C" {
  */
 typedef void (*hm_progress_cb)(uint64_t done, uint64_t total, void *payload);
 
+/*
+ * A warning the library does not print: the caller decides. message is
+ * valid during the call only.
+ */
+typedef void (*hm_warning_cb)(const char *message, void *payload);
+
+/*
+ * What hm_manifest_compute did, added to by every call that is given it
+ * (hm_verify may hash a model more than once). bytes_hashed counts the bytes
+ * that went through SHA-256; files taken from the digest cache were not read.
+ */
+typedef struct hm_digest_stats {
+	uint64_t files_hashed;
+	uint64_t bytes_hashed;
+	uint64_t files_cached;
+	uint64_t bytes_cached;
+} hm_digest_stats;
+
 typedef struct hm_digest_options {
 	unsigned int version;
 	const char *const *ignore; /* extra paths to ignore, relative to the root */
@@ -36,9 +54,16 @@ typedef struct hm_digest_options {
 	void *progress_payload;
 	int include_git_paths;     /* no default ignores: hash .git & co. and
 				      .cache/huggingface too (--no-ignore-git-paths) */
+	/* version 2 */
+	int cache;                 /* use the digest cache (see hm_manifest_compute) */
+	const char *cache_dir;     /* NULL = $XDG_CACHE_HOME/hallmark, else ~/.cache/hallmark */
+	hm_warning_cb warning;     /* a cache that is ignored or cannot be written; may be NULL */
+	void *warning_payload;
+	hm_digest_stats *stats;    /* when not NULL: files and bytes hashed or cached, added */
 } hm_digest_options;
-#define HM_DIGEST_OPTIONS_VERSION 1
-#define HM_DIGEST_OPTIONS_INIT { HM_DIGEST_OPTIONS_VERSION, NULL, 0, 0, 0, NULL, NULL, 0 }
+#define HM_DIGEST_OPTIONS_VERSION 2
+#define HM_DIGEST_OPTIONS_INIT \
+	{ HM_DIGEST_OPTIONS_VERSION, NULL, 0, 0, 0, NULL, NULL, 0, 0, NULL, NULL, NULL, NULL }
 
 typedef struct hm_manifest hm_manifest;
 
@@ -85,8 +110,27 @@ typedef struct hm_manifest hm_manifest;
  * Otherwise, after hm_hash_mmap_enable(), files larger than 1 MiB are mapped
  * 4 MiB at a time instead of read (each window unmapped once hashed).
  *
- * opts may be NULL (defaults). Free with hm_manifest_free().
+ * With opts->cache, the digest cache is read (never written: hm_verify
+ * writes it, with the digests of files that matched a signed manifest). The
+ * cache is one file per model, named by the SHA-256 of the root's real path,
+ * in opts->cache_dir (NULL: $XDG_CACHE_HOME/hallmark when that is absolute,
+ * else ~/.cache/hallmark; created mode 0700). A file whose device, inode,
+ * size, modification and status change times (to the nanosecond) are those
+ * remembered is not read: its remembered digest is used. An entry is used
+ * only when both times lie more than HM_DIGEST_CACHE_RACY_SECONDS before
+ * the cache was written, and written only when they lie that long before
+ * hashing began, so a change within the file system's timestamp granularity
+ * of the hashing is never missed (git's "racily clean" entries). A cache
+ * that is corrupt, truncated, of another format or version, for another
+ * root, not a regular file, not owned by the effective user or writable by
+ * group or others (or in a directory that is not private) is ignored, with
+ * a message to opts->warning, and every file is hashed. Problems with the
+ * cache never fail the call.
+ *
+ * opts may be NULL (defaults); a version 1 struct (without the cache fields)
+ * is accepted. Free with hm_manifest_free().
  */
+#define HM_DIGEST_CACHE_RACY_SECONDS 3
 HM_EXTERN int hm_manifest_compute(hm_manifest **out, const char *path,
 				  const hm_digest_options *opts);
 HM_EXTERN void hm_manifest_free(hm_manifest *m);

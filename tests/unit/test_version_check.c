@@ -13,11 +13,11 @@
 
 #define WRONG 99u
 
-static void refused(int rc, const char *name, unsigned int expected)
+static void refused(int rc, const char *name, unsigned int current)
 {
 	char want[128];
 
-	snprintf(want, sizeof(want), "%s: version %u is not %u", name, WRONG, expected);
+	snprintf(want, sizeof(want), "%s: version %u is not %u", name, WRONG, current);
 	assert_int_equal(rc, HM_EINVAL);
 	assert_string_equal(hm_error_last(), want);
 }
@@ -56,26 +56,31 @@ static void test_every_options_struct_refuses_a_wrong_version(void **state)
 
 	(void)state;
 	ao.version = WRONG;
-	refused(hm_archive_open(&a, "unused.db", &ao), "hm_archive_options", HM_ARCHIVE_OPTIONS_VERSION);
+	refused(hm_archive_open(&a, "unused.db", &ao),
+		"hm_archive_options", HM_ARCHIVE_OPTIONS_VERSION);
 	assert_null(a);
 	uo.version = WRONG;
 	uo.benchmark = "b";
 	refused(hm_audit_statement(&text, &uo), "hm_audit_options", HM_AUDIT_OPTIONS_VERSION);
 	dso.version = WRONG;
 	dso.name = "d";
-	refused(hm_dataset_statement(&text, ".", &dso), "hm_dataset_options", HM_DATASET_OPTIONS_VERSION);
-	refused(hm_dataset_scan_new(&scan, HM_CONTAINER_JSONL, NULL, &dso), "hm_dataset_options", HM_DATASET_OPTIONS_VERSION);
+	refused(hm_dataset_statement(&text, ".", &dso),
+		"hm_dataset_options", HM_DATASET_OPTIONS_VERSION);
+	refused(hm_dataset_scan_new(&scan, HM_CONTAINER_JSONL, NULL, &dso),
+		"hm_dataset_options", HM_DATASET_OPTIONS_VERSION);
 	assert_null(scan);
 	go.version = WRONG;
 	refused(hm_manifest_compute(&m, ".", &go), "hm_digest_options", HM_DIGEST_OPTIONS_VERSION);
 	assert_null(m);
 	eo.version = WRONG;
-	refused(hm_export_cyclonedx(&text, &len, NULL, HM_BOM_JSON, &eo), "hm_export_options", HM_EXPORT_OPTIONS_VERSION);
+	refused(hm_export_cyclonedx(&text, &len, NULL, HM_BOM_JSON, &eo),
+		"hm_export_options", HM_EXPORT_OPTIONS_VERSION);
 	fo.version = WRONG;
 	refused(hm_facts_open(&f, NULL, &fo), "hm_facts_options", HM_FACTS_OPTIONS_VERSION);
 	assert_null(f);
 	ko.version = WRONG;
-	refused(hm_key_secret_file(&text, &len, NULL, NULL, 0, &ko), "hm_key_write_options", HM_KEY_WRITE_OPTIONS_VERSION);
+	refused(hm_key_secret_file(&text, &len, NULL, NULL, 0, &ko),
+		"hm_key_write_options", HM_KEY_WRITE_OPTIONS_VERSION);
 	ro.version = WRONG;
 	refused(hm_run_statement(&text, &ro), "hm_run_options", HM_RUN_OPTIONS_VERSION);
 	assert_null(text);
