@@ -13,32 +13,45 @@
  */
 #include "sigstore_impl.h"
 #include "trust_impl.h"
+#include "sigstore_keyless.h"
+#include "keyimpl.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 /*
- * Keyless verification: the Fulcio chain to the trusted root's CAs at the
- * Rekor entry's integrated time, the SCT, the Rekor entry against this
- * envelope, and the certificate's SAN and issuer against identity and issuer.
- * It is its own module (hm__sigstore_keyless_verify(EVP_PKEY **leaf_key,
- * const json_t *bundle, const char *trusted_root_path, const char *identity,
- * const char *issuer)); this is where it is called. Without it a keyless
- * bundle is refused, never trusted.
+ * Keyless verification (sigstore_keyless.c): the Fulcio chain to the trusted
+ * root's CAs at the Rekor entry's signed time, the SCTs, the Rekor entry
+ * against this envelope, and the certificate's SAN and issuer against identity
+ * and issuer. It gives the certificate's key, which must then verify the
+ * envelope.
  */
 int hm_sigstore_keyless_available(void)
 {
-	return 0;
+	return 1;
 }
 
 static int keyless_leaf(hm_key **leaf, char **subject, const struct hm__sigstore *sb,
 			const struct hm__trust *t)
 {
-	(void)sb;
-	(void)t;
+	EVP_PKEY *pk = NULL;
+	int rc;
+
 	*leaf = NULL;
 	*subject = NULL;
-	return hm__err(HM_EUNSUPPORTED, "keyless verification is not available in this build");
+	if (!t->issuer)
+		return hm__err(HM_EINVAL, "keyless verification needs the OIDC issuer as well as "
+			       "the identity");
+	rc = hm__sigstore_keyless_verify(&pk, subject, sb->root, t->trusted_root, t->identity,
+					 t->issuer);
+	if (rc == 0)
+		rc = hm__key_from_evp(leaf, pk, 0, "the keyless signing certificate");
+	EVP_PKEY_free(pk);
+	if (rc < 0) {
+		free(*subject);
+		*subject = NULL;
+	}
+	return rc;
 }
 
 static int refuse_method(struct hm__tline *l, const char *why)
