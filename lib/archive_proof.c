@@ -71,7 +71,7 @@ int hm_archive_prove(char **out, hm_archive *a, uint64_t id, uint64_t want)
 	int rc;
 
 	*out = NULL;
-	if ((rc = hm__archive_exec(a, "BEGIN")) < 0)
+	if ((rc = hm__archive_read_begin(a)) < 0)
 		return rc;
 	if ((rc = tree_size(a, &size, want)) < 0)
 		goto out;
@@ -88,7 +88,7 @@ int hm_archive_prove(char **out, hm_archive *a, uint64_t id, uint64_t want)
 				      "tree_size", (json_int_t)size, "leaf_hash", hex_json(leaf),
 				      "root_hash", hex_json(root), "audit_path", hex_array(path, n)));
 out:
-	hm__archive_exec(a, "COMMIT");
+	hm__archive_read_end(a);
 	return rc;
 }
 
@@ -100,7 +100,7 @@ int hm_archive_consistency(char **out, hm_archive *a, uint64_t first, uint64_t s
 	int rc;
 
 	*out = NULL;
-	if ((rc = hm__archive_exec(a, "BEGIN")) < 0)
+	if ((rc = hm__archive_read_begin(a)) < 0)
 		return rc;
 	if ((rc = tree_size(a, &size, second)) < 0)
 		goto out;
@@ -117,6 +117,6 @@ int hm_archive_consistency(char **out, hm_archive *a, uint64_t first, uint64_t s
 				      (json_int_t)size, "first_root", hex_json(r1), "second_root",
 				      hex_json(r2), "proof", hex_array(proof, n)));
 out:
-	hm__archive_exec(a, "COMMIT");
+	hm__archive_read_end(a);
 	return rc;
 }
