@@ -13,9 +13,14 @@ int hm__archive_find_envelope(hm_archive *a, const char *sha256_hex, const char 
 	hm__q *st;
 	int rc;
 
+	/*
+	 * Two index lookups, not one OR (which a prepared PostgreSQL plan answers by
+	 * scanning every attestation); only attestations have a content key.
+	 */
 	*id = -1;
-	if ((rc = hm__archive_stmt(a, HM__ST_FIND_BODY, "SELECT min(id) FROM entries WHERE "
-				   "kind = 'attestation' AND (body_sha256 = ?1 OR content_key = ?2) "
+	if ((rc = hm__archive_stmt(a, HM__ST_FIND_BODY, "SELECT min(id) FROM (SELECT id FROM "
+				   "entries WHERE kind = 'attestation' AND body_sha256 = ?1 UNION ALL "
+				   "SELECT id FROM entries WHERE content_key = ?2) AS m "
 				   "HAVING count(*) > 0", &st)) < 0)
 		return rc;
 	hm__bind_text(st, 1, sha256_hex, -1);

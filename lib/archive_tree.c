@@ -53,10 +53,50 @@ static int put_node(hm_archive *a, unsigned level, uint64_t index, const unsigne
 	return 0;
 }
 
+/*
+ * The rightmost node of every level, in one query (one round trip to a
+ * database server, not one a level); the indexes are numbers of our own.
+ */
+static int load_right_edge(hm_archive *a, struct hm__frontier *f)
+{
+	uint64_t have = 0;
+	hm_buf sql = HM_BUF_INIT;
+	hm__q *st = NULL;
+	unsigned l;
+	int rc = 0, step;
+
+	if (f->size == 0)
+		return 0;
+	hm__buf_puts(&sql, "SELECT level, hash FROM tree WHERE ");
+	for (l = 0; l < HM_TREE_LEVELS && (f->size >> l) > 0; l++)
+		hm__buf_printf(&sql, "%s(level = %u AND idx = %llu)", l ? " OR " : "", l,
+			       (unsigned long long)((f->size >> l) - 1));
+	if ((rc = hm__buf_puts(&sql, "")) < 0 || (rc = hm__archive_prepare(a, &st, sql.data)) < 0) {
+		hm__buf_free(&sql);
+		return rc < 0 ? rc : hm__err_oom();
+	}
+	hm__buf_free(&sql);
+	while ((step = hm__step(st)) == HM__ROW) {
+		long long lv = hm__col_int64(st, 0);
+		if (lv < 0 || lv >= HM_TREE_LEVELS || hm__col_bytes(st, 1) != 32)
+			continue; /* reported below as missing or malformed */
+		memcpy(f->right[lv], hm__col_blob(st, 1), 32);
+		have |= 1ULL << lv;
+	}
+	hm__finalize(st);
+	if (step != HM__DONE)
+		return hm__archive_sql_err(a, "cannot read the tree");
+	/* a node that is missing or malformed: hm__tree_get names it */
+	for (l = 0; l < HM_TREE_LEVELS && (f->size >> l) > 0; l++)
+		if (!(have & (1ULL << l)) &&
+		    (rc = hm__tree_get(a, l, (f->size >> l) - 1, f->right[l])) < 0)
+			return rc;
+	return 0;
+}
+
 int hm__tree_load(hm_archive *a, struct hm__frontier *f)
 {
 	hm__q *st;
-	unsigned l;
 	int rc;
 
 	memset(f, 0, sizeof(*f));
@@ -69,10 +109,7 @@ int hm__tree_load(hm_archive *a, struct hm__frontier *f)
 	hm__reset(st);
 	if (rc != HM__ROW && rc != HM__DONE)
 		return hm__archive_sql_err(a, "cannot read the tree head");
-	for (l = 0; l < HM_TREE_LEVELS && (f->size >> l) > 0; l++)
-		if ((rc = hm__tree_get(a, l, (f->size >> l) - 1, f->right[l])) < 0)
-			return rc;
-	return 0;
+	return load_right_edge(a, f);
 }
 
 int hm__tree_append(hm_archive *a, struct hm__frontier *f, const unsigned char leaf[32])

@@ -4,6 +4,7 @@
 #                     returns 1 with the reason in $PG_SKIP when it cannot
 #   pg_db NAME        creates database NAME (once) and prints its postgresql:// URL
 #   pg_sql NAME SQL   runs SQL in database NAME through psql (prints rows unaligned)
+# PG_OPTS: server options (default -c fsync=off: tests need no durability against power loss).
 # The server runs as the invoking user, or as `nobody` under root (initdb refuses root).
 PG_BIN=${PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)}
 PG_DIR=
@@ -34,7 +35,7 @@ pg_start() {
 		PG_SKIP="initdb failed: $(tail -n 1 "$PG_DIR/initdb.log")"; return 1
 	fi
 	if ! $PG_AS "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -t 60 \
-		-o "-k $PG_DIR -c listen_addresses= -c max_connections=40 ${PG_OPTS:--c fsync=off}" \
+		-o "-k $PG_DIR -c listen_addresses= -c max_connections=40 ${PG_OPTS--c fsync=off}" \
 		start >/dev/null 2>&1; then
 		PG_SKIP="the server did not start: $(tail -n 1 "$PG_DIR/server.log" 2>/dev/null)"; return 1
 	fi
