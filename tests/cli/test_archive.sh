@@ -60,6 +60,23 @@ unset HALLMARK_ARCHIVE
 ok "--db before the command" "$HM" archive --db "$DB" search
 ok "--db as an option of the command" "$HM" archive search --db "$DB"
 ok "--db=PATH" "$HM" archive --db="$DB" search
+if [ "$BACKEND" = pg ]; then
+	ok "--db postgres://" "$HM" archive --db "postgres://hallmark@/main?host=$PG_DIR" search
+	is "the same three entries" "$(wc -l <"$T/.out" | tr -d ' ')" 3
+	ok "--db as a libpq connection string" "$HM" archive --db "host=$PG_DIR user=hallmark dbname=main" search
+	is "the same three entries again" "$(wc -l <"$T/.out" | tr -d ' ')" 3
+	fails 2 "a database that is not there: exit 2" \
+		"$HM" archive --db "postgresql://hallmark:s3cret@/nosuchdb?host=$PG_DIR" search
+	like "it names it" 'postgresql://hallmark@/nosuchdb.*cannot connect to PostgreSQL.*"nosuchdb" does not exist' "$T/.err"
+	unlike "without the password in the URL" 's3cret' "$T/.err"
+	fails 2 "nor in a connection string" "$HM" archive --db "host=$PG_DIR user=hallmark password=s3cret dbname=nosuchdb" search
+	unlike "the password is not shown" 's3cret' "$T/.err"
+	sqlq "$(db foreign >/dev/null; echo foreign)" "CREATE TABLE invoices(id int)"
+	fails 1 "a database of another application is refused, also by add" \
+		"$HM" archive --db "$(db foreign)" add b.jsonl --key pub.pub
+	like "it says so" 'not a hallmark archive \(a PostgreSQL database whose schema holds tables of another application\)' "$T/.err"
+	is "and left alone" "$(sqlq foreign "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")" 1
+fi
 export HALLMARK_ARCHIVE="$DB"
 
 # --- add: audits are checked against the auditor keys, as verify checks them --------------
