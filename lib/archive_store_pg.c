@@ -323,24 +323,31 @@ static size_t pg_col_bytes(hm__q *q, int i)
 	return pg_col_null(q, i) ? 0 : (size_t)PQgetlength(Q(q)->res, Q(q)->row, i);
 }
 
-static int pg_begin_write(hm_archive *a)
-{
-	char sql[96];
-
-	snprintf(sql, sizeof(sql), "BEGIN; SELECT pg_advisory_xact_lock(%d)", HM_ARCHIVE_APP_ID);
-	return run(a, sql, "cannot start a write transaction (another writer held the archive "
-		   "past the lock timeout?)");
-}
-
-static int pg_begin_read(hm_archive *a)
-{
-	return run(a, "BEGIN ISOLATION LEVEL REPEATABLE READ", "cannot start a read transaction");
-}
-
 static void pg_rollback(hm_archive *a)
 {
 	if (PG(a)->conn && PQtransactionStatus(PG(a)->conn) != PQTRANS_IDLE)
 		PQclear(PQexec(PG(a)->conn, "ROLLBACK"));
+}
+
+static int pg_begin_write(hm_archive *a)
+{
+	char sql[96];
+	int rc;
+
+	snprintf(sql, sizeof(sql), "BEGIN; SELECT pg_advisory_xact_lock(%d)", HM_ARCHIVE_APP_ID);
+	if ((rc = run(a, sql, "cannot start a write transaction (another writer held the "
+		      "archive past the lock timeout?)")) < 0)
+		pg_rollback(a);
+	return rc;
+}
+
+static int pg_begin_read(hm_archive *a)
+{
+	int rc = run(a, "BEGIN ISOLATION LEVEL REPEATABLE READ", "cannot start a read transaction");
+
+	if (rc < 0)
+		pg_rollback(a);
+	return rc;
 }
 
 static int pg_commit(hm_archive *a)
