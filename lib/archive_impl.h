@@ -97,6 +97,26 @@ int hm__tree_store_head(hm_archive *a, const struct hm__frontier *f, long long n
 int hm__tree_get(void *ctx, unsigned level, uint64_t index, unsigned char out[32]);
 
 /*
+ * A set of tree nodes read in one query: record the nodes a computation asks
+ * for (hm__nodes_record answers zeros: which nodes a proof needs depends on
+ * the sizes only), fetch them, then run it again over hm__nodes_get. A set
+ * that overflows is read node by node.
+ */
+#define HM__NODES_MAX 320
+struct hm__nodes {
+	hm_archive *a;
+	size_t n;
+	int overflow;
+	unsigned level[HM__NODES_MAX];
+	uint64_t idx[HM__NODES_MAX];
+	unsigned char hash[HM__NODES_MAX][32];
+	unsigned char have[HM__NODES_MAX];
+};
+int hm__nodes_record(void *ctx, unsigned level, uint64_t index, unsigned char out[32]);
+int hm__nodes_fetch(struct hm__nodes *s);
+int hm__nodes_get(void *ctx, unsigned level, uint64_t index, unsigned char out[32]);
+
+/*
  * archive_tiles.c: the tlog-tiles path PREFIX/<N>[.p/<W>] of index N, in
  * 3-digit groups all but the last prefixed "x" (width 0 or 256: a full tile).
  */

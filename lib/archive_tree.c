@@ -8,6 +8,7 @@
 #include "archive_impl.h"
 #include "merkle.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 int hm__tree_get(void *ctx, unsigned level, uint64_t index, unsigned char out[32])
@@ -53,45 +54,94 @@ static int put_node(hm_archive *a, unsigned level, uint64_t index, const unsigne
 	return 0;
 }
 
-/*
- * The rightmost node of every level, in one query (one round trip to a
- * database server, not one a level); the indexes are numbers of our own.
- */
-static int load_right_edge(hm_archive *a, struct hm__frontier *f)
+int hm__nodes_record(void *ctx, unsigned level, uint64_t index, unsigned char out[32])
 {
-	uint64_t have = 0;
+	struct hm__nodes *s = ctx;
+	size_t i;
+
+	memset(out, 0, 32);
+	for (i = 0; i < s->n; i++)
+		if (s->level[i] == level && s->idx[i] == index)
+			return 0;
+	if (s->n == HM__NODES_MAX) {
+		s->overflow = 1;
+		return 0;
+	}
+	s->level[s->n] = level;
+	s->idx[s->n++] = index;
+	return 0;
+}
+
+/*
+ * The recorded nodes in one query (one round trip to a database server, not
+ * one a node); the indexes are numbers of our own, written into the SQL.
+ */
+int hm__nodes_fetch(struct hm__nodes *s)
+{
 	hm_buf sql = HM_BUF_INIT;
 	hm__q *st = NULL;
-	unsigned l;
+	size_t i;
 	int rc = 0, step;
 
-	if (f->size == 0)
-		return 0;
-	hm__buf_puts(&sql, "SELECT level, hash FROM tree WHERE ");
-	for (l = 0; l < HM_TREE_LEVELS && (f->size >> l) > 0; l++)
-		hm__buf_printf(&sql, "%s(level = %u AND idx = %llu)", l ? " OR " : "", l,
-			       (unsigned long long)((f->size >> l) - 1));
-	if ((rc = hm__buf_puts(&sql, "")) < 0 || (rc = hm__archive_prepare(a, &st, sql.data)) < 0) {
+	memset(s->have, 0, sizeof(s->have));
+	if (s->n == 0 || s->overflow)
+		return 0; /* hm__nodes_get reads each node on its own */
+	hm__buf_puts(&sql, "SELECT level, idx, hash FROM tree WHERE ");
+	for (i = 0; i < s->n; i++)
+		hm__buf_printf(&sql, "%s(level = %u AND idx = %llu)", i ? " OR " : "", s->level[i],
+			       (unsigned long long)s->idx[i]);
+	if ((rc = hm__buf_puts(&sql, "")) < 0 || (rc = hm__archive_prepare(s->a, &st, sql.data)) < 0) {
 		hm__buf_free(&sql);
-		return rc < 0 ? rc : hm__err_oom();
+		return rc;
 	}
 	hm__buf_free(&sql);
 	while ((step = hm__step(st)) == HM__ROW) {
-		long long lv = hm__col_int64(st, 0);
-		if (lv < 0 || lv >= HM_TREE_LEVELS || hm__col_bytes(st, 1) != 32)
-			continue; /* reported below as missing or malformed */
-		memcpy(f->right[lv], hm__col_blob(st, 1), 32);
-		have |= 1ULL << lv;
+		long long lv = hm__col_int64(st, 0), ix = hm__col_int64(st, 1);
+		if (hm__col_bytes(st, 2) != 32)
+			continue; /* hm__nodes_get reads it on its own and says what is wrong */
+		for (i = 0; i < s->n; i++)
+			if ((long long)s->level[i] == lv && (long long)s->idx[i] == ix) {
+				memcpy(s->hash[i], hm__col_blob(st, 2), 32);
+				s->have[i] = 1;
+			}
 	}
 	hm__finalize(st);
 	if (step != HM__DONE)
-		return hm__archive_sql_err(a, "cannot read the tree");
-	/* a node that is missing or malformed: hm__tree_get names it */
-	for (l = 0; l < HM_TREE_LEVELS && (f->size >> l) > 0; l++)
-		if (!(have & (1ULL << l)) &&
-		    (rc = hm__tree_get(a, l, (f->size >> l) - 1, f->right[l])) < 0)
-			return rc;
+		return hm__archive_sql_err(s->a, "cannot read the tree");
 	return 0;
+}
+
+int hm__nodes_get(void *ctx, unsigned level, uint64_t index, unsigned char out[32])
+{
+	struct hm__nodes *s = ctx;
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		if (s->have[i] && s->level[i] == level && s->idx[i] == index) {
+			memcpy(out, s->hash[i], 32);
+			return 0;
+		}
+	return hm__tree_get(s->a, level, index, out); /* not fetched: missing, or its own error */
+}
+
+/* The rightmost node of every level. */
+static int load_right_edge(hm_archive *a, struct hm__frontier *f)
+{
+	struct hm__nodes *s = calloc(1, sizeof(*s));
+	unsigned char dummy[32];
+	unsigned l;
+	int rc = 0;
+
+	if (!s)
+		return hm__err_oom();
+	s->a = a;
+	for (l = 0; l < HM_TREE_LEVELS && (f->size >> l) > 0; l++)
+		hm__nodes_record(s, l, (f->size >> l) - 1, dummy);
+	rc = hm__nodes_fetch(s);
+	for (l = 0; rc == 0 && l < HM_TREE_LEVELS && (f->size >> l) > 0; l++)
+		rc = hm__nodes_get(s, l, (f->size >> l) - 1, f->right[l]);
+	free(s);
+	return rc;
 }
 
 int hm__tree_load(hm_archive *a, struct hm__frontier *f)
