@@ -3,6 +3,9 @@
 #   ingest   signed envelopes added with signature verification, batched (>= 5000/s)
 #   search   by digest on an archive of ARCHIVE_BENCH_N entries (median < 1 ms)
 #   proofs   inclusion and consistency proof generation on that archive (reported)
+#   postgres the same ingest and queries on PostgreSQL beside SQLite's, both at
+#            ARCHIVE_BENCH_PG_N entries (100,000), on a private server started for the run
+#            (skipped, saying so, without the postgresql package; reported, no goal)
 #
 #   sh bench/archive.sh                       # BUILD=build, 1,000,000 entries
 #   ARCHIVE_BENCH_N=100000 sh bench/archive.sh
@@ -16,7 +19,9 @@ set -eu
 BUILD=${BUILD:-build}
 N=${ARCHIVE_BENCH_N:-1000000}
 INGEST=${ARCHIVE_BENCH_INGEST:-20000}
-PKGS="libsodium libcrypto jansson libgit2 sqlite3 libxml-2.0 simdjson libhs"
+PG_N=${ARCHIVE_BENCH_PG_N:-100000}
+PG_INGEST=${ARCHIVE_BENCH_PG_INGEST:-5000}
+PKGS="libsodium libcrypto jansson libgit2 sqlite3 libpq libxml-2.0 simdjson libhs"
 pkg-config --exists yaml-0.1 2>/dev/null && PKGS="$PKGS yaml-0.1"
 
 die() { echo "bench: $*" >&2; exit 2; }
@@ -72,6 +77,45 @@ s=$(val search_digest_median_ms "$WORK/query")
 goal "search by digest" "$s" 1 below "median $s ms < 1 ms at $N entries"
 p=$(val prove_median_ms "$WORK/query")
 goal "inclusion proof" "$p" 10 below "median $p ms < 10 ms at $N entries (O(log n) reads)"
+
+# --- PostgreSQL beside SQLite, at PG_N entries ---
+echo
+T=$WORK
+. tests/cli/pg.sh
+# durable commits, as SQLite's synchronous=FULL: the server's defaults (fsync on)
+if PG_OPTS="" pg_start; then
+	trap 'pg_stop; rm -rf "$WORK"' EXIT INT TERM
+	echo "PostgreSQL: $("$PG_BIN/postgres" --version 2>/dev/null), a private server on a socket"
+	"$DRIVER" ingest "$PG_INGEST" "$WORK/ingest-s.db" >"$WORK/ingest-s" || die "ingest failed"
+	"$DRIVER" ingest "$PG_INGEST" "$(pg_db ingest)" >"$WORK/ingest-p" || die "PostgreSQL ingest failed"
+	SDB=$BUILD/bench/archive-$PG_N.db
+	have=0
+	[ -f "$SDB" ] && have=$(sqlite3 "$SDB" "SELECT max(tree_size) FROM heads" 2>/dev/null || echo 0)
+	if [ "${have:-0}" -lt "$PG_N" ]; then
+		"$DRIVER" build "$PG_N" "$SDB" >/dev/null || die "build failed"
+	fi
+	echo "building an archive of $PG_N entries on PostgreSQL ..."
+	"$DRIVER" build "$PG_N" "$(pg_db big)" >"$WORK/build-p" || die "PostgreSQL build failed"
+	echo "built in $(val build_seconds "$WORK/build-p") s ($(awk -v n="$PG_N" \
+		-v s="$(val build_seconds "$WORK/build-p")" 'BEGIN { printf "%.0f", n / s }') entries/s," \
+		"unsigned, batches of 50,000)"
+	pg_sql big "VACUUM ANALYZE" >/dev/null 2>&1 || true
+	"$DRIVER" query "$SDB" >"$WORK/query-s" || die "query failed"
+	"$DRIVER" query "$(pg_db big)" >"$WORK/query-p" || die "PostgreSQL query failed"
+	printf '%-40s %12s %12s\n' "at $PG_N entries" SQLite PostgreSQL
+	printf '%-40s %12s %12s\n' "ingest of $PG_INGEST signed (envelopes/s)" \
+		"$(val ingest_rate "$WORK/ingest-s")" "$(val ingest_rate "$WORK/ingest-p")"
+	for q in search_digest prove consistency; do
+		for m in median p99; do
+			printf '%-40s %12s %12s\n' "$q $m ms" "$(val "${q}_${m}_ms" "$WORK/query-s")" \
+				"$(val "${q}_${m}_ms" "$WORK/query-p")"
+		done
+	done
+	pg_stop
+else
+	echo "PostgreSQL: skipped: $PG_SKIP"
+fi
+
 echo
 echo "goals:"
 cat "$GOALS"

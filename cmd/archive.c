@@ -6,8 +6,8 @@
 #include <string.h>
 #include <strings.h>
 
-#define DB_HELP "the archive database (default: $HALLMARK_ARCHIVE, else " \
-		"$XDG_DATA_HOME/hallmark/archive.db)"
+#define DB_HELP "the archive: an SQLite file or a postgresql:// URL (default: " \
+		"$HALLMARK_ARCHIVE, else $XDG_DATA_HOME/hallmark/archive.db)"
 #define DB_OPT { "db", 0, OPT_STRING, "PATH", DB_HELP, &db_path }
 
 /* --db before the command word, or an option of the command. */

@@ -10,29 +10,34 @@
 int hm__archive_find_envelope(hm_archive *a, const char *sha256_hex, const char *content_key,
 			      long long *id)
 {
-	sqlite3_stmt *st;
+	hm__q *st;
 	int rc;
 
+	/*
+	 * Two index lookups, not one OR (which a prepared PostgreSQL plan answers by
+	 * scanning every attestation); only attestations have a content key.
+	 */
 	*id = -1;
-	if ((rc = hm__archive_stmt(a, HM__ST_FIND_BODY, "SELECT min(id) FROM entries WHERE "
-				   "kind = 'attestation' AND (body_sha256 = ?1 OR content_key = ?2) "
+	if ((rc = hm__archive_stmt(a, HM__ST_FIND_BODY, "SELECT min(id) FROM (SELECT id FROM "
+				   "entries WHERE kind = 'attestation' AND body_sha256 = ?1 UNION ALL "
+				   "SELECT id FROM entries WHERE content_key = ?2) AS m "
 				   "HAVING count(*) > 0", &st)) < 0)
 		return rc;
-	sqlite3_bind_text(st, 1, sha256_hex, -1, SQLITE_STATIC);
+	hm__bind_text(st, 1, sha256_hex, -1);
 	if (content_key)
-		sqlite3_bind_text(st, 2, content_key, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		*id = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		hm__bind_text(st, 2, content_key, -1);
+	rc = hm__step(st);
+	if (rc == HM__ROW)
+		*id = hm__col_int64(st, 0);
+	hm__reset(st);
+	if (rc != HM__ROW && rc != HM__DONE)
 		return hm__archive_sql_err(a, "cannot look up an envelope");
 	return 0;
 }
 
 static int put_signers(hm_archive *a, uint64_t id, const char *const *signers, size_t n)
 {
-	sqlite3_stmt *st;
+	hm__q *st;
 	size_t i;
 	int rc;
 
@@ -40,11 +45,11 @@ static int put_signers(hm_archive *a, uint64_t id, const char *const *signers, s
 		if ((rc = hm__archive_stmt(a, HM__ST_PUT_SIGNER, "INSERT INTO signers(entry_id, "
 					   "keyid) VALUES (?1, ?2)", &st)) < 0)
 			return rc;
-		sqlite3_bind_int64(st, 1, (sqlite3_int64)id);
-		sqlite3_bind_text(st, 2, signers[i], -1, SQLITE_STATIC);
-		rc = sqlite3_step(st);
-		sqlite3_reset(st);
-		if (rc != SQLITE_DONE)
+		hm__bind_int64(st, 1, (long long)id);
+		hm__bind_text(st, 2, signers[i], -1);
+		rc = hm__step(st);
+		hm__reset(st);
+		if (rc != HM__DONE)
 			return hm__archive_sql_err(a, "cannot store a signer");
 	}
 	return 0;
@@ -54,7 +59,7 @@ int hm__archive_append(hm_archive *a, struct hm__frontier *f, const struct hm__e
 		       uint64_t *id)
 {
 	unsigned char leaf[32];
-	sqlite3_stmt *st;
+	hm__q *st;
 	char *bytes;
 	size_t len;
 	int rc;
@@ -71,26 +76,26 @@ int hm__archive_append(hm_archive *a, struct hm__frontier *f, const struct hm__e
 		free(bytes);
 		return rc;
 	}
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)f->size);
-	sqlite3_bind_text(st, 2, e->kind, -1, SQLITE_STATIC);
-	sqlite3_bind_blob(st, 3, bytes, (int)len, SQLITE_STATIC);
-	sqlite3_bind_blob(st, 4, e->body, (int)e->body_len, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, e->body_sha256, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 6, e->recorded);
-	sqlite3_bind_int64(st, 7, e->retain_until);
-	sqlite3_bind_int(st, 8, e->verified ? 1 : 0);
-	sqlite3_bind_text(st, 9, e->reason, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 10, e->predicate_type, -1, SQLITE_STATIC);
+	hm__bind_int64(st, 1, (long long)f->size);
+	hm__bind_text(st, 2, e->kind, -1);
+	hm__bind_blob(st, 3, bytes, (int)len);
+	hm__bind_blob(st, 4, e->body, (int)e->body_len);
+	hm__bind_text(st, 5, e->body_sha256, -1);
+	hm__bind_int64(st, 6, e->recorded);
+	hm__bind_int64(st, 7, e->retain_until);
+	hm__bind_int64(st, 8, e->verified ? 1 : 0);
+	hm__bind_text(st, 9, e->reason, -1);
+	hm__bind_text(st, 10, e->predicate_type, -1);
 	if (e->statement)
-		sqlite3_bind_text(st, 11, e->statement, (int)e->statement_len, SQLITE_STATIC);
+		hm__bind_text(st, 11, e->statement, (int)e->statement_len);
 	if (e->derived && e->derived->benchmark)
-		sqlite3_bind_text(st, 12, e->derived->benchmark, -1, SQLITE_STATIC);
+		hm__bind_text(st, 12, e->derived->benchmark, -1);
 	if (e->content_key)
-		sqlite3_bind_text(st, 13, e->content_key, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
+		hm__bind_text(st, 13, e->content_key, -1);
+	rc = hm__step(st);
+	hm__reset(st);
 	free(bytes);
-	if (rc != SQLITE_DONE)
+	if (rc != HM__DONE)
 		return hm__archive_sql_err(a, "cannot store an entry");
 	if ((e->derived && (rc = hm__derived_store(a, f->size, e->derived)) < 0) ||
 	    (rc = put_signers(a, f->size, e->signers, e->nsigners)) < 0 ||

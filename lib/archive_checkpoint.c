@@ -64,10 +64,10 @@ int hm_archive_extends(hm_tree_head *current, hm_archive *a, const hm_tree_head 
 
 	memset(&now, 0, sizeof(now));
 	/* One read transaction: the size and the nodes come from the same snapshot. */
-	if ((rc = hm__archive_exec(a, "BEGIN")) < 0)
+	if ((rc = hm__archive_read_begin(a)) < 0)
 		return rc;
 	rc = extends(&now, a, older);
-	hm__archive_exec(a, "COMMIT");
+	hm__archive_read_end(a);
 	if (current)
 		*current = now;
 	return rc;

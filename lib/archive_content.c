@@ -99,7 +99,7 @@ out:
 
 int hm__content_key_rebuild(hm_archive *a)
 {
-	sqlite3_stmt *sel = NULL, *upd = NULL;
+	hm__q *sel = NULL, *upd = NULL;
 	int rc, step;
 
 	if ((rc = hm__archive_prepare(a, &sel, "SELECT id, body FROM entries WHERE kind = "
@@ -107,29 +107,29 @@ int hm__content_key_rebuild(hm_archive *a)
 	    (rc = hm__archive_prepare(a, &upd, "UPDATE entries SET content_key = ?1 WHERE id = ?2"))
 		    < 0)
 		goto out;
-	while ((step = sqlite3_step(sel)) == SQLITE_ROW) {
+	while ((step = hm__step(sel)) == HM__ROW) {
 		hm_envelope *env = NULL;
 		char hex[65];
 		/* a body that no longer parses keeps no key: it is found by its bytes only */
-		if (hm_envelope_parse(&env, (const char *)sqlite3_column_blob(sel, 1),
-				      (size_t)sqlite3_column_bytes(sel, 1)) < 0)
+		if (hm_envelope_parse(&env, (const char *)hm__col_blob(sel, 1),
+				      (size_t)hm__col_bytes(sel, 1)) < 0)
 			continue;
 		rc = hm__envelope_content_key(hex, env);
 		hm_envelope_free(env);
 		if (rc < 0)
 			goto out;
-		sqlite3_reset(upd);
-		sqlite3_bind_text(upd, 1, hex, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_int64(upd, 2, sqlite3_column_int64(sel, 0));
-		if (sqlite3_step(upd) != SQLITE_DONE) {
+		hm__reset(upd);
+		hm__bind_text(upd, 1, hex, -1);
+		hm__bind_int64(upd, 2, hm__col_int64(sel, 0));
+		if (hm__step(upd) != HM__DONE) {
 			rc = hm__archive_sql_err(a, "cannot store an envelope's content key");
 			goto out;
 		}
 	}
-	if (step != SQLITE_DONE)
+	if (step != HM__DONE)
 		rc = hm__archive_sql_err(a, "cannot read the entries");
 out:
-	sqlite3_finalize(sel);
-	sqlite3_finalize(upd);
+	hm__finalize(sel);
+	hm__finalize(upd);
 	return rc;
 }

@@ -24,7 +24,7 @@ int hm_archive_format_parse(hm_archive_format *out, const char *name)
 
 int hm__archive_range(hm_archive *a, hm_archive_list **out, long long since, long long until)
 {
-	sqlite3_stmt *st = NULL;
+	hm__q *st = NULL;
 	int rc;
 
 	if (!(*out = calloc(1, sizeof(**out))))
@@ -32,10 +32,10 @@ int hm__archive_range(hm_archive *a, hm_archive_list **out, long long since, lon
 	if ((rc = hm__archive_prepare(a, &st, "SELECT id FROM entries WHERE (?1 = 0 OR recorded >= "
 				      "?1) AND (?2 = 0 OR recorded <= ?2) ORDER BY id")) < 0)
 		return rc;
-	sqlite3_bind_int64(st, 1, since);
-	sqlite3_bind_int64(st, 2, until);
+	hm__bind_int64(st, 1, since);
+	hm__bind_int64(st, 2, until);
 	rc = hm__archive_load(a, *out, st, 1);
-	sqlite3_finalize(st);
+	hm__finalize(st);
 	return rc;
 }
 
@@ -164,11 +164,11 @@ int hm_archive_export(char **out, size_t *len, hm_archive *a, hm_archive_format 
 		*len = 0;
 	if (since && until && since > until)
 		return hm__err(HM_EINVAL, "the time range ends before it starts");
-	if ((rc = hm__archive_exec(a, "BEGIN")) < 0)
+	if ((rc = hm__archive_read_begin(a)) < 0)
 		return rc;
 	if ((rc = hm__tree_head(a, &head)) == 0)
 		rc = hm__archive_range(a, &l, since, until);
-	hm__archive_exec(a, "COMMIT");
+	hm__archive_read_end(a);
 	if (rc == 0) {
 		switch (fmt) {
 		case HM_ARCHIVE_EXPORT_JSON:

@@ -5,7 +5,7 @@
 #include "internal.h"
 #include "hallmark/archive.h"
 
-#include <sqlite3.h>
+#include "archive_store.h"
 
 /* PRAGMA application_id of a hallmark archive: "HMAR". */
 #define HM_ARCHIVE_APP_ID 0x484d4152
@@ -13,12 +13,13 @@
 #define HM_TREE_LEVELS 64
 
 struct hm_archive {
-	sqlite3 *db;
-	char *path;
+	const struct hm__store_ops *ops;
+	void *store;       /* the store's connection and state */
+	char *path;        /* for messages (a PostgreSQL URL without its password) */
 	int version;       /* schema version after opening */
 	int readonly;
 	long long last_id; /* -1 when none */
-	sqlite3_stmt *stmts[16]; /* prepared on first use, see hm__archive_stmt */
+	hm__q *stmts[16];        /* prepared on first use, see hm__archive_stmt */
 };
 
 /* The statements the handle keeps prepared. */
@@ -35,18 +36,19 @@ enum hm__stmt_id {
 };
 
 /* archive.c */
-/* Sets the error from SQLite's message; returns the hallmark code (HM_EIO mostly). */
+/* Sets the error from the store's message; returns the hallmark code (HM_EIO mostly). */
 int hm__archive_sql_err(hm_archive *a, const char *what);
 int hm__archive_exec(hm_archive *a, const char *sql);
-int hm__archive_prepare(hm_archive *a, sqlite3_stmt **st, const char *sql);
+int hm__archive_prepare(hm_archive *a, hm__q **st, const char *sql);
 /* The kept statement id (prepared from sql on first use), reset and unbound. */
-int hm__archive_stmt(hm_archive *a, enum hm__stmt_id id, const char *sql, sqlite3_stmt **st);
-/* BEGIN IMMEDIATE (waits for other writers up to the busy timeout), COMMIT, ROLLBACK. */
+int hm__archive_stmt(hm_archive *a, enum hm__stmt_id id, const char *sql, hm__q **st);
+/* The write transaction (one writer at a time; the others wait), COMMIT, ROLLBACK. */
 int hm__archive_begin(hm_archive *a);
 int hm__archive_commit(hm_archive *a);
 void hm__archive_rollback(hm_archive *a);
-/* The text of column i, or NULL; blobs as (pointer, length). */
-const char *hm__col_text(sqlite3_stmt *st, int i);
+/* A read snapshot over several queries, and its end. */
+int hm__archive_read_begin(hm_archive *a);
+void hm__archive_read_end(hm_archive *a);
 
 /* archive_schema.c: creates or migrates the schema up to HM_ARCHIVE_SCHEMA_VERSION. */
 int hm__archive_migrate(hm_archive *a);
@@ -92,6 +94,26 @@ int hm__tree_head(hm_archive *a, hm_tree_head *out);
 int hm__tree_store_head(hm_archive *a, const struct hm__frontier *f, long long now);
 /* hm__merkle_get_fn over the stored subtrees (ctx = the archive). */
 int hm__tree_get(void *ctx, unsigned level, uint64_t index, unsigned char out[32]);
+
+/*
+ * A set of tree nodes read in one query: record the nodes a computation asks
+ * for (hm__nodes_record answers zeros: which nodes a proof needs depends on
+ * the sizes only), fetch them, then run it again over hm__nodes_get. A set
+ * that overflows is read node by node.
+ */
+#define HM__NODES_MAX 320
+struct hm__nodes {
+	hm_archive *a;
+	size_t n;
+	int overflow;
+	unsigned level[HM__NODES_MAX];
+	uint64_t idx[HM__NODES_MAX];
+	unsigned char hash[HM__NODES_MAX][32];
+	unsigned char have[HM__NODES_MAX];
+};
+int hm__nodes_record(void *ctx, unsigned level, uint64_t index, unsigned char out[32]);
+int hm__nodes_fetch(struct hm__nodes *s);
+int hm__nodes_get(void *ctx, unsigned level, uint64_t index, unsigned char out[32]);
 
 /*
  * archive_tiles.c: the tlog-tiles path PREFIX/<N>[.p/<W>] of index N, in
@@ -150,7 +172,7 @@ struct hm_archive_list {
  * that order; full also reads their bytes, body and statement. The query is
  * stepped to its end and reset.
  */
-int hm__archive_load(hm_archive *a, hm_archive_list *l, sqlite3_stmt *ids, int full);
+int hm__archive_load(hm_archive *a, hm_archive_list *l, hm__q *ids, int full);
 /* The entry as a JSON object (with "entry", "body" and "statement" when read in full). */
 json_t *hm__entry_json(const hm_archive_entry *e);
 /* Splits "alg:value" / "value" into alg (NULL = any) and a lowercase copy of the value. */

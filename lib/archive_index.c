@@ -148,7 +148,7 @@ int hm__derive_report(struct hm__derived *d, const json_t *report)
 
 int hm__derived_store(hm_archive *a, uint64_t id, const struct hm__derived *d)
 {
-	sqlite3_stmt *st;
+	hm__q *st;
 	size_t i;
 	int rc;
 
@@ -157,21 +157,21 @@ int hm__derived_store(hm_archive *a, uint64_t id, const struct hm__derived *d)
 		if ((rc = hm__archive_stmt(a, HM__ST_PUT_REF, "INSERT INTO refs(entry_id, role, name, "
 					   "alg, digest) VALUES (?1, ?2, ?3, ?4, ?5)", &st)) < 0)
 			return rc;
-		sqlite3_bind_int64(st, 1, (sqlite3_int64)id);
-		sqlite3_bind_text(st, 2, r->role, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 3, r->name, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 4, r->alg, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 5, r->digest, -1, SQLITE_STATIC);
-		rc = sqlite3_step(st);
-		sqlite3_reset(st);
-		if (rc != SQLITE_DONE)
+		hm__bind_int64(st, 1, (long long)id);
+		hm__bind_text(st, 2, r->role, -1);
+		hm__bind_text(st, 3, r->name, -1);
+		hm__bind_text(st, 4, r->alg, -1);
+		hm__bind_text(st, 5, r->digest, -1);
+		rc = hm__step(st);
+		hm__reset(st);
+		if (rc != HM__DONE)
 			return hm__archive_sql_err(a, "cannot store a reference");
 	}
 	return 0;
 }
 
 /* Derives one stored entry's rows again. */
-static int rebuild_one(hm_archive *a, sqlite3_stmt *upd, sqlite3_int64 id, const char *kind,
+static int rebuild_one(hm_archive *a, hm__q *upd, long long id, const char *kind,
 		       const char *text, size_t len)
 {
 	struct hm__derived d = { NULL, 0, 0, NULL };
@@ -189,12 +189,12 @@ static int rebuild_one(hm_archive *a, sqlite3_stmt *upd, sqlite3_int64 id, const
 	if (rc >= 0)
 		rc = hm__derived_store(a, (uint64_t)id, &d);
 	if (rc >= 0 && d.benchmark) {
-		sqlite3_reset(upd);
-		sqlite3_bind_text(upd, 1, d.benchmark, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(upd, 2, id);
-		if (sqlite3_step(upd) != SQLITE_DONE)
+		hm__reset(upd);
+		hm__bind_text(upd, 1, d.benchmark, -1);
+		hm__bind_int64(upd, 2, id);
+		if (hm__step(upd) != HM__DONE)
 			rc = hm__archive_sql_err(a, "cannot store the benchmark");
-		sqlite3_reset(upd);
+		hm__reset(upd);
 	}
 	hm__derived_free(&d);
 	return rc;
@@ -202,24 +202,27 @@ static int rebuild_one(hm_archive *a, sqlite3_stmt *upd, sqlite3_int64 id, const
 
 int hm__derived_rebuild(hm_archive *a)
 {
-	sqlite3_stmt *sel = NULL, *upd = NULL;
+	hm__q *sel = NULL, *upd = NULL;
 	int rc, step;
 
 	if ((rc = hm__archive_exec(a, "DELETE FROM refs")) < 0 ||
-	    (rc = hm__archive_prepare(a, &sel, "SELECT id, kind, CASE kind WHEN 'verification' "
-				      "THEN body ELSE statement END FROM entries ORDER BY id")) < 0 ||
+	    (rc = hm__archive_prepare(a, &sel, "SELECT id, kind, body, statement FROM entries "
+				      "ORDER BY id")) < 0 ||
 	    (rc = hm__archive_prepare(a, &upd, "UPDATE entries SET benchmark = ?1 WHERE id = ?2")) < 0)
 		goto out;
-	while ((step = sqlite3_step(sel)) == SQLITE_ROW) {
-		if ((rc = rebuild_one(a, upd, sqlite3_column_int64(sel, 0), hm__col_text(sel, 1),
-				      (const char *)sqlite3_column_blob(sel, 2),
-				      (size_t)sqlite3_column_bytes(sel, 2))) < 0)
+	while ((step = hm__step(sel)) == HM__ROW) {
+		/* a report is its body; an attestation names what its statement says */
+		const char *kind = hm__col_text(sel, 1);
+		int col = kind && strcmp(kind, "verification") == 0 ? 2 : 3;
+		if ((rc = rebuild_one(a, upd, hm__col_int64(sel, 0), kind,
+				      (const char *)hm__col_blob(sel, col),
+				      (size_t)hm__col_bytes(sel, col))) < 0)
 			goto out;
 	}
-	if (step != SQLITE_DONE)
+	if (step != HM__DONE)
 		rc = hm__archive_sql_err(a, "cannot read the entries");
 out:
-	sqlite3_finalize(sel);
-	sqlite3_finalize(upd);
+	hm__finalize(sel);
+	hm__finalize(upd);
 	return rc;
 }

@@ -44,20 +44,20 @@ static void lineage_free(struct lineage *g)
 static int load_refs(hm_archive *a, hm_archive_list **out, const char *alg, const char *digest,
 		     const char *roles)
 {
-	sqlite3_stmt *st = NULL;
+	hm__q *st = NULL;
 	char sql[256];
 	int rc;
 
 	if (!(*out = calloc(1, sizeof(**out))))
 		return hm__err_oom();
 	snprintf(sql, sizeof(sql), "SELECT DISTINCT entry_id FROM refs WHERE digest = ?1 AND "
-		 "(?2 IS NULL OR alg = ?2 COLLATE NOCASE) AND role IN (%s) ORDER BY entry_id", roles);
+		 "(?2 IS NULL OR lower(alg) = lower(?2)) AND role IN (%s) ORDER BY entry_id", roles);
 	if ((rc = hm__archive_prepare(a, &st, sql)) < 0)
 		return rc;
-	sqlite3_bind_text(st, 1, digest, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, alg, -1, SQLITE_STATIC);
+	hm__bind_text(st, 1, digest, -1);
+	hm__bind_text(st, 2, alg, -1);
 	rc = hm__archive_load(a, *out, st, 0);
-	sqlite3_finalize(st);
+	hm__finalize(st);
 	return rc;
 }
 
@@ -324,10 +324,10 @@ int hm_archive_lineage(char **out, hm_archive *a, const char *digest, int json)
 	memset(&g, 0, sizeof(g));
 	if (!digest || !*digest)
 		return hm__err(HM_EINVAL, "no digest given");
-	if ((rc = hm__archive_exec(a, "BEGIN")) < 0)
+	if ((rc = hm__archive_read_begin(a)) < 0)
 		return rc;
 	rc = gather(a, &g, digest);
-	hm__archive_exec(a, "COMMIT");
+	hm__archive_read_end(a);
 	if (rc == 0 && g.about->n == 0 && g.used->n == 0)
 		rc = hm__err(HM_ENOTFOUND, "%s: nothing in the archive names %s", a->path, digest);
 	if (rc == 0)

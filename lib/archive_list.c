@@ -5,21 +5,21 @@
 #include <stdlib.h>
 #include <string.h>
 
-static char *col_dup(sqlite3_stmt *st, int i)
+static char *col_dup(hm__q *st, int i)
 {
 	const char *s = hm__col_text(st, i);
 
 	return s ? strdup(s) : NULL;
 }
 
-static char *blob_dup(sqlite3_stmt *st, int i, size_t *len)
+static char *blob_dup(hm__q *st, int i, size_t *len)
 {
-	const void *b = sqlite3_column_blob(st, i);
-	size_t n = (size_t)sqlite3_column_bytes(st, i);
+	const void *b = hm__col_blob(st, i);
+	size_t n = (size_t)hm__col_bytes(st, i);
 	char *s;
 
 	*len = 0;
-	if (sqlite3_column_type(st, i) == SQLITE_NULL)
+	if (hm__col_null(st, i))
 		return NULL;
 	s = malloc(n + 1);
 	if (!s)
@@ -78,15 +78,15 @@ const hm_archive_entry *hm_archive_list_entry(const hm_archive_list *l, size_t i
 
 static int load_refs(hm_archive *a, struct hm__item *it)
 {
-	sqlite3_stmt *st = NULL;
+	hm__q *st = NULL;
 	size_t cap = 0;
 	int rc = 0, step;
 
 	if ((rc = hm__archive_prepare(a, &st, "SELECT role, name, alg, digest FROM refs WHERE "
 				      "entry_id = ?1 ORDER BY rowid")) < 0)
 		return rc;
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)it->e.id);
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+	hm__bind_int64(st, 1, (long long)it->e.id);
+	while ((step = hm__step(st)) == HM__ROW) {
 		hm_archive_ref *r;
 		if (it->e.nrefs == cap) {
 			hm_archive_ref *n = realloc(it->refs, (cap = cap ? cap * 2 : 4) * sizeof(*n));
@@ -107,24 +107,24 @@ static int load_refs(hm_archive *a, struct hm__item *it)
 			break;
 		}
 	}
-	if (rc == 0 && step != SQLITE_DONE)
+	if (rc == 0 && step != HM__DONE)
 		rc = hm__archive_sql_err(a, "cannot read references");
-	sqlite3_finalize(st);
+	hm__finalize(st);
 	it->e.refs = it->refs;
 	return rc;
 }
 
 static int load_signers(hm_archive *a, struct hm__item *it)
 {
-	sqlite3_stmt *st = NULL;
+	hm__q *st = NULL;
 	size_t cap = 0;
 	int rc = 0, step;
 
 	if ((rc = hm__archive_prepare(a, &st, "SELECT keyid FROM signers WHERE entry_id = ?1 "
 				      "ORDER BY rowid")) < 0)
 		return rc;
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)it->e.id);
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+	hm__bind_int64(st, 1, (long long)it->e.id);
+	while ((step = hm__step(st)) == HM__ROW) {
 		if (it->e.nsigners == cap) {
 			char **n = realloc(it->signers, (cap = cap ? cap * 2 : 2) * sizeof(*n));
 			if (!n) {
@@ -139,28 +139,28 @@ static int load_signers(hm_archive *a, struct hm__item *it)
 		}
 		it->e.nsigners++;
 	}
-	if (rc == 0 && step != SQLITE_DONE)
+	if (rc == 0 && step != HM__DONE)
 		rc = hm__archive_sql_err(a, "cannot read signers");
-	sqlite3_finalize(st);
+	hm__finalize(st);
 	it->e.signers = (const char *const *)it->signers;
 	return rc;
 }
 
-static int load_one(hm_archive *a, sqlite3_stmt *row, struct hm__item *it, int full)
+static int load_one(hm_archive *a, hm__q *row, struct hm__item *it, int full)
 {
 	size_t len;
 	int rc;
 
-	it->e.id = (uint64_t)sqlite3_column_int64(row, 0);
+	it->e.id = (uint64_t)hm__col_int64(row, 0);
 	it->e.kind = it->kind = col_dup(row, 1);
-	it->e.recorded = sqlite3_column_int64(row, 2);
-	it->e.retain_until = sqlite3_column_int64(row, 3);
-	it->e.verified = sqlite3_column_int(row, 4);
+	it->e.recorded = hm__col_int64(row, 2);
+	it->e.retain_until = hm__col_int64(row, 3);
+	it->e.verified = hm__col_int(row, 4);
 	it->e.reason = it->reason = col_dup(row, 5);
 	it->e.predicate_type = it->ptype = col_dup(row, 6);
 	it->e.benchmark = it->benchmark = col_dup(row, 7);
-	if (sqlite3_column_bytes(row, 8) == 32)
-		memcpy(it->e.leaf_hash, sqlite3_column_blob(row, 8), 32);
+	if (hm__col_bytes(row, 8) == 32)
+		memcpy(it->e.leaf_hash, hm__col_blob(row, 8), 32);
 	if (!it->kind)
 		return hm__err_oom();
 	if (full) {
@@ -175,19 +175,19 @@ static int load_one(hm_archive *a, sqlite3_stmt *row, struct hm__item *it, int f
 	return 0;
 }
 
-int hm__archive_load(hm_archive *a, hm_archive_list *l, sqlite3_stmt *ids, int full)
+int hm__archive_load(hm_archive *a, hm_archive_list *l, hm__q *ids, int full)
 {
-	sqlite3_stmt *row = NULL;
+	hm__q *row = NULL;
 	int rc = 0, step;
 
 	if ((rc = hm__archive_prepare(a, &row, "SELECT e.id, e.kind, e.recorded, e.retain_until, "
 				      "e.verified, e.reason, e.predicate_type, e.benchmark, t.hash, "
 				      "e.entry, e.body, e.statement FROM entries e LEFT JOIN tree t "
 				      "ON t.level = 0 AND t.idx = e.id WHERE e.id = ?1")) < 0) {
-		sqlite3_reset(ids);
+		hm__reset(ids);
 		return rc;
 	}
-	while ((step = sqlite3_step(ids)) == SQLITE_ROW) {
+	while ((step = hm__step(ids)) == HM__ROW) {
 		struct hm__item *it;
 		if (l->n == l->cap) {
 			size_t cap = l->cap ? l->cap * 2 : 16;
@@ -199,9 +199,9 @@ int hm__archive_load(hm_archive *a, hm_archive_list *l, sqlite3_stmt *ids, int f
 			l->items = n;
 			l->cap = cap;
 		}
-		sqlite3_reset(row);
-		sqlite3_bind_int64(row, 1, sqlite3_column_int64(ids, 0));
-		if (sqlite3_step(row) != SQLITE_ROW)
+		hm__reset(row);
+		hm__bind_int64(row, 1, hm__col_int64(ids, 0));
+		if (hm__step(row) != HM__ROW)
 			continue; /* a dangling reference; `archive verify` reports it */
 		it = &l->items[l->n];
 		memset(it, 0, sizeof(*it));
@@ -209,10 +209,10 @@ int hm__archive_load(hm_archive *a, hm_archive_list *l, sqlite3_stmt *ids, int f
 		if ((rc = load_one(a, row, it, full)) < 0)
 			break;
 	}
-	if (rc == 0 && step != SQLITE_DONE)
+	if (rc == 0 && step != HM__DONE)
 		rc = hm__archive_sql_err(a, "cannot read the entries");
-	sqlite3_reset(ids);
-	sqlite3_finalize(row);
+	hm__reset(ids);
+	hm__finalize(row);
 	return rc;
 }
 

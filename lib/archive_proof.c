@@ -2,6 +2,7 @@
 #include "archive_impl.h"
 #include "merkle.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static json_t *hex_json(const unsigned char h[32])
@@ -66,12 +67,13 @@ static int tree_size(hm_archive *a, uint64_t *size, uint64_t want)
 int hm_archive_prove(char **out, hm_archive *a, uint64_t id, uint64_t want)
 {
 	unsigned char path[HM_MERKLE_MAX_PATH][32], leaf[32], root[32];
+	struct hm__nodes *ns = NULL;
 	uint64_t size = 0;
 	size_t n = 0;
 	int rc;
 
 	*out = NULL;
-	if ((rc = hm__archive_exec(a, "BEGIN")) < 0)
+	if ((rc = hm__archive_read_begin(a)) < 0)
 		return rc;
 	if ((rc = tree_size(a, &size, want)) < 0)
 		goto out;
@@ -80,27 +82,40 @@ int hm_archive_prove(char **out, hm_archive *a, uint64_t id, uint64_t want)
 			     (unsigned long long)id, (unsigned long long)size);
 		goto out;
 	}
-	if ((rc = hm__tree_get(a, 0, id, leaf)) < 0 ||
-	    (rc = hm__merkle_path(path, &n, id, size, hm__tree_get, a)) < 0 ||
-	    (rc = hm__merkle_root(root, size, hm__tree_get, a)) < 0)
+	if (!(ns = calloc(1, sizeof(*ns)))) {
+		rc = hm__err_oom();
+		goto out;
+	}
+	ns->a = a;
+	/* once to learn which nodes it takes, then over those nodes read at once */
+	hm__nodes_record(ns, 0, id, leaf);
+	if ((rc = hm__merkle_path(path, &n, id, size, hm__nodes_record, ns)) < 0 ||
+	    (rc = hm__merkle_root(root, size, hm__nodes_record, ns)) < 0 ||
+	    (rc = hm__nodes_fetch(ns)) < 0)
+		goto out;
+	if ((rc = hm__nodes_get(ns, 0, id, leaf)) < 0 ||
+	    (rc = hm__merkle_path(path, &n, id, size, hm__nodes_get, ns)) < 0 ||
+	    (rc = hm__merkle_root(root, size, hm__nodes_get, ns)) < 0)
 		goto out;
 	rc = dump_line(out, json_pack("{s:I,s:I,s:o,s:o,s:o}", "leaf_index", (json_int_t)id,
 				      "tree_size", (json_int_t)size, "leaf_hash", hex_json(leaf),
 				      "root_hash", hex_json(root), "audit_path", hex_array(path, n)));
 out:
-	hm__archive_exec(a, "COMMIT");
+	hm__archive_read_end(a);
+	free(ns);
 	return rc;
 }
 
 int hm_archive_consistency(char **out, hm_archive *a, uint64_t first, uint64_t second)
 {
 	unsigned char proof[HM_MERKLE_MAX_PATH][32], r1[32], r2[32];
+	struct hm__nodes *ns = NULL;
 	uint64_t size = 0;
 	size_t n = 0;
 	int rc;
 
 	*out = NULL;
-	if ((rc = hm__archive_exec(a, "BEGIN")) < 0)
+	if ((rc = hm__archive_read_begin(a)) < 0)
 		return rc;
 	if ((rc = tree_size(a, &size, second)) < 0)
 		goto out;
@@ -109,14 +124,25 @@ int hm_archive_consistency(char **out, hm_archive *a, uint64_t first, uint64_t s
 			     "%llu)", (unsigned long long)first, (unsigned long long)size);
 		goto out;
 	}
-	if ((rc = hm__merkle_consistency(proof, &n, first, size, hm__tree_get, a)) < 0 ||
-	    (rc = hm__merkle_root(r1, first, hm__tree_get, a)) < 0 ||
-	    (rc = hm__merkle_root(r2, size, hm__tree_get, a)) < 0)
+	if (!(ns = calloc(1, sizeof(*ns)))) {
+		rc = hm__err_oom();
+		goto out;
+	}
+	ns->a = a;
+	if ((rc = hm__merkle_consistency(proof, &n, first, size, hm__nodes_record, ns)) < 0 ||
+	    (rc = hm__merkle_root(r1, first, hm__nodes_record, ns)) < 0 ||
+	    (rc = hm__merkle_root(r2, size, hm__nodes_record, ns)) < 0 ||
+	    (rc = hm__nodes_fetch(ns)) < 0)
+		goto out;
+	if ((rc = hm__merkle_consistency(proof, &n, first, size, hm__nodes_get, ns)) < 0 ||
+	    (rc = hm__merkle_root(r1, first, hm__nodes_get, ns)) < 0 ||
+	    (rc = hm__merkle_root(r2, size, hm__nodes_get, ns)) < 0)
 		goto out;
 	rc = dump_line(out, json_pack("{s:I,s:I,s:o,s:o,s:o}", "first", (json_int_t)first, "second",
 				      (json_int_t)size, "first_root", hex_json(r1), "second_root",
 				      hex_json(r2), "proof", hex_array(proof, n)));
 out:
-	hm__archive_exec(a, "COMMIT");
+	hm__archive_read_end(a);
+	free(ns);
 	return rc;
 }

@@ -46,8 +46,8 @@ int hm_archive_search(hm_archive_list **out, hm_archive *a, const hm_archive_que
 {
 	hm_archive_query defaults = HM_ARCHIVE_QUERY_INIT;
 	struct query b;
-	sqlite3_stmt *st = NULL;
-	char *alg = NULL, *value = NULL, *signer = NULL, *signer_end = NULL;
+	hm__q *st = NULL;
+	char *alg = NULL, *value = NULL, *signer = NULL, *signer_end = NULL, *pattern = NULL;
 	hm_archive_list *l = NULL;
 	int rc = 0, i;
 
@@ -60,22 +60,24 @@ int hm_archive_search(hm_archive_list **out, hm_archive *a, const hm_archive_que
 		return hm__err(HM_EINVAL, "kind \"%s\": use attestation or verification", q->kind);
 	if (q->signer && (rc = check_signer(q->signer)) < 0)
 		return rc;
-	rc = hm__buf_puts(&b.sql, "SELECT id FROM entries WHERE 1");
+	rc = hm__buf_puts(&b.sql, "SELECT id FROM entries WHERE 1 = 1");
 	if (rc >= 0 && q->digest) {
 		if ((rc = hm__digest_query(&alg, &value, q->digest)) < 0)
 			goto out;
 		rc = hm__buf_printf(&b.sql, " AND id IN (SELECT entry_id FROM refs WHERE digest = ?%d",
 				    bind_text(&b, value));
 		if (rc >= 0 && alg)
-			rc = hm__buf_printf(&b.sql, " AND alg = ?%d COLLATE NOCASE", bind_text(&b, alg));
+			rc = hm__buf_printf(&b.sql, " AND lower(alg) = lower(?%d)", bind_text(&b, alg));
 		if (rc >= 0 && q->role)
 			rc = hm__buf_printf(&b.sql, " AND role = ?%d", bind_text(&b, q->role));
 		if (rc >= 0)
 			rc = hm__buf_puts(&b.sql, ")");
 	}
 	if (rc >= 0 && q->name) {
-		rc = hm__buf_printf(&b.sql, " AND id IN (SELECT entry_id FROM refs WHERE name GLOB ?%d",
-				    bind_text(&b, q->name));
+		if (a->ops->glob && (rc = a->ops->glob(&pattern, q->name)) < 0)
+			goto out;
+		rc = hm__buf_printf(&b.sql, " AND id IN (SELECT entry_id FROM refs WHERE name %s ?%d",
+				    a->ops->glob_op, bind_text(&b, pattern ? pattern : q->name));
 		if (rc >= 0 && q->role)
 			rc = hm__buf_printf(&b.sql, " AND role = ?%d", bind_text(&b, q->role));
 		if (rc >= 0)
@@ -118,37 +120,38 @@ int hm_archive_search(hm_archive_list **out, hm_archive *a, const hm_archive_que
 		goto out;
 	for (i = 0; i < b.n; i++) {
 		if (b.is_text[i])
-			sqlite3_bind_text(st, i + 1, b.text[i], -1, SQLITE_STATIC);
+			hm__bind_text(st, i + 1, b.text[i], -1);
 		else
-			sqlite3_bind_int64(st, i + 1, b.num[i]);
+			hm__bind_int64(st, i + 1, b.num[i]);
 	}
 	if (!(l = calloc(1, sizeof(*l)))) {
 		rc = hm__err_oom();
 		goto out;
 	}
 	/* One read transaction: the ids and the rows come from the same snapshot. */
-	if ((rc = hm__archive_exec(a, "BEGIN")) < 0)
+	if ((rc = hm__archive_read_begin(a)) < 0)
 		goto out;
 	rc = hm__archive_load(a, l, st, 0);
-	hm__archive_exec(a, "COMMIT");
+	hm__archive_read_end(a);
 	if (rc >= 0) {
 		*out = l;
 		l = NULL;
 	}
 out:
-	sqlite3_finalize(st);
+	hm__finalize(st);
 	hm_archive_list_free(l);
 	hm__buf_free(&b.sql);
 	free(alg);
 	free(value);
 	free(signer);
 	free(signer_end);
+	free(pattern);
 	return rc < 0 ? rc : 0;
 }
 
 int hm_archive_get(hm_archive_list **out, hm_archive *a, uint64_t id)
 {
-	sqlite3_stmt *st = NULL;
+	hm__q *st = NULL;
 	hm_archive_list *l;
 	int rc;
 
@@ -157,22 +160,22 @@ int hm_archive_get(hm_archive_list **out, hm_archive *a, uint64_t id)
 		return hm__err_oom();
 	if ((rc = hm__archive_prepare(a, &st, "SELECT ?1")) < 0)
 		goto fail;
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)id);
-	if ((rc = hm__archive_exec(a, "BEGIN")) < 0)
+	hm__bind_int64(st, 1, (long long)id);
+	if ((rc = hm__archive_read_begin(a)) < 0)
 		goto fail;
 	rc = hm__archive_load(a, l, st, 1);
-	hm__archive_exec(a, "COMMIT");
+	hm__archive_read_end(a);
 	if (rc < 0)
 		goto fail;
 	if (l->n == 0) {
 		rc = hm__err(HM_ENOTFOUND, "%s: no entry %llu", a->path, (unsigned long long)id);
 		goto fail;
 	}
-	sqlite3_finalize(st);
+	hm__finalize(st);
 	*out = l;
 	return 0;
 fail:
-	sqlite3_finalize(st);
+	hm__finalize(st);
 	hm_archive_list_free(l);
 	return rc;
 }

@@ -41,7 +41,7 @@ int hm__tile_path(char *buf, size_t size, const char *prefix, uint64_t index, un
 struct tiles {
 	hm_archive *a;
 	struct hm__outdir out;
-	sqlite3_stmt *nodes, *entries;
+	hm__q *nodes, *entries;
 	uint64_t size;
 	hm_tiles_result res;
 };
@@ -59,18 +59,18 @@ static int read_hashes(struct tiles *t, unsigned char *out, unsigned level, uint
 	uint64_t want = first;
 	int step;
 
-	sqlite3_bind_int(t->nodes, 1, (int)level);
-	sqlite3_bind_int64(t->nodes, 2, (sqlite3_int64)first);
-	sqlite3_bind_int64(t->nodes, 3, (sqlite3_int64)(first + n));
-	while ((step = sqlite3_step(t->nodes)) == SQLITE_ROW) {
-		if ((uint64_t)sqlite3_column_int64(t->nodes, 0) != want ||
-		    sqlite3_column_bytes(t->nodes, 1) != 32)
+	hm__bind_int64(t->nodes, 1, (int)level);
+	hm__bind_int64(t->nodes, 2, (long long)first);
+	hm__bind_int64(t->nodes, 3, (long long)(first + n));
+	while ((step = hm__step(t->nodes)) == HM__ROW) {
+		if ((uint64_t)hm__col_int64(t->nodes, 0) != want ||
+		    hm__col_bytes(t->nodes, 1) != 32)
 			break;
-		memcpy(out + (want - first) * 32, sqlite3_column_blob(t->nodes, 1), 32);
+		memcpy(out + (want - first) * 32, hm__col_blob(t->nodes, 1), 32);
 		want++;
 	}
-	sqlite3_reset(t->nodes);
-	if (step != SQLITE_ROW && step != SQLITE_DONE)
+	hm__reset(t->nodes);
+	if (step != HM__ROW && step != HM__DONE)
 		return hm__archive_sql_err(t->a, "cannot read the tree");
 	if (want != first + n)
 		return damaged(t, level ? "a subtree hash is missing or malformed at index"
@@ -87,16 +87,16 @@ static int write_entries(struct tiles *t, uint64_t first, unsigned n, const unsi
 	char path[128];
 	int step, rc = 0;
 
-	sqlite3_bind_int64(t->entries, 1, (sqlite3_int64)first);
-	sqlite3_bind_int64(t->entries, 2, (sqlite3_int64)(first + n));
-	while ((step = sqlite3_step(t->entries)) == SQLITE_ROW) {
-		const void *entry = sqlite3_column_blob(t->entries, 1);
-		const void *body = sqlite3_column_blob(t->entries, 2);
-		size_t elen = (size_t)sqlite3_column_bytes(t->entries, 1);
-		size_t blen = (size_t)sqlite3_column_bytes(t->entries, 2);
+	hm__bind_int64(t->entries, 1, (long long)first);
+	hm__bind_int64(t->entries, 2, (long long)(first + n));
+	while ((step = hm__step(t->entries)) == HM__ROW) {
+		const void *entry = hm__col_blob(t->entries, 1);
+		const void *body = hm__col_blob(t->entries, 2);
+		size_t elen = (size_t)hm__col_bytes(t->entries, 1);
+		size_t blen = (size_t)hm__col_bytes(t->entries, 2);
 		unsigned char leaf[32], len16[2];
 
-		if ((uint64_t)sqlite3_column_int64(t->entries, 0) != want) {
+		if ((uint64_t)hm__col_int64(t->entries, 0) != want) {
 			rc = damaged(t, "the entries skip or repeat index", want);
 			break;
 		}
@@ -120,8 +120,8 @@ static int write_entries(struct tiles *t, uint64_t first, unsigned n, const unsi
 			break;
 		want++;
 	}
-	sqlite3_reset(t->entries);
-	if (rc == 0 && step != SQLITE_ROW && step != SQLITE_DONE)
+	hm__reset(t->entries);
+	if (rc == 0 && step != HM__ROW && step != HM__DONE)
 		rc = hm__archive_sql_err(t->a, "cannot read the entries");
 	if (rc == 0 && want != first + n)
 		rc = damaged(t, "an entry is missing at index", want);
@@ -207,11 +207,11 @@ int hm_archive_export_tiles(hm_tiles_result *result, hm_archive *a, const char *
 	t.a = a;
 	if ((rc = hm__outdir_open(&t.out, dir, opts->replace, "checkpoint")) < 0)
 		return rc;
-	if ((rc = hm__archive_exec(a, "BEGIN")) == 0) {
+	if ((rc = hm__archive_read_begin(a)) == 0) {
 		rc = export(&t, opts);
-		sqlite3_finalize(t.nodes);
-		sqlite3_finalize(t.entries);
-		hm__archive_exec(a, "COMMIT");
+		hm__finalize(t.nodes);
+		hm__finalize(t.entries);
+		hm__archive_read_end(a);
 	}
 	if (rc == 0)
 		rc = hm__outdir_commit(&t.out);

@@ -1,5 +1,5 @@
 /*
- * The log's Merkle tree in SQLite: table tree holds every complete subtree
+ * The log's Merkle tree in the store: table tree holds every complete subtree
  * hash by (level, index), level 0 being the leaf hashes; table heads holds
  * the tree head after every write. Appending a leaf stores it and the
  * subtrees it completes (the left siblings come from the right edge kept in
@@ -8,71 +8,158 @@
 #include "archive_impl.h"
 #include "merkle.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 int hm__tree_get(void *ctx, unsigned level, uint64_t index, unsigned char out[32])
 {
 	hm_archive *a = ctx;
-	sqlite3_stmt *st;
+	hm__q *st;
 	int rc;
 
 	if ((rc = hm__archive_stmt(a, HM__ST_GET_NODE,
 				   "SELECT hash FROM tree WHERE level = ?1 AND idx = ?2", &st)) < 0)
 		return rc;
-	sqlite3_bind_int(st, 1, (int)level);
-	sqlite3_bind_int64(st, 2, (sqlite3_int64)index);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW && sqlite3_column_bytes(st, 0) == 32) {
-		memcpy(out, sqlite3_column_blob(st, 0), 32);
-		sqlite3_reset(st);
+	hm__bind_int64(st, 1, (int)level);
+	hm__bind_int64(st, 2, (long long)index);
+	rc = hm__step(st);
+	if (rc == HM__ROW && hm__col_bytes(st, 0) == 32) {
+		memcpy(out, hm__col_blob(st, 0), 32);
+		hm__reset(st);
 		return 0;
 	}
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+	hm__reset(st);
+	if (rc == HM__ROW || rc == HM__DONE)
 		return hm__err(HM_EFORMAT, "%s: the log is damaged: the subtree hash at level %u "
 			       "index %llu is %s (run `hallmark archive verify`)", a->path, level,
-			       (unsigned long long)index, rc == SQLITE_DONE ? "missing" : "malformed");
+			       (unsigned long long)index, rc == HM__DONE ? "missing" : "malformed");
 	return hm__archive_sql_err(a, "cannot read the tree");
 }
 
 static int put_node(hm_archive *a, unsigned level, uint64_t index, const unsigned char h[32])
 {
-	sqlite3_stmt *st;
+	hm__q *st;
 	int rc;
 
 	if ((rc = hm__archive_stmt(a, HM__ST_PUT_NODE,
 				   "INSERT INTO tree(level, idx, hash) VALUES (?1, ?2, ?3)", &st)) < 0)
 		return rc;
-	sqlite3_bind_int(st, 1, (int)level);
-	sqlite3_bind_int64(st, 2, (sqlite3_int64)index);
-	sqlite3_bind_blob(st, 3, h, 32, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
+	hm__bind_int64(st, 1, (int)level);
+	hm__bind_int64(st, 2, (long long)index);
+	hm__bind_blob(st, 3, h, 32);
+	rc = hm__step(st);
+	hm__reset(st);
+	if (rc != HM__DONE)
 		return hm__archive_sql_err(a, "cannot store a tree node");
 	return 0;
 }
 
+int hm__nodes_record(void *ctx, unsigned level, uint64_t index, unsigned char out[32])
+{
+	struct hm__nodes *s = ctx;
+	size_t i;
+
+	memset(out, 0, 32);
+	for (i = 0; i < s->n; i++)
+		if (s->level[i] == level && s->idx[i] == index)
+			return 0;
+	if (s->n == HM__NODES_MAX) {
+		s->overflow = 1;
+		return 0;
+	}
+	s->level[s->n] = level;
+	s->idx[s->n++] = index;
+	return 0;
+}
+
+/*
+ * The recorded nodes in one query (one round trip to a database server, not
+ * one a node); the indexes are numbers of our own, written into the SQL.
+ */
+int hm__nodes_fetch(struct hm__nodes *s)
+{
+	hm_buf sql = HM_BUF_INIT;
+	hm__q *st = NULL;
+	size_t i;
+	int rc = 0, step;
+
+	memset(s->have, 0, sizeof(s->have));
+	if (s->n == 0 || s->overflow)
+		return 0; /* hm__nodes_get reads each node on its own */
+	hm__buf_puts(&sql, "SELECT level, idx, hash FROM tree WHERE ");
+	for (i = 0; i < s->n; i++)
+		hm__buf_printf(&sql, "%s(level = %u AND idx = %llu)", i ? " OR " : "", s->level[i],
+			       (unsigned long long)s->idx[i]);
+	if ((rc = hm__buf_puts(&sql, "")) < 0 || (rc = hm__archive_prepare(s->a, &st, sql.data)) < 0) {
+		hm__buf_free(&sql);
+		return rc;
+	}
+	hm__buf_free(&sql);
+	while ((step = hm__step(st)) == HM__ROW) {
+		long long lv = hm__col_int64(st, 0), ix = hm__col_int64(st, 1);
+		if (hm__col_bytes(st, 2) != 32)
+			continue; /* hm__nodes_get reads it on its own and says what is wrong */
+		for (i = 0; i < s->n; i++)
+			if ((long long)s->level[i] == lv && (long long)s->idx[i] == ix) {
+				memcpy(s->hash[i], hm__col_blob(st, 2), 32);
+				s->have[i] = 1;
+			}
+	}
+	hm__finalize(st);
+	if (step != HM__DONE)
+		return hm__archive_sql_err(s->a, "cannot read the tree");
+	return 0;
+}
+
+int hm__nodes_get(void *ctx, unsigned level, uint64_t index, unsigned char out[32])
+{
+	struct hm__nodes *s = ctx;
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		if (s->have[i] && s->level[i] == level && s->idx[i] == index) {
+			memcpy(out, s->hash[i], 32);
+			return 0;
+		}
+	return hm__tree_get(s->a, level, index, out); /* not fetched: missing, or its own error */
+}
+
+/* The rightmost node of every level. */
+static int load_right_edge(hm_archive *a, struct hm__frontier *f)
+{
+	struct hm__nodes *s = calloc(1, sizeof(*s));
+	unsigned char dummy[32];
+	unsigned l;
+	int rc = 0;
+
+	if (!s)
+		return hm__err_oom();
+	s->a = a;
+	for (l = 0; l < HM_TREE_LEVELS && (f->size >> l) > 0; l++)
+		hm__nodes_record(s, l, (f->size >> l) - 1, dummy);
+	rc = hm__nodes_fetch(s);
+	for (l = 0; rc == 0 && l < HM_TREE_LEVELS && (f->size >> l) > 0; l++)
+		rc = hm__nodes_get(s, l, (f->size >> l) - 1, f->right[l]);
+	free(s);
+	return rc;
+}
+
 int hm__tree_load(hm_archive *a, struct hm__frontier *f)
 {
-	sqlite3_stmt *st;
-	unsigned l;
+	hm__q *st;
 	int rc;
 
 	memset(f, 0, sizeof(*f));
 	if ((rc = hm__archive_stmt(a, HM__ST_GET_HEAD, "SELECT tree_size FROM heads ORDER BY "
 				   "tree_size DESC LIMIT 1", &st)) < 0)
 		return rc;
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		f->size = (uint64_t)sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+	rc = hm__step(st);
+	if (rc == HM__ROW)
+		f->size = (uint64_t)hm__col_int64(st, 0);
+	hm__reset(st);
+	if (rc != HM__ROW && rc != HM__DONE)
 		return hm__archive_sql_err(a, "cannot read the tree head");
-	for (l = 0; l < HM_TREE_LEVELS && (f->size >> l) > 0; l++)
-		if ((rc = hm__tree_get(a, l, (f->size >> l) - 1, f->right[l])) < 0)
-			return rc;
-	return 0;
+	return load_right_edge(a, f);
 }
 
 int hm__tree_append(hm_archive *a, struct hm__frontier *f, const unsigned char leaf[32])
@@ -125,19 +212,20 @@ void hm__tree_root(unsigned char out[32], const struct hm__frontier *f)
 int hm__tree_store_head(hm_archive *a, const struct hm__frontier *f, long long now)
 {
 	unsigned char root[32];
-	sqlite3_stmt *st;
+	hm__q *st;
 	int rc;
 
 	hm__tree_root(root, f);
-	if ((rc = hm__archive_stmt(a, HM__ST_PUT_HEAD, "INSERT OR REPLACE INTO heads(tree_size, "
-				   "root_hash, recorded) VALUES (?1, ?2, ?3)", &st)) < 0)
+	if ((rc = hm__archive_stmt(a, HM__ST_PUT_HEAD, "INSERT INTO heads(tree_size, root_hash, "
+				   "recorded) VALUES (?1, ?2, ?3) ON CONFLICT(tree_size) DO UPDATE "
+				   "SET root_hash = excluded.root_hash, recorded = excluded.recorded", &st)) < 0)
 		return rc;
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)f->size);
-	sqlite3_bind_blob(st, 2, root, 32, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, now);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
+	hm__bind_int64(st, 1, (long long)f->size);
+	hm__bind_blob(st, 2, root, 32);
+	hm__bind_int64(st, 3, now);
+	rc = hm__step(st);
+	hm__reset(st);
+	if (rc != HM__DONE)
 		return hm__archive_sql_err(a, "cannot store the tree head");
 	return 0;
 }
@@ -160,9 +248,9 @@ int hm_archive_head(hm_tree_head *out, hm_archive *a)
 	int rc;
 
 	/* One read transaction: the size and the nodes come from the same snapshot. */
-	if ((rc = hm__archive_exec(a, "BEGIN")) < 0)
+	if ((rc = hm__archive_read_begin(a)) < 0)
 		return rc;
 	rc = hm__tree_head(a, out);
-	hm__archive_exec(a, "COMMIT");
+	hm__archive_read_end(a);
 	return rc;
 }

@@ -146,14 +146,14 @@ static int check_statement(struct ctx *x, uint64_t id, const char *body, size_t 
 }
 
 /* One row of entries: its leaf, and that its columns agree with its bytes. */
-static int check_entry(struct ctx *x, sqlite3_stmt *row)
+static int check_entry(struct ctx *x, hm__q *row)
 {
-	uint64_t id = (uint64_t)sqlite3_column_int64(row, 0);
+	uint64_t id = (uint64_t)hm__col_int64(row, 0);
 	const char *kind = hm__col_text(row, 1);
-	const char *bytes = sqlite3_column_blob(row, 2);
-	size_t blen = (size_t)sqlite3_column_bytes(row, 2);
-	const char *body = sqlite3_column_blob(row, 3);
-	size_t body_len = (size_t)sqlite3_column_bytes(row, 3);
+	const char *bytes = hm__col_blob(row, 2);
+	size_t blen = (size_t)hm__col_bytes(row, 2);
+	const char *body = hm__col_blob(row, 3);
+	size_t body_len = (size_t)hm__col_bytes(row, 3);
 	const char *body_sha = hm__col_text(row, 4);
 	struct hm__derived d = { NULL, 0, 0, NULL };
 	unsigned char h[32], logged[32], *leaf;
@@ -210,13 +210,13 @@ static int check_entry(struct ctx *x, sqlite3_stmt *row)
 		problem(x, "entry %llu: the body_sha256 column was changed", (unsigned long long)id);
 		bad = 1;
 	}
-	hm_rfc3339_format(when, sqlite3_column_int64(row, 5));
-	hm_rfc3339_format(keep, sqlite3_column_int64(row, 6));
+	hm_rfc3339_format(when, hm__col_int64(row, 5));
+	hm_rfc3339_format(keep, hm__col_int64(row, 6));
 	if (!same_text(hm__json_str(e, "kind"), kind) ||
 	    !same_text(hm__json_str(e, "recorded_at"), when) ||
 	    !same_text(hm__json_str(e, "retain_until"), keep) ||
 	    json_is_true(json_object_get(e, verification ? "ok" : "verified")) !=
-		    (sqlite3_column_int(row, 7) != 0)) {
+		    (hm__col_int(row, 7) != 0)) {
 		problem(x, "entry %llu: its kind, time, retention or verification columns were "
 			"changed (they no longer say what its logged bytes say)",
 			(unsigned long long)id);
@@ -255,15 +255,15 @@ static int check_entry(struct ctx *x, sqlite3_stmt *row)
 
 static int read_entries(struct ctx *x)
 {
-	sqlite3_stmt *st = NULL;
+	hm__q *st = NULL;
 	int rc = 0, step;
 
 	if ((rc = hm__archive_prepare(x->a, &st, "SELECT id, kind, entry, body, body_sha256, "
 				      "recorded, retain_until, verified, statement, predicate_type, "
 				      "benchmark FROM entries ORDER BY id")) < 0)
 		return rc;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		sqlite3_int64 id = sqlite3_column_int64(st, 0);
+	while ((step = hm__step(st)) == HM__ROW) {
+		long long id = hm__col_int64(st, 0);
 		if (id < 0) {
 			problem(x, "a row with the negative id %lld was added", (long long)id);
 			continue;
@@ -271,9 +271,9 @@ static int read_entries(struct ctx *x)
 		if ((rc = check_entry(x, st)) < 0)
 			break;
 	}
-	if (rc == 0 && step != SQLITE_DONE)
+	if (rc == 0 && step != HM__DONE)
 		rc = hm__archive_sql_err(x->a, "cannot read the entries");
-	sqlite3_finalize(st);
+	hm__finalize(st);
 	return rc;
 }
 
@@ -336,7 +336,7 @@ static void prefix_root(const struct ctx *x, uint64_t m, unsigned char out[32])
 
 static int check_tree(struct ctx *x)
 {
-	sqlite3_stmt *st = NULL;
+	hm__q *st = NULL;
 	uint64_t *seen = calloc(x->nlevels ? x->nlevels : 1, sizeof(*seen));
 	unsigned l;
 	uint64_t i;
@@ -350,9 +350,9 @@ static int check_tree(struct ctx *x)
 		free(seen);
 		return rc;
 	}
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		sqlite3_int64 lv = sqlite3_column_int64(st, 0), ix = sqlite3_column_int64(st, 1);
-		const unsigned char *h = sqlite3_column_blob(st, 2);
+	while ((step = hm__step(st)) == HM__ROW) {
+		long long lv = hm__col_int64(st, 0), ix = hm__col_int64(st, 1);
+		const unsigned char *h = hm__col_blob(st, 2);
 		if (lv < 0 || (uint64_t)lv >= x->nlevels || ix < 0 ||
 		    (uint64_t)ix >= (x->size >> lv)) {
 			problem(x, "tree node at level %lld index %lld: not part of the log (added "
@@ -367,7 +367,7 @@ static int check_tree(struct ctx *x)
 			seen[l]++;
 		}
 		seen[l] = i + 1;
-		if (sqlite3_column_bytes(st, 2) == 32 && memcmp(h, x->level[l] + 32 * i, 32) == 0)
+		if (hm__col_bytes(st, 2) == 32 && memcmp(h, x->level[l] + 32 * i, 32) == 0)
 			continue;
 		if (l == 0)
 			problem(x, "tree node at level 0 index %llu: changed (it is not the hash of "
@@ -376,20 +376,20 @@ static int check_tree(struct ctx *x)
 			problem(x, "tree node at level %u index %llu: changed (it is not the hash of "
 				"the entries below it)", l, (unsigned long long)i);
 	}
-	if (step != SQLITE_DONE)
+	if (step != HM__DONE)
 		rc = hm__archive_sql_err(x->a, "cannot read the tree");
 	for (l = 0; rc == 0 && l < x->nlevels; l++)
 		for (; seen[l] < (x->size >> l); seen[l]++)
 			problem(x, "tree node at level %u index %llu: deleted", l,
 				(unsigned long long)seen[l]);
-	sqlite3_finalize(st);
+	hm__finalize(st);
 	free(seen);
 	return rc;
 }
 
 static int check_heads(struct ctx *x, const hm_tree_head *trusted)
 {
-	sqlite3_stmt *st = NULL;
+	hm__q *st = NULL;
 	unsigned char root[32];
 	char when[32];
 	int rc, step;
@@ -397,21 +397,21 @@ static int check_heads(struct ctx *x, const hm_tree_head *trusted)
 	if ((rc = hm__archive_prepare(x->a, &st, "SELECT tree_size, root_hash, recorded FROM "
 				      "heads ORDER BY tree_size")) < 0)
 		return rc;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		sqlite3_int64 m = sqlite3_column_int64(st, 0);
+	while ((step = hm__step(st)) == HM__ROW) {
+		long long m = hm__col_int64(st, 0);
 		if (m < 0 || (uint64_t)m > x->size)
 			continue; /* cannot happen: size is the largest */
 		prefix_root(x, (uint64_t)m, root);
-		if (sqlite3_column_bytes(st, 1) != 32 ||
-		    memcmp(sqlite3_column_blob(st, 1), root, 32) != 0) {
-			hm_rfc3339_format(when, sqlite3_column_int64(st, 2));
+		if (hm__col_bytes(st, 1) != 32 ||
+		    memcmp(hm__col_blob(st, 1), root, 32) != 0) {
+			hm_rfc3339_format(when, hm__col_int64(st, 2));
 			problem(x, "tree head of size %lld (recorded %s): the entries no longer give "
 				"its root hash", (long long)m, when);
 		}
 	}
-	if (step != SQLITE_DONE)
+	if (step != HM__DONE)
 		rc = hm__archive_sql_err(x->a, "cannot read the tree heads");
-	sqlite3_finalize(st);
+	hm__finalize(st);
 	if (rc == 0 && trusted) {
 		if (trusted->tree_size > x->size) {
 			problem(x, "the trusted tree head has %llu entries but the log only %llu: "
@@ -434,8 +434,8 @@ static int check_index(struct ctx *x, const char *sql, unsigned char (*want)[16]
 		       const char *what, int ncols)
 {
 	unsigned char got[16], none[16];
-	sqlite3_stmt *st = NULL;
-	sqlite3_int64 cur = -1;
+	hm__q *st = NULL;
+	long long cur = -1;
 	uint64_t next = 0, i;
 	struct fp f = { NULL };
 	int rc, step, c;
@@ -446,8 +446,8 @@ static int check_index(struct ctx *x, const char *sql, unsigned char (*want)[16]
 	if ((rc = hm__archive_prepare(x->a, &st, sql)) < 0)
 		return rc;
 	for (;;) {
-		step = sqlite3_step(st);
-		sqlite3_int64 id = step == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -2;
+		step = hm__step(st);
+		long long id = step == HM__ROW ? hm__col_int64(st, 0) : -2;
 		if (id != cur && cur >= 0) {
 			fp_end(&f, got);
 			if ((uint64_t)cur >= x->size)
@@ -458,7 +458,7 @@ static int check_index(struct ctx *x, const char *sql, unsigned char (*want)[16]
 					(long long)cur, what);
 			cur = -1;
 		}
-		if (step != SQLITE_ROW)
+		if (step != HM__ROW)
 			break;
 		if (id != cur) {
 			/* entries in between have no rows: they must want none */
@@ -476,30 +476,30 @@ static int check_index(struct ctx *x, const char *sql, unsigned char (*want)[16]
 	}
 	if (f.md)
 		EVP_MD_CTX_free(f.md);
-	if (rc == 0 && step != SQLITE_DONE)
+	if (rc == 0 && step != HM__DONE)
 		rc = hm__archive_sql_err(x->a, "cannot read the search index");
 	for (i = next; rc == 0 && i < x->size; i++)
 		if (!(x->state[i] & ENTRY_REPORTED) && memcmp(want[i], none, 16))
 			problem(x, "entry %llu: its %s were deleted from the search index",
 				(unsigned long long)i, what);
-	sqlite3_finalize(st);
+	hm__finalize(st);
 	return rc;
 }
 
 /* The size of the last tree head hallmark recorded. */
 static int head_size(struct ctx *x)
 {
-	sqlite3_stmt *st = NULL;
+	hm__q *st = NULL;
 	int rc, step;
 
 	if ((rc = hm__archive_prepare(x->a, &st, "SELECT max(tree_size) FROM heads")) < 0)
 		return rc;
-	step = sqlite3_step(st);
-	if (step == SQLITE_ROW)
-		x->size = (uint64_t)sqlite3_column_int64(st, 0);
+	step = hm__step(st);
+	if (step == HM__ROW)
+		x->size = (uint64_t)hm__col_int64(st, 0);
 	else
 		rc = hm__archive_sql_err(x->a, "cannot read the tree heads");
-	sqlite3_finalize(st);
+	hm__finalize(st);
 	return rc;
 }
 
@@ -543,10 +543,10 @@ int hm_archive_verify(char **problems, size_t *nproblems, hm_tree_head *head, hm
 		memset(head, 0, sizeof(*head));
 	memset(&x, 0, sizeof(x));
 	x.a = a;
-	if ((rc = hm__archive_exec(a, "BEGIN")) < 0)
+	if ((rc = hm__archive_read_begin(a)) < 0)
 		return rc;
 	rc = run(&x, trusted);
-	hm__archive_exec(a, "COMMIT");
+	hm__archive_read_end(a);
 	if (rc == 0 && head && x.level) {
 		head->tree_size = x.size;
 		prefix_root(&x, x.size, head->root_hash);

@@ -157,10 +157,14 @@ typedef struct hm_archive_options {
 HM_EXTERN int hm_archive_default_path(char **out);
 
 /*
- * Opens an archive (WAL mode, a busy timeout, one transaction per write). An
+ * Opens an archive: an SQLite file (WAL mode, a busy timeout, one transaction
+ * per write), or a PostgreSQL database when path is a postgresql:// or
+ * postgres:// URL or a libpq connection string ("host=... dbname=...";
+ * writes serialized by an advisory lock). An
  * older schema is migrated forward in one transaction; a newer one is refused
  * with HM_EUNSUPPORTED, a database that is not an archive with HM_EFORMAT, a
- * missing file without HM_ARCHIVE_CREATE with HM_ENOTFOUND.
+ * missing file (or a PostgreSQL database without tables) without
+ * HM_ARCHIVE_CREATE with HM_ENOTFOUND.
  * opts may be NULL. Free with hm_archive_free().
  */
 HM_EXTERN int hm_archive_open(hm_archive **out, const char *path, const hm_archive_options *opts);

@@ -1,8 +1,11 @@
 #!/bin/sh
 # hallmark archive: every command, the default location, exit statuses, proofs checked
 # offline, tampering through the sqlite3 shell, a large add killed with SIGKILL, the
-# lineage of a model attested end to end, and the exports.
+# lineage of a model attested end to end, and the exports. With HM_TEST_ARCHIVE=pg
+# (tests/cli/test_archive_pg.sh) every step runs on PostgreSQL, tampering through psql.
 . tests/cli/lib.sh
+. tests/cli/pg.sh
+archive_backend
 cd "$T" || exit 1
 unset HALLMARK_PASSPHRASE HALLMARK_ARCHIVE
 export XDG_DATA_HOME="$T/xdg"
@@ -28,17 +31,28 @@ statement other
 "$HM" sign --key stranger.key --bundle s.jsonl other.json 2>/dev/null
 
 # --- the default location --------------------------------------------------------------
+[ "$BACKEND" = pg ] && export HALLMARK_ARCHIVE="$(db main)"
 fails 2 "search before anything was archived: no archive yet (exit 2)" "$HM" archive search
-like "it says where it looked" "no archive at $T/xdg/hallmark/archive.db" "$T/.err"
+if [ "$BACKEND" = pg ]; then
+	like "it says where it looked" "no archive at postgresql://hallmark@/main" "$T/.err"
+else
+	like "it says where it looked" "no archive at $T/xdg/hallmark/archive.db" "$T/.err"
+fi
 fails 2 "add without keys is a usage error" "$HM" archive add b.jsonl
 like "it asks for --key or --allow-unverified" "allow-unverified" "$T/.err"
 ok "add a bundle (created on first use)" "$HM" archive add b.jsonl --key pub.pub
 like "add reports what it stored" 'b.jsonl: 3 archived, 0 already archived, 0 refused' "$T/.err"
-is "the archive is under XDG_DATA_HOME" "$(ls "$T/xdg/hallmark")" archive.db
-is "its directory is private (0700)" "$(stat -c %a "$T/xdg/hallmark")" 700
+if [ "$BACKEND" = pg ]; then
+	is "the archive is in the database" "$(sqlq main "SELECT count(*) FROM entries")" 3
+	skip "its directory is private (0700)" "a database, not a file"
+else
+	is "the archive is under XDG_DATA_HOME" "$(ls "$T/xdg/hallmark")" archive.db
+	is "its directory is private (0700)" "$(stat -c %a "$T/xdg/hallmark")" 700
+fi
 ok "add again: nothing new" "$HM" archive add b.jsonl --key pub.pub
 like "every envelope is already archived" '0 archived, 3 already archived' "$T/.err"
 DB="$T/xdg/hallmark/archive.db"
+[ "$BACKEND" = pg ] && DB=$(db main)
 export HALLMARK_ARCHIVE="$DB"
 ok "HALLMARK_ARCHIVE names it too" "$HM" archive search
 is "three entries" "$(wc -l <"$T/.out" | tr -d ' ')" 3
@@ -46,6 +60,23 @@ unset HALLMARK_ARCHIVE
 ok "--db before the command" "$HM" archive --db "$DB" search
 ok "--db as an option of the command" "$HM" archive search --db "$DB"
 ok "--db=PATH" "$HM" archive --db="$DB" search
+if [ "$BACKEND" = pg ]; then
+	ok "--db postgres://" "$HM" archive --db "postgres://hallmark@/main?host=$PG_DIR" search
+	is "the same three entries" "$(wc -l <"$T/.out" | tr -d ' ')" 3
+	ok "--db as a libpq connection string" "$HM" archive --db "host=$PG_DIR user=hallmark dbname=main" search
+	is "the same three entries again" "$(wc -l <"$T/.out" | tr -d ' ')" 3
+	fails 2 "a database that is not there: exit 2" \
+		"$HM" archive --db "postgresql://hallmark:s3cret@/nosuchdb?host=$PG_DIR" search
+	like "it names it" 'postgresql://hallmark@/nosuchdb.*cannot connect to PostgreSQL.*"nosuchdb" does not exist' "$T/.err"
+	unlike "without the password in the URL" 's3cret' "$T/.err"
+	fails 2 "nor in a connection string" "$HM" archive --db "host=$PG_DIR user=hallmark password=s3cret dbname=nosuchdb" search
+	unlike "the password is not shown" 's3cret' "$T/.err"
+	sqlq "$(db foreign >/dev/null; echo foreign)" "CREATE TABLE invoices(id int)"
+	fails 1 "a database of another application is refused, also by add" \
+		"$HM" archive --db "$(db foreign)" add b.jsonl --key pub.pub
+	like "it says so" 'not a hallmark archive \(a PostgreSQL database whose schema holds tables of another application\)' "$T/.err"
+	is "and left alone" "$(sqlq foreign "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")" 1
+fi
 export HALLMARK_ARCHIVE="$DB"
 
 # --- add: audits are checked against the auditor keys, as verify checks them --------------
@@ -56,15 +87,15 @@ statement audit-by-publisher "$AUDIT_TYPE"
 "$HM" sign --key stranger.key --bundle aud.jsonl audit-by-auditor.json 2>/dev/null
 "$HM" sign --key pub.key --bundle aud.jsonl audit-by-publisher.json 2>/dev/null
 fails 1 "with --auditor-key, an audit signed only by the publisher is refused (exit 1)" \
-	"$HM" archive --db "$T/aud.db" add aud.jsonl --key pub.pub --auditor-key stranger.pub
+	"$HM" archive --db "$(db aud)" add aud.jsonl --key pub.pub --auditor-key stranger.pub
 like "the model and the auditor's audit are archived, the publisher's audit refused" \
 	'aud.jsonl: 2 archived, 0 already archived, 1 refused' "$T/.err"
 like "the refusal names the line" 'aud.jsonl line 3: refused' "$T/.err"
 ok "the auditor's audit is stored as verified" \
-	"$HM" archive --db "$T/aud.db" search --signer "$("$HM" key id stranger.pub)"
+	"$HM" archive --db "$(db aud)" search --signer "$("$HM" key id stranger.pub)"
 is "one entry signed by the auditor" "$(wc -l <"$T/.out" | tr -d ' ')" 1
 fails 1 "without --auditor-key the auditor's audit is checked against --key, and refused" \
-	"$HM" archive --db "$T/aud2.db" add aud.jsonl --key pub.pub
+	"$HM" archive --db "$(db aud2)" add aud.jsonl --key pub.pub
 like "the model and the publisher's audit are archived" \
 	'aud.jsonl: 2 archived, 0 already archived, 1 refused' "$T/.err"
 like "the auditor's audit (line 2) is refused" 'aud.jsonl line 2: refused' "$T/.err"
@@ -195,15 +226,22 @@ fails 1 "verify --head signed by another key: exit 1" "$HM" archive verify --hea
 fails 1 "verify --head of an unsigned head: exit 1" "$HM" archive verify --head head7.json --key logkey.pub
 ok "verify --json" "$HM" archive verify --json
 like "verify --json shape" '^\{"ok": true, "tree_size": 7, "root_hash": "[0-9a-f]{64}", "problems": \[\]\}$' "$T/.out"
-if have sqlite3; then
+if [ "$BACKEND" = pg ] || have sqlite3; then
+	[ "$BACKEND" = sqlite ] && cp "$DB" main.db
+	nt=0
 	tamper() { # NAME SQL EXPECTED-PROBLEM
-		cp "$DB" "t-$1.db"
-		sqlite3 "t-$1.db" "$2"
-		fails 1 "verify finds: $1" "$HM" archive verify --db "t-$1.db"
+		nt=$((nt + 1))
+		copydb main "t$nt"
+		sqlq "t$nt" "$2"
+		fails 1 "verify finds: $1" "$HM" archive verify --db "$(db "t$nt")"
 		like "and names it: $1" "$3" "$T/.out"
 	}
-	tamper "modified envelope bytes" \
-		"UPDATE entries SET body = CAST(replace(CAST(body AS TEXT), 'payloadType', 'payloadtype') AS BLOB) WHERE id = 4;" \
+	if [ "$BACKEND" = pg ]; then
+		edit="convert_to(replace(convert_from(body, 'UTF8'), 'payloadType', 'payloadtype'), 'UTF8')"
+	else
+		edit="CAST(replace(CAST(body AS TEXT), 'payloadType', 'payloadtype') AS BLOB)"
+	fi
+	tamper "modified envelope bytes" "UPDATE entries SET body = $edit WHERE id = 4;" \
 		'entry 4: modified'
 	tamper "deleted row" "DELETE FROM entries WHERE id = 2;" 'entry 2: deleted'
 	tamper "swapped rows" \
@@ -213,22 +251,28 @@ if have sqlite3; then
 		'entry 3: its kind, time, retention or verification columns were changed'
 	like "verify says the archive was changed" "behind hallmark's back" "$T/.err"
 	# rewritten consistently (a fresh archive of other entries): only the published head knows
-	"$HM" archive add c.jsonl b.jsonl s.jsonl --db forged.db --key pub.pub --allow-unverified 2>/dev/null
-	"$HM" archive add b.jsonl --db forged.db --key pub.pub 2>/dev/null
-	ok "the forged archive is self-consistent" "$HM" archive verify --db forged.db
-	fails 1 "but does not extend the published head" "$HM" archive verify --db forged.db --head head7.signed --key logkey.pub
+	FORGED=$(db forged)
+	"$HM" archive add c.jsonl b.jsonl s.jsonl --db "$FORGED" --key pub.pub --allow-unverified 2>/dev/null
+	"$HM" archive add b.jsonl --db "$FORGED" --key pub.pub 2>/dev/null
+	ok "the forged archive is self-consistent" "$HM" archive verify --db "$FORGED"
+	fails 1 "but does not extend the published head" "$HM" archive verify --db "$FORGED" --head head7.signed --key logkey.pub
 	like "it says so" 'does not extend the trusted tree head of size 7' "$T/.out"
 	# an archive from a newer hallmark
-	cp "$DB" newer.db
-	sqlite3 newer.db "PRAGMA user_version = 99;"
-	fails 1 "an archive of a newer schema is refused" "$HM" archive search --db newer.db
+	copydb main newer
+	if [ "$BACKEND" = pg ]; then
+		sqlq newer "UPDATE meta SET value = '99' WHERE key = 'schema_version'"
+	else
+		sqlq newer "PRAGMA user_version = 99;"
+	fi
+	fails 1 "an archive of a newer schema is refused" "$HM" archive search --db "$(db newer)"
 	like "with a clear message" 'schema version 99, written by a newer hallmark.*upgrade hallmark' "$T/.err"
 else
 	skip "tampering through the sqlite3 shell" "sqlite3 is not installed"
 fi
 
 # --- a large add killed with SIGKILL --------------------------------------------------------
-if have sqlite3; then
+if [ "$BACKEND" = pg ] || have sqlite3; then
+	BIG=$(db big)
 	i=0
 	while [ $i -lt 3000 ]; do
 		printf '{"_type":"https://in-toto.io/Statement/v1","subject":[{"name":"big-%d","digest":{"sha256":"%064d"}}],"predicateType":"https://example.com/big/v1","predicate":{}}\n' $i $i >"big-$i.json"
@@ -236,27 +280,27 @@ if have sqlite3; then
 	done
 	ls big-*.json | xargs "$HM" sign --key pub.key --bundle big.jsonl 2>/dev/null
 	is "3000 envelopes to add" "$(wc -l <big.jsonl | tr -d ' ')" 3000
-	"$HM" archive add big.jsonl --db big.db --key pub.pub --batch 100 2>/dev/null &
+	"$HM" archive add big.jsonl --db "$BIG" --key pub.pub --batch 100 2>/dev/null &
 	pid=$!
 	n=0 tries=0
 	while [ "$tries" -lt 3000 ]; do
-		n=$(sqlite3 big.db "SELECT count(*) FROM entries" 2>/dev/null || echo 0)
+		n=$(sqlq big "SELECT count(*) FROM entries" 2>/dev/null || echo 0)
 		[ "${n:-0}" -ge 300 ] && break
 		tries=$((tries + 1))
 		sleep 0.01
 	done
 	kill -9 $pid 2>/dev/null
 	wait $pid 2>/dev/null
-	n=$(sqlite3 big.db "SELECT count(*) FROM entries")
+	n=$(sqlq big "SELECT count(*) FROM entries")
 	echo "# killed after $n of 3000"
 	ok "killed mid-way (some but not all archived)" test "$n" -gt 0 -a "$n" -lt 3000
-	ok "archive verify after the kill: intact" "$HM" archive verify --db big.db
+	ok "archive verify after the kill: intact" "$HM" archive verify --db "$BIG"
 	is "entries, leaves and the last head agree" \
-		"$(sqlite3 big.db "SELECT (SELECT count(*) FROM entries) || ' ' || (SELECT count(*) FROM tree WHERE level = 0) || ' ' || (SELECT max(tree_size) FROM heads)")" "$n $n $n"
+		"$(sqlq big "SELECT (SELECT count(*) FROM entries) || ' ' || (SELECT count(*) FROM tree WHERE level = 0) || ' ' || (SELECT max(tree_size) FROM heads)")" "$n $n $n"
 	is "whole transactions only" "$((n % 100))" 0
-	ok "adding again completes it" "$HM" archive add big.jsonl --db big.db --key pub.pub
+	ok "adding again completes it" "$HM" archive add big.jsonl --db "$BIG" --key pub.pub
 	like "the rest is added" "$((3000 - n)) archived, $n already archived" "$T/.err"
-	ok "and it verifies" "$HM" archive verify --db big.db
+	ok "and it verifies" "$HM" archive verify --db "$BIG"
 else
 	skip "a large add killed with SIGKILL" "sqlite3 is not installed"
 fi
@@ -280,9 +324,10 @@ if "$HM" attest dataset dataset --name bakery-chat --license CC-BY-4.0 --no-git 
 	"$HM" attest audit --model tuned --model-name acme-chat --benchmark HEx-PHI --partial --results tuned-results.jsonl \
 		--baseline-model base --baseline-results base-results.jsonl --no-progress -o audit.json 2>>attest.err; then
 	"$HM" sign --key pub.key --bundle chain.jsonl base.json ds.json run.json tuned.json audit.json 2>/dev/null
-	ok "archive the chain" "$HM" archive add chain.jsonl --db chain.db --key pub.pub
+	CHAIN=$(db chain)
+	ok "archive the chain" "$HM" archive add chain.jsonl --db "$CHAIN" --key pub.pub
 	md=$("$HM" digest tuned --no-progress)
-	ok "lineage of the tuned model" "$HM" archive lineage "$md" --db chain.db
+	ok "lineage of the tuned model" "$HM" archive lineage "$md" --db "$CHAIN"
 	cp "$T/.out" lineage.txt
 	like "lineage: its name" "lineage of $md \\(acme-chat\\)" lineage.txt
 	like "lineage: the base model" '^base model +example/base-7b  sha256:' lineage.txt
@@ -291,7 +336,7 @@ if "$HM" attest dataset dataset --name bakery-chat --license CC-BY-4.0 --no-git 
 	like "lineage: the model" "^model +acme-chat  $md" lineage.txt
 	like "lineage: the model's manifest" '^ +#3 +model manifest' lineage.txt
 	like "lineage: the audit" '^audit +#4 +safety audit +verified .*HEx-PHI' lineage.txt
-	ok "lineage --json" "$HM" archive lineage "$md" --db chain.db --json
+	ok "lineage --json" "$HM" archive lineage "$md" --db "$CHAIN" --json
 	cp "$T/.out" lineage.json
 	if have python3; then
 		is "lineage --json: runs, model, audits" "$(json_get lineage.json '[len(j[k]) for k in ("base_models","datasets","runs","model","audits","verifications")]')" \
@@ -300,21 +345,21 @@ if "$HM" attest dataset dataset --name bakery-chat --license CC-BY-4.0 --no-git 
 		skip "lineage --json" "python3 is needed"
 	fi
 	bd=$("$HM" digest base --no-progress)
-	ok "lineage of the base model: used by the run and as the audit's baseline" "$HM" archive lineage "$bd" --db chain.db
+	ok "lineage of the base model: used by the run and as the audit's baseline" "$HM" archive lineage "$bd" --db "$CHAIN"
 	like "used by the run" 'used by +#2 +fine-tuning run' "$T/.out"
-	fails 1 "lineage of a digest the archive does not know" "$HM" archive lineage "sha256:$(printf '%064d' 7)" --db chain.db
+	fails 1 "lineage of a digest the archive does not know" "$HM" archive lineage "sha256:$(printf '%064d' 7)" --db "$CHAIN"
 
 	# --- export ---------------------------------------------------------------------------
-	ok "export json" "$HM" archive export --db chain.db --format json -o chain-export.json
+	ok "export json" "$HM" archive export --db "$CHAIN" --format json -o chain-export.json
 	if have python3; then
 		is "export json: every entry and the head" "$(json_get chain-export.json '(len(j["entries"]), j["tree_head"]["tree_size"])')" "(5, 5)"
 	else
 		skip "export json content" "python3 is needed"
 	fi
-	ok "export csv" "$HM" archive export --db chain.db --format csv
+	ok "export csv" "$HM" archive export --db "$CHAIN" --format csv
 	like "export csv: the header" '^id,kind,recorded_at,retain_until,verified,' "$T/.out"
 	is "export csv: a row an entry" "$(wc -l <"$T/.out" | tr -d ' ')" 6
-	ok "export cyclonedx-xml" "$HM" archive export --db chain.db --format cyclonedx-xml -o bom.xml
+	ok "export cyclonedx-xml" "$HM" archive export --db "$CHAIN" --format cyclonedx-xml -o bom.xml
 	like "the model with its hash" "<hash alg=\"SHA-256\">${md#sha256:}</hash>" bom.xml
 	like "the dataset as data" 'type="data"' bom.xml
 	XSD=$SHARED/schemas/cyclonedx-1.6/bom-1.6.xsd
@@ -325,11 +370,11 @@ if "$HM" attest dataset dataset --name bakery-chat --license CC-BY-4.0 --no-git 
 	else
 		skip "CycloneDX XSD validation" "xmllint or ../shared is missing"
 	fi
-	ok "export --since tomorrow: nothing" "$HM" archive export --db chain.db --format csv \
+	ok "export --since tomorrow: nothing" "$HM" archive export --db "$CHAIN" --format csv \
 		--since "$(date -u -d tomorrow +%Y-%m-%d 2>/dev/null || echo 2999-01-01)"
 	is "only the header" "$(wc -l <"$T/.out" | tr -d ' ')" 1
-	fails 2 "export needs a known format" "$HM" archive export --db chain.db --format xml
-	fails 2 "export without --format" "$HM" archive export --db chain.db
+	fails 2 "export needs a known format" "$HM" archive export --db "$CHAIN" --format xml
+	fails 2 "export without --format" "$HM" archive export --db "$CHAIN"
 else
 	sed 's/^/# /' attest.err
 	skip "lineage and export of an attested chain" "hallmark attest failed"
@@ -350,11 +395,11 @@ print(respell(lambda v: v.rstrip("=")))
 print(respell(lambda v: v.replace("+", "-").replace("/", "_")))
 PY
 is "three different spellings" "$(sort -u spellings.jsonl | wc -l | tr -d ' ')" 3
-ok "archive add of the three" "$HM" archive add --db spell.db spellings.jsonl --key pub.pub
+ok "archive add of the three" "$HM" archive add --db "$(db spell)" spellings.jsonl --key pub.pub
 like "one archived, two already there" 'spellings.jsonl: 1 archived, 2 already archived' "$T/.err"
-ok "archive add --json of the three again" "$HM" archive add --db spell.db spellings.jsonl --key pub.pub --json
+ok "archive add --json of the three again" "$HM" archive add --db "$(db spell)" spellings.jsonl --key pub.pub --json
 like "each reported as a duplicate of entry 0" '"line": 3, "status": "duplicate", "id": 0' "$T/.out"
-is "the archive holds one entry" "$("$HM" archive search --db spell.db | wc -l | tr -d ' ')" 1
+is "the archive holds one entry" "$("$HM" archive search --db "$(db spell)" | wc -l | tr -d ' ')" 1
 
 # --- usage --------------------------------------------------------------------------------
 fails 2 "archive alone prints usage" "$HM" archive

@@ -3,11 +3,14 @@
 # and checked (note verifier keys as text, file or key file; other keys' signatures ignored;
 # forged, rolled back and forked checkpoints refused), and the tlog-tiles export read by an
 # independent client (tests/interop/tlog_tiles.py) for trees of 1, 255, 256, 257 and 600.
+# With HM_TEST_ARCHIVE=pg (tests/cli/test_archive_tiles_pg.sh) the archives are on PostgreSQL.
 . tests/cli/lib.sh
+. tests/cli/pg.sh
+archive_backend
 ROOT=$PWD
 cd "$T" || exit 1
 unset HALLMARK_PASSPHRASE
-export HALLMARK_ARCHIVE="$T/a.db"
+export HALLMARK_ARCHIVE="$(db a)"
 have() { command -v "$1" >/dev/null 2>&1; }
 O=example.com/archive
 
@@ -84,14 +87,13 @@ fails 1 "a hyphen for the em dash is malformed: exit 1" "$HM" archive verify --c
 like "it says so" "em dash" "$T/.err"
 # a checkpoint from the log's key over another history: a fork, and a larger tree
 bundle f.jsonl 900 1199
-"$HM" archive --db fork.db add f.jsonl --key pub.pub 2>/dev/null
-"$HM" archive --db fork.db checkpoint --key log.key --origin "$O" -o cp.fork300
+"$HM" archive --db "$(db fork)" add f.jsonl --key pub.pub 2>/dev/null
+"$HM" archive --db "$(db fork)" checkpoint --key log.key --origin "$O" -o cp.fork300
 fails 1 "a checkpoint larger than the log: exit 1" "$HM" archive verify --checkpoint cp.fork300 --key log.vkey
 like "it says entries were removed" "tree of 300 entries but the log has only 255" "$T/.err"
-rm -f fork.db*
 bundle f2.jsonl 900 909
-"$HM" archive --db fork.db add f2.jsonl --key pub.pub 2>/dev/null
-"$HM" archive --db fork.db checkpoint --key log.key --origin "$O" -o cp.fork10
+"$HM" archive --db "$(db fork2)" add f2.jsonl --key pub.pub 2>/dev/null
+"$HM" archive --db "$(db fork2)" checkpoint --key log.key --origin "$O" -o cp.fork10
 fails 1 "a signed checkpoint of another history: exit 1" "$HM" archive verify --checkpoint cp.fork10 --key log.vkey
 like "the log does not extend it" "does not extend the checkpoint: no consistency proof leads from its tree of 10 entries to the log's 255" "$T/.err"
 fails 1 "--json on failure too" "$HM" archive verify --checkpoint cp.fork10 --key log.vkey --json
@@ -133,8 +135,8 @@ is "and the entry bundles beside them" "$(cd t600 && find tile/entries -type f |
 # --- an independent client reads the tiles ----------------------------------------------
 if have python3; then
 	# the export of size 1, from a log of its own
-	"$HM" archive --db one.db add b1.jsonl --key pub.pub 2>/dev/null
-	"$HM" archive --db one.db export-tiles t1 --key log.key --origin "$O" 2>/dev/null
+	"$HM" archive --db "$(db one)" add b1.jsonl --key pub.pub 2>/dev/null
+	"$HM" archive --db "$(db one)" export-tiles t1 --key log.key --origin "$O" 2>/dev/null
 	older=""
 	for n in 1 255 256 257 600; do
 		ok "tiles of $n read by an independent tlog-tiles client" \
