@@ -11,6 +11,7 @@
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
 #include <openssl/ec.h>
+#include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/obj_mac.h>
 #include <openssl/param_build.h>
@@ -130,6 +131,18 @@ int hm__key_from_evp(hm_key **out, void *evpv, int with_secret, const char *name
 			       cname[0] ? cname : OBJ_nid2sn(EVP_PKEY_get_base_id(evp)), "");
 	if (hm_init() < 0)
 		return HM_ECRYPTO;
+	if (with_secret) {
+		/* A private key file also carries the public point: it must be the scalar's. */
+		EVP_PKEY_CTX *cx = EVP_PKEY_CTX_new_from_pkey(NULL, evp, NULL);
+		int ok = cx && EVP_PKEY_pairwise_check(cx) == 1;
+
+		EVP_PKEY_CTX_free(cx);
+		if (!ok) {
+			ERR_clear_error();
+			return hm__err(HM_EFORMAT, "%s: the EC private key's public point is not the "
+				       "one its private scalar gives", name);
+		}
+	}
 	if (!(k = calloc(1, sizeof(*k))))
 		return hm__err_oom();
 	k->type = t;

@@ -181,6 +181,7 @@ version: 1
 require_training_code: no        # YAML 1.1: false
 max_category_harmfulness_rate: ~ # null: no limit
 max_harmfulness_rate_increase: 0.05
+decide_on: point                 # the audit's estimates, not their 95% upper bounds
 Y
 vp() { "$HM" verify model --bundle good.jsonl --key pub.pub --auditor-key aud.pub --no-progress --policy "$@"; }
 vp p.json >pj.out 2>&1; st_json=$?
