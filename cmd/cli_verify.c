@@ -114,11 +114,13 @@ int cli_verify_model(hm_verify_report **out, const struct cli_verify_args *a)
 	if ((status = cli_trust_open(&trust, &ta)) != 0)
 		return status;
 	status = EXIT_USAGE;
-	if (a->policy && (rc = hm_policy_builtin(&policy, a->policy)) == HM_ENOTFOUND)
-		rc = hm_policy_load(&policy, a->policy);
-	if (a->policy && rc < 0) {
-		cli_lib_error(rc);
-		goto out;
+	if (a->policy) {
+		if ((rc = hm_policy_builtin(&policy, a->policy)) == HM_ENOTFOUND)
+			rc = hm_policy_load(&policy, a->policy);
+		if (rc < 0) {
+			cli_lib_error(rc);
+			goto out;
+		}
 	}
 	one[0] = a->bundle;
 	if (cli_bundle_load(&bundle, a->bundles && a->bundles->n ? a->bundles : &single) != 0)

@@ -120,11 +120,12 @@ int hm__audit_coverage(hm_audit_metrics *m, const hm_benchmark *bench, int parti
 	for (i = 0; i < nc && cov->c.scored <= cov->c.expected; i++) {
 		size_t want = hm_benchmark_category_items(bench, i);
 		if (want && per[i] > want) {
+			int rc = hm__err(HM_EFORMAT, "category \"%s\" has %zu records, but %s has "
+					 "%zu items in it", hm_benchmark_category_id(bench, i),
+					 per[i], hm_benchmark_name(bench), want);
 			free(per);
 			free(scored);
-			return hm__err(HM_EFORMAT, "category \"%s\" has %zu records, but %s has %zu "
-				       "items in it", hm_benchmark_category_id(bench, i), per[i],
-				       hm_benchmark_name(bench), want);
+			return rc;
 		}
 	}
 	if (cov->c.scored > cov->c.expected) {

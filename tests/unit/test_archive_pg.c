@@ -73,9 +73,9 @@ static int add_at(hm_archive *a, const hm_keyring *kr, char **lines, size_t n, s
 
 static void same_log_as_sqlite(void **state)
 {
-	hm_key *key = tc_key(7);
-	hm_keyring *kr = ta_ring(key);
-	char **lines = ta_envelopes(key, "same", 37), *dir = tu_tmpdir(), *url, file[4200];
+	hm_key *key;
+	hm_keyring *kr;
+	char **lines, *dir, *url, file[4200];
 	char *p1 = NULL, *p2 = NULL, *c1 = NULL, *c2 = NULL;
 	hm_archive *s, *p;
 	hm_archive_add_result r;
@@ -83,7 +83,11 @@ static void same_log_as_sqlite(void **state)
 	size_t l1, l2;
 
 	(void)state;
-	NEED_PG(url, "pgsame");
+	NEED_PG(url, "pgsame"); /* before anything is allocated: a skip leaks nothing */
+	key = tc_key(7);
+	kr = ta_ring(key);
+	lines = ta_envelopes(key, "same", 37);
+	dir = tu_tmpdir();
 	snprintf(file, sizeof(file), "%s/same.db", dir);
 	s = ta_open(file);
 	p = ta_open(url);
@@ -176,8 +180,8 @@ static void verify_intact(hm_archive *a, uint64_t size)
 
 static void eight_writers(void **state)
 {
-	hm_key *key = tc_key(8);
-	hm_keyring *kr = ta_ring(key);
+	hm_key *key;
+	hm_keyring *kr;
 	char **lines[WRITERS], tag[8], *url;
 	hm_archive_list *l = NULL;
 	hm_archive *a;
@@ -187,6 +191,8 @@ static void eight_writers(void **state)
 
 	(void)state;
 	NEED_PG(url, "pgconc");
+	key = tc_key(8);
+	kr = ta_ring(key);
 	for (w = 0; w < WRITERS; w++) {
 		snprintf(tag, sizeof(tag), "w%zu", w);
 		lines[w] = ta_envelopes(key, tag, PER_WRITER);
@@ -225,9 +231,9 @@ static void eight_writers(void **state)
 
 static void writer_killed(void **state)
 {
-	hm_key *key = tc_key(9);
-	hm_keyring *kr = ta_ring(key);
-	char **big = ta_envelopes(key, "big", 2000), **other = ta_envelopes(key, "other", 500);
+	hm_key *key;
+	hm_keyring *kr;
+	char **big, **other;
 	struct timespec pause = { 0, 10 * 1000 * 1000 };
 	hm_archive_list *l = NULL;
 	hm_archive_add_result r;
@@ -240,6 +246,10 @@ static void writer_killed(void **state)
 
 	(void)state;
 	NEED_PG(url, "pgkill");
+	key = tc_key(9);
+	kr = ta_ring(key);
+	big = ta_envelopes(key, "big", 2000);
+	other = ta_envelopes(key, "other", 500);
 	a = ta_open(url); /* created before the writers start */
 	victim = fork();
 	assert_true(victim >= 0);
