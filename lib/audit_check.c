@@ -147,8 +147,11 @@ static int check_part(hm_audit_check *c, const json_t *part, hm_audit_format f,
 		json_array_append_new(json_object_get(got, "results"),
 				      json_pack("{s:s,s:{s:s}}", "name", hm_audit_metrics_input_name(m, i),
 						"digest", "sha256", hm_audit_metrics_input_digest(m, i)));
-	if (got && hm__audit_coverage_to_json(m))
-		json_object_set_new(got, "coverage", hm__audit_coverage_to_json(m));
+	if (got) {
+		json_t *cov = hm__audit_coverage_to_json(m);
+		if (cov)
+			json_object_set_new(got, "coverage", cov);
+	}
 	hm_audit_metrics_free(m);
 	if (!got)
 		return hm__err_oom();
