@@ -155,6 +155,8 @@ int hm__config_read(json_t **out, char hex[65], int *yaml, const char *path, siz
 char *hm__json_canonical(const json_t *v, size_t *len);
 /* Object member as a string, or NULL. */
 const char *hm__json_str(const json_t *obj, const char *key);
+/* The first member name of o that is not in allowed (NULL-terminated), or NULL. */
+const char *hm__json_unknown_key(const json_t *o, const char *const *allowed);
 
 /* dsse.c: hm_envelope_parse, optionally accepting an envelope without signatures. */
 int hm__envelope_parse(hm_envelope **out, const char *json, size_t len, int allow_unsigned);

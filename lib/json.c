@@ -50,3 +50,19 @@ const char *hm__json_str(const json_t *obj, const char *key)
 
 	return json_is_string(v) ? json_string_value(v) : NULL;
 }
+
+const char *hm__json_unknown_key(const json_t *o, const char *const *allowed)
+{
+	const char *k;
+	json_t *v;
+	size_t i;
+
+	json_object_foreach((json_t *)o, k, v) {
+		for (i = 0; allowed[i]; i++)
+			if (strcmp(k, allowed[i]) == 0)
+				break;
+		if (!allowed[i])
+			return k;
+	}
+	return NULL;
+}

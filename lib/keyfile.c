@@ -113,18 +113,9 @@ static int b64_field(const json_t *o, const char *key, unsigned char *out, size_
 
 static int check_keys(const json_t *o, const char *const *allowed, const char *name)
 {
-	const char *k;
-	json_t *v;
-	size_t i;
+	const char *k = hm__json_unknown_key(o, allowed);
 
-	json_object_foreach((json_t *)o, k, v) {
-		for (i = 0; allowed[i]; i++)
-			if (strcmp(k, allowed[i]) == 0)
-				break;
-		if (!allowed[i])
-			return hm__err(HM_EFORMAT, "%s: unknown key file field \"%s\"", name, k);
-	}
-	return 0;
+	return k ? hm__err(HM_EFORMAT, "%s: unknown key file field \"%s\"", name, k) : 0;
 }
 
 static int uint_field(const json_t *o, const char *key, unsigned long long *out, const char *name)

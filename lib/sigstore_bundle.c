@@ -57,18 +57,9 @@ void hm__sigstore_free(struct hm__sigstore *sb)
 /* Every member of o is one of allowed. */
 static int only(const json_t *o, const char *const *allowed, const char *name, const char *where)
 {
-	const char *k;
-	json_t *v;
-	size_t i;
+	const char *k = hm__json_unknown_key(o, allowed);
 
-	json_object_foreach((json_t *)o, k, v) {
-		for (i = 0; allowed[i]; i++)
-			if (strcmp(k, allowed[i]) == 0)
-				break;
-		if (!allowed[i])
-			return hm__err(HM_EFORMAT, "%s: unknown field \"%s\" in %s", name, k, where);
-	}
-	return 0;
+	return k ? hm__err(HM_EFORMAT, "%s: unknown field \"%s\" in %s", name, k, where) : 0;
 }
 
 /* {"rawBytes": base64 DER} */
