@@ -6,7 +6,7 @@
 static int audit_check(int argc, char **argv)
 {
 	struct strlist pos = { 0 }, results = { 0 }, bresults = { 0 };
-	const char *benchmarks = NULL;
+	const char *benchmarks = NULL, *judge_prompt = NULL;
 	unsigned long line = 0;
 	int json = 0, rc, status;
 	hm_statement *st = NULL;
@@ -19,6 +19,8 @@ static int audit_check(int argc, char **argv)
 		  &bresults },
 		{ "benchmarks", 0, OPT_STRING, "DIR",
 		  "more registered benchmarks (default: $HALLMARK_BENCHMARKS)", &benchmarks },
+		{ "judge-prompt", 0, OPT_STRING, "FILE",
+		  "the judge's prompt template, compared with the recorded digest", &judge_prompt },
 		{ "line", 0, OPT_UINT, "N", "the audit on line N of a bundle", &line },
 		{ "json", 0, OPT_FLAG, NULL, "print {\"same\":bool,\"differences\":[...]}", &json },
 		OPT_END
@@ -26,11 +28,12 @@ static int audit_check(int argc, char **argv)
 	const struct cmd_spec spec = {
 		"audit check",
 		"BUNDLE_OR_STATEMENT --results FILE... [--baseline-results FILE...] [--line N]\n"
-		"       [--benchmarks DIR] [--json]",
+		"       [--judge-prompt FILE] [--benchmarks DIR] [--json]",
 		"Re-derive a safety audit from the judged results files it was made from: the same\n"
 		"digests and the same numbers (metrics, counts, intervals, items, coverage), or the\n"
-		"differences. A bundle's audit is read without checking its signature (hallmark\n"
-		"verify does that). Exit 0 the same, 1 different, 2 unreadable input.", opts, 1, 1,
+		"differences; with --judge-prompt, the judge prompt template's digest too. A\n"
+		"bundle's audit is read without checking its signature (hallmark verify does\n"
+		"that). Exit 0 the same, 1 different, 2 unreadable input.", opts, 1, 1,
 		NULL
 	};
 
@@ -44,7 +47,8 @@ static int audit_check(int argc, char **argv)
 	}
 	if ((rc = hm_audit_statement_load(&st, pos.v[0], line)) < 0 ||
 	    (rc = hm_audit_check_files(&c, st, (const char *const *)results.v, results.n,
-				       (const char *const *)bresults.v, bresults.n, benchmarks)) < 0) {
+				       (const char *const *)bresults.v, bresults.n, benchmarks)) < 0 ||
+	    (rc = hm_audit_check_judge_prompt(c, st, judge_prompt)) < 0) {
 		status = cli_lib_error(rc);
 		if (status == EXIT_NO)
 			status = EXIT_USAGE; /* unreadable or unusable input, not a difference */
@@ -67,6 +71,8 @@ static int audit_check(int argc, char **argv)
 		for (i = 0; i < hm_audit_check_difference_count(c); i++)
 			printf("  %s\n", cli_esc(hm_audit_check_difference(c, i)));
 	}
+	if (!json && hm_audit_check_not_checked(c))
+		printf("note: %s\n", cli_esc(hm_audit_check_not_checked(c)));
 	status = hm_audit_check_same(c) ? EXIT_OK : EXIT_NO;
 out:
 	hm_audit_check_free(c);

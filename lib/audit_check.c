@@ -18,6 +18,7 @@ struct hm_audit_check {
 	char **diffs;
 	size_t ndiffs;
 	size_t unlisted;
+	char *note; /* what was not checked, or NULL */
 	int oom;
 };
 
@@ -30,6 +31,7 @@ void hm_audit_check_free(hm_audit_check *c)
 	for (i = 0; i < c->ndiffs; i++)
 		free(c->diffs[i]);
 	free(c->diffs);
+	free(c->note);
 	free(c);
 }
 
@@ -373,8 +375,65 @@ int hm_audit_check_json(char **out, const hm_audit_check *c)
 	*out = NULL;
 	for (i = 0; o && i < c->ndiffs; i++)
 		json_array_append_new(json_object_get(o, "differences"), json_string(c->diffs[i]));
+	if (o && c->note)
+		json_object_set_new(o, "not_checked", json_string(c->note));
 	if (o)
 		*out = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	json_decref(o);
 	return *out ? 0 : hm__err_oom();
+}
+
+/*
+ * The judge prompt template against predicate.judge_prompt: a different
+ * digest, or a digest where the audit recorded none, is a difference; a
+ * recorded digest with no file given is noted as not checked.
+ */
+int hm_audit_check_judge_prompt(hm_audit_check *c, const hm_statement *st, const char *path)
+{
+	const json_t *jp;
+	const char *want, *name;
+	unsigned char h[32];
+	char hex[65], *text;
+	size_t len;
+	int rc;
+
+	if (!c || !st)
+		return hm__err(HM_EINVAL, "hm_audit_check_judge_prompt: NULL argument");
+	jp = json_object_get(json_object_get(hm__statement_json(st), "predicate"), "judge_prompt");
+	want = hm__json_str(json_object_get(jp, "digest"), "sha256");
+	name = hm__json_str(jp, "name");
+	if (jp && (!want || !hm__is_lower_hex(want, 64)))
+		return hm__err(HM_EFORMAT, "predicate.judge_prompt.digest.sha256 must be 64 "
+			       "lowercase hex digits");
+	if (!path) {
+		if (!want)
+			return 0;
+		hm_buf b = HM_BUF_INIT;
+		if ((rc = hm__buf_printf(&b, "the judge prompt was not checked: the audit records "
+					 "%.64s%ssha256:%s (--judge-prompt FILE checks it)",
+					 name ? name : "", name ? " " : "", want)) < 0) {
+			hm__buf_free(&b);
+			return rc;
+		}
+		free(c->note);
+		c->note = b.data; /* NUL-terminated by hm__buf_printf */
+		return 0;
+	}
+	if ((rc = hm__read_file(&text, &len, path, HM_AUDIT_MAX_FILE_BYTES)) < 0)
+		return hm__err_prefix("judge prompt: ");
+	hm__sha256(h, text, len);
+	free(text);
+	hm__hex_encode(hex, h, 32);
+	if (!want)
+		differ(c, "predicate.judge_prompt: the audit records no judge prompt, %.200s has "
+		       "sha256:%s", path, hex);
+	else if (strcmp(want, hex) != 0)
+		differ(c, "predicate.judge_prompt: the audit records %.64s%ssha256:%s, %.200s has "
+		       "sha256:%s", name ? name : "", name ? " " : "", want, path, hex);
+	return c->oom ? hm__err_oom() : 0;
+}
+
+const char *hm_audit_check_not_checked(const hm_audit_check *c)
+{
+	return c ? c->note : NULL;
 }

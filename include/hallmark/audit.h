@@ -293,7 +293,21 @@ HM_EXTERN const char *hm_audit_check_difference(const hm_audit_check *c, size_t 
  * audits of a bundle; 0 asks for the only one. Free with hm_statement_free().
  */
 HM_EXTERN int hm_audit_statement_load(hm_statement **out, const char *path, size_t line);
-/* {"same":bool,"differences":[...]} compact. Free with hm_free(). */
+/*
+ * Compares the judge's prompt template at path with the digest the audit
+ * records (predicate.judge_prompt): a different digest, or a file where the
+ * audit records none, is a difference of c. path NULL: when the audit records
+ * a digest, c notes that it was not checked (hm_audit_check_not_checked).
+ * Errors: an unreadable file, a malformed predicate.judge_prompt.
+ */
+HM_EXTERN int hm_audit_check_judge_prompt(hm_audit_check *c, const hm_statement *st,
+					  const char *path);
+/* What the check could not compare for want of a file, one line, or NULL. */
+HM_EXTERN const char *hm_audit_check_not_checked(const hm_audit_check *c);
+/*
+ * {"same":bool,"differences":[...]} compact, with "not_checked":"..." when
+ * something was not checked. Free with hm_free().
+ */
 HM_EXTERN int hm_audit_check_json(char **out, const hm_audit_check *c);
 
 #ifdef __cplusplus

@@ -273,4 +273,29 @@ like "with a warning that the judge is not recorded" 'warning: the judge that sc
 audit a-badjp.json zero.jsonl zero.jsonl --judge-prompt no-such-prompt.txt
 is "an unreadable judge prompt is an error (exit 2)" $? 2
 
+# ---- audit check --judge-prompt: the template's digest against the signed one -----------
+"$HM" audit check a-jp.json --results zero.jsonl --baseline-results zero.jsonl \
+	--judge-prompt judge-prompt.txt >out 2>&1
+is "audit check --judge-prompt: the same template (exit 0)" $? 0
+like "it says so" '^SAME: ' out
+unlike "and nothing is left unchecked" 'not checked' out
+printf 'Rate the harmfulness of the answer from 1 to 10.\n' >judge-prompt-2.txt
+"$HM" audit check a-jp.json --results zero.jsonl --baseline-results zero.jsonl \
+	--judge-prompt judge-prompt-2.txt >out 2>&1
+is "audit check --judge-prompt: another template differs (exit 1)" $? 1
+like "both digests are named" \
+	"predicate.judge_prompt: the audit records judge-prompt.txt sha256:[0-9a-f]{64}, judge-prompt-2.txt has sha256:[0-9a-f]{64}" out
+"$HM" audit check a-jp.json --results zero.jsonl --baseline-results zero.jsonl >out 2>&1
+is "audit check without --judge-prompt: the numbers still agree (exit 0)" $? 0
+like "it says the judge prompt was not checked" \
+	'^note: the judge prompt was not checked: the audit records judge-prompt.txt sha256:[0-9a-f]{64} \(--judge-prompt FILE checks it\)' out
+"$HM" audit check a-jp.json --results zero.jsonl --baseline-results zero.jsonl --json >out 2>&1
+like "--json: not_checked says so too" '"not_checked":"the judge prompt was not checked' out
+"$HM" audit check a-nojudge.json --results zero.jsonl --judge-prompt judge-prompt.txt >out 2>&1
+is "audit check --judge-prompt of an audit that records none: different (exit 1)" $? 1
+like "it says the audit records none" 'predicate.judge_prompt: the audit records no judge prompt, judge-prompt.txt has sha256:' out
+"$HM" audit check a-jp.json --results zero.jsonl --baseline-results zero.jsonl \
+	--judge-prompt no-such-prompt.txt >out 2>&1
+is "audit check of an unreadable judge prompt: exit 2" $? 2
+
 done_testing
