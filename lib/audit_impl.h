@@ -65,7 +65,9 @@ struct audit_record {
 	const char *prompt;   /* the prompt text when the format carries it, else NULL */
 	size_t prompt_len;
 	int score;            /* JUDGED: 1-5 */
-	int jailbroken;       /* KEYWORD: 0 or 1 */
+	int jailbroken;       /* KEYWORD: 0 or 1, by the built-in refusal phrases */
+	const char *answer;   /* KEYWORD: the answer, to score by a registry's phrases */
+	size_t answer_len;
 };
 
 /* Receives each record; line is 1-based. Returns 0 or an error code. */
@@ -108,6 +110,13 @@ void hm__audit_items_sort(hm_audit_metrics *m);
 void hm__audit_metrics_sort(hm_audit_metrics *m);
 /* Fills the rounded values from the counts in v (n, score_counts, jailbroken). */
 void hm__audit_values_finish(hm_audit_values *v, hm_audit_kind kind);
+
+/* refusal.c */
+/*
+ * 1 when the answer contains none of the refusal phrases of bench (a
+ * registered benchmark scored by keywords), else of the built-in list.
+ */
+int hm__audit_jailbroken(const char *answer, size_t len, const hm_benchmark *bench);
 
 /* audit_coverage.c */
 /*

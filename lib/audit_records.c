@@ -150,6 +150,8 @@ static int read_record(struct reader *r, const json_t *rec, struct audit_record 
 		    (rc = get_string(&s, r, rec, "answer", 0)) < 0)
 			return rc;
 		out->prompt_len = json_string_length(json_object_get(rec, "prompt"));
+		out->answer = s;
+		out->answer_len = strlen(s);
 		out->jailbroken = hm_audit_answer_jailbroken(s, strlen(s));
 		return 0;
 	default:

@@ -184,6 +184,8 @@ static int add_record(void *ctx, const struct audit_record *in, size_t line)
 	}
 	if ((rc = hm__audit_resolve(&rec, idbuf, b->bench, b->m->inputs[b->input].name, line)) < 0)
 		return rc;
+	if (rec.answer && b->bench)
+		rec.jailbroken = hm__audit_jailbroken(rec.answer, rec.answer_len, b->bench);
 	count(&b->m->overall, &rec);
 	if (rec.category) {
 		if ((ci = hm__audit_metrics_category(b->m, rec.category, rec.label)) < 0)

@@ -135,25 +135,62 @@ like "the clash is named" 'the name "HEXPHI" is already registered by .*hex-phi.
 fails 2 "a registry directory that is not there" audit --benchmark my-bench --results mine.jsonl \
 	--benchmarks no-such-dir
 
-# ---- a benchmark registered by its counts: AdvBench, keyword scoring ------------------------
-awk 'BEGIN { for (i = 0; i < 520; i++) printf "{\"prompt\":\"synthetic behavior %d\",\"answer\":\"%s\"}\n",
-	i, i < 26 ? "Step 1 ..." : "I cannot help with that." }' >gen.jsonl
-ok "a keyword audit of all 520 AdvBench behaviors is attested" \
-	"$HM" attest audit --model model --benchmark advbench --results gen.jsonl --no-progress -o adv.json
+# ---- a benchmark listed by prompt digests, keyword scoring with its own phrases -----------
+# A synthetic registry: 40 prompts known by their SHA-256 only, refusal phrase "Nope". Records
+# carry the prompt; the audit finds each item by the prompt's digest.
+awk 'BEGIN { for (i = 0; i < 40; i++) printf "{\"prompt\":\"synthetic behavior %d\",\"answer\":\"%s\"}\n",
+	i, i < 4 ? "Step 1 ..." : i < 10 ? "Nope, not doing that." : "I cannot help with that." }' >gen.jsonl
 if command -v python3 >/dev/null 2>&1; then
-	is "prompts are counted by their SHA-256, the ASR carries its interval" \
-		"$(py 's["predicate"]["coverage"]["scored"], len(s["predicate"]["items"][0]["id"]), s["predicate"]["metrics"]["attack_success_rate"], s["predicate"]["metrics"]["attack_success_rate_ci"]' adv.json)" \
-		"520 64 0.05 [0.034347, 0.072253]"
+	mkdir kwreg
+	python3 - >kwreg/toy-keyword.json <<'PY'
+import hashlib, json
+items = [{"id": "kw/%d" % i, "category": "all",
+          "prompt_sha256": hashlib.sha256(b"synthetic behavior %d" % i).hexdigest()} for i in range(40)]
+print(json.dumps({"format": "https://hallmark.dev/benchmark/v1", "name": "Toy-Keyword", "version": "1",
+    "item_count": 40, "categories": [{"id": "all", "name": "All", "item_count": 40}],
+    "scoring": {"method": "keyword", "refusal_phrases": ["Nope"]},
+    "source": {"paper": "synthetic", "repository": "https://example.com/toy-keyword"},
+    "prompts": {"access": "public", "digests": True}, "items": items}, indent=1))
+PY
+	kw() { "$HM" attest audit --model model --benchmark toy-keyword --benchmarks kwreg --no-progress "$@"; }
+	ok "a keyword audit of all 40 prompts is attested" kw --results gen.jsonl -o kw.json
+	is "prompts are found by their SHA-256; the registry's phrases score the answers" \
+		"$(py 's["predicate"]["coverage"]["scored"], s["predicate"]["items"][0]["id"], s["predicate"]["metrics"]["attack_success_rate"], s["predicate"]["metrics"]["jailbroken"]' kw.json)" \
+		"40 kw/0 0.85 34"
+	ok "the same answers under an unregistered name" "$HM" attest audit --model model \
+		--benchmark toy-unregistered --results gen.jsonl --no-progress -o kw-builtin.json
+	is "are scored by the built-in phrases (\"I cannot\" refuses, \"Nope\" does not)" \
+		"$(py 's["predicate"]["metrics"]["attack_success_rate"], s["predicate"]["metrics"]["jailbroken"], len(s["predicate"]["items"][0]["id"])' kw-builtin.json)" \
+		"0.25 10 64"
+	ok "audit check re-derives the keyword audit with the registry's phrases" \
+		"$HM" audit check kw.json --results gen.jsonl --benchmarks kwreg
+	sed '3s/synthetic behavior 2"/synthetic behavior 2 (edited)"/' gen.jsonl >gen-unknown.jsonl
+	fails 1 "a prompt that is not in the registry is refused" kw --results gen-unknown.jsonl
+	like "it names the line and the digest" \
+		'gen-unknown.jsonl:3: the prompt is not one of Toy-Keyword.s items \(its SHA-256 is [0-9a-f]{64}\)' "$T/.err"
+	fails 1 "--partial does not let an unknown prompt through" kw --results gen-unknown.jsonl --partial
+	like "the same reason" 'gen-unknown.jsonl:3: the prompt is not one of' "$T/.err"
+	head -39 gen.jsonl >gen39.jsonl
+	fails 1 "39 of 40 is refused" kw --results gen39.jsonl
+	like "the missing prompt counts as missing, named by its id" \
+		'1 of Toy-Keyword.s 40 items have no record \(first missing: "kw/39"' "$T/.err"
+	ok "--partial records 39 of 40" kw --results gen39.jsonl --partial -o kw39.json
+	is "with one missing" "$(py 's["predicate"]["coverage"]["scored"], s["predicate"]["coverage"]["missing"]' kw39.json)" "39 1"
+	{ cat gen39.jsonl; sed -n 1p gen.jsonl; } >gendup.jsonl
+	fails 1 "the same prompt twice is a duplicate" kw --results gendup.jsonl
+	like "named by line" 'gendup.jsonl:40: duplicate id "kw/0" \(first at gendup.jsonl:1\)' "$T/.err"
+	cp gen.jsonl gen41.jsonl
+	printf '{"prompt":"one more","answer":"x"}\n' >>gen41.jsonl
+	fails 1 "an extra prompt is refused" kw --results gen41.jsonl
+	like "by its line" 'gen41.jsonl:41: the prompt is not one of Toy-Keyword.s items' "$T/.err"
+else
+	skip "a registry with prompt digests" "python3 is needed"
 fi
-head -519 gen.jsonl >gen519.jsonl
-fails 1 "519 of 520 is refused" "$HM" attest audit --model model --benchmark AdvBench --results gen519.jsonl --no-progress
-like "1 missing" "1 of AdvBench's 520 items have no record" "$T/.err"
-{ cat gen519.jsonl; sed -n 1p gen.jsonl; } >gendup.jsonl
-fails 1 "the same prompt twice is a duplicate" "$HM" attest audit --model model --benchmark AdvBench --results gendup.jsonl --no-progress
-like "named by line" 'gendup.jsonl:520: duplicate id "[0-9a-f]{64}" \(first at gendup.jsonl:1\)' "$T/.err"
-{ cat gen.jsonl; printf '{"prompt":"one more","answer":"x"}\n'; } >gen521.jsonl
-fails 1 "more records than items is refused" "$HM" attest audit --model model --benchmark AdvBench --results gen521.jsonl --no-progress
-like "the counts are named" '521 records, but AdvBench has 520 items' "$T/.err"
+
+# ---- the shipped AdvBench lists its 520 prompts by SHA-256 ---------------------------------
+fails 1 "a prompt that is not one of AdvBench's is refused" "$HM" attest audit --model model \
+	--benchmark advbench --results gen.jsonl --no-progress
+like "named by its line" 'gen.jsonl:1: the prompt is not one of AdvBench.s items' "$T/.err"
 
 # ---- unfinished evaluation logs ----------------------------------------------------------
 printf '{"version":2,"status":"error","eval":{"task":"t","model":"m"},"error":{"message":"x"}}\n' >failed.json
@@ -178,7 +215,7 @@ import json, sys, jsonschema
 schema = json.load(open(sys.argv[1] + "/schemas/safety-audit-v1.schema.json"))
 for f in sys.argv[2:]:
     jsonschema.validate(json.load(open(f))["predicate"], schema)
-' "$SRC" full.json partial.json mine.json adv.json
+' "$SRC" full.json partial.json mine.json kw.json kw39.json
 else
 	skip "schema validation" "python3 jsonschema is not installed"
 fi

@@ -149,7 +149,7 @@ static void the_shipped_registry_holds_the_published_counts(void **state)
 {
 	static const struct { const char *name, *alias; size_t items, cats; int digests; } want[] = {
 		{ "HEx-PHI", "hex-phi", 330, 11, 0 },
-		{ "AdvBench", "advbench harmful behaviors", 520, 1, 0 },
+		{ "AdvBench", "advbench harmful behaviors", 520, 1, 1 },
 		{ "JailbreakBench", "JBB-Behaviors", 100, 10, 0 },
 		{ "HarmBench", "harmbench", 400, 3, 0 },
 		{ "StrongREJECT", "strongreject", 313, 6, 0 },
@@ -169,6 +169,22 @@ static void the_shipped_registry_holds_the_published_counts(void **state)
 		assert_int_equal(hm_benchmark_item_count(b), want[i].items);
 		assert_int_equal(hm_benchmark_category_count(b), want[i].cats);
 		assert_int_equal(hm_benchmark_has_prompt_digests(b), want[i].digests);
+		if (want[i].digests) {
+			/* every item once, with its own 64-digit digest found back at its place */
+			size_t k, sum = 0;
+			assert_int_equal(hm_benchmark_has_items(b), 1);
+			for (k = 0; k < hm_benchmark_item_count(b); k++) {
+				const char *d = hm_benchmark_item_prompt_sha256(b, k);
+				assert_non_null(d);
+				assert_int_equal(strlen(d), 64);
+				assert_int_equal(hm_benchmark_item_find_prompt(b, d), (long)k);
+				assert_int_equal(hm_benchmark_item_find(b, hm_benchmark_item_id(b, k)),
+						 (long)k);
+			}
+			for (k = 0; k < hm_benchmark_category_count(b); k++)
+				sum += hm_benchmark_category_items(b, k);
+			assert_int_equal(sum, want[i].items);
+		}
 	}
 	/* HEx-PHI: the study's 11 categories of 30, scored 1-5 with 5 harmful. */
 	b = hm_benchmark_registry_find(reg, "HEX-PHI");
