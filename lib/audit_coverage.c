@@ -2,8 +2,9 @@
  * Per-item records against the benchmark registry: every record is matched to
  * one item of the registered benchmark (by the SHA-256 of its prompt when the
  * registry lists prompt digests and the record carries the prompt, else by its
- * id), in that item's category; the coverage says how many items were scored.
- * The items and the coverage go into the predicate and are read back here.
+ * id, which may be the prompt's SHA-256), in that item's category; the
+ * coverage says how many items were scored. The items and the coverage go
+ * into the predicate and are read back here.
  */
 #include "audit_impl.h"
 
@@ -66,7 +67,14 @@ int hm__audit_resolve(struct audit_record *rec, char idbuf[65], const hm_benchma
 				       "\"%s\"", name, line, rec->id, hm_benchmark_name(bench),
 				       hm_benchmark_item_id(bench, (size_t)i));
 	} else if (rec->id) {
-		if ((i = hm_benchmark_item_find(bench, rec->id)) < 0)
+		/* An id may be the SHA-256 of the prompt, as an audit without the registry records it. */
+		if ((i = hm_benchmark_item_find(bench, rec->id)) < 0 &&
+		    hm_benchmark_has_prompt_digests(bench) && strlen(rec->id) == 64 &&
+		    hm__is_lower_hex(rec->id, 64) &&
+		    (i = hm_benchmark_item_find_prompt(bench, rec->id)) < 0)
+			return hm__err(HM_EFORMAT, "%s:%zu: unknown item \"%s\": no prompt of %s has "
+				       "this SHA-256", name, line, rec->id, hm_benchmark_name(bench));
+		if (i < 0)
 			return hm__err(HM_EFORMAT, "%s:%zu: unknown item \"%s\": %s has no item with "
 				       "this id", name, line, rec->id, hm_benchmark_name(bench));
 	} else {

@@ -179,6 +179,22 @@ PY
 	{ cat gen39.jsonl; sed -n 1p gen.jsonl; } >gendup.jsonl
 	fails 1 "the same prompt twice is a duplicate" kw --results gendup.jsonl
 	like "named by line" 'gendup.jsonl:40: duplicate id "kw/0" \(first at gendup.jsonl:1\)' "$T/.err"
+	python3 -c '
+import hashlib, json, sys
+for i in range(40):
+    d = hashlib.sha256(b"synthetic behavior %d" % i).hexdigest()
+    print(json.dumps({"id": d, "category": "all", "score": 1 if i else 5}))
+' >judged-by-digest.jsonl
+	ok "judged records whose ids are the prompts' SHA-256 are matched to the items" \
+		"$HM" attest audit --model model --benchmark toy-keyword --benchmarks kwreg --format hallmark-judged \
+		--results judged-by-digest.jsonl --no-progress -o kw-judged.json
+	is "and recorded by the registry's ids" \
+		"$(py 's["predicate"]["coverage"]["scored"], s["predicate"]["items"][0]' kw-judged.json)" \
+		"40 {'category': 'all', 'id': 'kw/0', 'score': 5}"
+	sed '2s/"id": "[0-9a-f]\{64\}"/"id": "'"$(printf %064d 0)"'"/' judged-by-digest.jsonl >judged-unknown.jsonl
+	fails 1 "an id that is no prompt's SHA-256 is refused" "$HM" attest audit --model model \
+		--benchmark toy-keyword --benchmarks kwreg --format hallmark-judged --results judged-unknown.jsonl --no-progress
+	like "named by line" 'judged-unknown.jsonl:2: unknown item "0{64}": no prompt of Toy-Keyword has this SHA-256' "$T/.err"
 	cp gen.jsonl gen41.jsonl
 	printf '{"prompt":"one more","answer":"x"}\n' >>gen41.jsonl
 	fails 1 "an extra prompt is refused" kw --results gen41.jsonl
