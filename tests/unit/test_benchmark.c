@@ -150,7 +150,7 @@ static void the_shipped_registry_holds_the_published_counts(void **state)
 	static const struct { const char *name, *alias; size_t items, cats; int digests; } want[] = {
 		{ "HEx-PHI", "hex-phi", 330, 11, 0 },
 		{ "AdvBench", "advbench harmful behaviors", 520, 1, 1 },
-		{ "JailbreakBench", "JBB-Behaviors", 100, 10, 0 },
+		{ "JailbreakBench", "JBB-Behaviors", 100, 10, 1 },
 		{ "HarmBench", "harmbench", 400, 3, 0 },
 		{ "StrongREJECT", "strongreject", 313, 6, 0 },
 	};
