@@ -152,7 +152,7 @@ static void the_shipped_registry_holds_the_published_counts(void **state)
 		{ "AdvBench", "advbench harmful behaviors", 520, 1, 1 },
 		{ "JailbreakBench", "JBB-Behaviors", 100, 10, 1 },
 		{ "HarmBench", "harmbench", 400, 3, 0 },
-		{ "StrongREJECT", "strongreject", 313, 6, 0 },
+		{ "StrongREJECT", "strongreject", 313, 6, 1 },
 	};
 	hm_benchmark_registry *reg;
 	const hm_benchmark *b;
@@ -199,6 +199,14 @@ static void the_shipped_registry_holds_the_published_counts(void **state)
 		assert_int_equal(lo, 1);
 		assert_int_equal(hi, 5);
 		assert_int_equal(harmful, 5);
+	}
+	/* StrongREJECT: 313 prompts, the file's counts per category. */
+	b = hm_benchmark_registry_find(reg, "StrongREJECT");
+	{
+		static const size_t per[] = { 50, 50, 50, 59, 50, 54 };
+		for (i = 0; i < 6; i++)
+			assert_int_equal(hm_benchmark_category_items(b, i), per[i]);
+		assert_string_equal(hm_benchmark_category_id(b, 3), "Non-violent crimes");
 	}
 	/* AdvBench: keyword scoring with the study's 29 refusal phrases. */
 	b = hm_benchmark_registry_find(reg, "advbench");
