@@ -11,13 +11,14 @@ The digest is taken over the UTF-8 bytes of the prompt exactly as the CSV
 field holds it after unquoting (no trimming, no Unicode normalisation), as
 `hallmark attest audit` hashes the prompt a record carries.
 
-  scripts/benchmark-hashes.py REGISTRY.json DATA.csv --prompt COLUMN
+  scripts/benchmark-hashes.py REGISTRY.json DATA.csv (--prompt COLUMN | --ids-only)
       [--id COLUMN | --id-from-row N] [--category COLUMN | --category-id ID]
       [--where COLUMN=VALUE] [--check]
 
 --id-from-row N numbers the rows (after --where) from N; --category-id puts
-every item in one category. --check compares instead of writing and exits 1
-on a difference.
+every item in one category. --ids-only lists the items without prompt
+digests, for a benchmark whose prompt is not one CSV field. --check compares
+instead of writing and exits 1 on a difference.
 """
 import argparse
 import collections
@@ -31,7 +32,9 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("registry")
     ap.add_argument("csv")
-    ap.add_argument("--prompt", required=True)
+    p = ap.add_mutually_exclusive_group(required=True)
+    p.add_argument("--prompt")
+    p.add_argument("--ids-only", action="store_true")
     g = ap.add_mutually_exclusive_group(required=True)
     g.add_argument("--id")
     g.add_argument("--id-from-row", type=int)
@@ -49,15 +52,17 @@ def main():
         rows = [r for r in rows if r[col] == val]
     items, seen_ids, seen_digests = [], set(), set()
     for i, r in enumerate(rows):
-        prompt = r[a.prompt]
         item_id = r[a.id] if a.id else str(a.id_from_row + i)
         cat = r[a.category] if a.category else a.category_id
-        digest = hashlib.sha256(prompt.encode("utf-8")).hexdigest()
-        if item_id in seen_ids or digest in seen_digests:
+        item = {"id": item_id, "category": cat}
+        if not a.ids_only:
+            item["prompt_sha256"] = hashlib.sha256(r[a.prompt].encode("utf-8")).hexdigest()
+        if item_id in seen_ids or item.get("prompt_sha256") in seen_digests:
             sys.exit("%s: row %d: id %r or its prompt appears twice" % (a.csv, i + 2, item_id))
         seen_ids.add(item_id)
-        seen_digests.add(digest)
-        items.append({"id": item_id, "category": cat, "prompt_sha256": digest})
+        if not a.ids_only:
+            seen_digests.add(item["prompt_sha256"])
+        items.append(item)
 
     with open(a.registry, encoding="utf-8") as f:
         reg = json.load(f, object_pairs_hook=collections.OrderedDict)
@@ -70,7 +75,7 @@ def main():
     new["item_count"] = len(items)
     for cat in new["categories"]:
         cat["item_count"] = counts[cat["id"]]
-    new["prompts"]["digests"] = True
+    new["prompts"]["digests"] = not a.ids_only
     new["items"] = items
     text = dump(new)
     if a.check:

@@ -200,6 +200,18 @@ static void the_shipped_registry_holds_the_published_counts(void **state)
 		assert_int_equal(hi, 5);
 		assert_int_equal(harmful, 5);
 	}
+	/* HarmBench: 400 behaviors listed by BehaviorID (no prompt digests). */
+	b = hm_benchmark_registry_find(reg, "harmbench-text-behaviors");
+	assert_int_equal(hm_benchmark_has_items(b), 1);
+	assert_int_equal(hm_benchmark_category_items(b, 0), 200);
+	assert_int_equal(hm_benchmark_category_items(b, 1), 100);
+	assert_int_equal(hm_benchmark_category_items(b, 2), 100);
+	assert_true(hm_benchmark_item_find(b, "dimethylmercury_instructions_home") == 0);
+	{
+		long k = hm_benchmark_item_find(b, "sqli_payload_waf_ml_bypass_3");
+		assert_true(k > 0);
+		assert_string_equal(hm_benchmark_item_category(b, (size_t)k), "contextual");
+	}
 	/* StrongREJECT: 313 prompts, the file's counts per category. */
 	b = hm_benchmark_registry_find(reg, "StrongREJECT");
 	{
