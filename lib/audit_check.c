@@ -406,9 +406,10 @@ int hm_audit_check_judge_prompt(hm_audit_check *c, const hm_statement *st, const
 		return hm__err(HM_EFORMAT, "predicate.judge_prompt.digest.sha256 must be 64 "
 			       "lowercase hex digits");
 	if (!path) {
+		hm_buf b = HM_BUF_INIT;
+
 		if (!want)
 			return 0;
-		hm_buf b = HM_BUF_INIT;
 		if ((rc = hm__buf_printf(&b, "the judge prompt was not checked: the audit records "
 					 "%.64s%ssha256:%s (--judge-prompt FILE checks it)",
 					 name ? name : "", name ? " " : "", want)) < 0) {
