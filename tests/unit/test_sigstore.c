@@ -168,6 +168,26 @@ static void sigstore_reader_rules(void **state)
 	assert_int_equal(sb->method, HM__SIG_KEY);
 	assert_string_equal(sb->hint, "h");
 	hm__sigstore_free(sb);
+	/* older bundles: the key embedded as rawBytes (PEM text) with keyDetails, no hint */
+	snprintf(buf, sizeof(buf), MT(".v0.3+json") "\"verificationMaterial\":{"
+		 "\"publicKey\":{\"rawBytes\":\"LS0tLS1C\",\"keyDetails\":\"PKIX_ECDSA_P384_SHA_384\"}},"
+		 "%s}", env);
+	assert_hm_ok(hm__sigstore_parse(&sb, buf, strlen(buf), "b"));
+	assert_int_equal(sb->method, HM__SIG_KEY);
+	assert_null(sb->hint);
+	hm__sigstore_free(sb);
+	snprintf(buf, sizeof(buf), MT(".v0.3+json") "\"verificationMaterial\":{"
+		 "\"publicKey\":{\"rawBytes\":\"not base64!\"}},%s}", env);
+	assert_hm_err(hm__sigstore_parse(&sb, buf, strlen(buf), "b"), HM_EFORMAT,
+		      "publicKey.rawBytes is not base64 key bytes");
+	snprintf(buf, sizeof(buf), MT(".v0.3+json") "\"verificationMaterial\":{"
+		 "\"publicKey\":{\"hint\":\"h\",\"keyDetails\":7}},%s}", env);
+	assert_hm_err(hm__sigstore_parse(&sb, buf, strlen(buf), "b"), HM_EFORMAT,
+		      "publicKey.keyDetails is not a string");
+	snprintf(buf, sizeof(buf), MT(".v0.3+json") "\"verificationMaterial\":{"
+		 "\"publicKey\":{}},%s}", env);
+	assert_hm_err(hm__sigstore_parse(&sb, buf, strlen(buf), "b"), HM_EFORMAT,
+		      "publicKey holds neither a hint nor rawBytes");
 	snprintf(buf, sizeof(buf), MT(".v0.4+json") "\"verificationMaterial\":{"
 		 "\"publicKey\":{}},%s}", env);
 	assert_hm_err(hm__sigstore_parse(&sb, buf, strlen(buf), "b"), HM_EUNSUPPORTED,
