@@ -2,10 +2,10 @@
 # The OMS spec's edge cases for Sigstore bundles (spec sections 4.1 and 11), each with a
 # golden case and a forgery: older bundle shapes (publicKey as rawBytes or hint, keyid absent,
 # empty or null, media types v0.1 and v0.2, keyless chains as x509CertificateChain, a signed
-# entry timestamp without an inclusion proof, model_signing 0.2's Digests/v0.1 statement); a
-# bundle given another method than it was signed with; expired certificates (openssl-made test
-# CAs, the time a chain is checked at); and every bundle hallmark writes validating against
-# the OMS JSON Schemas.
+# entry timestamp without an inclusion proof, model_signing 0.2's Digests/v0.1 statement read
+# as the manifest it amounts to); a bundle given another method than it was signed with;
+# expired certificates (openssl-made test CAs, the time a chain is checked at); and every
+# bundle hallmark writes validating against the OMS JSON Schemas.
 . tests/cli/lib.sh
 . tests/cli/fixture_pki.sh
 ROOT=$PWD
@@ -36,6 +36,7 @@ mkdir -p model/sub
 printf 'weights\n' >model/w.bin
 printf 'config\n' >model/sub/c.json
 "$HM" attest model model -o model.json --no-progress 2>/dev/null
+cp -r model changed && printf 'weightz\n' >changed/w.bin
 "$HM" sign --key pub.pem --sigstore-bundle key.sig model.json 2>/dev/null
 ok "the key bundle verifies as written" v model --bundle key.sig --key pub.pub
 
@@ -77,15 +78,44 @@ done
 edit key.sig media04.sig "media=application/vnd.dev.sigstore.bundle.v0.4+json"
 fails 1 "an unknown media type is refused" v model --bundle media04.sig --key pub.pub
 like "naming the versions read" 'is not a Sigstore bundle version hallmark reads \(v0.1, v0.2, v0.3\)' "$T/.out"
-# model_signing 0.2's layout (the files as subjects, predicateType Digests/v0.1): signed by a
-# trusted key, yet never taken for a manifest.
+# model_signing 0.2's layout (predicateType Digests/v0.1, the files as subjects, no predicate;
+# OMS spec 5.1, a verifier MAY read it): read as the manifest it amounts to.
 edit key.sig v01.sig digests-v01 sign=pub.pem
-is "the 0.2 layout: Digests/v0.1, one subject per file" \
-	"$(json v01.sig '__import__("json").loads(__import__("base64").b64decode(b["dsseEnvelope"]["payload"]))["predicateType"]')" \
-	https://model_signing/Digests/v0.1
-fails 1 "a Digests/v0.1 statement does not verify the model" v model --bundle v01.sig --key pub.pub
-like "its signature is trusted" 'PASS  signatures' "$T/.out"
-like "the model check names the deprecated layout" 'Digests/v0.1 is model_signing.s deprecated layout' "$T/.out"
+is "the 0.2 layout: Digests/v0.1, one subject per file, no predicate" \
+	"$(json v01.sig '(lambda st: (st["predicateType"], [x["name"] for x in st["subject"]], "predicate" in st))(__import__("json").loads(__import__("base64").b64decode(b["dsseEnvelope"]["payload"])))')" \
+	"('https://model_signing/Digests/v0.1', ['w.bin', 'sub/c.json'], False)"
+ok "a Digests/v0.1 statement verifies the model (subjects in any order)" v model --bundle v01.sig --key pub.pub
+like "the model check passes on it" 'PASS  model       the 2 files on disk match the signed manifest' "$T/.out"
+ok "bundle show shows it as signed" "$HM" bundle show v01.sig
+like "(Digests/v0.1)" 'Digests/v0.1' "$T/.out"
+fails 1 "Digests/v0.1: one changed byte fails" v changed --bundle v01.sig --key pub.pub
+like "naming the file" 'changed: w.bin' "$T/.out"
+cp -r model extra && printf 'x\n' >extra/new.bin
+fails 1 "Digests/v0.1: a file it does not list fails" v extra --bundle v01.sig --key pub.pub
+edit key.sig v01-evil.sig digests-v01 sign=evil.pem
+fails 1 "Digests/v0.1 signed by another key fails" v model --bundle v01-evil.sig --key pub.pub
+/usr/bin/python3 - v01.sig v01-bad.sig <<'PY'
+import base64, json, sys
+b = json.load(open(sys.argv[1]))
+st = json.loads(base64.b64decode(b["dsseEnvelope"]["payload"]))
+st["subject"][0]["digest"]["sha512"] = "00" * 64
+b["dsseEnvelope"]["payload"] = base64.b64encode(json.dumps(st).encode()).decode()
+json.dump(b, open(sys.argv[2], "w"))
+PY
+edit v01-bad.sig v01-bad.sig sign=pub.pem
+fails 1 "a Digests/v0.1 subject with two digests is refused" v model --bundle v01-bad.sig --key pub.pub
+like "saying so" 'subject\[0\] is not a file name with exactly one sha256 digest' "$T/.out"
+/usr/bin/python3 - v01.sig v01-other.sig <<'PY'
+import base64, json, sys
+b = json.load(open(sys.argv[1]))
+st = json.loads(base64.b64decode(b["dsseEnvelope"]["payload"]))
+st["predicateType"] = "https://model_signing/ShardDigests/v0.1"
+b["dsseEnvelope"]["payload"] = base64.b64encode(json.dumps(st).encode()).decode()
+json.dump(b, open(sys.argv[2], "w"))
+PY
+edit v01-other.sig v01-other.sig sign=pub.pem
+fails 1 "another 0.2 layout (ShardDigests/v0.1) does not verify the model" v model --bundle v01-other.sig --key pub.pub
+like "named as a layout not read" 'ShardDigests/v0.1 is a model_signing 0.2 layout hallmark does not read' "$T/.out"
 
 if [ -d "$V" ]; then
 	mkdir m031

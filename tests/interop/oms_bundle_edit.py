@@ -13,8 +13,8 @@ EDITs, applied in order:
   chainform                       certificate -> x509CertificateChain (v0.1/v0.2 keyless)
   noproof                         drop each tlog entry's inclusionProof (a v0.1 bundle's SET only)
   digests-v01                     the statement in model_signing v0.2's layout: predicateType
-                                  https://model_signing/Digests/v0.1, one subject per file, no
-                                  predicate (then re-sign it with sign=)
+                                  https://model_signing/Digests/v0.1, one subject per file (in
+                                  reverse order), no predicate (then re-sign it with sign=)
   sign=KEY.pem                    re-sign the payload with an EC private key (ECDSA over the DSSE
                                   PAE, SHA-256/384/512 by curve, as model_signing signs)
 Needs python3-cryptography for sign=.
@@ -80,7 +80,7 @@ def main():
             env = b["dsseEnvelope"]
             st = json.loads(base64.b64decode(env["payload"]))
             subjects = [{"name": r["name"], "digest": {r["algorithm"]: r["digest"]}}
-                        for r in st["predicate"]["resources"]]
+                        for r in reversed(st["predicate"]["resources"])]
             st = {"_type": "https://in-toto.io/Statement/v1", "subject": subjects,
                   "predicateType": "https://model_signing/Digests/v0.1"}
             env["payload"] = base64.b64encode(json.dumps(st).encode()).decode()
