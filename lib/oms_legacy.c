@@ -56,6 +56,12 @@ int hm__oms_legacy_upgrade(hm_statement **st)
 		if ((rc = resource(&v[i], json_array_get(subjects, i), i)) < 0)
 			goto out;
 	qsort(v, n, sizeof(*v), by_name);
+	for (i = 1; i < n; i++)
+		if (by_name(&v[i - 1], &v[i]) == 0) {
+			rc = hm__err(HM_EFORMAT, "payload: a %s statement lists \"%s\" twice",
+				     HM__OMS_V01_PREDICATE_TYPE, hm__json_str(v[i], "name"));
+			goto out;
+		}
 	for (i = 0; i < n; i++) {
 		if (json_array_append_new(res, v[i]) < 0)
 			goto oom;
