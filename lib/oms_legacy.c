@@ -37,6 +37,7 @@ static int resource(json_t **out, const json_t *s, size_t i)
 int hm__oms_legacy_upgrade(hm_statement **st)
 {
 	const json_t *old = hm__statement_json(*st), *subjects = json_object_get(old, "subject");
+	const json_t *p = json_object_get(old, "predicate");
 	json_t **v = NULL, *res = NULL, *pred = NULL, *root = NULL;
 	hm_statement *up = NULL;
 	char digest[65], *text = NULL;
@@ -46,8 +47,7 @@ int hm__oms_legacy_upgrade(hm_statement **st)
 	if (strcmp(hm__json_str(old, "predicateType"), HM__OMS_V01_PREDICATE_TYPE) != 0)
 		return 0;
 	n = json_array_size(subjects);
-	if (json_object_get(old, "predicate") && !json_is_null(json_object_get(old, "predicate")) &&
-	    json_object_size(json_object_get(old, "predicate")) != 0)
+	if (p && !json_is_null(p) && !(json_is_object(p) && json_object_size(p) == 0))
 		return hm__err(HM_EFORMAT, "payload: a %s statement carries a predicate; that layout "
 			       "has none", HM__OMS_V01_PREDICATE_TYPE);
 	if (!(v = calloc(n ? n : 1, sizeof(*v))) || !(res = json_array()))
@@ -63,15 +63,16 @@ int hm__oms_legacy_upgrade(hm_statement **st)
 			goto out;
 		}
 	for (i = 0; i < n; i++) {
-		if (json_array_append_new(res, v[i]) < 0)
+		json_t *r = v[i];
+		v[i] = NULL; /* the array owns it now, or freed it */
+		if (json_array_append_new(res, r) < 0)
 			goto oom;
-		v[i] = NULL;
 	}
 	pred = json_pack("{s:O, s:{s:s, s:s, s:b}}", "resources", res, "serialization", "method",
 			 "files", "hash_type", "sha256", "allow_symlinks", 0);
 	if (!pred || !(text = json_dumps(pred, JSON_COMPACT)))
 		goto oom;
-	/* the predicate's own rules (names, digests, duplicates), then its root */
+	/* the predicate's own rules (names, digests), then its root */
 	if ((rc = hm_manifest_predicate_root(digest, text, strlen(text))) < 0)
 		goto out;
 	root = json_pack("{s:s, s:[{s:s, s:{s:s}}], s:s, s:O}", "_type", HM_STATEMENT_TYPE,

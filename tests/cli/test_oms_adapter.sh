@@ -37,7 +37,7 @@ fails 2 "--private-key is required for the key method" \
 	"$A" sign-model --method key --model-path "$T" --output-bundle "$T/x.sig"
 fails 2 "--cert-chain is required to verify the certificate method" \
 	"$A" verify-model --method certificate --model-path "$T" --bundle "$T/x.sig"
-HALLMARK=$T/no-such-hallmark fails 2 "a missing hallmark is named" \
+fails 2 "a missing hallmark is named" env HALLMARK="$T/no-such-hallmark" \
 	"$A" sign-model --method key --model-path "$T" --output-bundle "$T/x.sig" --private-key "$T/k"
 like "saying how to give it" 'set HALLMARK' "$T/.err"
 ok "--help prints the protocol" "$A" --help
@@ -145,12 +145,16 @@ if [ -f "$V/sigstore-public-good-trusted_root.json" ]; then
 	fails 1 "verified as the key method it fails" "$A" verify-model --method key \
 		--model-path "$T/ks" --bundle "$V/v1.0.0-sigstore/model.sig" --public-key "$T/p256.pub"
 	like "saying it is keyless" 'keyless bundle' "$T/.out"
-	HALLMARK_STAGING_TRUSTED_ROOT=$HALLMARK_TRUSTED_ROOT fails 1 \
-		"--use-staging verifies against the staging root given (here one that is not this bundle's issuer's: the public-good root stands in, the identity is wrong)" \
-		"$A" verify-model --method sigstore --model-path "$T/ks" \
-		--bundle "$V/v1.0.0-sigstore/model.sig" --identity x@y --identity-provider "$ISS" --use-staging
-	unlike "and is not refused for want of it" 'HALLMARK_STAGING_TRUSTED_ROOT' "$T/.err"
 	unset HALLMARK_TRUSTED_ROOT
+	ok "--use-staging verifies against the staging root given (the public-good one stands in)" \
+		env HALLMARK_STAGING_TRUSTED_ROOT="$V/sigstore-public-good-trusted_root.json" "$A" \
+		verify-model --method sigstore --model-path "$T/ks" \
+		--bundle "$V/v1.0.0-sigstore/model.sig" --identity "$ID" --identity-provider "$ISS" --use-staging
+	printf '{}' >"$T/empty-root.json"
+	fails 1 "and fails with a staging root that does not hold its CAs" \
+		env HALLMARK_STAGING_TRUSTED_ROOT="$T/empty-root.json" "$A" \
+		verify-model --method sigstore --model-path "$T/ks" \
+		--bundle "$V/v1.0.0-sigstore/model.sig" --identity "$ID" --identity-provider "$ISS" --use-staging
 else
 	skip "keyless verification through the adapter" "$V is absent"
 fi

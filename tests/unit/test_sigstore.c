@@ -347,6 +347,10 @@ static void digests_v01_reads_as_a_manifest(void **state)
 			V01("{\"name\":\"a\",\"digest\":{\"sha256\":\"" D1 "\"}},"
 			    "{\"name\":\"a\",\"digest\":{\"sha256\":\"" D2 "\"}}"),
 			V01("{\"name\":\"../x\",\"digest\":{\"sha256\":\"" D1 "\"}}"),
+			/* that layout has no predicate */
+			"{\"_type\":\"https://in-toto.io/Statement/v1\",\"subject\":[{\"name\":\"a\","
+			"\"digest\":{\"sha256\":\"" D1 "\"}}],\"predicateType\":"
+			"\"https://model_signing/Digests/v0.1\",\"predicate\":{\"resources\":[]}}",
 		};
 		size_t i;
 		for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
