@@ -18,6 +18,7 @@ LIBDIR  ?= $(PREFIX)/lib
 INCDIR  ?= $(PREFIX)/include
 MANDIR  ?= $(PREFIX)/share/man
 DATADIR ?= $(PREFIX)/share/hallmark
+LIBEXECDIR ?= $(PREFIX)/libexec/hallmark
 BUILD   ?= build
 CC      ?= cc
 CXX     ?= c++
@@ -232,6 +233,8 @@ install: all
 	install -m 0644 data/screen-patterns.txt $(DESTDIR)$(DATADIR)/screen-patterns.txt
 	install -d $(DESTDIR)$(DATADIR)/benchmarks
 	install -m 0644 data/benchmarks/*.json $(DESTDIR)$(DATADIR)/benchmarks/
+	install -d $(DESTDIR)$(LIBEXECDIR)
+	install -m 0755 scripts/oms-conformance-adapter $(DESTDIR)$(LIBEXECDIR)/oms-conformance-adapter
 	@if [ -f $(SIGSTORE_ROOT) ]; then \
 	    echo "install -m 0644 $(SIGSTORE_ROOT) $(DESTDIR)$(DATADIR)/sigstore-trusted-root.json"; \
 	    install -m 0644 $(SIGSTORE_ROOT) $(DESTDIR)$(DATADIR)/sigstore-trusted-root.json; \
@@ -246,7 +249,7 @@ install: all
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/hallmark $(DESTDIR)$(LIBDIR)/libhallmark.* \
 	    $(DESTDIR)$(LIBDIR)/pkgconfig/hallmark.pc $(DESTDIR)$(INCDIR)/hallmark.h
-	rm -rf $(DESTDIR)$(INCDIR)/hallmark $(DESTDIR)$(DATADIR)
+	rm -rf $(DESTDIR)$(INCDIR)/hallmark $(DESTDIR)$(DATADIR) $(DESTDIR)$(LIBEXECDIR)
 
 clean:
 	rm -rf $(BUILD)

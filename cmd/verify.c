@@ -78,7 +78,7 @@ int cmd_verify(int argc, char **argv)
 		  &policy_path },
 		{ "json", 0, OPT_FLAG, NULL, "print the report as JSON", &json },
 		{ "junit", 0, OPT_STRING, "FILE", "also write the report as JUnit XML (`-`: only that, on standard output)", &junit },
-		{ "at", 0, OPT_STRING, "TIME", "measure audit age at this RFC 3339 time (default: now)",
+		{ "at", 0, OPT_STRING, "TIME", "audit age and certificate validity at this RFC 3339 time (default: now)",
 		  &at },
 		{ "jobs", 'j', OPT_UINT, "N", "hashing threads (default: online CPUs)", &jobs },
 		{ "no-progress", 0, OPT_FLAG, NULL, "no progress bar on the terminal", &noprog },

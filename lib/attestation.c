@@ -47,7 +47,8 @@ int hm__attestation_open(hm_attestation **out, const char *line, size_t len,
 	}
 	/* Parse exactly the bytes that were verified. */
 	payload = hm_envelope_payload(a->env, &plen);
-	if ((rc = hm_statement_parse(&a->st, (const char *)payload, plen, "payload")) < 0)
+	if ((rc = hm_statement_parse(&a->st, (const char *)payload, plen, "payload")) < 0 ||
+	    (rc = hm__oms_legacy_upgrade(&a->st)) < 0)
 		goto fail;
 	*out = a;
 	return 0;

@@ -219,7 +219,8 @@ int hm__cert_leaf(hm_key **key, char **subject, const unsigned char *der, size_t
 }
 
 int hm__cert_verify(hm_key **leaf_key, char **subject, const unsigned char *const *ders,
-		    const size_t *lens, size_t n, const hm_cert_roots *roots, long long at)
+		    const size_t *lens, size_t n, const hm_cert_roots *roots, long long at,
+		    const char *at_what)
 {
 	STACK_OF(X509) *untrusted = NULL;
 	X509_STORE *store = NULL;
@@ -272,7 +273,7 @@ int hm__cert_verify(hm_key **leaf_key, char **subject, const unsigned char *cons
 		gmtime_r(&t, &tm);
 		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
 		rc = hm__err(HM_EVERIFY, "the certificate chain does not verify at %s (%s): %s", when,
-			     at > 0 ? "the signing time recorded" : "now",
+			     at > 0 && at_what ? at_what : "now",
 			     X509_verify_cert_error_string(err));
 		goto out;
 	}

@@ -107,6 +107,30 @@ static int integrated_time(long long *out, const json_t *entry, const char *name
 	return 0;
 }
 
+/*
+ * The public key older bundles embed (publicKey.rawBytes: base64 of the key, PEM
+ * text as model_signing wrote it, or DER) and its keyDetails: never trusted, as
+ * the verifier's own keys decide, but a malformed one is refused.
+ */
+static int raw_key(const json_t *pk, const char *name)
+{
+	const json_t *raw = json_object_get(pk, "rawBytes"), *det = json_object_get(pk, "keyDetails");
+	unsigned char *der = NULL;
+	size_t len = 0;
+	int rc = 0;
+
+	if (det && !json_is_string(det))
+		return hm__err(HM_EFORMAT, "%s: publicKey.keyDetails is not a string", name);
+	if (!raw)
+		return 0;
+	if (!json_is_string(raw) ||
+	    hm__b64_decode(&der, &len, json_string_value(raw), json_string_length(raw)) < 0 ||
+	    len == 0)
+		rc = hm__err(HM_EFORMAT, "%s: publicKey.rawBytes is not base64 key bytes", name);
+	free(der);
+	return rc;
+}
+
 static int read_material(struct hm__sigstore *sb, const json_t *vm, const char *name)
 {
 	static const char *const keys[] = { "publicKey", "x509CertificateChain", "certificate",
@@ -141,6 +165,11 @@ static int read_material(struct hm__sigstore *sb, const json_t *vm, const char *
 		h = json_object_get(pk, "hint");
 		if (h && !json_is_string(h) && !json_is_null(h))
 			return hm__err(HM_EFORMAT, "%s: publicKey.hint is not a string", name);
+		if ((rc = raw_key(pk, name)) < 0)
+			return rc;
+		if (!json_is_string(h) && !json_object_get(pk, "rawBytes"))
+			return hm__err(HM_EFORMAT, "%s: publicKey holds neither a hint nor rawBytes",
+				       name);
 		sb->hint = json_is_string(h) && json_string_length(h) ? json_string_value(h) : NULL;
 		sb->method = HM__SIG_KEY;
 		return 0;

@@ -47,11 +47,13 @@ int hm__sigstore_looks(const char *text, size_t len);
 int hm__sigstore_parse(struct hm__sigstore **out, const char *text, size_t len, const char *name);
 void hm__sigstore_free(struct hm__sigstore *sb);
 
-/* cert.c: verifies the chain (leaf first) up to roots at time at (Unix; 0 = now), checks the
- * leaf may sign (key usage digitalSignature or extended key usage codeSigning) and returns
- * its public key and its subject (RFC 2253, malloc'd). */
+/* cert.c: verifies the chain (leaf first) up to roots at time at (Unix; 0 = now; at_what says
+ * what that time is, for the error message), checks the leaf may sign (key usage
+ * digitalSignature or extended key usage codeSigning) and returns its public key and its
+ * subject (RFC 2253, malloc'd). */
 int hm__cert_verify(hm_key **leaf_key, char **subject, const unsigned char *const *ders,
-		    const size_t *lens, size_t n, const hm_cert_roots *roots, long long at);
+		    const size_t *lens, size_t n, const hm_cert_roots *roots, long long at,
+		    const char *at_what);
 /* The public key and subject of one DER certificate, without any check (for signing). */
 int hm__cert_leaf(hm_key **key, char **subject, const unsigned char *der, size_t len,
 		  const char *name);

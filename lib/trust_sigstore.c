@@ -95,19 +95,23 @@ int hm__trust_sigstore(struct hm__tline *l, const char *line, size_t len,
 		if (hm_cert_roots_count(t->roots) == 0) {
 			snprintf(why, sizeof(why), "signed with an X.509 certificate chain "
 				 "(verificationMaterial.x509CertificateChain): it verifies with trusted "
-				 "certificates (--cert-chain) only%s", have_keys ? ", not with a key" : "");
+				 "certificates (--cert-chain) only%s",
+				 have_keys ? ", not with a key" : t->identity ? ", not with an identity" : "");
 			rc = refuse_method(l, why);
 			goto out;
 		}
 		rc = hm__cert_verify(&leaf, &l->subject, (const unsigned char *const *)sb->certs,
 				     sb->cert_lens, sb->ncerts, t->roots,
-				     sb->signed_at ? sb->signed_at : t->now);
+				     sb->signed_at ? sb->signed_at : t->now,
+				     sb->signed_at ? "the signing time recorded"
+						   : "the verification time given");
 		break;
 	case HM__SIG_KEYLESS:
 		if (!t->identity) {
 			snprintf(why, sizeof(why), "a Sigstore keyless bundle (a certificate and a "
 				 "transparency log entry): it verifies with --identity and --issuer "
-				 "only%s", have_keys ? ", not with a key" : "");
+				 "only%s", have_keys ? ", not with a key"
+				 : hm_cert_roots_count(t->roots) ? ", not with certificates" : "");
 			rc = refuse_method(l, why);
 			goto out;
 		}

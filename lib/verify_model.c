@@ -151,8 +151,14 @@ int hm__check_model(struct hm__vctx *x, const char *model_path)
 		struct match mt;
 		char *pred;
 
-		if (strcmp(at->ptype, HM_OMS_PREDICATE_TYPE) != 0)
+		if (strcmp(at->ptype, HM_OMS_PREDICATE_TYPE) != 0) {
+			if (strncmp(at->ptype, "https://model_signing/", 22) == 0)
+				hm__vdetail(c, "line %zu: %s is a model_signing 0.2 layout hallmark "
+					    "does not read (it reads %s and 0.2's Digests/v0.1): sign "
+					    "the model again", at->line, at->ptype,
+					    HM_OMS_PREDICATE_TYPE);
 			continue;
+		}
 		noms++;
 		if (!m || !same_serialization(hashed_as, at->st)) {
 			hm_manifest_free(m);

@@ -183,23 +183,21 @@ else
 fi
 
 # --- the OMS JSON Schemas --------------------------------------------------------------------
-if python3 -c 'import jsonschema, referencing' 2>/dev/null && [ -d "$SCHEMAS" ]; then
+# (tests/cli/test_oms_edge.sh validates every kind of bundle hallmark writes; these are the ones
+# made here.)
+rc=3 # the validator's "cannot validate" status
+if [ -d "$SCHEMAS" ]; then
+	/usr/bin/python3 "$ROOT/tests/interop/oms_schema.py" "$SCHEMAS" ed.sig >schema.out 2>&1
+	rc=$?
+fi
+if [ "$rc" -ne 3 ]; then
 	for f in ecdsa-p256.sig ecdsa-p521.sig ed.sig cert.sig; do
 		[ -f "$f" ] || continue
-		python3 - "$SCHEMAS" "$f" <<'PY' >schema.out 2>&1
-import json, sys
-import jsonschema
-from referencing import Registry, Resource
-d = sys.argv[1]
-res = [Resource.from_contents(json.load(open(f"{d}/{n}.schema.json")))
-       for n in ("bundle", "envelope", "statement", "predicate")]
-reg = Registry().with_resources([(r.contents["$id"], r) for r in res])
-jsonschema.Draft202012Validator(res[0].contents, registry=reg).validate(json.load(open(sys.argv[2])))
-PY
-		is "$f validates against the OMS bundle schema$(head -n 1 schema.out | sed 's/^/: /')" "$?" 0
+		/usr/bin/python3 "$ROOT/tests/interop/oms_schema.py" "$SCHEMAS" "$f" >schema.out 2>&1
+		is "$f validates against the OMS bundle schema$(grep -v '^ok' schema.out | head -n 1 | sed 's/^/: /')" "$?" 0
 	done
 else
-	skip "bundles validate against the OMS schemas" "python3-jsonschema or $SCHEMAS missing"
+	skip "bundles validate against the OMS schemas" "python3-jsonschema (make deps) or $SCHEMAS missing"
 fi
 
 # --- several bundles make one verification ----------------------------------------------------

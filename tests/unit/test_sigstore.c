@@ -5,7 +5,8 @@
  * one kind of verification material, no message signatures, no unknown
  * fields, keyless told from certificate by the transparency log); the trust
  * layer decides a Sigstore bundle by its method only; version 1 trust
- * options still work.
+ * options still work; model_signing 0.2's Digests/v0.1 statement is read as
+ * the OMS v1.0 manifest it amounts to.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -21,6 +22,7 @@
 #include "testcrypto.h"
 #include "keyimpl.h"
 #include "sigstore_impl.h"
+#include "statement_impl.h"
 
 #define STATEMENT                                                                              \
 	"{\"_type\":\"https://in-toto.io/Statement/v1\",\"subject\":[{\"name\":\"m\",\"digest\":" \
@@ -168,6 +170,26 @@ static void sigstore_reader_rules(void **state)
 	assert_int_equal(sb->method, HM__SIG_KEY);
 	assert_string_equal(sb->hint, "h");
 	hm__sigstore_free(sb);
+	/* older bundles: the key embedded as rawBytes (PEM text) with keyDetails, no hint */
+	snprintf(buf, sizeof(buf), MT(".v0.3+json") "\"verificationMaterial\":{"
+		 "\"publicKey\":{\"rawBytes\":\"LS0tLS1C\",\"keyDetails\":\"PKIX_ECDSA_P384_SHA_384\"}},"
+		 "%s}", env);
+	assert_hm_ok(hm__sigstore_parse(&sb, buf, strlen(buf), "b"));
+	assert_int_equal(sb->method, HM__SIG_KEY);
+	assert_null(sb->hint);
+	hm__sigstore_free(sb);
+	snprintf(buf, sizeof(buf), MT(".v0.3+json") "\"verificationMaterial\":{"
+		 "\"publicKey\":{\"rawBytes\":\"not base64!\"}},%s}", env);
+	assert_hm_err(hm__sigstore_parse(&sb, buf, strlen(buf), "b"), HM_EFORMAT,
+		      "publicKey.rawBytes is not base64 key bytes");
+	snprintf(buf, sizeof(buf), MT(".v0.3+json") "\"verificationMaterial\":{"
+		 "\"publicKey\":{\"hint\":\"h\",\"keyDetails\":7}},%s}", env);
+	assert_hm_err(hm__sigstore_parse(&sb, buf, strlen(buf), "b"), HM_EFORMAT,
+		      "publicKey.keyDetails is not a string");
+	snprintf(buf, sizeof(buf), MT(".v0.3+json") "\"verificationMaterial\":{"
+		 "\"publicKey\":{}},%s}", env);
+	assert_hm_err(hm__sigstore_parse(&sb, buf, strlen(buf), "b"), HM_EFORMAT,
+		      "publicKey holds neither a hint nor rawBytes");
 	snprintf(buf, sizeof(buf), MT(".v0.4+json") "\"verificationMaterial\":{"
 		 "\"publicKey\":{}},%s}", env);
 	assert_hm_err(hm__sigstore_parse(&sb, buf, strlen(buf), "b"), HM_EUNSUPPORTED,
@@ -279,6 +301,71 @@ static void a_sigstore_bundle_is_trusted_by_its_method_only(void **state)
 	hm_key_free(k);
 }
 
+#define V01(subjects)                                                                           \
+	"{\"_type\":\"https://in-toto.io/Statement/v1\",\"subject\":[" subjects "],"            \
+	"\"predicateType\":\"https://model_signing/Digests/v0.1\"}"
+#define D1 "98ea6e4f216f2fb4b69fff9b3a44842c38686ca685f3f55dc48c5d3fb1107be4"
+#define D2 "ebe95d10cc11e27bd8d4d1ce91bc725665ddbaa6ca2498ef38a88a58ad48cdb4"
+
+static void digests_v01_reads_as_a_manifest(void **state)
+{
+	static const char good[] = V01("{\"name\":\"sub/b\",\"digest\":{\"sha256\":\"" D2 "\"}},"
+				       "{\"name\":\"a\",\"digest\":{\"sha256\":\"" D1 "\"}}");
+	hm_statement *st = NULL;
+	const json_t *j, *res;
+	char *pred, root[65];
+
+	(void)state;
+	assert_hm_ok(hm_statement_parse(&st, good, strlen(good), "s"));
+	assert_hm_ok(hm__oms_legacy_upgrade(&st));
+	j = hm__statement_json(st);
+	assert_string_equal(hm__json_str(j, "predicateType"), HM_OMS_PREDICATE_TYPE);
+	res = json_object_get(json_object_get(j, "predicate"), "resources");
+	assert_int_equal(json_array_size(res), 2);
+	/* in the manifest's path order, whatever the subjects' order */
+	assert_string_equal(hm__json_str(json_array_get(res, 0), "name"), "a");
+	assert_string_equal(hm__json_str(json_array_get(res, 1), "digest"), D2);
+	/* the subject is the root digest those resources hash to */
+	pred = json_dumps(json_object_get(j, "predicate"), JSON_COMPACT);
+	assert_hm_ok(hm_manifest_predicate_root(root, pred, strlen(pred)));
+	free(pred);
+	assert_string_equal(hm__json_str(json_object_get(json_array_get(json_object_get(j, "subject"),
+								       0), "digest"), "sha256"),
+			    root);
+	hm_statement_free(st);
+	/* any other statement is left as it is */
+	assert_hm_ok(hm_statement_parse(&st, STATEMENT, strlen(STATEMENT), "s"));
+	assert_hm_ok(hm__oms_legacy_upgrade(&st));
+	assert_string_equal(hm__json_str(hm__statement_json(st), "predicateType"),
+			    "https://example.com/p/v1");
+	hm_statement_free(st);
+	/* subjects that are not one file with one SHA-256 */
+	{
+		static const char *const bad[] = {
+			V01("{\"name\":\"a\",\"digest\":{\"sha256\":\"" D1 "\",\"sha512\":\"00\"}}"),
+			V01("{\"name\":\"a\",\"digest\":{\"sha1\":\"da39a3ee5e6b4b0d3255bfef95601890afd80709\"}}"),
+			V01("{\"name\":\"a\",\"digest\":{\"sha256\":\"" D1 "\"}},"
+			    "{\"name\":\"a\",\"digest\":{\"sha256\":\"" D2 "\"}}"),
+			V01("{\"name\":\"../x\",\"digest\":{\"sha256\":\"" D1 "\"}}"),
+			/* that layout has no predicate */
+			"{\"_type\":\"https://in-toto.io/Statement/v1\",\"subject\":[{\"name\":\"a\","
+			"\"digest\":{\"sha256\":\"" D1 "\"}}],\"predicateType\":"
+			"\"https://model_signing/Digests/v0.1\",\"predicate\":{\"resources\":[]}}",
+		};
+		size_t i;
+		for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+			int rc;
+			if (hm_statement_parse(&st, bad[i], strlen(bad[i]), "s") < 0)
+				continue; /* refused already as a statement */
+			rc = hm__oms_legacy_upgrade(&st);
+			if (rc != HM_EFORMAT)
+				fail_msg("bad[%zu] upgraded", i);
+			hm_statement_free(st);
+			st = NULL;
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -287,6 +374,7 @@ int main(void)
 		cmocka_unit_test(ec_key_files_round_trip),
 		cmocka_unit_test(sigstore_reader_rules),
 		cmocka_unit_test(a_sigstore_bundle_is_trusted_by_its_method_only),
+		cmocka_unit_test(digests_v01_reads_as_a_manifest),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
