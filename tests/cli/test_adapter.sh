@@ -138,6 +138,12 @@ like "--json: the base check's status" '^check pass$' jfields
 verify out good.jsonl --base-model base --junit junit.xml
 like "JUnit: a testcase for the base check" '<testcase classname="hallmark.verify" name="base_model"' junit.xml
 
+ok "report --model --base-model checks the base too" "$HM" report --bundle good.jsonl --key pub.pub \
+	--auditor-key aud.pub --model adapter --base-model base --no-progress -o report.html
+tr -d '\n' <report.html >report.flat
+like "the report's base check passes" '<td>base_model</td>[[:space:]]*<td class="pass">PASS</td>' report.flat
+like "and the model is verified" '<p class="verdict pass">VERIFIED' report.flat
+
 # ---- a changed byte in the base fails ------------------------------------------------------
 cp -r base base2
 printf 'x' | dd of=base2/model-00002-of-00002.safetensors bs=1 seek=7 conv=notrunc 2>/dev/null

@@ -123,9 +123,9 @@ if command -v xmllint >/dev/null 2>&1; then
 else
 	skip "--junit writes well-formed XML" "xmllint is not installed"
 fi
-is "--junit: one testcase a check" "$(grep -c '<testcase ' pass.xml)" 5
+is "--junit: one testcase a check" "$(grep -c '<testcase ' pass.xml)" 6
 like "--junit: no failures when all pass" '<testsuite [^>]*failures="0"' pass.xml
-like "--junit: the skipped check" '<testsuite [^>]*skipped="1"' pass.xml
+like "--junit: the skipped checks (card, base_model)" '<testsuite [^>]*skipped="2"' pass.xml
 
 verify out good.jsonl --verbose
 like "--verbose lists each signer" '^        line 4: safety audit signed by [0-9a-f]{16}' out
@@ -327,7 +327,7 @@ if command -v xmllint >/dev/null 2>&1; then
 else
 	skip "--junit of a failure is well-formed XML" "xmllint is not installed"
 fi
-is "--junit: five testcases" "$(grep -c '<testcase ' study.xml)" 5
+is "--junit: six testcases" "$(grep -c '<testcase ' study.xml)" 6
 is "--junit: one failure element" "$(grep -c '<failure ' study.xml)" 1
 like "--junit: failures=\"1\"" '<testsuite [^>]*failures="1"' study.xml
 like "--junit: the failure message is the reason" '<failure message="the audit on line 4 fails the policy: HEx-PHI harmfulness rate 16.1%' study.xml
