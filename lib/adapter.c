@@ -68,24 +68,19 @@ static int check_fields(const json_t *cfg, const char *file)
 	return 0;
 }
 
-int hm__adapter_read(json_t **out, const char *path)
+int hm__adapter_parse(json_t **out, const char *text, size_t len, const char *file)
 {
 	static const char *const kept[] = { "peft_type", "r", "lora_alpha", "target_modules",
 					    "base_model_name_or_path" };
 	unsigned char h[32];
-	char hex[65], *file = NULL, *text = NULL;
+	char hex[65];
 	json_t *cfg = NULL, *a = NULL;
-	size_t len, i;
+	size_t i;
 	int rc;
 
 	*out = NULL;
-	if (!hm__adapter_present(path))
-		return 0;
-	if (!(file = config_path(path)))
-		return hm__err_oom();
-	if ((rc = hm__read_file(&text, &len, file, HM__ADAPTER_CONFIG_MAX)) < 0 ||
-	    (rc = hm__json_parse(&cfg, text, len, file)) < 0)
-		goto out;
+	if ((rc = hm__json_parse(&cfg, text, len, file)) < 0)
+		return rc;
 	if (!json_is_object(cfg)) {
 		rc = hm__err(HM_EFORMAT, "%s: a PEFT adapter config must be a JSON object", file);
 		goto out;
@@ -108,9 +103,26 @@ int hm__adapter_read(json_t **out, const char *path)
 		goto out;
 	}
 	*out = a;
-	rc = 1;
+	rc = 0;
 out:
 	json_decref(cfg);
+	return rc;
+}
+
+int hm__adapter_read(json_t **out, const char *path)
+{
+	char *file = NULL, *text = NULL;
+	size_t len;
+	int rc;
+
+	*out = NULL;
+	if (!hm__adapter_present(path))
+		return 0;
+	if (!(file = config_path(path)))
+		return hm__err_oom();
+	if ((rc = hm__read_file(&text, &len, file, HM__ADAPTER_CONFIG_MAX)) == 0 &&
+	    (rc = hm__adapter_parse(out, text, len, file)) == 0)
+		rc = 1;
 	free(text);
 	free(file);
 	return rc;

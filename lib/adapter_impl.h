@@ -27,6 +27,8 @@ int hm__adapter_present(const char *path);
  * of strings or null; a LORA adapter must have r and lora_alpha.
  */
 int hm__adapter_read(json_t **out, const char *path);
+/* The same from the file's bytes (file names it in messages): 0 and *out, or <0. */
+int hm__adapter_parse(json_t **out, const char *text, size_t len, const char *file);
 
 /* The adapter object's base_model_name_or_path, or NULL. */
 const char *hm__adapter_base_name(const json_t *adapter);
