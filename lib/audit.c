@@ -215,24 +215,30 @@ static int add_judge_prompt(json_t *pred, const char *path)
 /*
  * predicate.adapter_base: the base model a PEFT adapter was audited on. An
  * adapter directory needs one, and only an adapter (or a model given by
- * digest, which cannot be told) may have one.
+ * digest, which cannot be told) may have one: checked before anything is
+ * hashed.
  */
+static int check_adapter_base(const hm_audit_options *o)
+{
+	int adapter = o->model && hm__adapter_present(o->model);
+
+	if (!o->base_model && adapter)
+		return hm__err(HM_EINVAL, "%s is a PEFT adapter (%s): name the base model it was "
+			       "evaluated on (--base-model)", o->model, HM__ADAPTER_CONFIG);
+	if (o->base_model && !adapter && o->model && strncmp(o->model, "sha256:", 7) != 0)
+		return hm__err(HM_EINVAL, "%s has no %s: an adapter's base model is only for a "
+			       "PEFT adapter", o->model, HM__ADAPTER_CONFIG);
+	return 0;
+}
+
 static int add_adapter_base(json_t *pred, const hm_audit_options *o)
 {
 	struct resource base = { "", NULL };
-	int adapter = o->model && hm__adapter_present(o->model);
 	json_t *d;
 	int rc;
 
-	if (!o->base_model) {
-		if (adapter)
-			return hm__err(HM_EINVAL, "%s is a PEFT adapter (%s): name the base model it "
-				       "was evaluated on (--base-model)", o->model, HM__ADAPTER_CONFIG);
+	if (!o->base_model)
 		return 0;
-	}
-	if (!adapter && o->model && strncmp(o->model, "sha256:", 7) != 0)
-		return hm__err(HM_EINVAL, "%s has no %s: an adapter's base model is only for a "
-			       "PEFT adapter", o->model, HM__ADAPTER_CONFIG);
 	if ((rc = resolve(&base, o->base_model, o->digest, "adapter base model")) < 0)
 		return rc;
 	d = descriptor(base.name, base.sha256);
@@ -277,7 +283,8 @@ int hm_audit_statement(char **out, const hm_audit_options *in)
 	if (!out)
 		return hm__err(HM_EINVAL, "hm_audit_statement: out is NULL");
 	*out = NULL;
-	if ((rc = upgrade_options(o, in)) < 0 || (rc = check_options(o)) < 0)
+	if ((rc = upgrade_options(o, in)) < 0 || (rc = check_options(o)) < 0 ||
+	    (rc = check_adapter_base(o)) < 0)
 		return rc;
 	if (!o->time && (rc = hm__rfc3339_now(now)) < 0)
 		return rc;
