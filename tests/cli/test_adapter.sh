@@ -144,6 +144,25 @@ tr -d '\n' <report.html >report.flat
 like "the report's base check passes" '<td>base_model</td>[[:space:]]*<td class="pass">PASS</td>' report.flat
 like "and the model is verified" '<p class="verdict pass">VERIFIED' report.flat
 
+# the base given as a hub id: its snapshot in the local hub cache (files linked into blobs/)
+if command -v sha256sum >/dev/null 2>&1; then
+	REV=0123456789abcdef0123456789abcdef01234567
+	R=hub/models--example-org--base-7b-chat
+	mkdir -p "$R/refs" "$R/blobs" "$R/snapshots/$REV"
+	printf '%s' $REV >"$R/refs/main"
+	for f in base/*; do
+		h=$(sha256sum "$f" | cut -d' ' -f1)
+		cp "$f" "$R/blobs/$h"
+		ln -s "../../blobs/$h" "$R/snapshots/$REV/${f#base/}"
+	done
+	HF_HUB_CACHE=$PWD/hub verify out good.jsonl --base-model example-org/base-7b-chat
+	is "--base-model ORG/NAME checks the hub cache snapshot" $? 0
+	like "naming the snapshot" 'base model example-org/base-7b-chat is the hub cache snapshot' out.err
+	like "which is the signed base" "^  PASS  base_model +the base model .*/snapshots/$REV is the run's signed base sha256:$base_digest\$" out
+else
+	skip "--base-model ORG/NAME checks the hub cache snapshot" "sha256sum is needed"
+fi
+
 # ---- a changed byte in the base fails ------------------------------------------------------
 cp -r base base2
 printf 'x' | dd of=base2/model-00002-of-00002.safetensors bs=1 seek=7 conv=notrunc 2>/dev/null
