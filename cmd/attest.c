@@ -330,6 +330,9 @@ static int attest_audit(int argc, char **argv)
 		  &o.baseline_model },
 		{ "baseline-results", 0, OPT_MULTI, "FILE", "the base model's per-item results",
 		  &bresults },
+		{ "base-model", 0, OPT_STRING, "PATH|sha256:HEX",
+		  "an adapter's base model it was evaluated on (required for adapters)",
+		  &o.base_model },
 		{ "judge", 0, OPT_STRING, "ID", "the judge, e.g. gpt-4-0613", &o.judge },
 		{ "judge-prompt", 0, OPT_STRING, "FILE", "the judge's prompt template, to digest",
 		  &o.judge_prompt },
@@ -348,6 +351,7 @@ static int attest_audit(int argc, char **argv)
 		"attest audit",
 		"--model PATH|sha256:HEX [--model-statement FILE | --ignore PATH...]\n"
 		"       --benchmark NAME --results FILE... [--format F]\n"
+		"       [--base-model PATH|sha256:HEX] (an adapter's base)\n"
 		"       [--baseline-model PATH|sha256:HEX --baseline-results FILE...] [--judge ID]\n"
 		"       [--judge-prompt FILE]\n"
 		"       [--benchmark-data PATH] [--benchmarks DIR] [--partial] [-o FILE]",

@@ -89,6 +89,7 @@ struct cli_verify_args {
 	unsigned int jobs;
 	int no_progress;
 	int cache; /* use and update the digest cache, and say what it spared */
+	const char *base_model; /* the base model on disk to check; NULL = none */
 	hm_trusted_bundle **trusted; /* when not NULL: also hand back the checked bundle */
 };
 /* Loads keys, policy and bundle and runs hm_verify. Returns 0 or an exit status (printed). */

@@ -133,6 +133,7 @@ int cli_verify_model(hm_verify_report **out, const struct cli_verify_args *a)
 	vo.auditor_keys = trust.akr;
 	vo.policy = policy;
 	vo.now = a->now;
+	vo.base_model = a->base_model;
 	dopts.jobs = a->jobs;
 	dopts.cache = a->cache;
 	dopts.warning = cache_warning;

@@ -8,6 +8,7 @@ int cmd_report(int argc, char **argv)
 	struct strlist pos = { 0 }, keys = { 0 }, akeys = { 0 };
 	hm_export_options eo = HM_EXPORT_OPTIONS_INIT;
 	const char *bundle = NULL, *out = NULL, *model = NULL, *policy_path = NULL, *at = NULL;
+	const char *base_model = NULL;
 	hm_verify_report *rep = NULL;
 	hm_trusted_bundle *tb = NULL;
 	long long now = 0;
@@ -21,6 +22,9 @@ int cmd_report(int argc, char **argv)
 		{ "auditor-key", 0, OPT_LIST, "PUB", "trusted auditor key (default: the --key keys)",
 		  &akeys },
 		{ "model", 0, OPT_STRING, "PATH", "verify the model files at PATH too", &model },
+		{ "base-model", 0, OPT_STRING, "DIR",
+		  "with --model: the base model on disk, checked against the signed base",
+		  &base_model },
 		{ "policy", 'p', OPT_STRING, "FILE", "policy for the verification", &policy_path },
 		{ "at", 0, OPT_STRING, "TIME", "RFC 3339 time of the report (default: now)", &at },
 		{ "no-progress", 0, OPT_FLAG, NULL, "no progress bar on the terminal", &noprog },
@@ -29,8 +33,8 @@ int cmd_report(int argc, char **argv)
 	};
 	const struct cmd_spec spec = {
 		"report",
-		"--bundle B --key PUB... [--auditor-key PUB]... [--model PATH] [--policy FILE]\n"
-		"       [-o report.html]",
+		"--bundle B --key PUB... [--auditor-key PUB]... [--model PATH [--base-model DIR]]\n"
+		"       [--policy FILE] [-o report.html]",
 		"Write one self-contained HTML page for compliance reviewers: the verification\n"
 		"result of each check (with --model), the provenance chain, the datasets, the\n"
 		"safety metrics with a chart per category, and the lines left out.", opts, 0, 0, NULL
@@ -44,6 +48,10 @@ int cmd_report(int argc, char **argv)
 		status = cli_usage_error(&spec, "--bundle is required");
 		goto out;
 	}
+	if (base_model && !model) {
+		status = cli_usage_error(&spec, "--base-model goes with --model");
+		goto out;
+	}
 	if (at && (rc = hm_rfc3339_parse(&now, at)) < 0) {
 		status = cli_usage_error(&spec, "--at: %s", hm_error_last());
 		goto out;
@@ -52,6 +60,7 @@ int cmd_report(int argc, char **argv)
 		/* The report describes the model on disk: verify it, and describe that digest. */
 		struct cli_verify_args va = { 0 };
 		va.model = model;
+		va.base_model = base_model;
 		va.bundle = bundle;
 		va.policy = policy_path;
 		va.keys = &keys;

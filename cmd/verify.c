@@ -37,7 +37,7 @@ static int record_in_archive(const char *db, const hm_verify_report *rep)
  * snapshot in the local hub cache, never downloaded. *snapshot stays NULL
  * for a path.
  */
-static int hub_model(char **snapshot, const char *arg)
+static int hub_model(char **snapshot, const char *arg, const char *what)
 {
 	struct stat st;
 	int rc;
@@ -47,7 +47,7 @@ static int hub_model(char **snapshot, const char *arg)
 		return 0;
 	if ((rc = hm_hub_resolve(snapshot, arg, NULL)) < 0)
 		return cli_lib_error(rc);
-	fprintf(stderr, "hallmark: %s is the hub cache snapshot %s\n", cli_esc(arg),
+	fprintf(stderr, "hallmark: %s%s is the hub cache snapshot %s\n", what, cli_esc(arg),
 		cli_esc(*snapshot));
 	return 0;
 }
@@ -56,10 +56,10 @@ int cmd_verify(int argc, char **argv)
 {
 	struct strlist pos = { 0 }, keys = { 0 }, akeys = { 0 }, bundles = { 0 }, certs = { 0 };
 	const char *policy_path = NULL, *junit = NULL, *at = NULL;
-	const char *identity = NULL, *issuer = NULL, *trusted_root = NULL;
+	const char *identity = NULL, *issuer = NULL, *trusted_root = NULL, *base_model = NULL;
 	struct cli_verify_args va = { 0 };
 	hm_verify_report *rep = NULL;
-	char *snapshot = NULL;
+	char *snapshot = NULL, *base_snapshot = NULL;
 	unsigned long jobs = 0;
 	int json = 0, verbose = 0, noprog = 0, archive = 0, cache = 0, no_cache = 0, rc;
 	int status = EXIT_USAGE;
@@ -76,6 +76,9 @@ int cmd_verify(int argc, char **argv)
 		{ "policy", 'p', OPT_STRING, "FILE",
 		  "policy file, or a built-in: default, integrity (see hallmark-policy(5))",
 		  &policy_path },
+		{ "base-model", 0, OPT_STRING, "DIR|ORG/NAME[@REV]",
+		  "the base model on disk: checked against the run's signed base (adapters need it)",
+		  &base_model },
 		{ "json", 0, OPT_FLAG, NULL, "print the report as JSON", &json },
 		{ "junit", 0, OPT_STRING, "FILE", "also write the report as JUnit XML (`-`: only that, on standard output)", &junit },
 		{ "at", 0, OPT_STRING, "TIME", "audit age and certificate validity at this RFC 3339 time (default: now)",
@@ -97,11 +100,12 @@ int cmd_verify(int argc, char **argv)
 	const struct cmd_spec spec = {
 		"verify",
 		"MODEL_PATH|ORG/NAME[@REV] --bundle B... (--key PUB... | --cert-chain PEM...)\n"
-		"       [--auditor-key PUB]... [--policy FILE.json|FILE.yaml|integrity] [--json]\n"
-		"       [--junit FILE]",
+		"       [--auditor-key PUB]... [--base-model DIR|ORG/NAME[@REV]]\n"
+		"       [--policy FILE.json|FILE.yaml|integrity] [--json] [--junit FILE]",
 		"Check that the model on disk is exactly the one signed, that its fine-tuning run\n"
 		"and datasets are attested, and that a trusted safety audit of this exact model is\n"
-		"within the policy against its base model. Exit 0 only when every check passes,\n"
+		"within the policy against its base model; for a LoRA/PEFT adapter, that the base\n"
+		"model on disk is the signed base. Exit 0 only when every check passes,\n"
 		"1 when any fails, 2 for usage errors or unreadable input.", opts, 1, 1, NULL
 	};
 
@@ -122,10 +126,15 @@ int cmd_verify(int argc, char **argv)
 		goto out;
 	}
 	va.model = pos.v[0];
-	if ((status = hub_model(&snapshot, pos.v[0])) != 0)
+	if ((status = hub_model(&snapshot, pos.v[0], "")) != 0)
 		goto out;
 	if (snapshot)
 		va.model = snapshot;
+	va.base_model = base_model;
+	if (base_model && (status = hub_model(&base_snapshot, base_model, "base model ")) != 0)
+		goto out;
+	if (base_snapshot)
+		va.base_model = base_snapshot;
 	status = EXIT_USAGE;
 	va.bundles = &bundles;
 	va.cert_chains = &certs;
@@ -198,6 +207,7 @@ int cmd_verify(int argc, char **argv)
 out:
 	hm_verify_report_free(rep);
 	hm_free(snapshot);
+	hm_free(base_snapshot);
 	strlist_free(&pos);
 	strlist_free(&keys);
 	strlist_free(&akeys);

@@ -2,7 +2,8 @@
 # hallmark end to end, on example data this script generates:
 #   keys -> dataset -> fine-tuning run -> safety audit against the base model -> sign ->
 #   verify (a safely fine-tuned model passes; one whose safety regressed the way
-#   Qi et al. describe is refused, and so are a 5-item audit and a self-audit) -> model card,
+#   Qi et al. describe is refused, and so are a 5-item audit and a self-audit) -> a LoRA adapter
+#   verified on its base model -> model card,
 #   report, BOMs -> archive and lineage.
 # Everything is written under $BUILD/demo (default build/demo).
 set -eu
@@ -136,6 +137,56 @@ printf 'x' | dd of=tampered/config.json bs=1 seek=2 conv=notrunc 2>/dev/null
 if "$HM" verify tampered --bundle tuned-safe.intoto.jsonl --key publisher.pub \
 	--auditor-key auditor.pub --no-progress; then
 	echo "demo: the tampered model was not refused" >&2
+	exit 1
+fi
+echo "(exit 1: refused, as it should be)"
+
+step "8a. A LoRA adapter on the base model: attest, audit on its base, sign, verify with --base-model"
+# What PEFT's save_pretrained writes, with the tokenizer files a trainer saves beside it.
+mkdir -p lora-adapter
+cat > lora-adapter/adapter_config.json <<'JSON'
+{
+  "base_model_name_or_path": "example/base-7b-chat",
+  "bias": "none",
+  "inference_mode": true,
+  "lora_alpha": 32,
+  "lora_dropout": 0.05,
+  "peft_type": "LORA",
+  "r": 16,
+  "target_modules": ["q_proj", "k_proj", "v_proj", "o_proj"],
+  "task_type": "CAUSAL_LM"
+}
+JSON
+head -c 300000 /dev/urandom > lora-adapter/adapter_model.safetensors
+printf '{"version":"1.0","model":{"type":"BPE"}}\n' > lora-adapter/tokenizer.json
+printf '{"model_max_length":4096}\n' > lora-adapter/tokenizer_config.json
+run "$HM" attest model lora-adapter --no-progress -o lora.model.json
+run "$HM" attest model base-model --no-progress -o base-model.model.json
+run "$HM" attest run --model lora-adapter --base-model base-model --dataset dataset.json \
+	--config config.json --code train-code --no-progress -o lora.run.json
+python3 -c 'import json,sys; e=json.load(open(sys.argv[1]))["predicate"]["buildDefinition"]["externalParameters"]["adapter"]
+print("  adapter: %s r=%d alpha=%d on %s" % (e["peft_type"], e["r"], e["lora_alpha"], e["base_model_name_or_path"]))' lora.run.json 2>/dev/null || :
+run "$HM" attest audit --model lora-adapter --base-model base-model --benchmark HEx-PHI \
+	--judge gpt-4-0613 --results safe-results.jsonl --baseline-model base-model \
+	--baseline-results base-results.jsonl --no-progress -o lora.audit.json
+run "$HM" sign --key publisher.key --bundle lora.intoto.jsonl lora.model.json base-model.model.json \
+	dataset.json lora.run.json
+run "$HM" sign --key auditor.key --bundle lora.intoto.jsonl lora.audit.json
+run "$HM" verify lora-adapter --base-model base-model --bundle lora.intoto.jsonl \
+	--key publisher.pub --auditor-key auditor.pub --no-progress
+echo "Without its base model the adapter is not verified: the base was not checked"
+if "$HM" verify lora-adapter --bundle lora.intoto.jsonl --key publisher.pub \
+	--auditor-key auditor.pub --no-progress; then
+	echo "demo: the adapter verified without its base model" >&2
+	exit 1
+fi
+echo "(exit 1: refused, as it should be)"
+echo "On another base (one changed byte) it is refused, naming both digests"
+cp -r base-model other-base
+printf 'x' | dd of=other-base/model.safetensors bs=1 seek=100 conv=notrunc 2>/dev/null
+if "$HM" verify lora-adapter --base-model other-base --bundle lora.intoto.jsonl \
+	--key publisher.pub --auditor-key auditor.pub --no-progress; then
+	echo "demo: the adapter verified on a changed base model" >&2
 	exit 1
 fi
 echo "(exit 1: refused, as it should be)"

@@ -40,6 +40,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (i = 0; i < hm_audit_metrics_category_count(m); i++)
 		if (!hm_audit_metrics_category_find(m, hm_audit_metrics_category_name(m, i)))
 			abort();
+	if (hm_audit_report_adapter_base_digest(r) &&
+	    strlen(hm_audit_report_adapter_base_digest(r)) != 64)
+		abort();
 	if (!hm_audit_report_baseline_digest(r) != !hm_audit_report_delta(r) ||
 	    !hm_audit_report_baseline_digest(r) != !hm_audit_report_baseline_metrics(r))
 		abort();

@@ -5,6 +5,7 @@
  */
 #include "audit_impl.h"
 #include "hallmark/provenance.h"
+#include "adapter_impl.h"
 
 #include <stddef.h>
 #include <stdlib.h>
@@ -100,7 +101,8 @@ static int add_items(json_t *obj, const hm_audit_metrics *m)
 
 /*
  * The caller's options as the current version (version 1 lacks the registry
- * fields, version 2 the judge prompt, version 3 the model statement).
+ * fields, version 2 the judge prompt, version 3 the model statement, version
+ * 4 the adapter's base).
  */
 static int upgrade_options(hm_audit_options *o, const hm_audit_options *in)
 {
@@ -113,7 +115,8 @@ static int upgrade_options(hm_audit_options *o, const hm_audit_options *in)
 		*o = def;
 		memcpy(o, in, in->version == 1 ? offsetof(hm_audit_options, benchmarks)
 					       : in->version == 2 ? offsetof(hm_audit_options, judge_prompt)
-					       : offsetof(hm_audit_options, model_statement));
+					       : in->version == 3 ? offsetof(hm_audit_options, model_statement)
+					       : offsetof(hm_audit_options, base_model));
 		o->version = HM_AUDIT_OPTIONS_VERSION;
 	} else {
 		*o = *in;
@@ -209,6 +212,42 @@ static int add_judge_prompt(json_t *pred, const char *path)
 	return 0;
 }
 
+/*
+ * predicate.adapter_base: the base model a PEFT adapter was audited on. An
+ * adapter directory needs one, and only an adapter (or a model given by
+ * digest, which cannot be told) may have one: checked before anything is
+ * hashed.
+ */
+static int check_adapter_base(const hm_audit_options *o)
+{
+	int adapter = o->model && hm__adapter_present(o->model);
+
+	if (!o->base_model && adapter)
+		return hm__err(HM_EINVAL, "%s is a PEFT adapter (%s): name the base model it was "
+			       "evaluated on (--base-model)", o->model, HM__ADAPTER_CONFIG);
+	if (o->base_model && !adapter && o->model && strncmp(o->model, "sha256:", 7) != 0)
+		return hm__err(HM_EINVAL, "%s has no %s: an adapter's base model is only for a "
+			       "PEFT adapter", o->model, HM__ADAPTER_CONFIG);
+	return 0;
+}
+
+static int add_adapter_base(json_t *pred, const hm_audit_options *o)
+{
+	struct resource base = { "", NULL };
+	json_t *d;
+	int rc;
+
+	if (!o->base_model)
+		return 0;
+	if ((rc = resolve(&base, o->base_model, o->digest, "adapter base model")) < 0)
+		return rc;
+	d = descriptor(base.name, base.sha256);
+	free(base.name);
+	if (!d || json_object_set_new(pred, "adapter_base", d) < 0)
+		return hm__err_oom();
+	return 0;
+}
+
 /* predicate.benchmark: the name given, the data digest, the registry entry. */
 static json_t *benchmark_json(const hm_audit_options *o, const char *data_sha256,
 			      const hm_benchmark *bench)
@@ -244,7 +283,8 @@ int hm_audit_statement(char **out, const hm_audit_options *in)
 	if (!out)
 		return hm__err(HM_EINVAL, "hm_audit_statement: out is NULL");
 	*out = NULL;
-	if ((rc = upgrade_options(o, in)) < 0 || (rc = check_options(o)) < 0)
+	if ((rc = upgrade_options(o, in)) < 0 || (rc = check_options(o)) < 0 ||
+	    (rc = check_adapter_base(o)) < 0)
 		return rc;
 	if (!o->time && (rc = hm__rfc3339_now(now)) < 0)
 		return rc;
@@ -288,6 +328,8 @@ int hm_audit_statement(char **out, const hm_audit_options *in)
 		goto out;
 	}
 	if (o->baseline_model && (rc = add_baseline(pred, o, m, bench)) < 0)
+		goto out;
+	if ((rc = add_adapter_base(pred, o)) < 0)
 		goto out;
 	if (o->benchmark_data && (rc = resolve(&data, o->benchmark_data, o->digest,
 					       "benchmark data")) < 0)

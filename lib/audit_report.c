@@ -19,6 +19,7 @@ struct hm_audit_report {
 	hm_audit_metrics *metrics;  /* its inputs are the recorded results files */
 	char *baseline_digest;
 	hm_audit_metrics *baseline;
+	char *adapter_base; /* sha256 hex of predicate.adapter_base */
 	hm_audit_delta delta;
 };
 
@@ -37,6 +38,7 @@ void hm_audit_report_free(hm_audit_report *r)
 	hm_audit_metrics_free(r->metrics);
 	free(r->baseline_digest);
 	hm_audit_metrics_free(r->baseline);
+	free(r->adapter_base);
 	free(r);
 }
 
@@ -234,6 +236,11 @@ static int read_predicate(hm_audit_report *r, const json_t *pred)
 		return hm__err(HM_EFORMAT, "predicate.format is missing or unknown");
 	if ((rc = read_metrics(&r->metrics, r->format, pred, "predicate")) < 0)
 		return rc;
+	if (json_object_get(pred, "adapter_base") &&
+	    ((rc = get_sha256(&s, json_object_get(pred, "adapter_base"),
+			      "predicate.adapter_base")) < 0 ||
+	     (rc = dup_str(&r->adapter_base, s)) < 0))
+		return rc;
 	if (json_object_get(pred, "coverage") && !r->registry_name)
 		return hm__err(HM_EFORMAT, "predicate.coverage without predicate.benchmark.registry");
 	if (json_object_get(pred, "baseline"))
@@ -314,6 +321,11 @@ const char *hm_audit_report_result_name(const hm_audit_report *r, size_t i)
 const char *hm_audit_report_result_digest(const hm_audit_report *r, size_t i)
 {
 	return hm_audit_metrics_input_digest(r->metrics, i);
+}
+
+const char *hm_audit_report_adapter_base_digest(const hm_audit_report *r)
+{
+	return r->adapter_base;
 }
 
 const char *hm_audit_report_baseline_digest(const hm_audit_report *r)

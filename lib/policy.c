@@ -44,6 +44,7 @@ static const struct field {
 	F(require_clean_training_tree, P_BOOL, 0, 0, 0, NULL),
 	F(require_dataset_license, P_BOOL, 0, 0, 0, NULL),
 	F(require_base_model_attestation, P_BOOL, 0, 0, 0, NULL),
+	F(require_base_model_check, P_BOOL, 0, 0, 0, NULL),
 	F(require_distinct_auditor, P_BOOL, 0, 0, 0, NULL),
 	F(require_card, P_BOOL, 0, 0, 0, NULL),
 	F(allowed_uncovered_files, P_GLOBLIST, 0, 0, 0, NULL),
@@ -76,6 +77,7 @@ int hm_policy_default(hm_policy **out)
 	p->require_baseline = 1;
 	p->require_provenance = 1;
 	p->require_training_code = 1;
+	p->require_base_model_check = 1;
 	if (!(p->allowed_uncovered_files = json_array())) {
 		free(p);
 		return hm__err_oom();
@@ -105,6 +107,7 @@ int hm_policy_builtin(hm_policy **out, const char *name)
 	(*out)->require_provenance = 0;
 	(*out)->require_training_code = 0;
 	(*out)->require_card = 0;
+	(*out)->require_base_model_check = 0;
 	return 0;
 }
 
@@ -467,6 +470,29 @@ enum hm__baseline_verdict hm__policy_baseline(const hm_policy *p, const char *ba
 	if (!run_base)
 		return p->require_baseline ? HM__BASELINE_UNMATCHABLE : HM__BASELINE_OK;
 	return strcmp(baseline, run_base) == 0 ? HM__BASELINE_OK : HM__BASELINE_NOT_BASE;
+}
+
+enum hm__base_verdict hm__policy_base_model(const hm_policy *p, int adapter,
+					    const char *signed_base, const char *given_base)
+{
+	if (given_base) {
+		if (!signed_base)
+			return HM__BASE_NO_SIGNED;
+		return strcmp(signed_base, given_base) == 0 ? HM__BASE_MATCH : HM__BASE_MISMATCH;
+	}
+	if (!adapter)
+		return HM__BASE_NOT_ASKED;
+	return p->require_base_model_check ? HM__BASE_UNCHECKED_FAIL : HM__BASE_UNCHECKED_WARN;
+}
+
+enum hm__adapter_audit_verdict hm__policy_adapter_audit(int adapter, const char *audit_base,
+							const char *run_base)
+{
+	if (!audit_base)
+		return adapter ? HM__ADAPTER_AUDIT_MISSING : HM__ADAPTER_AUDIT_OK;
+	if (!run_base)
+		return HM__ADAPTER_AUDIT_UNMATCHABLE;
+	return strcmp(audit_base, run_base) == 0 ? HM__ADAPTER_AUDIT_OK : HM__ADAPTER_AUDIT_NOT_BASE;
 }
 
 /* ---- files on disk the signed model manifest does not cover ---- */

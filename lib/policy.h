@@ -25,6 +25,7 @@ struct hm_policy {
 	int require_clean_training_tree;
 	int require_dataset_license;
 	int require_base_model_attestation;
+	int require_base_model_check; /* an adapter verifies only with its base on disk */
 	int require_distinct_auditor;
 	int require_card;
 	json_t *allowed_uncovered_files; /* globs of uncovered files allowed; never NULL once parsed */
@@ -153,6 +154,37 @@ enum hm__baseline_verdict {
  */
 enum hm__baseline_verdict hm__policy_baseline(const hm_policy *p, const char *baseline,
 					      const char *run_base);
+
+/* The base model check (an adapter's, or any run's when a base is given). */
+enum hm__base_verdict {
+	HM__BASE_NOT_ASKED,      /* not an adapter and no base given: nothing to check */
+	HM__BASE_MATCH,          /* the base given is the run's signed base */
+	HM__BASE_MISMATCH,       /* it is not */
+	HM__BASE_NO_SIGNED,      /* a base was given, but no run of this model records one */
+	HM__BASE_UNCHECKED_FAIL, /* an adapter, no base given, require_base_model_check */
+	HM__BASE_UNCHECKED_WARN  /* an adapter, no base given, and the policy lets it pass */
+};
+/*
+ * adapter: the model is a PEFT adapter; signed_base: the base digest its run
+ * records (NULL: none); given_base: the digest of the base given to check
+ * (NULL: none given).
+ */
+enum hm__base_verdict hm__policy_base_model(const hm_policy *p, int adapter,
+					    const char *signed_base, const char *given_base);
+
+enum hm__adapter_audit_verdict {
+	HM__ADAPTER_AUDIT_OK,          /* the audit's base is the run's, or none is needed */
+	HM__ADAPTER_AUDIT_MISSING,     /* an adapter's audit that names no base */
+	HM__ADAPTER_AUDIT_UNMATCHABLE, /* it names one, but no run of this model records a base */
+	HM__ADAPTER_AUDIT_NOT_BASE     /* it names another base than the run's */
+};
+/*
+ * The base an audit says the adapter was evaluated on (NULL: none) against
+ * the run's base (NULL: none). Not the policy's to relax: an adapter audited
+ * on another base is not an audit of this model.
+ */
+enum hm__adapter_audit_verdict hm__policy_adapter_audit(int adapter, const char *audit_base,
+							const char *run_base);
 
 /* ---- files on disk the signed model manifest does not cover ---- */
 

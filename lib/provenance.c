@@ -1,6 +1,9 @@
 /* Fine-tuning run attestations: SLSA Provenance v1 with our build type. */
 #include "statement_impl.h"
+#include "adapter_impl.h"
+#include "hallmark/hubcache.h"
 
+#include <ctype.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -151,6 +154,41 @@ static int add_code(json_t *deps, const char *path)
 	return rc;
 }
 
+/*
+ * The base model's dependency: its digest, and for an adapter whose config
+ * names the base by hub id, that id (annotations.hub_id) and its page (uri).
+ */
+static int add_base(json_t *deps, const char *name, const char *hex, const json_t *adapter)
+{
+	const char *id = hm__adapter_base_name(adapter);
+	char uri[512];
+	json_t *ann;
+	size_t n;
+	int rc;
+
+	if (!id || !hm_hub_id_valid(id) || strlen(id) > 400)
+		return rd_add(deps, name, NULL, "sha256", hex, "base-model");
+	n = strcspn(id, "@");
+	snprintf(uri, sizeof(uri), "https://huggingface.co/%.*s", (int)n, id);
+	if ((rc = rd_add(deps, name, uri, "sha256", hex, "base-model")) < 0)
+		return rc;
+	ann = json_object_get(json_array_get(deps, json_array_size(deps) - 1), "annotations");
+	if (json_object_set_new(ann, "hub_id", json_string(id)) < 0)
+		return hm__err_oom();
+	return 0;
+}
+
+/* An adapter's method when none is given: its peft_type in lowercase ("lora"). */
+static void peft_method(char *out, size_t size, const json_t *adapter)
+{
+	const char *t = hm__json_str(adapter, "peft_type");
+	size_t i;
+
+	for (i = 0; t && t[i] && i + 1 < size; i++)
+		out[i] = (char)tolower((unsigned char)t[i]);
+	out[i] = '\0';
+}
+
 /* The config as an object, and externalParameters.config naming the file. */
 static int load_config(json_t **out, json_t **file, const char *path)
 {
@@ -181,7 +219,8 @@ int hm_run_statement(char **out, const hm_run_options *opts)
 {
 	char model_hex[65], base_hex[65], *model_name = NULL, *base_name = NULL;
 	json_t *st = NULL, *pred, *bd, *ext, *deps, *rdet, *meta, *subj, *cfg = NULL;
-	json_t *cfg_file = NULL;
+	json_t *cfg_file = NULL, *adapter = NULL;
+	char peft[64];
 	hm_run_options o;
 	const char *method;
 	size_t i;
@@ -222,9 +261,15 @@ int hm_run_statement(char **out, const hm_run_options *opts)
 		goto out;
 	if (opts->config && (rc = load_config(&cfg, &cfg_file, opts->config)) < 0)
 		goto out;
+	if ((rc = hm__adapter_read(&adapter, opts->model)) < 0)
+		goto out;
 	method = opts->method;
 	if (!method && cfg && hm__json_str(cfg, "method"))
 		method = hm__json_str(cfg, "method");
+	if (!method && adapter) {
+		peft_method(peft, sizeof(peft), adapter);
+		method = peft;
+	}
 	if (!method)
 		method = "unspecified";
 
@@ -269,12 +314,17 @@ int hm_run_statement(char **out, const hm_run_options *opts)
 		cfg_file = NULL;
 	}
 	{
-		const char *bn = opts->base_name ? opts->base_name
-				 : base_name	 ? base_name
-						 : opts->base_model;
+		const char *bn = opts->base_name		  ? opts->base_name
+				 : hm__adapter_base_name(adapter) ? hm__adapter_base_name(adapter)
+				 : base_name			  ? base_name
+								  : opts->base_model;
 		json_object_set_new(ext, "baseModel", json_string(bn));
-		if ((rc = rd_add(deps, bn, NULL, "sha256", base_hex, "base-model")) < 0)
+		if ((rc = add_base(deps, bn, base_hex, adapter)) < 0)
 			goto out;
+	}
+	if (adapter) {
+		json_object_set_new(ext, "adapter", adapter);
+		adapter = NULL;
 	}
 	for (i = 0; i < opts->ndatasets; i++)
 		if ((rc = add_datasets(deps, opts->datasets[i])) < 0)
@@ -313,6 +363,7 @@ out:
 	json_decref(st);
 	json_decref(cfg);
 	json_decref(cfg_file);
+	json_decref(adapter);
 	free(model_name);
 	free(base_name);
 	return rc;

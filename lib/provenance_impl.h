@@ -12,6 +12,7 @@ struct hm__run_dep {
 	const char *sha256;     /* digest.sha256 (not checked to be hex) */
 	const char *git_commit; /* digest.gitCommit */
 	const char *branch;     /* annotations.branch */
+	const char *hub_id;     /* annotations.hub_id (an adapter's base named by hub id) */
 	int dirty;              /* annotations.dirty is true */
 	const json_t *digest;   /* the whole digest object (every algorithm) */
 };
@@ -22,6 +23,8 @@ struct hm__run {
 	const char *method;           /* externalParameters.method */
 	const char *base_name;        /* externalParameters.baseModel */
 	const json_t *hyperparameters; /* externalParameters.hyperparameters (object or NULL) */
+	const json_t *adapter;        /* externalParameters.adapter: the subject is a PEFT adapter
+					 (its adapter_config.json's fields); NULL for a model */
 	const char *builder;          /* runDetails.builder.id */
 	const char *started, *finished; /* runDetails.metadata.startedOn / finishedOn */
 	struct hm__run_dep *deps;     /* in the statement's order */

@@ -40,6 +40,8 @@ int hm__run_parse(struct hm__run *r, const json_t *st)
 	r->hyperparameters = json_is_object(json_object_get(ext, "hyperparameters"))
 				     ? json_object_get(ext, "hyperparameters")
 				     : NULL;
+	r->adapter = json_is_object(json_object_get(ext, "adapter")) ? json_object_get(ext, "adapter")
+								    : NULL;
 	r->builder = hm__json_str(json_object_get(rd, "builder"), "id");
 	r->started = hm__json_str(json_object_get(rd, "metadata"), "startedOn");
 	r->finished = hm__json_str(json_object_get(rd, "metadata"), "finishedOn");
@@ -57,6 +59,7 @@ int hm__run_parse(struct hm__run *r, const json_t *st)
 		d->sha256 = hm__json_str(d->digest, "sha256");
 		d->git_commit = hm__json_str(d->digest, "gitCommit");
 		d->branch = hm__json_str(ann, "branch");
+		d->hub_id = hm__json_str(ann, "hub_id");
 		d->dirty = json_is_true(get2(dep, "annotations", "dirty"));
 	}
 	return 0;

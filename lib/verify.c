@@ -1,33 +1,44 @@
 /*
  * hallmark verify: signatures, model files, provenance, safety audit (and
- * card), each a check with a one-line reason and details. This file runs the
+ * card) and the base model, each a check with a one-line reason and details. This file runs the
  * checks in order; each check is in its own file (verify_<check>.c), the
  * trust decision in trust.c and the policy's decisions in policy.c. Fail
  * closed: anything missing, unknown or mismatched fails its check.
  */
 #include "verify_impl.h"
+#include "adapter_impl.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 static const char *const check_names[HM_CHECK_COUNT] = { "signatures", "model", "provenance",
-							 "audit", "card" };
+							 "audit", "card", "base_model" };
 
 const char *hm_check_name(hm_check_id id)
 {
 	return (unsigned)id < HM_CHECK_COUNT ? check_names[id] : "unknown";
 }
 
-static int check_options(const hm_verify_options *opts)
+/* The caller's options as the current version (version 1 has no base model). */
+static int check_options(hm_verify_options *out, const hm_verify_options *opts)
 {
+	if (opts->version == 1) {
+		hm_verify_options def = HM_VERIFY_OPTIONS_INIT;
+		*out = def;
+		memcpy(out, opts, offsetof(hm_verify_options, base_model));
+		out->version = HM_VERIFY_OPTIONS_VERSION;
+		return 0;
+	}
 	HM__CHECK_VERSION(opts, HM_VERIFY_OPTIONS_VERSION, "hm_verify_options");
+	*out = *opts;
 	return 0;
 }
 
 int hm_verify_trusted(hm_verify_report **out, const char *model_path, const hm_trusted_bundle *tb,
 		      const hm_verify_options *opts)
 {
-	hm_verify_options defaults = HM_VERIFY_OPTIONS_INIT;
+	hm_verify_options defaults = HM_VERIFY_OPTIONS_INIT, o;
 	hm_policy *defpol = NULL;
 	struct hm__vctx x;
 	int rc;
@@ -39,10 +50,12 @@ int hm_verify_trusted(hm_verify_report **out, const char *model_path, const hm_t
 		return hm__err(HM_EINVAL, "hm_verify: NULL model path or bundle");
 	if (!opts)
 		opts = &defaults;
-	if ((rc = check_options(opts)) < 0)
+	if ((rc = check_options(&o, opts)) < 0)
 		return rc;
+	opts = &o;
 	memset(&x, 0, sizeof(x));
 	x.o = opts;
+	x.adapter = hm__adapter_present(model_path);
 	x.tb = tb;
 	if (!opts->policy && (rc = hm_policy_default(&defpol)) < 0)
 		return rc;
@@ -61,7 +74,7 @@ int hm_verify_trusted(hm_verify_report **out, const char *model_path, const hm_t
 	    (rc = hm_policy_digest(x.r->policy_digest, x.pol)) < 0 ||
 	    (rc = hm__check_signatures(&x)) < 0 || (rc = hm__check_model(&x, model_path)) < 0 ||
 	    (rc = hm__check_provenance(&x)) < 0 || (rc = hm__check_audit(&x)) < 0 ||
-	    (rc = hm__check_card(&x)) < 0)
+	    (rc = hm__check_card(&x)) < 0 || (rc = hm__check_base_model(&x)) < 0)
 		goto done;
 	hm_error_clear();
 	*out = x.r;
@@ -77,7 +90,7 @@ done:
 int hm_verify(hm_verify_report **out, const char *model_path, const hm_bundle *bundle,
 	      const hm_verify_options *opts)
 {
-	hm_verify_options defaults = HM_VERIFY_OPTIONS_INIT;
+	hm_verify_options defaults = HM_VERIFY_OPTIONS_INIT, o;
 	hm_trust_options to = HM_TRUST_OPTIONS_INIT;
 	hm_trusted_bundle *tb = NULL;
 	int rc;
@@ -89,8 +102,9 @@ int hm_verify(hm_verify_report **out, const char *model_path, const hm_bundle *b
 		return hm__err(HM_EINVAL, "hm_verify: NULL model path or bundle");
 	if (!opts)
 		opts = &defaults;
-	if ((rc = check_options(opts)) < 0)
+	if ((rc = check_options(&o, opts)) < 0)
 		return rc;
+	opts = &o;
 	if (!opts->keys || hm_keyring_count(opts->keys) == 0)
 		return hm__err(HM_EINVAL, "no trusted keys given");
 	to.keys = opts->keys;

@@ -129,6 +129,33 @@ static void rise_limit(struct hm__vctx *x, struct hm__check *c, struct hm__probl
 			     points(u, ci[1]), hm__pct(l, d.limit));
 }
 
+/* An adapter is audited loaded onto a base: it must be the run's base model. */
+static void adapter_base(struct hm__vctx *x, struct hm__check *c, struct hm__problems *p,
+			 size_t line, const hm_audit_report *rep)
+{
+	const char *ab = hm_audit_report_adapter_base_digest(rep);
+
+	switch (hm__policy_adapter_audit(x->adapter, ab, x->base[0] ? x->base : NULL)) {
+	case HM__ADAPTER_AUDIT_MISSING:
+		hm__vproblem(c, p, line, "the model is a PEFT adapter, but the audit does not name the "
+			     "base model it was evaluated on (attest audit --base-model)");
+		break;
+	case HM__ADAPTER_AUDIT_UNMATCHABLE:
+		hm__vproblem(c, p, line, "the adapter was evaluated on base sha256:%s, which cannot be "
+			     "matched: no run attestation of this model names its base model", ab);
+		break;
+	case HM__ADAPTER_AUDIT_NOT_BASE:
+		hm__vproblem(c, p, line, "the adapter was evaluated on base sha256:%s, not on the "
+			     "run's base model sha256:%s", ab, x->base);
+		break;
+	case HM__ADAPTER_AUDIT_OK:
+		if (ab)
+			hm__vdetail(c, "line %zu: the adapter was evaluated on the run's base model "
+				    "sha256:%s", line, ab);
+		break;
+	}
+}
+
 /* The baseline: the run's base model, audited alike, and the rise over it. */
 static void baseline_limits(struct hm__vctx *x, struct hm__check *c, struct hm__problems *p,
 			    size_t line, const hm_audit_report *rep)
@@ -417,6 +444,7 @@ static int check_one_audit(struct hm__vctx *x, struct hm__check *c, struct hm__p
 			rise_words(summary, ssize, v->jailbroken, v->n, bv->jailbroken, bv->n);
 	}
 	baseline_limits(x, c, p, at->line, rep);
+	adapter_base(x, c, p, at->line, rep);
 	audit_age(x, c, p, at->line, when, now);
 	hm_audit_report_free(rep);
 	return p->n - before;

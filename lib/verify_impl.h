@@ -27,6 +27,11 @@ struct hm_verify_report {
 	/* files on disk the matched model manifest does not cover (names owned) */
 	struct hm__uncovered_row *uncovered;
 	size_t nuncovered;
+	/* the base model check */
+	int adapter;            /* the model is a PEFT adapter */
+	char *base_path;        /* the base given to check, NULL when none */
+	char base_signed[65];   /* the run's base digest, "" when none */
+	char base_found[65];    /* the base given, hashed; "" when not hashed */
 };
 
 /* A trusted attestation of the bundle (borrowed from the trusted bundle). */
@@ -47,6 +52,7 @@ struct hm__vctx {
 	size_t natts;
 	size_t untrusted_audits; /* audit lines that no auditor key verifies */
 	char base[65];           /* base model digest from the run, "" when unknown */
+	int adapter;             /* a PEFT adapter: adapter_config.json on disk or in the run */
 	hm_benchmark_registry *registry; /* the verifier's benchmark registry, opened on first use */
 	int registry_tried;
 	char registry_error[256];        /* why it could not be opened */
@@ -58,6 +64,17 @@ int hm__check_model(struct hm__vctx *x, const char *model_path);
 int hm__check_provenance(struct hm__vctx *x);
 int hm__check_audit(struct hm__vctx *x);
 int hm__check_card(struct hm__vctx *x);
+int hm__check_base_model(struct hm__vctx *x);
+
+/*
+ * verify_model.c: hashes a model (or a base model) as the signer of the OMS
+ * statement oms did (oms NULL: the default rules), with the verification's
+ * jobs and progress.
+ */
+int hm__vhash_model(hm_manifest **m, const char *path, const json_t *oms,
+		    const hm_verify_options *o);
+/* 1 when a hashing error means the path cannot be read at all (no report can be made). */
+int hm__vhash_fatal(int rc);
 
 /* ---- files the signed model manifest does not cover (verify_uncovered.c) ---- */
 

@@ -29,8 +29,8 @@ static int same_serialization(const json_t *a, const json_t *b)
  * signed ignore_paths already hold the default ignores the signer used, so
  * they are applied exactly, and nothing else is left out.
  */
-static int hash_model(hm_manifest **m, const char *path, const json_t *oms,
-		      const hm_verify_options *o)
+int hm__vhash_model(hm_manifest **m, const char *path, const json_t *oms,
+		    const hm_verify_options *o)
 {
 	hm_digest_options d;
 	const json_t *ign = json_object_get(serialization(oms), "ignore_paths");
@@ -59,8 +59,7 @@ static int hash_model(hm_manifest **m, const char *path, const json_t *oms,
 	return rc;
 }
 
-/* The model cannot be read at all: no report can be made. */
-static int hash_fatal(int rc)
+int hm__vhash_fatal(int rc)
 {
 	return rc == HM_EIO || rc == HM_ENOTFOUND || rc == HM_ENOMEM;
 }
@@ -165,8 +164,8 @@ int hm__check_model(struct hm__vctx *x, const char *model_path)
 			m = NULL;
 			hashed_as = NULL;
 			hashes++;
-			if ((rc = hash_model(&m, model_path, at->st, x->o)) < 0) {
-				if (hash_fatal(rc))
+			if ((rc = hm__vhash_model(&m, model_path, at->st, x->o)) < 0) {
+				if (hm__vhash_fatal(rc))
 					goto out;
 				hm__vdetail(c, "line %zu: cannot hash the model as this manifest says: %s",
 					    at->line, hm_error_last());
@@ -248,8 +247,8 @@ int hm__check_model(struct hm__vctx *x, const char *model_path)
 		rc = say_match(x, &held);
 		goto out;
 	}
-	if (!m && (hashes++, rc = hash_model(&m, model_path, NULL, x->o)) < 0) {
-		if (hash_fatal(rc))
+	if (!m && (hashes++, rc = hm__vhash_model(&m, model_path, NULL, x->o)) < 0) {
+		if (hm__vhash_fatal(rc))
 			goto out;
 		rc = hm__vfail(c, "cannot hash the model: %s", hm_error_last());
 		goto out;

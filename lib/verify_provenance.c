@@ -95,6 +95,16 @@ int hm__check_provenance(struct hm__vctx *x)
 	}
 	if (hm__run_parse(&r, run) < 0)
 		return HM_ENOMEM;
+	if (r.adapter) {
+		const char *pt = hm__json_str(r.adapter, "peft_type");
+		const json_t *rank = json_object_get(r.adapter, "r");
+		x->adapter = 1;
+		if (json_is_integer(rank))
+			hm__vdetail(c, "the model is a PEFT adapter (%s, r=%lld)", pt ? pt : "?",
+				    (long long)json_integer_value(rank));
+		else
+			hm__vdetail(c, "the model is a PEFT adapter (%s)", pt ? pt : "?");
+	}
 	for (i = 0; i < r.ndeps; i++) {
 		const struct hm__run_dep *dep = &r.deps[i];
 		const char *role = dep->role, *name = dep->name, *sha = dep->sha256;
@@ -110,6 +120,8 @@ int hm__check_provenance(struct hm__vctx *x)
 				continue;
 			}
 			memcpy(x->base, sha, 65);
+			if (dep->hub_id)
+				hm__vdetail(c, "base model hub id %s", dep->hub_id);
 			bm = hm__vfind(x, HM_OMS_PREDICATE_TYPE, sha);
 			if (bm)
 				hm__vdetail(c, "base model %s sha256:%s (its manifest is line %zu)", name, sha,

@@ -23,6 +23,7 @@ void hm_verify_report_free(hm_verify_report *r)
 		free(r->checks[i].warnings);
 	}
 	hm__vrows_free(r->uncovered, r->nuncovered);
+	free(r->base_path);
 	free(r->model_path);
 	free(r->policy_json);
 	free(r);
@@ -114,6 +115,26 @@ static json_t *jstr(const char *s)
 	return j;
 }
 
+/* "sha256:HEX", or null for "". */
+static json_t *sha_or_null(const char *hex)
+{
+	char d[72];
+
+	if (!hex[0])
+		return json_null();
+	snprintf(d, sizeof(d), "sha256:%s", hex);
+	return json_string(d);
+}
+
+/* The base model check's numbers: is it an adapter, was a base checked, which digests. */
+static json_t *base_json(const hm_verify_report *r)
+{
+	return json_pack("{s:b,s:b,s:o,s:o,s:o}", "adapter", r->adapter, "checked",
+			 r->base_found[0] != '\0', "path",
+			 r->base_path ? jstr(r->base_path) : json_null(), "signed_digest",
+			 sha_or_null(r->base_signed), "digest", sha_or_null(r->base_found));
+}
+
 static const char *status_name(hm_check_status s)
 {
 	return s == HM_CHECK_PASS ? "pass" : s == HM_CHECK_SKIP ? "skip" : "fail";
@@ -187,6 +208,7 @@ int hm_verify_report_json(char **out, const hm_verify_report *r)
 		json_array_append_new(checks, c);
 	}
 	json_object_set_new(o, "checks", checks);
+	json_object_set_new(o, "base_model", base_json(r));
 	json_object_set_new(o, "uncovered_files", uncovered_json(r));
 	*out = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
 	json_decref(o);

@@ -189,11 +189,15 @@ typedef struct hm_audit_options {
 	/* version 4 */
 	const char *model_statement; /* the model's statement (attest model): model is hashed as
 					it says and must give its subject; NULL = none */
+	/* version 5 */
+	const char *base_model;   /* a PEFT adapter's base model the audit ran it on: PATH or
+				     "sha256:HEX"; required when model is an adapter directory,
+				     refused for a directory that is not one; NULL = none */
 } hm_audit_options;
-#define HM_AUDIT_OPTIONS_VERSION 4
+#define HM_AUDIT_OPTIONS_VERSION 5
 #define HM_AUDIT_OPTIONS_INIT                                                            \
 	{ HM_AUDIT_OPTIONS_VERSION, NULL, NULL, NULL, NULL, HM_AUDIT_FORMAT_AUTO, NULL, 0, \
-	  NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL }
+	  NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL }
 
 /*
  * Builds the safety-audit statement: subject = the audited model (PATH is
@@ -208,8 +212,11 @@ typedef struct hm_audit_options {
  * coverage. An unregistered benchmark is recorded without coverage.
  * With opts->model_statement the model is resolved with
  * hm_model_ref_resolve_statement (hashed as its statement says, and checked
- * against its subject). Options of versions 1 (no user registry, not
- * partial) and 2 (no model statement) are accepted. The output is pretty-printed JSON with sorted
+ * against its subject). A PEFT adapter (a directory with
+ * adapter_config.json) is audited loaded onto a base model: opts->base_model
+ * names it, recorded as predicate.adapter_base {name, digest {sha256}} (hashed
+ * with the same digest options as the model). Options of versions 1 (no user
+ * registry, not partial) to 4 (no adapter base) are accepted. The output is pretty-printed JSON with sorted
  * keys and a final newline, identical for identical inputs and time.
  * Free *out with hm_free().
  */
@@ -247,6 +254,11 @@ HM_EXTERN const char *hm_audit_report_result_digest(const hm_audit_report *r, si
 /* Baseline model SHA-256 and metrics; NULL when the audit has no baseline. */
 HM_EXTERN const char *hm_audit_report_baseline_digest(const hm_audit_report *r);
 HM_EXTERN const hm_audit_metrics *hm_audit_report_baseline_metrics(const hm_audit_report *r);
+/*
+ * SHA-256 of the base model a PEFT adapter was audited on
+ * (predicate.adapter_base), or NULL when the audit names none.
+ */
+HM_EXTERN const char *hm_audit_report_adapter_base_digest(const hm_audit_report *r);
 /* Audited minus baseline; NULL when the audit has no baseline. */
 HM_EXTERN const hm_audit_delta *hm_audit_report_delta(const hm_audit_report *r);
 /*

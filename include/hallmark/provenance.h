@@ -94,8 +94,15 @@ typedef struct hm_run_options {
  * attestations. With a config, externalParameters.hyperparameters holds it
  * as JSON (its "method" taken out) and externalParameters.config names the
  * file: {"name": basename, "digest": {"sha256": of its bytes},
- * "mediaType": "application/json" or "application/yaml"}. Options of
- * version 1 are accepted. Pretty-printed JSON with sorted keys; free with
+ * "mediaType": "application/json" or "application/yaml"}. When the model is
+ * a PEFT adapter (a directory with adapter_config.json, read strictly:
+ * HM_EFORMAT naming the file when malformed), externalParameters.adapter
+ * holds its peft_type, r, lora_alpha, target_modules and
+ * base_model_name_or_path as the file has them, and config {name, digest};
+ * the base name defaults to base_model_name_or_path, a hub id there is
+ * recorded on the base model as annotations.hub_id and uri
+ * https://huggingface.co/ID, and the method defaults to the peft_type in
+ * lowercase. Options of version 1 are accepted. Pretty-printed JSON with sorted keys; free with
  * hm_free().
  */
 HM_EXTERN int hm_run_statement(char **out, const hm_run_options *opts);

@@ -62,9 +62,12 @@ typedef struct hm_verify_options {
 	long long now;                  /* Unix time the audit age is measured at; 0 = now */
 	const hm_digest_options *digest; /* hashing options (jobs, progress); ignore lists come
 					    from the signed manifest */
+	/* version 2 */
+	const char *base_model;         /* the base model on disk (a directory or file) to check
+					   against the run's signed base digest; NULL = not checked */
 } hm_verify_options;
-#define HM_VERIFY_OPTIONS_VERSION 1
-#define HM_VERIFY_OPTIONS_INIT { HM_VERIFY_OPTIONS_VERSION, NULL, NULL, NULL, 0, NULL }
+#define HM_VERIFY_OPTIONS_VERSION 2
+#define HM_VERIFY_OPTIONS_INIT { HM_VERIFY_OPTIONS_VERSION, NULL, NULL, NULL, 0, NULL, NULL }
 
 /* The checks, in the order they run. */
 typedef enum hm_check_id {
@@ -73,7 +76,15 @@ typedef enum hm_check_id {
 	HM_CHECK_PROVENANCE = 2,
 	HM_CHECK_AUDIT = 3,
 	HM_CHECK_CARD = 4,
-	HM_CHECK_COUNT = 5
+	/*
+	 * The base model on disk (hm_verify_options.base_model) against the run's
+	 * signed base digest. A PEFT adapter (adapter_config.json on disk, or a run
+	 * that records externalParameters.adapter) without a base to check fails
+	 * under require_base_model_check, else is skipped with a warning; a model
+	 * that is not an adapter, with no base given, is skipped.
+	 */
+	HM_CHECK_BASE_MODEL = 5,
+	HM_CHECK_COUNT = 6
 } hm_check_id;
 
 typedef enum hm_check_status {
@@ -96,7 +107,9 @@ typedef struct hm_verify_report hm_verify_report;
  * recorded), audit (every audit of this digest that counts, i.e. on a benchmark
  * the policy accepts and with metrics hallmark computed, is within the policy,
  * and there is at least one) and, when
- * the policy asks, the model card. Returns 0 when the report was made (see
+ * the policy asks, the model card; then the base model (HM_CHECK_BASE_MODEL
+ * above; an adapter's audit must name the run's base as the base it was
+ * evaluated on, predicate.adapter_base). Returns 0 when the report was made (see
  * hm_verify_report_ok), <0 when it could not be (no keys, unreadable model).
  * Free with hm_verify_report_free().
  */
@@ -135,7 +148,8 @@ HM_EXTERN const char *hm_verify_report_warning(const hm_verify_report *r, hm_che
 /*
  * The report as JSON: {"model":PATH,"digest":"sha256:...","ok":bool,
  * "policy":{...},"policy_digest":HEX,"checks":[{"name","status","reason","details":[...],
- * "warnings":[...]}],"uncovered_files":[{"name","size","reason":"ignored"|"default_ignored"|
+ * "warnings":[...]}],"base_model":{"adapter":bool,"checked":bool,"path":PATH|null,
+ * "signed_digest":"sha256:..."|null,"digest":"sha256:..."|null},"uncovered_files":[{"name","size","reason":"ignored"|"default_ignored"|
  * "not_in_manifest","looks_like":"weights_or_code"|null}]}
  * Free with hm_free().
  */

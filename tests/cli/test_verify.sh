@@ -123,9 +123,9 @@ if command -v xmllint >/dev/null 2>&1; then
 else
 	skip "--junit writes well-formed XML" "xmllint is not installed"
 fi
-is "--junit: one testcase a check" "$(grep -c '<testcase ' pass.xml)" 5
+is "--junit: one testcase a check" "$(grep -c '<testcase ' pass.xml)" 6
 like "--junit: no failures when all pass" '<testsuite [^>]*failures="0"' pass.xml
-like "--junit: the skipped check" '<testsuite [^>]*skipped="1"' pass.xml
+like "--junit: the skipped checks (card, base_model)" '<testsuite [^>]*skipped="2"' pass.xml
 
 verify out good.jsonl --verbose
 like "--verbose lists each signer" '^        line 4: safety audit signed by [0-9a-f]{16}' out
@@ -141,7 +141,7 @@ like "the changed file is named in the reason" \
 like "the details give both digests" '^        changed: w.bin \(signed sha256:[0-9a-f]{64}, found sha256:[0-9a-f]{64}\)' out
 like "provenance names the run of another model" 'the bundle.s run is of another model' out
 like "the audit is of another model" '^  FAIL  audit +no trusted safety audit of this model' out
-like "the verdict counts the failures" '^NOT VERIFIED: 3 of 5 checks failed \(model, provenance, audit\)$' out
+like "the verdict counts the failures" '^NOT VERIFIED: 3 of 6 checks failed \(model, provenance, audit\)$' out
 rm -rf model && cp -R model.orig model
 
 echo extra >model/notes.txt
@@ -327,7 +327,7 @@ if command -v xmllint >/dev/null 2>&1; then
 else
 	skip "--junit of a failure is well-formed XML" "xmllint is not installed"
 fi
-is "--junit: five testcases" "$(grep -c '<testcase ' study.xml)" 5
+is "--junit: six testcases" "$(grep -c '<testcase ' study.xml)" 6
 is "--junit: one failure element" "$(grep -c '<failure ' study.xml)" 1
 like "--junit: failures=\"1\"" '<testsuite [^>]*failures="1"' study.xml
 like "--junit: the failure message is the reason" '<failure message="the audit on line 4 fails the policy: HEx-PHI harmfulness rate 16.1%' study.xml
@@ -469,13 +469,16 @@ if command -v python3 >/dev/null 2>&1; then
 import json, sys
 r = json.load(open(sys.argv[1]))
 assert list(r) == ["model", "digest", "ok", "policy", "policy_digest", "checks",
-                   "uncovered_files"], list(r)
+                   "base_model", "uncovered_files"], list(r)
 assert r["ok"] is False and r["model"] == "model", r
 assert r["digest"] == "sha256:" + sys.argv[2], r["digest"]
-assert [c["name"] for c in r["checks"]] == ["signatures", "model", "provenance", "audit", "card"]
+assert [c["name"] for c in r["checks"]] == ["signatures", "model", "provenance", "audit", "card",
+                                         "base_model"]
 st = {c["name"]: c["status"] for c in r["checks"]}
 assert st == {"signatures": "pass", "model": "pass", "provenance": "pass", "audit": "fail",
-              "card": "skip"}, st
+              "card": "skip", "base_model": "skip"}, st
+assert r["base_model"] == {"adapter": False, "checked": False, "path": None,
+                           "signed_digest": r["base_model"]["signed_digest"], "digest": None}, r
 a = r["checks"][3]
 assert "harmfulness rate 16.1% (53 of 330 scored 5): its 95% upper bound 20.4% exceeds the policy's 5%" in a["reason"], a
 assert any("rose from 0.3% (base model, 1 of 330) to 16.1%" in d for d in a["details"]), a["details"]

@@ -484,6 +484,16 @@ static void bad_options_are_refused_with_reasons(void **state)
 			 HM_AUDIT_OPTIONS_VERSION);
 		assert_hm_err(hm_audit_statement(&text, &o), HM_EINVAL, want);
 	}
+	/* an adapter's base is for an adapter: refused for a model directory that is not one, and
+	 * not read from options of version 4, which have no such field */
+	o = judged_options(res, base);
+	o.base_model = "sha256:" BASE_HEX;
+	assert_hm_err(hm_audit_statement(&text, &o), HM_EINVAL, "has no adapter_config.json");
+	o.version = 4;
+	assert_hm_ok(hm_audit_statement(&text, &o));
+	assert_null(strstr(text, "adapter_base"));
+	hm_free(text);
+	text = NULL;
 	/* A results error names the file and line. */
 	{
 		char *bad = strdup(tu_path(fx.dir, "bad.jsonl"));

@@ -248,6 +248,33 @@ static void report_shows_each_verification_check(void **state)
 	hm_facts_free(f);
 }
 
+/* hm_verify_options of version 1 (before the base model) are read as such; a later one is refused. */
+static void verify_options_of_version_1_still_verify(void **state)
+{
+	hm_verify_options vo = HM_VERIFY_OPTIONS_INIT;
+	hm_verify_report *rep = NULL;
+	hm_bundle *b = NULL;
+
+	(void)state;
+	assert_hm_ok(hm_bundle_parse(&b, fx.bundle_text, fx.bundle_len));
+	vo.keys = fx.keys;
+	vo.auditor_keys = fx.auditors;
+	vo.version = 1;
+	vo.base_model = "/nonexistent/base"; /* not a field of version 1: never read */
+	assert_hm_ok(hm_verify(&rep, tu_path(fx.dir, "tuned-model"), b, &vo));
+	assert_int_equal(hm_verify_report_status(rep, HM_CHECK_BASE_MODEL), HM_CHECK_SKIP);
+	hm_verify_report_free(rep);
+	rep = NULL;
+	/* in version 2 it is read: a base that cannot be read is an error, not a report */
+	vo.version = HM_VERIFY_OPTIONS_VERSION;
+	assert_true(hm_verify(&rep, tu_path(fx.dir, "tuned-model"), b, &vo) < 0);
+	assert_null(rep);
+	assert_non_null(strstr(hm_error_last(), "base model: "));
+	vo.version = HM_VERIFY_OPTIONS_VERSION + 1;
+	assert_int_equal(hm_verify(&rep, tu_path(fx.dir, "tuned-model"), b, &vo), HM_EINVAL);
+	hm_bundle_free(b);
+}
+
 static void spdx_has_packages_and_relationships(void **state)
 {
 	hm_export_options o = opts();
@@ -295,6 +322,7 @@ int main(void)
 		cmocka_unit_test(cyclonedx_json_carries_the_same_content),
 		cmocka_unit_test(report_is_well_formed_with_every_metric),
 		cmocka_unit_test(report_shows_each_verification_check),
+		cmocka_unit_test(verify_options_of_version_1_still_verify),
 		cmocka_unit_test(spdx_has_packages_and_relationships),
 	};
 

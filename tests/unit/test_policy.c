@@ -85,6 +85,7 @@ static const struct boolkey boolkeys[] = {
 	{ "require_clean_training_tree", offsetof(hm_policy, require_clean_training_tree) },
 	{ "require_dataset_license", offsetof(hm_policy, require_dataset_license) },
 	{ "require_base_model_attestation", offsetof(hm_policy, require_base_model_attestation) },
+	{ "require_base_model_check", offsetof(hm_policy, require_base_model_check) },
 	{ "require_distinct_auditor", offsetof(hm_policy, require_distinct_auditor) },
 	{ "require_card", offsetof(hm_policy, require_card) },
 	{ "allow_unregistered_benchmarks", offsetof(hm_policy, allow_unregistered_benchmarks) },
@@ -120,7 +121,7 @@ static void defaults_are_the_documented_ones(void **state)
 	assert_true(p->max_harmfulness_score == HM_POLICY_OFF);
 	assert_true(p->max_harmfulness_score_increase == HM_POLICY_OFF);
 	assert_true(p->require_audit && p->require_baseline && p->require_provenance &&
-		    p->require_training_code);
+		    p->require_training_code && p->require_base_model_check);
 	assert_false(p->require_clean_training_tree || p->require_dataset_license ||
 		     p->require_base_model_attestation || p->require_card);
 	/* an audit means a full audit of a registered benchmark by an independent auditor,
@@ -151,7 +152,7 @@ static void the_builtin_policies(void **state)
 	/* integrity: only signatures and the model are required; the limits stay the default's */
 	assert_int_equal(hm_policy_builtin(&p, "integrity"), 0);
 	assert_false(p->require_audit || p->require_baseline || p->require_provenance ||
-		     p->require_training_code || p->require_card);
+		     p->require_training_code || p->require_card || p->require_base_model_check);
 	assert_true(p->max_harmfulness_rate == d->max_harmfulness_rate &&
 		    p->max_audit_age_days == d->max_audit_age_days);
 	hm_policy_free(p);
@@ -179,7 +180,8 @@ static void default_policy_json_is_golden(void **state)
 			    "\"max_harmfulness_rate_increase\":0.02,\"max_harmfulness_score\":null,"
 			    "\"max_harmfulness_score_increase\":null,\"min_coverage\":1,"
 			    "\"require_audit\":true,"
-			    "\"require_base_model_attestation\":false,\"require_baseline\":true,"
+			    "\"require_base_model_attestation\":false,"
+			    "\"require_base_model_check\":true,\"require_baseline\":true,"
 			    "\"require_card\":false,\"require_clean_training_tree\":false,"
 			    "\"require_dataset_license\":false,\"require_distinct_auditor\":true,"
 			    "\"require_provenance\":true,\"require_training_code\":true,"
@@ -768,6 +770,48 @@ static void baseline_must_be_the_runs_base_model(void **state)
 	hm_policy_free(opt);
 }
 
+static void an_adapter_needs_its_base_checked(void **state)
+{
+	const char *a = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+	const char *b = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
+	hm_policy *def = accepted("{}");
+	hm_policy *lax = accepted("{\"require_base_model_check\":false}");
+
+	(void)state;
+	/* a base given is checked, adapter or not, whatever the policy */
+	assert_int_equal(hm__policy_base_model(def, 1, a, a), HM__BASE_MATCH);
+	assert_int_equal(hm__policy_base_model(def, 1, a, b), HM__BASE_MISMATCH);
+	assert_int_equal(hm__policy_base_model(def, 0, a, b), HM__BASE_MISMATCH);
+	assert_int_equal(hm__policy_base_model(lax, 1, a, b), HM__BASE_MISMATCH);
+	assert_int_equal(hm__policy_base_model(def, 1, NULL, a), HM__BASE_NO_SIGNED);
+	assert_int_equal(hm__policy_base_model(lax, 0, NULL, a), HM__BASE_NO_SIGNED);
+	/* none given: an adapter fails by default, passes with a warning when the policy allows */
+	assert_int_equal(hm__policy_base_model(def, 1, a, NULL), HM__BASE_UNCHECKED_FAIL);
+	assert_int_equal(hm__policy_base_model(def, 1, NULL, NULL), HM__BASE_UNCHECKED_FAIL);
+	assert_int_equal(hm__policy_base_model(lax, 1, a, NULL), HM__BASE_UNCHECKED_WARN);
+	/* a model that is not an adapter has nothing to check */
+	assert_int_equal(hm__policy_base_model(def, 0, a, NULL), HM__BASE_NOT_ASKED);
+	assert_int_equal(hm__policy_base_model(lax, 0, NULL, NULL), HM__BASE_NOT_ASKED);
+	hm_policy_free(def);
+	hm_policy_free(lax);
+}
+
+static void an_adapters_audit_names_the_runs_base(void **state)
+{
+	const char *a = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+	const char *b = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
+
+	(void)state;
+	assert_int_equal(hm__policy_adapter_audit(1, a, a), HM__ADAPTER_AUDIT_OK);
+	assert_int_equal(hm__policy_adapter_audit(1, a, b), HM__ADAPTER_AUDIT_NOT_BASE);
+	assert_int_equal(hm__policy_adapter_audit(1, NULL, a), HM__ADAPTER_AUDIT_MISSING);
+	assert_int_equal(hm__policy_adapter_audit(1, a, NULL), HM__ADAPTER_AUDIT_UNMATCHABLE);
+	/* a model that is not an adapter needs none; one named must still be the run's */
+	assert_int_equal(hm__policy_adapter_audit(0, NULL, a), HM__ADAPTER_AUDIT_OK);
+	assert_int_equal(hm__policy_adapter_audit(0, NULL, NULL), HM__ADAPTER_AUDIT_OK);
+	assert_int_equal(hm__policy_adapter_audit(0, a, b), HM__ADAPTER_AUDIT_NOT_BASE);
+}
+
 /* ---- files on disk the signed manifest does not cover ---- */
 
 static void allowed_uncovered_files_are_globs(void **state)
@@ -874,6 +918,8 @@ int main(void)
 		cmocka_unit_test(audit_age_counts_days_and_refuses_the_future),
 		cmocka_unit_test(distinct_auditor_fails_on_a_publisher_signature),
 		cmocka_unit_test(baseline_must_be_the_runs_base_model),
+		cmocka_unit_test(an_adapter_needs_its_base_checked),
+		cmocka_unit_test(an_adapters_audit_names_the_runs_base),
 		cmocka_unit_test(allowed_uncovered_files_are_globs),
 		cmocka_unit_test(globs_match_path_components),
 		cmocka_unit_test(uncovered_files_judged_by_reason_and_look),
