@@ -140,6 +140,10 @@ int hm__b64_decode(unsigned char **out, size_t *outlen, const char *in, size_t i
 int hm__utf8_valid_len(const char *s, size_t len);
 int hm__utf8_valid(const char *s);
 
+/* hubid.c: the ORG/NAME part of a valid hub id (its length) and its REV (NULL when none). */
+size_t hm__hub_id_repo_len(const char *id);
+const char *hm__hub_id_revision(const char *id);
+
 /* json.c */
 /* Parses untrusted JSON text: duplicate keys rejected, the whole input must be one value. */
 int hm__json_parse(json_t **out, const char *text, size_t len, const char *what);
