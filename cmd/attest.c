@@ -63,7 +63,7 @@ static int attest_model(int argc, char **argv)
 	struct strlist pos = { 0 }, ignore = { 0 };
 	struct strlist *lists[] = { &ignore, NULL };
 	hm_digest_options dopts = HM_DIGEST_OPTIONS_INIT;
-	const char *name = NULL, *out = NULL;
+	const char *name = NULL, *out = NULL, *hub_id = NULL;
 	int symlinks = 0, noprog = 0, gitpaths = 0, rc;
 	unsigned long jobs = 0;
 	hm_manifest *m = NULL;
@@ -71,6 +71,8 @@ static int attest_model(int argc, char **argv)
 	struct progress prog;
 	const struct opt opts[] = {
 		{ "name", 0, OPT_STRING, "NAME", "subject name (default: the path's basename)", &name },
+		{ "hub-id", 0, OPT_STRING, "ORG/NAME[@REV]", "the model's hub repository id",
+		  &hub_id },
 		{ "ignore", 0, OPT_LIST, "PATH", "ignore this path (relative to the model root)",
 		  &ignore },
 		{ "allow-symlinks", 0, OPT_FLAG, NULL, "follow symlinks inside the model root",
@@ -83,12 +85,18 @@ static int attest_model(int argc, char **argv)
 		OPT_END
 	};
 	const struct cmd_spec spec = {
-		"attest model", "PATH [--name NAME] [--ignore PATH]... [-o FILE]",
+		"attest model", "PATH [--name NAME] [--hub-id ORG/NAME[@REV]] [--ignore PATH]... "
+		"[-o FILE]",
 		"Print the in-toto statement of a model: its OMS v1.0 manifest (predicateType\n"
 		"https://model_signing/signature/v1.0), ready for `hallmark sign`.", opts, 1, 1, NULL
 	};
 
 	PARSE_OR_RETURN(spec, argc, argv, pos, lists);
+	if (hub_id && hm_hub_id_check(hub_id) < 0) {
+		free_lists(lists);
+		strlist_free(&pos);
+		return cli_usage_error(&spec, "--hub-id: %s", cli_esc(hm_error_last()));
+	}
 	dopts.ignore = ignore.v;
 	dopts.nignore = ignore.n;
 	dopts.allow_symlinks = symlinks;
@@ -99,7 +107,7 @@ static int attest_model(int argc, char **argv)
 	progress_done(&prog);
 	if (rc == 0) {
 		cli_note_download_cache(m);
-		rc = hm_manifest_statement(&st, m, name);
+		rc = hm_manifest_statement_hub(&st, m, name, hub_id);
 	}
 	hm_manifest_free(m);
 	strlist_free(&pos);
@@ -161,6 +169,8 @@ static int attest_dataset(int argc, char **argv)
 		{ "version", 0, OPT_STRING, "V", "dataset version", &o.dataset_version },
 		{ "license", 0, OPT_STRING, "SPDX-ID", "SPDX license expression", &o.license },
 		{ "source", 0, OPT_STRING, "URI", "where the data came from", &o.source },
+		{ "hub-id", 0, OPT_STRING, "ORG/NAME[@REV]", "the dataset's hub repository id",
+		  &o.hub_id },
 		{ "purpose", 0, OPT_STRING, "PURPOSE", "fine-tuning, safety-mix or evaluation",
 		  &o.purpose },
 		{ "screen-patterns", 0, OPT_STRING, "FILE",
@@ -175,7 +185,8 @@ static int attest_dataset(int argc, char **argv)
 	const struct cmd_spec spec = {
 		"attest dataset",
 		"PATH --name NAME [--version V] [--license SPDX-ID] [--source URI]\n"
-		"       [--purpose fine-tuning|safety-mix|evaluation] [--screen-patterns FILE] [-o FILE]",
+		"       [--hub-id ORG/NAME[@REV]] [--purpose fine-tuning|safety-mix|evaluation]\n"
+		"       [--screen-patterns FILE] [-o FILE]",
 		"Print the in-toto statement of a fine-tuning dataset: file digests, record statistics\n"
 		"(JSONL, JSON arrays, CSV, Parquet, also .gz/.zst; chat formats checked; per split),\n"
 		"git provenance and a heuristic "
@@ -187,6 +198,11 @@ static int attest_dataset(int argc, char **argv)
 		free_lists(lists);
 		strlist_free(&pos);
 		return cli_usage_error(&spec, "--name NAME is required");
+	}
+	if (o.hub_id && hm_hub_id_check(o.hub_id) < 0) {
+		free_lists(lists);
+		strlist_free(&pos);
+		return cli_usage_error(&spec, "--hub-id: %s", cli_esc(hm_error_last()));
 	}
 	dopts.ignore = ignore.v;
 	dopts.nignore = ignore.n;

@@ -139,3 +139,32 @@ const char *hm__hub_id_revision(const char *id)
 
 	return at ? at + 1 : NULL;
 }
+
+int hm__hub_json(json_t *obj, const char *key, const char *id)
+{
+	const char *rev = hm__hub_id_revision(id);
+	json_t *h = json_object();
+
+	if (!h || json_object_set_new(h, "id", json_stringn(id, hm__hub_id_repo_len(id))) < 0 ||
+	    (rev && json_object_set_new(h, "revision", json_string(rev)) < 0)) {
+		json_decref(h);
+		return hm__err_oom();
+	}
+	return json_object_set_new(obj, key, h) < 0 ? hm__err_oom() : 0;
+}
+
+char *hm__hub_from_json(const json_t *hub)
+{
+	const char *id = hm__json_str(hub, "id"), *rev = hm__json_str(hub, "revision");
+	hm_buf b = HM_BUF_INIT;
+
+	if (!id || strchr(id, '@') || (rev && !*rev))
+		return NULL;
+	if (hm__buf_printf(&b, rev ? "%s@%s" : "%s", id, rev) < 0)
+		return NULL;
+	if (!hm_hub_id_valid(b.data) || !strchr(b.data, '/')) {
+		hm__buf_free(&b);
+		return NULL;
+	}
+	return hm__buf_detach(&b, NULL);
+}
