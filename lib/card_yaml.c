@@ -77,34 +77,31 @@ static int merged_list(struct hm__yaml_out *y, struct hm__front_matter *user, co
 	return 0;
 }
 
-static void metric(struct hm__yaml_out *y, const char *type, double v, const char *who)
+static void metric(struct hm__yaml_out *y, const char *type, double v)
 {
-	char name[128];
-
-	snprintf(name, sizeof(name), "%s (%s)", hm__card_metric_label(type), who);
 	hm__yaml_map_begin(y);
 	hm__yaml_kv(y, "type", type);
 	hm__yaml_str(y, "value");
 	hm__yaml_num(y, v);
-	hm__yaml_kv(y, "name", name);
+	hm__yaml_kv(y, "name", hm__card_metric_label(type));
 	hm__yaml_map_end(y);
 }
 
-static void values(struct hm__yaml_out *y, hm_audit_kind kind, const hm_audit_values *v,
-		   const char *who)
+/* The fine-tuned model's numbers only: the base model's are compared in the card's body. */
+static void values(struct hm__yaml_out *y, hm_audit_kind kind, const hm_audit_values *v)
 {
 	if (kind == HM_AUDIT_KIND_JUDGED) {
-		metric(y, "harmfulness_score", v->harmfulness_score, who);
-		metric(y, "harmfulness_rate", v->harmfulness_rate, who);
+		metric(y, "harmfulness_score", v->harmfulness_score);
+		metric(y, "harmfulness_rate", v->harmfulness_rate);
 	} else {
-		metric(y, "attack_success_rate", v->attack_success_rate, who);
+		metric(y, "attack_success_rate", v->attack_success_rate);
 	}
 }
 
 static int audit_result(struct hm__yaml_out *y, const hm_fact_audit *a)
 {
 	const hm_audit_report *r = a->report;
-	const hm_audit_metrics *m = hm_audit_report_metrics(r), *bm;
+	const hm_audit_metrics *m = hm_audit_report_metrics(r);
 	hm_audit_kind kind = hm_audit_metrics_kind(m);
 
 	if (kind == HM_AUDIT_KIND_REPORTED)
@@ -127,10 +124,7 @@ static int audit_result(struct hm__yaml_out *y, const hm_fact_audit *a)
 	hm__yaml_map_end(y);
 	hm__yaml_str(y, "metrics");
 	hm__yaml_seq_begin(y, 0);
-	values(y, kind, hm_audit_metrics_overall(m), "fine-tuned");
-	bm = hm_audit_report_baseline_metrics(r);
-	if (bm)
-		values(y, kind, hm_audit_metrics_overall(bm), "base model");
+	values(y, kind, hm_audit_metrics_overall(m));
 	hm__yaml_seq_end(y);
 	hm__yaml_map_end(y);
 	return 1;
@@ -213,7 +207,7 @@ int hm__card_yaml(char **out, unsigned *written, const hm_facts *f, const hm_car
 {
 	const hm_fact_model *model = hm_facts_model(f);
 	const hm_fact_base_model *base = hm_facts_base_model(f);
-	const char **names = NULL;
+	char **names = NULL, *base_id = NULL;
 	const char *tags[2] = { HM_CARD_TAG, "safety-audited" };
 	size_t i, nnames = 0, budget = HM_YAML_MAX_COPY_NODES, any_in_run = 0;
 	struct hm__yaml_out y;
@@ -226,22 +220,31 @@ int hm__card_yaml(char **out, unsigned *written, const hm_facts *f, const hm_car
 	names = calloc(hm_facts_dataset_count(f) + 1, sizeof(*names));
 	if (!names)
 		return hm__err_oom();
+	/* The hub's datasets and base_model keys hold repository ids, without revision. */
 	for (i = 0; i < hm_facts_dataset_count(f); i++) {
 		const hm_fact_dataset *d = hm_facts_dataset(f, i);
-		if (d->name && (d->in_run || !any_in_run))
-			names[nnames++] = d->name;
+		if (!d->hub_id || !(d->in_run || !any_in_run))
+			continue;
+		if (!(names[nnames++] = strndup(d->hub_id, hm__hub_id_repo_len(d->hub_id)))) {
+			rc = hm__err_oom();
+			goto fail_names;
+		}
 	}
-	if ((rc = hm__yaml_begin(&y)) < 0) {
-		free(names);
-		return rc;
+	if (base && base->hub_id &&
+	    !(base_id = strndup(base->hub_id, hm__hub_id_repo_len(base->hub_id)))) {
+		rc = hm__err_oom();
+		goto fail_names;
 	}
+	if ((rc = hm__yaml_begin(&y)) < 0)
+		goto fail_names;
 	hm__yaml_map_begin(&y);
-	if (base && base->name && (only & HM__CARD_BASE_MODEL)) {
-		hm__yaml_kv(&y, "base_model", base->name);
+	if (base_id && (only & HM__CARD_BASE_MODEL)) {
+		hm__yaml_kv(&y, "base_model", base_id);
 		*written |= HM__CARD_BASE_MODEL;
 	}
 	if (nnames && (only & HM__CARD_DATASETS)) {
-		if ((rc = merged_list(&y, user, "datasets", names, nnames, &budget)) < 0)
+		if ((rc = merged_list(&y, user, "datasets", (const char *const *)names, nnames,
+				      &budget)) < 0)
 			goto fail;
 		*written |= HM__CARD_DATASETS;
 	}
@@ -263,10 +266,15 @@ int hm__card_yaml(char **out, unsigned *written, const hm_facts *f, const hm_car
 		*written |= HM__CARD_MODEL_INDEX;
 	}
 	hm__yaml_map_end(&y);
-	free(names);
-	return hm__yaml_end(&y, out);
+	rc = hm__yaml_end(&y, out);
+	goto out;
 fail:
-	free(names);
 	hm__yaml_abort(&y);
+fail_names:
+out:
+	for (i = 0; i < nnames; i++)
+		free(names[i]);
+	free(names);
+	free(base_id);
 	return rc;
 }

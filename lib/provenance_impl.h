@@ -12,6 +12,7 @@ struct hm__run_dep {
 	const char *sha256;     /* digest.sha256 (not checked to be hex) */
 	const char *git_commit; /* digest.gitCommit */
 	const char *branch;     /* annotations.branch */
+	const char *hub_id;     /* annotations.hub_id (an adapter's base named by hub id) */
 	int dirty;              /* annotations.dirty is true */
 	const json_t *digest;   /* the whole digest object (every algorithm) */
 };

@@ -57,6 +57,7 @@ int hm__run_parse(struct hm__run *r, const json_t *st)
 		d->sha256 = hm__json_str(d->digest, "sha256");
 		d->git_commit = hm__json_str(d->digest, "gitCommit");
 		d->branch = hm__json_str(ann, "branch");
+		d->hub_id = hm__json_str(ann, "hub_id");
 		d->dirty = json_is_true(get2(dep, "annotations", "dirty"));
 	}
 	return 0;
