@@ -25,7 +25,8 @@ assert "hallmark-attested" in fm["tags"]
 mi = fm["model-index"][0]
 assert mi["name"] == "acme/tuned", mi["name"]
 res = mi["results"][0]
-assert res["dataset"]["type"] == "HEx-PHI"
+assert res["dataset"]["type"] == "LLM-Tuning-Safety/HEx-PHI", res["dataset"]
+assert res["dataset"]["name"] == "HEx-PHI", res["dataset"]
 # the fine-tuned model's numbers only (10 of 330 scored 5): the base's are in the body
 assert len(res["metrics"]) == 2, res["metrics"]
 vals = {m["type"]: m["value"] for m in res["metrics"]}

@@ -217,7 +217,9 @@ static void card_front_matter_is_yaml_with_the_signed_values(void **state)
 	assert_scalar(get(&y, mi, "name"), "acme/tuned-7b", NULL);
 	res = item(&y, get(&y, mi, "results"), 0);
 	assert_scalar(get(&y, get(&y, res, "task"), "type"), "text-generation", NULL);
-	assert_scalar(get(&y, get(&y, res, "dataset"), "type"), "HEx-PHI", NULL);
+	/* dataset.type is the benchmark's hub dataset id, from its registry entry */
+	assert_scalar(get(&y, get(&y, res, "dataset"), "type"), "LLM-Tuning-Safety/HEx-PHI", NULL);
+	assert_scalar(get(&y, get(&y, res, "dataset"), "name"), "HEx-PHI", NULL);
 	/* The fine-tuned model's numbers only: the base model's are in the body. */
 	metrics = get(&y, res, "metrics");
 	assert_int_equal(count(metrics), 2);
@@ -303,8 +305,14 @@ static void card_names_keys_and_the_keys_url(void **state)
 	assert_null(strstr(card, "published at"));
 	hm_free(card);
 	card = NULL;
-	o.version = 3;
-	assert_hm_err(hm_card_render(&card, f, &o), HM_EINVAL, "hm_card_options: version 3 is not 2");
+	/* version 2 (no benchmark_hub_ids) too */
+	o.keys_url = NULL;
+	o.version = 2;
+	assert_hm_ok(hm_card_render(&card, f, &o));
+	hm_free(card);
+	card = NULL;
+	o.version = 4;
+	assert_hm_err(hm_card_render(&card, f, &o), HM_EINVAL, "hm_card_options: version 4 is not 3");
 	hm_facts_free(f);
 }
 
