@@ -63,11 +63,12 @@ static int attest_model(int argc, char **argv)
 	struct strlist pos = { 0 }, ignore = { 0 };
 	struct strlist *lists[] = { &ignore, NULL };
 	hm_digest_options dopts = HM_DIGEST_OPTIONS_INIT;
-	const char *name = NULL, *out = NULL, *hub_id = NULL;
+	const char *name = NULL, *out = NULL;
 	int symlinks = 0, noprog = 0, gitpaths = 0, rc;
 	unsigned long jobs = 0;
 	hm_manifest *m = NULL;
 	char *st = NULL;
+	const char *hub_id = NULL;
 	struct progress prog;
 	const struct opt opts[] = {
 		{ "name", 0, OPT_STRING, "NAME", "subject name (default: the path's basename)", &name },
@@ -85,23 +86,20 @@ static int attest_model(int argc, char **argv)
 		OPT_END
 	};
 	const struct cmd_spec spec = {
-		"attest model", "PATH [--name NAME] [--hub-id ORG/NAME[@REV]] [--ignore PATH]... "
-		"[-o FILE]",
+		"attest model", "PATH [--name NAME] [--ignore PATH]... [-o FILE]",
 		"Print the in-toto statement of a model: its OMS v1.0 manifest (predicateType\n"
 		"https://model_signing/signature/v1.0), ready for `hallmark sign`.", opts, 1, 1, NULL
 	};
 
 	PARSE_OR_RETURN(spec, argc, argv, pos, lists);
-	if (hub_id && hm_hub_id_check(hub_id) < 0) {
-		free_lists(lists);
-		strlist_free(&pos);
-		return cli_usage_error(&spec, "--hub-id: %s", cli_esc(hm_error_last()));
-	}
 	dopts.ignore = ignore.v;
 	dopts.nignore = ignore.n;
 	dopts.allow_symlinks = symlinks;
 	dopts.include_git_paths = gitpaths;
 	dopts.jobs = (unsigned)jobs;
+	/* a malformed --hub-id is refused before anything is hashed */
+	if (hub_id && (rc = hm_hub_id_check(hub_id)) < 0)
+		goto done;
 	progress_attach(&prog, &dopts, "hashing", noprog);
 	rc = hm_manifest_compute(&m, pos.v[0], &dopts);
 	progress_done(&prog);
@@ -109,6 +107,7 @@ static int attest_model(int argc, char **argv)
 		cli_note_download_cache(m);
 		rc = hm_manifest_statement_hub(&st, m, name, hub_id);
 	}
+done:
 	hm_manifest_free(m);
 	strlist_free(&pos);
 	free_lists(lists);

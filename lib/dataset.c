@@ -11,11 +11,11 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <stddef.h>
 #include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <stddef.h> /* offsetof */
 
 #define READ_CHUNK (1u << 20)
 
