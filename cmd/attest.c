@@ -68,9 +68,12 @@ static int attest_model(int argc, char **argv)
 	unsigned long jobs = 0;
 	hm_manifest *m = NULL;
 	char *st = NULL;
+	const char *hub_id = NULL;
 	struct progress prog;
 	const struct opt opts[] = {
 		{ "name", 0, OPT_STRING, "NAME", "subject name (default: the path's basename)", &name },
+		{ "hub-id", 0, OPT_STRING, "ORG/NAME[@REV]", "the model's hub repository id",
+		  &hub_id },
 		{ "ignore", 0, OPT_LIST, "PATH", "ignore this path (relative to the model root)",
 		  &ignore },
 		{ "allow-symlinks", 0, OPT_FLAG, NULL, "follow symlinks inside the model root",
@@ -94,13 +97,17 @@ static int attest_model(int argc, char **argv)
 	dopts.allow_symlinks = symlinks;
 	dopts.include_git_paths = gitpaths;
 	dopts.jobs = (unsigned)jobs;
+	/* a malformed --hub-id is refused before anything is hashed */
+	if (hub_id && (rc = hm_hub_id_check(hub_id)) < 0)
+		goto done;
 	progress_attach(&prog, &dopts, "hashing", noprog);
 	rc = hm_manifest_compute(&m, pos.v[0], &dopts);
 	progress_done(&prog);
 	if (rc == 0) {
 		cli_note_download_cache(m);
-		rc = hm_manifest_statement(&st, m, name);
+		rc = hm_manifest_statement_hub(&st, m, name, hub_id);
 	}
+done:
 	hm_manifest_free(m);
 	strlist_free(&pos);
 	free_lists(lists);
@@ -161,6 +168,8 @@ static int attest_dataset(int argc, char **argv)
 		{ "version", 0, OPT_STRING, "V", "dataset version", &o.dataset_version },
 		{ "license", 0, OPT_STRING, "SPDX-ID", "SPDX license expression", &o.license },
 		{ "source", 0, OPT_STRING, "URI", "where the data came from", &o.source },
+		{ "hub-id", 0, OPT_STRING, "ORG/NAME[@REV]", "the dataset's hub repository id",
+		  &o.hub_id },
 		{ "purpose", 0, OPT_STRING, "PURPOSE", "fine-tuning, safety-mix or evaluation",
 		  &o.purpose },
 		{ "screen-patterns", 0, OPT_STRING, "FILE",
@@ -175,7 +184,8 @@ static int attest_dataset(int argc, char **argv)
 	const struct cmd_spec spec = {
 		"attest dataset",
 		"PATH --name NAME [--version V] [--license SPDX-ID] [--source URI]\n"
-		"       [--purpose fine-tuning|safety-mix|evaluation] [--screen-patterns FILE] [-o FILE]",
+		"       [--hub-id ORG/NAME[@REV]] [--purpose fine-tuning|safety-mix|evaluation]\n"
+		"       [--screen-patterns FILE] [-o FILE]",
 		"Print the in-toto statement of a fine-tuning dataset: file digests, record statistics\n"
 		"(JSONL, JSON arrays, CSV, Parquet, also .gz/.zst; chat formats checked; per split),\n"
 		"git provenance and a heuristic "
@@ -187,6 +197,11 @@ static int attest_dataset(int argc, char **argv)
 		free_lists(lists);
 		strlist_free(&pos);
 		return cli_usage_error(&spec, "--name NAME is required");
+	}
+	if (o.hub_id && hm_hub_id_check(o.hub_id) < 0) {
+		free_lists(lists);
+		strlist_free(&pos);
+		return cli_usage_error(&spec, "--hub-id: %s", cli_esc(hm_error_last()));
 	}
 	dopts.ignore = ignore.v;
 	dopts.nignore = ignore.n;

@@ -75,12 +75,13 @@ out:
 
 int cmd_card(int argc, char **argv)
 {
-	struct strlist pos = { 0 }, keys = { 0 }, akeys = { 0 };
+	struct strlist pos = { 0 }, keys = { 0 }, akeys = { 0 }, bench_ids = { 0 };
 	hm_card_options co = HM_CARD_OPTIONS_INIT;
-	const char *bundle = NULL, *out = NULL, *update = NULL, *model = NULL;
+	const char *bundle = NULL, *out = NULL, *update = NULL, *model = NULL, *eval_dir = NULL;
 	hm_facts *f = NULL;
+	hm_card_eval_file *evals = NULL;
 	char *text = NULL, *card = NULL;
-	size_t len = 0;
+	size_t len = 0, nevals = 0, i;
 	int status = EXIT_USAGE, rc;
 	const struct opt opts[] = {
 		{ "bundle", 'b', OPT_STRING, "FILE", "the signed bundle (required)", &bundle },
@@ -97,6 +98,10 @@ int cmd_card(int argc, char **argv)
 		  "where the public keys are published, shown in \"How to verify\"", &co.keys_url },
 		{ "update", 0, OPT_STRING, "FILE",
 		  "rewrite the hallmark section and front matter of this card in place", &update },
+		{ "eval-results", 0, OPT_STRING, "DIR",
+		  "also write the audits as the hub's .eval_results files into DIR", &eval_dir },
+		{ "benchmark-id", 0, OPT_LIST, "NAME=ORG/NAME[@REV]",
+		  "a benchmark's hub dataset id (default: from its registry entry)", &bench_ids },
 		{ "output", 'o', OPT_STRING, "FILE", "write the card here (default: stdout, or the "
 		  "--update file)", &out },
 		OPT_END
@@ -104,7 +109,8 @@ int cmd_card(int argc, char **argv)
 	const struct cmd_spec spec = {
 		"card",
 		"--bundle B --key PUB... [--auditor-key PUB]... [--license ID] [--keys-url URL]\n"
-		"       [-o FILE] [--update README.md]",
+		"       [-o FILE] [--update README.md] [--eval-results DIR]\n"
+		"       [--benchmark-id NAME=ORG/NAME[@REV]]...",
 		"Write a Hugging Face model card (README.md) stating what the bundle's verified\n"
 		"attestations say: base model, datasets, fine-tuning run, safety audits before and\n"
 		"after, who signed what, and how to verify. Lines that do not verify are left out\n"
@@ -130,7 +136,11 @@ int cmd_card(int argc, char **argv)
 	co.nkey_files = keys.n;
 	co.auditor_key_files = akeys.v;
 	co.nauditor_key_files = akeys.n;
+	co.benchmark_hub_ids = bench_ids.v;
+	co.nbenchmark_hub_ids = bench_ids.n;
 	rc = update ? hm_card_update(&card, text, len, f, &co) : hm_card_render(&card, f, &co);
+	if (rc == 0 && eval_dir)
+		rc = hm_card_eval_results(&evals, &nevals, f, &co);
 	if (rc < 0) {
 		status = cli_lib_error(rc);
 		goto out;
@@ -140,13 +150,23 @@ int cmd_card(int argc, char **argv)
 	status = cli_write_output(out, card, strlen(card), 1);
 	if (status == 0 && out && strcmp(out, "-") != 0)
 		fprintf(stderr, "wrote %s\n", out);
+	if (status == 0 && eval_dir) {
+		if ((rc = hm_card_eval_results_write(eval_dir, evals, nevals)) < 0) {
+			status = cli_lib_error(rc);
+			goto out;
+		}
+		for (i = 0; i < nevals; i++)
+			fprintf(stderr, "wrote %s/%s\n", cli_esc(eval_dir), evals[i].name);
+	}
 out:
+	hm_card_eval_files_free(evals, nevals);
 	hm_free(card);
 	hm_free(text);
 	hm_facts_free(f);
 	strlist_free(&pos);
 	strlist_free(&keys);
 	strlist_free(&akeys);
+	strlist_free(&bench_ids);
 	return status;
 }
 

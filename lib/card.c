@@ -4,6 +4,7 @@
  * replaced, every other byte kept).
  */
 #include "card_impl.h"
+#include "hallmark/hubcache.h"
 
 #include <stddef.h>
 #include <stdlib.h>
@@ -84,21 +85,34 @@ int hm__card_merge_text(hm_buf *out, const char *fm, size_t fmlen,
 }
 
 /*
- * Version 1 (without keys_url) is still accepted: *local gets the caller's
- * fields and the defaults for the newer ones, and *o then points at it.
+ * Versions 1 (without keys_url) and 2 (without benchmark_hub_ids) are still
+ * accepted: *local gets the caller's fields and the defaults for the newer
+ * ones, and *o then points at it.
  */
-static int check_options(const hm_card_options **o, hm_card_options *local)
+int hm__card_check_options(const hm_card_options **o, hm_card_options *local)
 {
 	const hm_card_options *c = *o;
+	size_t i;
 
-	if (c->version != 1)
+	if (c->version != 1 && c->version != 2)
 		HM__CHECK_VERSION(c, HM_CARD_OPTIONS_VERSION, "hm_card_options");
-	if (c->version == 1) {
+	if (c->version == 1 || c->version == 2) {
 		hm_card_options defaults = HM_CARD_OPTIONS_INIT;
 		*local = defaults;
-		memcpy(local, c, offsetof(hm_card_options, keys_url));
+		memcpy(local, c, c->version == 1 ? offsetof(hm_card_options, keys_url)
+						 : offsetof(hm_card_options, benchmark_hub_ids));
 		local->version = HM_CARD_OPTIONS_VERSION;
 		*o = c = local;
+	}
+	for (i = 0; i < c->nbenchmark_hub_ids; i++) {
+		const char *eq = strchr(c->benchmark_hub_ids[i], '=');
+		if (!eq || eq == c->benchmark_hub_ids[i])
+			return hm__err(HM_EINVAL, "benchmark hub id \"%s\" is not NAME=ORG/NAME"
+				       "[@REV]", c->benchmark_hub_ids[i]);
+		if (hm_hub_id_check(eq + 1) < 0)
+			return hm__err(HM_EINVAL, "benchmark %.*s: %s",
+				       (int)(eq - c->benchmark_hub_ids[i]), c->benchmark_hub_ids[i],
+				       hm_error_last());
 	}
 	if (c->license && (!*c->license || strpbrk(c->license, "\r\n")))
 		return hm__err(HM_EINVAL, "license \"%s\" is empty or spans lines", c->license);
@@ -119,7 +133,7 @@ int hm_card_render(char **out, const hm_facts *f, const hm_card_options *opts)
 	*out = NULL;
 	if (!opts)
 		opts = &defaults;
-	if ((rc = check_options(&opts, &v1)) < 0)
+	if ((rc = hm__card_check_options(&opts, &v1)) < 0)
 		return rc;
 	if ((rc = hm__card_yaml(&yaml, &written, f, opts, NULL, HM__CARD_ALL)) < 0)
 		return rc;
@@ -198,7 +212,7 @@ int hm_card_update(char **out, const char *text, size_t len, const hm_facts *f,
 	memset(&user, 0, sizeof(user));
 	if (!opts)
 		opts = &defaults;
-	if ((rc = check_options(&opts, &v1)) < 0)
+	if ((rc = hm__card_check_options(&opts, &v1)) < 0)
 		return rc;
 	if (len > HM_CARD_MAX_BYTES)
 		return hm__err(HM_EINVAL, "the card is larger than %zu bytes", HM_CARD_MAX_BYTES);

@@ -158,6 +158,11 @@ static int model_details(hm_buf *b, const hm_facts *f)
 	if ((rc = signed_by(b, &m->source)) < 0)
 		return rc;
 	P("\n");
+	if (m->hub_id) {
+		P("- **Hub repository:** ");
+		T(m->hub_id);
+		P("\n");
+	}
 	if (base) {
 		P("- **Base model:** ");
 		T(base->name ? base->name : "(unnamed)");
@@ -166,6 +171,10 @@ static int model_details(hm_buf *b, const hm_facts *f)
 			return rc;
 		if (!base->source.line)
 			P(" (recorded by the run; no manifest of it in the bundle)");
+		if (base->hub_id) {
+			P(", hub repository ");
+			T(base->hub_id);
+		}
 		P("\n");
 	}
 	if (run && run->method) {
@@ -261,6 +270,10 @@ static int training_data(hm_buf *b, const hm_facts *f)
 		P("\n- ");
 		T(d->name);
 		P(": `sha256:%s`", d->sha256);
+		if (d->hub_id) {
+			P(", hub repository ");
+			T(d->hub_id);
+		}
 		if (d->purpose) {
 			P(", purpose ");
 			T(d->purpose);
@@ -441,7 +454,7 @@ static int one_audit(hm_buf *b, const hm_fact_audit *a)
 		P("\nThe base model (`sha256:%.16s…`) was audited alike%s.\n",
 		  hm_audit_report_baseline_digest(r),
 		  a->baseline_is_base ? "" : " (**not** the base model the run records)");
-	P("\n| Metric | Base model | Fine-tuned | Change |\n|---|---|---|---|\n");
+	P("\n| Metric | Base model | Fine-tuned | Increase |\n|---|---|---|---|\n");
 	if ((rc = metric_rows(b, kind, hm_audit_metrics_overall(m),
 			      bm ? hm_audit_metrics_overall(bm) : NULL, hm_audit_report_delta(r))) < 0)
 		return rc;

@@ -5,6 +5,7 @@
 #include "internal.h"
 #include "yaml_impl.h"
 #include "hallmark/card.h"
+#include "hallmark/benchmark.h"
 
 /* Front-matter keys the card writes (bits of the *written mask). */
 #define HM__CARD_BASE_MODEL 0x1u
@@ -35,6 +36,18 @@ int hm__card_section(hm_buf *b, const hm_facts *f, const hm_card_options *o);
  */
 int hm__card_merge_text(hm_buf *out, const char *fm, size_t fmlen,
 			const struct hm__front_matter *user, const char *const ours[HM__CARD_NKEYS]);
+
+/* Checks the options; an older version is copied into *local and *o points at it. */
+int hm__card_check_options(const hm_card_options **o, hm_card_options *local);
+
+/*
+ * The hub dataset id (ORG/NAME[@REV]) of the benchmark an audit names: from
+ * o->benchmark_hub_ids, else from the registry entry's source.repository
+ * (reg may be NULL). A pointer into o or reg, or NULL when none.
+ */
+const char *hm__card_benchmark_hub_id(const hm_card_options *o,
+				      const hm_benchmark_registry *reg, const hm_audit_report *r,
+				      char *buf, size_t size);
 
 /* Markdown text with every character that means something escaped. */
 int hm__md_text(hm_buf *b, const char *s);

@@ -3,6 +3,7 @@
  * libyaml's emitter, and merged with the author's values on update.
  */
 #include "card_impl.h"
+#include "hallmark/hubcache.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -77,34 +78,35 @@ static int merged_list(struct hm__yaml_out *y, struct hm__front_matter *user, co
 	return 0;
 }
 
-static void metric(struct hm__yaml_out *y, const char *type, double v, const char *who)
+static void metric(struct hm__yaml_out *y, const char *type, double v)
 {
-	char name[128];
-
-	snprintf(name, sizeof(name), "%s (%s)", hm__card_metric_label(type), who);
 	hm__yaml_map_begin(y);
 	hm__yaml_kv(y, "type", type);
 	hm__yaml_str(y, "value");
 	hm__yaml_num(y, v);
-	hm__yaml_kv(y, "name", name);
+	hm__yaml_kv(y, "name", hm__card_metric_label(type));
 	hm__yaml_map_end(y);
 }
 
-static void values(struct hm__yaml_out *y, hm_audit_kind kind, const hm_audit_values *v,
-		   const char *who)
+/* The fine-tuned model's numbers only: the base model's are compared in the card's body. */
+static void values(struct hm__yaml_out *y, hm_audit_kind kind, const hm_audit_values *v)
 {
 	if (kind == HM_AUDIT_KIND_JUDGED) {
-		metric(y, "harmfulness_score", v->harmfulness_score, who);
-		metric(y, "harmfulness_rate", v->harmfulness_rate, who);
+		metric(y, "harmfulness_score", v->harmfulness_score);
+		metric(y, "harmfulness_rate", v->harmfulness_rate);
 	} else {
-		metric(y, "attack_success_rate", v->attack_success_rate, who);
+		metric(y, "attack_success_rate", v->attack_success_rate);
 	}
 }
 
-static int audit_result(struct hm__yaml_out *y, const hm_fact_audit *a)
+/* dataset.type is the benchmark's hub dataset id when one is known, else its name. */
+static int audit_result(struct hm__yaml_out *y, const hm_fact_audit *a, const hm_card_options *o,
+			const hm_benchmark_registry *reg)
 {
 	const hm_audit_report *r = a->report;
-	const hm_audit_metrics *m = hm_audit_report_metrics(r), *bm;
+	char buf[256], type[200];
+	const char *id = hm__card_benchmark_hub_id(o, reg, r, buf, sizeof(buf));
+	const hm_audit_metrics *m = hm_audit_report_metrics(r);
 	hm_audit_kind kind = hm_audit_metrics_kind(m);
 
 	if (kind == HM_AUDIT_KIND_REPORTED)
@@ -117,7 +119,9 @@ static int audit_result(struct hm__yaml_out *y, const hm_fact_audit *a)
 	hm__yaml_map_end(y);
 	hm__yaml_str(y, "dataset");
 	hm__yaml_map_begin(y);
-	hm__yaml_kv(y, "type", hm_audit_report_benchmark(r));
+	if (id)
+		snprintf(type, sizeof(type), "%.*s", (int)hm__hub_id_repo_len(id), id);
+	hm__yaml_kv(y, "type", id ? type : hm_audit_report_benchmark(r));
 	hm__yaml_kv(y, "name", hm_audit_report_benchmark(r));
 	if (hm_audit_report_benchmark_digest(r)) {
 		char rev[72];
@@ -127,23 +131,31 @@ static int audit_result(struct hm__yaml_out *y, const hm_fact_audit *a)
 	hm__yaml_map_end(y);
 	hm__yaml_str(y, "metrics");
 	hm__yaml_seq_begin(y, 0);
-	values(y, kind, hm_audit_metrics_overall(m), "fine-tuned");
-	bm = hm_audit_report_baseline_metrics(r);
-	if (bm)
-		values(y, kind, hm_audit_metrics_overall(bm), "base model");
+	values(y, kind, hm_audit_metrics_overall(m));
 	hm__yaml_seq_end(y);
 	hm__yaml_map_end(y);
 	return 1;
 }
 
-static int is_our_benchmark(const hm_facts *f, yaml_document_t *d, yaml_node_t *result)
+/* 1 when an author's result is for a benchmark we write: its type is the name or hub id. */
+static int is_our_benchmark(const hm_facts *f, yaml_document_t *d, yaml_node_t *result,
+			    const hm_card_options *o, const hm_benchmark_registry *reg)
 {
 	yaml_node_t *type = map_get(d, map_get(d, result, "dataset"), "type");
+	char buf[256];
+	const char *id;
 	size_t i;
 
-	for (i = 0; i < hm_facts_audit_count(f); i++)
-		if (node_is_str(type, hm_audit_report_benchmark(hm_facts_audit(f, i)->report)))
+	for (i = 0; i < hm_facts_audit_count(f); i++) {
+		const hm_audit_report *r = hm_facts_audit(f, i)->report;
+		if (node_is_str(type, hm_audit_report_benchmark(r)))
 			return 1;
+		id = hm__card_benchmark_hub_id(o, reg, r, buf, sizeof(buf));
+		if (id && type && type->type == YAML_SCALAR_NODE &&
+		    type->data.scalar.length == hm__hub_id_repo_len(id) &&
+		    memcmp(type->data.scalar.value, id, type->data.scalar.length) == 0)
+			return 1;
+	}
 	return 0;
 }
 
@@ -158,8 +170,9 @@ static size_t count_results(const hm_facts *f)
 }
 
 static int model_index(struct hm__yaml_out *y, const hm_facts *f, const char *name,
-		       struct hm__front_matter *user, size_t *budget)
+		       struct hm__front_matter *user, size_t *budget, const hm_card_options *o)
 {
+	hm_benchmark_registry *reg = NULL;
 	yaml_node_t *mi = user ? hm__front_matter_get(user, "model-index") : NULL, *res;
 	yaml_document_t *d = user ? &user->doc : NULL;
 	yaml_node_item_t *it, *r;
@@ -172,8 +185,10 @@ static int model_index(struct hm__yaml_out *y, const hm_facts *f, const char *na
 	hm__yaml_kv(y, "name", name);
 	hm__yaml_str(y, "results");
 	hm__yaml_seq_begin(y, 0);
+	if (hm_benchmark_registry_open(&reg, NULL) < 0)
+		reg = NULL; /* no registry: benchmarks are named, not linked */
 	for (i = 0; i < hm_facts_audit_count(f); i++)
-		audit_result(y, hm_facts_audit(f, i));
+		audit_result(y, hm_facts_audit(f, i), o, reg);
 	/* The author's results for this model on other benchmarks. */
 	if (mi && mi->type == YAML_SEQUENCE_NODE) {
 		for (it = mi->data.sequence.items.start; it < mi->data.sequence.items.top; it++) {
@@ -185,13 +200,16 @@ static int model_index(struct hm__yaml_out *y, const hm_facts *f, const char *na
 				continue;
 			for (r = res->data.sequence.items.start; r < res->data.sequence.items.top; r++) {
 				yaml_node_t *rn = yaml_document_get_node(d, *r);
-				if (is_our_benchmark(f, d, rn))
+				if (is_our_benchmark(f, d, rn, o, reg))
 					continue;
-				if ((rc = hm__yaml_copy(y, d, rn, budget, 3)) < 0)
+				if ((rc = hm__yaml_copy(y, d, rn, budget, 3)) < 0) {
+					hm_benchmark_registry_free(reg);
 					return rc;
+				}
 			}
 		}
 	}
+	hm_benchmark_registry_free(reg);
 	hm__yaml_seq_end(y);
 	hm__yaml_map_end(y);
 	/* The author's entries for other models. */
@@ -213,7 +231,7 @@ int hm__card_yaml(char **out, unsigned *written, const hm_facts *f, const hm_car
 {
 	const hm_fact_model *model = hm_facts_model(f);
 	const hm_fact_base_model *base = hm_facts_base_model(f);
-	const char **names = NULL;
+	char **names = NULL, *base_id = NULL;
 	const char *tags[2] = { HM_CARD_TAG, "safety-audited" };
 	size_t i, nnames = 0, budget = HM_YAML_MAX_COPY_NODES, any_in_run = 0;
 	struct hm__yaml_out y;
@@ -226,22 +244,31 @@ int hm__card_yaml(char **out, unsigned *written, const hm_facts *f, const hm_car
 	names = calloc(hm_facts_dataset_count(f) + 1, sizeof(*names));
 	if (!names)
 		return hm__err_oom();
+	/* The hub's datasets and base_model keys hold repository ids, without revision. */
 	for (i = 0; i < hm_facts_dataset_count(f); i++) {
 		const hm_fact_dataset *d = hm_facts_dataset(f, i);
-		if (d->name && (d->in_run || !any_in_run))
-			names[nnames++] = d->name;
+		if (!d->hub_id || !(d->in_run || !any_in_run))
+			continue;
+		if (!(names[nnames++] = strndup(d->hub_id, hm__hub_id_repo_len(d->hub_id)))) {
+			rc = hm__err_oom();
+			goto fail_names;
+		}
 	}
-	if ((rc = hm__yaml_begin(&y)) < 0) {
-		free(names);
-		return rc;
+	if (base && base->hub_id &&
+	    !(base_id = strndup(base->hub_id, hm__hub_id_repo_len(base->hub_id)))) {
+		rc = hm__err_oom();
+		goto fail_names;
 	}
+	if ((rc = hm__yaml_begin(&y)) < 0)
+		goto fail_names;
 	hm__yaml_map_begin(&y);
-	if (base && base->name && (only & HM__CARD_BASE_MODEL)) {
-		hm__yaml_kv(&y, "base_model", base->name);
+	if (base_id && (only & HM__CARD_BASE_MODEL)) {
+		hm__yaml_kv(&y, "base_model", base_id);
 		*written |= HM__CARD_BASE_MODEL;
 	}
 	if (nnames && (only & HM__CARD_DATASETS)) {
-		if ((rc = merged_list(&y, user, "datasets", names, nnames, &budget)) < 0)
+		if ((rc = merged_list(&y, user, "datasets", (const char *const *)names, nnames,
+				      &budget)) < 0)
 			goto fail;
 		*written |= HM__CARD_DATASETS;
 	}
@@ -258,15 +285,20 @@ int hm__card_yaml(char **out, unsigned *written, const hm_facts *f, const hm_car
 		*written |= HM__CARD_TAGS;
 	if (model && count_results(f) && (only & HM__CARD_MODEL_INDEX)) {
 		const char *name = model->name ? model->name : model->sha256;
-		if ((rc = model_index(&y, f, name, user, &budget)) < 0)
+		if ((rc = model_index(&y, f, name, user, &budget, o)) < 0)
 			goto fail;
 		*written |= HM__CARD_MODEL_INDEX;
 	}
 	hm__yaml_map_end(&y);
-	free(names);
-	return hm__yaml_end(&y, out);
+	rc = hm__yaml_end(&y, out);
+	goto out;
 fail:
-	free(names);
 	hm__yaml_abort(&y);
+fail_names:
+out:
+	for (i = 0; i < nnames; i++)
+		free(names[i]);
+	free(names);
+	free(base_id);
 	return rc;
 }

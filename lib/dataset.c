@@ -7,6 +7,7 @@
  */
 #include "dataset_impl.h"
 #include "manifest_impl.h"
+#include "hallmark/hubcache.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -14,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <stddef.h> /* offsetof */
 
 #define READ_CHUNK (1u << 20)
 
@@ -49,6 +51,8 @@ static int check_options(const hm_dataset_options *o)
 	if (!o)
 		return hm__err(HM_EINVAL, "dataset options are required (at least a name)");
 	HM__CHECK_VERSION(o, HM_DATASET_OPTIONS_VERSION, "hm_dataset_options");
+	if (o->hub_id && (rc = hm_hub_id_check(o->hub_id)) < 0)
+		return rc;
 	if (!o->name || !*o->name)
 		return hm__err(HM_EINVAL, "a dataset needs a name");
 	if (o->dataset_version && !*o->dataset_version)
@@ -340,7 +344,8 @@ static int predicate(json_t **out, const char *path, const hm_manifest *m, const
 	    (o->dataset_version && (rc = set_str(p, "version", o->dataset_version, "version")) < 0) ||
 	    (o->license && (rc = set_str(p, "license", o->license, "license")) < 0) ||
 	    (o->source && (rc = set_str(p, "source", o->source, "source")) < 0) ||
-	    (o->purpose && (rc = set_str(p, "purpose", o->purpose, "purpose")) < 0))
+	    (o->purpose && (rc = set_str(p, "purpose", o->purpose, "purpose")) < 0) ||
+	    (o->hub_id && (rc = hm__hub_json(p, "hub", o->hub_id)) < 0))
 		goto fail;
 	if (!(v = serialization(m)) || json_object_set_new(p, "serialization", v) < 0 ||
 	    !(v = resources(m)) || json_object_set_new(p, "resources", v) < 0) {
@@ -369,6 +374,7 @@ fail:
 
 int hm_dataset_statement(char **out, const char *path, const hm_dataset_options *opts)
 {
+	hm_dataset_options v1;
 	hm_manifest *m = NULL;
 	hm_screen *scr = NULL;
 	json_t *pred = NULL, *st = NULL;
@@ -377,6 +383,13 @@ int hm_dataset_statement(char **out, const char *path, const hm_dataset_options 
 	if (!out)
 		return hm__err(HM_EINVAL, "hm_dataset_statement: out is NULL");
 	*out = NULL;
+	if (opts && opts->version == 1) {
+		/* version 1: the fields before hub_id */
+		v1 = (hm_dataset_options)HM_DATASET_OPTIONS_INIT;
+		memcpy(&v1, opts, offsetof(hm_dataset_options, hub_id));
+		v1.version = HM_DATASET_OPTIONS_VERSION;
+		opts = &v1;
+	}
 	if ((rc = check_options(opts)) < 0)
 		return rc;
 	if (!(opts->flags & HM_DATASET_NO_SCREENING) &&

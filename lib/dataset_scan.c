@@ -103,7 +103,8 @@ int hm__dataset_scan_new(hm_dataset_scan **out, hm_dataset_container c, const hm
 	*out = NULL;
 	if (c == HM_CONTAINER_NONE || c > HM_CONTAINER_PARQUET)
 		return hm__err(HM_EINVAL, "no record container to scan");
-	HM__CHECK_VERSION(opts, HM_DATASET_OPTIONS_VERSION, "hm_dataset_options");
+	if (opts && opts->version != 1) /* version 1 lacks only hub_id, unread here */
+		HM__CHECK_VERSION(opts, HM_DATASET_OPTIONS_VERSION, "hm_dataset_options");
 	if (!(s = calloc(1, sizeof(*s))))
 		return hm__err_oom();
 	s->container = c;

@@ -4,6 +4,7 @@
  * in the chain or in the omissions, with the reason.
  */
 #include "facts_impl.h"
+#include "hallmark/hubcache.h"
 #include "provenance_impl.h"
 
 #include <stdlib.h>
@@ -125,6 +126,15 @@ static int find_manifest(hm_facts *f, const char *hex, struct hm__fatt **out)
 	return 0;
 }
 
+/* *dst = id (malloc'd, or NULL for none), kept with the facts. */
+static int keep_hub(hm_facts *f, const char **dst, char *id)
+{
+	if (id && !hm__facts_keep(f, id))
+		return HM_ENOMEM;
+	*dst = id;
+	return 0;
+}
+
 static int build_model(hm_facts *f, struct hm__fatt *run)
 {
 	struct hm__fatt *oms;
@@ -138,6 +148,8 @@ static int build_model(hm_facts *f, struct hm__fatt *run)
 		set_source(&f->model.source, oms);
 		f->model.name = subject_name_of(oms->st, f->model_hex);
 		f->model.files = json_array_size(path2(oms->st, "predicate", "resources"));
+		if ((rc = keep_hub(f, &f->model.hub_id, hm__subject_hub_id(oms->st))) < 0)
+			return rc;
 	}
 	if (!f->model.name && run)
 		f->model.name = subject_name_of(run->st, f->model_hex);
@@ -213,6 +225,8 @@ static int fill_dataset(hm_facts *f, hm_fact_dataset *d, struct hm__fatt *at)
 	d->license = hm__dataset_predicate_license(at->st);
 	d->uri = str_or_null(p, "source");
 	d->purpose = str_or_null(p, "purpose");
+	if (keep_hub(f, &d->hub_id, hm__hub_from_json(json_object_get(p, "hub"))) < 0)
+		return HM_ENOMEM;
 	stats = json_object_get(p, "stats");
 	d->record_format = str_or_null(stats, "record_format");
 	d->records = int_or(stats, "records");
@@ -288,6 +302,8 @@ static int build_run(hm_facts *f, struct hm__fatt *run)
 			f->has_base = 1;
 			f->base.sha256 = sha;
 			f->base.name = dep->name ? dep->name : f->run.base_name;
+			if (dep->hub_id && hm_hub_id_valid(dep->hub_id))
+				f->base.hub_id = dep->hub_id;
 		} else if (strcmp(dep->role, "dataset") == 0 && sha && hm__is_lower_hex(sha, 64)) {
 			if ((rc = add_dataset(f, dep->name, sha, 1)) < 0)
 				goto out;
@@ -303,6 +319,9 @@ static int build_run(hm_facts *f, struct hm__fatt *run)
 			goto out;
 		if (base_oms)
 			set_source(&f->base.source, base_oms);
+		if (base_oms && !f->base.hub_id &&
+		    (rc = keep_hub(f, &f->base.hub_id, hm__subject_hub_id(base_oms->st))) < 0)
+			goto out;
 	}
 out:
 	hm__run_clear(&r);

@@ -1,5 +1,5 @@
 /*
- * The local Hugging Face hub cache: hub ids resolved to snapshot
+ * The local Hugging Face hub cache: hub ids (hubid.c) resolved to snapshot
  * directories (hm_hub_resolve), and telling whether a model root is such a
  * snapshot, whose files are symbolic links into the repository's blobs/
  * (hm__hub_snapshot_repo, used by the manifest walk). Reads only.
@@ -7,70 +7,10 @@
 #include "manifest_impl.h"
 #include "hallmark/hubcache.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-
-static int name_char(int c)
-{
-	return isalnum(c) || c == '-' || c == '_' || c == '.';
-}
-
-/* An ORG or NAME of n bytes. */
-static int part_valid(const char *s, size_t n)
-{
-	size_t i;
-
-	if (n == 0 || n > 96 || s[0] == '-' || s[0] == '.' || s[n - 1] == '-' || s[n - 1] == '.')
-		return 0;
-	for (i = 0; i < n; i++) {
-		if (!name_char((unsigned char)s[i]))
-			return 0;
-		if (i && ((s[i] == '-' && s[i - 1] == '-') || (s[i] == '.' && s[i - 1] == '.')))
-			return 0;
-	}
-	return 1;
-}
-
-static int rev_valid(const char *r)
-{
-	const char *p = r;
-	size_t n;
-
-	if (!*r || strlen(r) > 255)
-		return 0;
-	for (;;) { /* components between "/", none empty, "." or ".." */
-		n = strcspn(p, "/");
-		if (n == 0 || (n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' && p[1] == '.'))
-			return 0;
-		for (size_t i = 0; i < n; i++)
-			if (!name_char((unsigned char)p[i]))
-				return 0;
-		if (!p[n])
-			return 1;
-		p += n + 1;
-	}
-}
-
-int hm_hub_id_valid(const char *id)
-{
-	const char *at, *slash;
-	size_t n;
-
-	if (!id)
-		return 0;
-	at = strchr(id, '@');
-	n = at ? (size_t)(at - id) : strlen(id);
-	if (at && !rev_valid(at + 1))
-		return 0;
-	slash = memchr(id, '/', n);
-	if (!slash)
-		return part_valid(id, n);
-	return part_valid(id, (size_t)(slash - id)) &&
-	       part_valid(slash + 1, n - (size_t)(slash - id) - 1);
-}
 
 int hm_hub_cache_dir(char **out, const char **from, const char *cache_dir)
 {

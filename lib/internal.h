@@ -140,6 +140,19 @@ int hm__b64_decode(unsigned char **out, size_t *outlen, const char *in, size_t i
 int hm__utf8_valid_len(const char *s, size_t len);
 int hm__utf8_valid(const char *s);
 
+/* hubid.c: the ORG/NAME part of a valid hub id (its length) and its REV (NULL when none). */
+size_t hm__hub_id_repo_len(const char *id);
+const char *hm__hub_id_revision(const char *id);
+/*
+ * Sets obj[key] to {"id": ORG/NAME, "revision": REV (only when the id has
+ * one)} for a hub id that hm_hub_id_check accepts. 0 or HM_ENOMEM.
+ */
+int hm__hub_json(json_t *obj, const char *key, const char *id);
+/* The id in such an object as "ORG/NAME[@REV]" (malloc'd), or NULL when absent or not valid. */
+char *hm__hub_from_json(const json_t *hub);
+/* The hub id on a statement's first subject (manifest_hub.c), malloc'd, or NULL. */
+char *hm__subject_hub_id(const json_t *statement);
+
 /* json.c */
 /* Parses untrusted JSON text: duplicate keys rejected, the whole input must be one value. */
 int hm__json_parse(json_t **out, const char *text, size_t len, const char *what);

@@ -43,10 +43,19 @@ typedef struct hm_card_options {
 	 * Markdown. NULL = not said. A version 1 struct has no such field.
 	 */
 	const char *keys_url;
+	/*
+	 * Version 3: the hub dataset id of a benchmark, "NAME=ORG/NAME[@REV]"
+	 * each (NAME as the audit names it, any case), used as the dataset of
+	 * model-index results and .eval_results entries. A benchmark not named
+	 * here takes the hub dataset its registry entry's source.repository
+	 * points to (https://huggingface.co/datasets/ORG/NAME), if any.
+	 */
+	const char *const *benchmark_hub_ids;
+	size_t nbenchmark_hub_ids;
 } hm_card_options;
-#define HM_CARD_OPTIONS_VERSION 2
+#define HM_CARD_OPTIONS_VERSION 3
 #define HM_CARD_OPTIONS_INIT \
-	{ HM_CARD_OPTIONS_VERSION, NULL, NULL, NULL, 0, NULL, 0, NULL, NULL }
+	{ HM_CARD_OPTIONS_VERSION, NULL, NULL, NULL, 0, NULL, 0, NULL, NULL, NULL, 0 }
 
 /*
  * A whole model card (README.md): YAML front matter with base_model,
@@ -83,6 +92,38 @@ HM_EXTERN int hm_card_update(char **out, const char *text, size_t len, const hm_
  */
 HM_EXTERN int hm_card_statement(char **out, const char *card_path, const char *model,
 				const hm_digest_options *digest);
+
+/* One file of the hub's .eval_results/ layout. */
+typedef struct hm_card_eval_file {
+	char *name; /* file name, e.g. "hex-phi.yaml" ([a-z0-9-] and ".yaml") */
+	char *text; /* its YAML */
+} hm_card_eval_file;
+
+/*
+ * The audits of the facts in the hub's .eval_results/ layout (NAME.yaml files)
+ * (https://huggingface.co/docs/hub/eval-results): one file per benchmark,
+ * a YAML list with one entry per metric of the fine-tuned model (never the
+ * base model's): dataset {id: the benchmark's hub dataset id (see
+ * benchmark_hub_ids), task_id: the metric (harmfulness_score,
+ * harmfulness_rate or attack_success_rate), revision: the id's REV when
+ * given}, value, date (the audit's time) and notes (what the number is and
+ * which key signed it). Audits of reported numbers (another tool's) are left
+ * out, as in model-index. HM_EINVAL naming every benchmark without a hub
+ * dataset id, or when no audit has metrics to write; nothing is returned
+ * then. *out: *n files; free with hm_card_eval_files_free().
+ */
+HM_EXTERN int hm_card_eval_results(hm_card_eval_file **out, size_t *n, const hm_facts *f,
+				   const hm_card_options *opts);
+
+/*
+ * Writes the files into dir (created, mode 0755, when it does not exist):
+ * every file is written to a temporary file first, and only when all are
+ * written are they renamed into place, replacing files of the same name.
+ */
+HM_EXTERN int hm_card_eval_results_write(const char *dir, const hm_card_eval_file *files,
+					 size_t n);
+
+HM_EXTERN void hm_card_eval_files_free(hm_card_eval_file *files, size_t n);
 
 #ifdef __cplusplus
 }

@@ -37,10 +37,17 @@ typedef struct hm_dataset_options {
 	size_t max_flagged;          /* flagged indexes kept per file; 0 = 1000 */
 	hm_progress_cb progress;     /* bytes analysed (after hashing); may be NULL */
 	void *progress_payload;
+	/*
+	 * Version 2: the dataset's hub id, ORG/NAME or ORG/NAME@REV (checked with
+	 * hm_hub_id_check), recorded as predicate "hub": {"id", "revision"}.
+	 * NULL = none. A version 1 struct has no such field.
+	 */
+	const char *hub_id;
 } hm_dataset_options;
-#define HM_DATASET_OPTIONS_VERSION 1
+#define HM_DATASET_OPTIONS_VERSION 2
 #define HM_DATASET_OPTIONS_INIT \
-	{ HM_DATASET_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, 0, NULL, NULL }
+	{ HM_DATASET_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, 0, NULL, NULL, \
+	  NULL }
 
 /*
  * The in-toto statement for the dataset at path (a file or a directory):

@@ -62,12 +62,18 @@ typedef struct hm_fact_model {
 	const char *sha256;   /* manifest root, 64 hex */
 	size_t files;         /* files in the signed manifest (0 when no manifest) */
 	hm_fact_source source; /* the OMS manifest attestation */
+	const char *hub_id;   /* ORG/NAME[@REV] on the manifest's subject; NULL when none */
 } hm_fact_model;
 
 typedef struct hm_fact_base_model {
 	const char *name;      /* as the run records it; may be NULL */
 	const char *sha256;    /* 64 hex */
 	hm_fact_source source; /* an OMS manifest of the base model in the bundle, if any */
+	/*
+	 * Its hub id, [ORG/]NAME[@REV]: the one the run records for it, else the
+	 * one on its manifest's subject; NULL when neither names one.
+	 */
+	const char *hub_id;
 } hm_fact_base_model;
 
 typedef struct hm_fact_resource {
@@ -96,6 +102,7 @@ typedef struct hm_fact_dataset {
 	long long records_scanned, flagged_records;
 	const hm_fact_resource *resources;
 	size_t nresources;
+	const char *hub_id;    /* predicate "hub" as ORG/NAME[@REV]; NULL when none */
 } hm_fact_dataset;
 
 typedef struct hm_fact_param {

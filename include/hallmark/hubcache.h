@@ -14,12 +14,21 @@ extern "C" {
 
 /*
  * 1 when id reads as a hub id: "NAME" or "ORG/NAME", optionally followed by
- * "@REV"; ORG and NAME are letters, digits, "-", "_" and ".", not starting
- * or ending with "-" or ".", without "--" or ".."; REV is a ref name
- * (letters, digits, "-", "_", ".", "/" between components, no "..") or a
- * 40-digit commit hash. 0 otherwise.
+ * "@REV"; ORG and NAME are 1 to 96 letters, digits, "-", "_" and ".", not
+ * starting or ending with "-" or ".", without "--" or "..", and NAME does
+ * not end with ".git"; REV is a ref name (letters, digits, "-", "_", ".",
+ * "/" between components, no "..", no component starting with "." or ending
+ * with ".lock", at most 255 characters) or a 40-digit commit hash. 0
+ * otherwise.
  */
 HM_EXTERN int hm_hub_id_valid(const char *id);
+
+/*
+ * 0 when id names a hub repository as attestations record it: ORG/NAME or
+ * ORG/NAME@REV by the rules of hm_hub_id_valid, with the ORG required.
+ * HM_EINVAL naming what is wrong otherwise.
+ */
+HM_EXTERN int hm_hub_id_check(const char *id);
 
 /*
  * The hub cache directory: cache_dir when not NULL, else $HF_HUB_CACHE, else

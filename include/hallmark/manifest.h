@@ -238,6 +238,16 @@ HM_EXTERN int hm_manifest_predicate_json(char **out, const hm_manifest *m);
 HM_EXTERN int hm_manifest_statement(char **out, const hm_manifest *m, const char *name);
 
 /*
+ * hm_manifest_statement with the model's hub id (ORG/NAME or ORG/NAME@REV,
+ * checked with hm_hub_id_check of hallmark/hubcache.h) on the subject:
+ * "annotations": {"hub": {"id": ORG/NAME, "revision": REV (when given)}}.
+ * The OMS predicate is unchanged (it admits no other member). hub_id NULL =
+ * hm_manifest_statement. HM_EINVAL naming the fault of a malformed id.
+ */
+HM_EXTERN int hm_manifest_statement_hub(char **out, const hm_manifest *m, const char *name,
+					const char *hub_id);
+
+/*
  * Comparing a manifest computed from disk with a signed OMS predicate (what
  * `hallmark verify` does after checking the signature).
  */

@@ -1,5 +1,5 @@
 # tests/cli/fixture_bundle.sh: sourced (after lib.sh, in $T) by the card, report and export
-# tests. It makes a real signed bundle: model, dataset (hostile name), run, audit against
+# tests. It makes a real signed bundle: model and dataset (hostile name) with hub ids, run, audit against
 # the base model (good.jsonl), and b.jsonl = good.jsonl + one line signed by an untrusted key.
 # Sets MODEL to the model digest (hex).
 "$HM" key generate -o pub --no-passphrase >/dev/null 2>&1
@@ -24,9 +24,10 @@ judged() { # file, items scored 5 in category 1: every HEx-PHI item, with its re
 }
 judged after.jsonl 10
 judged before.jsonl 0
-"$HM" attest model model --name acme/tuned --no-progress -o m.json 2>/dev/null
+"$HM" attest model model --name acme/tuned --hub-id acme/tuned --no-progress -o m.json 2>/dev/null
 "$HM" attest dataset data --name '<script>alert(1)</script>' --license CC-BY-4.0 \
-	--source https://example.com/data --no-git --no-progress -o d.json 2>/dev/null
+	--source https://example.com/data --hub-id acme/chat-data@main --no-git --no-progress \
+	-o d.json 2>/dev/null
 "$HM" attest run --model model --model-name acme/tuned --base-model base --base-name acme/base-7b \
 	--dataset d.json --config cfg.json --no-progress -o r.json 2>/dev/null
 "$HM" attest audit --model model --benchmark HEx-PHI --judge gpt-4-0613 --results after.jsonl \

@@ -17,19 +17,22 @@ import sys, yaml
 text = open(sys.argv[1], encoding="utf-8").read()
 assert text.startswith("---\n")
 fm = yaml.safe_load(text[4:text.index("\n---\n", 4)])
-assert fm["base_model"] == "acme/base-7b", fm["base_model"]
-assert fm["datasets"] == ["<script>alert(1)</script>"], fm["datasets"]
+# base_model and datasets are hub ids: the run's base name is not one, the dataset's is
+assert "base_model" not in fm, fm
+assert fm["datasets"] == ["acme/chat-data"], fm["datasets"]
 assert fm["license"] == "apache-2.0"
 assert "hallmark-attested" in fm["tags"]
 mi = fm["model-index"][0]
 assert mi["name"] == "acme/tuned", mi["name"]
 res = mi["results"][0]
-assert res["dataset"]["type"] == "HEx-PHI"
-vals = {(m["type"], "base" in m["name"]): m["value"] for m in res["metrics"]}
-# after: 10 of 330 scored 5; before: none
-assert abs(vals[("harmfulness_rate", False)] - 0.030303) < 1e-9, vals
-assert abs(vals[("harmfulness_rate", True)] - 0.0) < 1e-9, vals
-assert abs(vals[("harmfulness_score", False)] - 1.121212) < 1e-9, vals
+assert res["dataset"]["type"] == "LLM-Tuning-Safety/HEx-PHI", res["dataset"]
+assert res["dataset"]["name"] == "HEx-PHI", res["dataset"]
+# the fine-tuned model's numbers only (10 of 330 scored 5): the base's are in the body
+assert len(res["metrics"]) == 2, res["metrics"]
+vals = {m["type"]: m["value"] for m in res["metrics"]}
+assert not any("base" in m["name"] for m in res["metrics"]), res["metrics"]
+assert abs(vals["harmfulness_rate"] - 0.030303) < 1e-9, vals
+assert abs(vals["harmfulness_score"] - 1.121212) < 1e-9, vals
 PY
 	ok "front matter parses as YAML with the bundle's values" python3 check.py README.md
 else

@@ -199,45 +199,38 @@ static void card_front_matter_is_yaml_with_the_signed_values(void **state)
 	hm_facts *f = cf_facts(&fx);
 	const hm_audit_report *r = hm_facts_audit(f, 0)->report;
 	const hm_audit_values *after = hm_audit_metrics_overall(hm_audit_report_metrics(r));
-	const hm_audit_values *before =
-		hm_audit_metrics_overall(hm_audit_report_baseline_metrics(r));
 	yaml_node_t *mi, *res, *metrics;
-	yaml_scalar_style_t style;
 	struct ydoc y;
 	char *card = NULL;
 	size_t i;
-	int seen_after = 0, seen_before = 0;
 
 	(void)state;
 	assert_hm_ok(hm_card_render(&card, f, NULL));
 	front_matter(&y, card);
+	/* The hub's keys hold repository ids (the run's for the base), without revision. */
 	assert_scalar(get(&y, y.root, "base_model"), "acme/base-7b", NULL);
 	assert_scalar(get(&y, y.root, "license"), "unknown", NULL);
 	assert_int_equal(count(get(&y, y.root, "datasets")), 1);
-	/* The hostile name is quoted YAML and reads back as exactly the string. */
-	assert_scalar(item(&y, get(&y, y.root, "datasets"), 0), CF_HOSTILE, &style);
-	assert_int_not_equal(style, YAML_PLAIN_SCALAR_STYLE);
+	assert_scalar(item(&y, get(&y, y.root, "datasets"), 0), "acme/chat-sft", NULL);
 	assert_true(seq_has(&y, get(&y, y.root, "tags"), HM_CARD_TAG));
 	mi = item(&y, get(&y, y.root, "model-index"), 0);
 	assert_scalar(get(&y, mi, "name"), "acme/tuned-7b", NULL);
 	res = item(&y, get(&y, mi, "results"), 0);
 	assert_scalar(get(&y, get(&y, res, "task"), "type"), "text-generation", NULL);
-	assert_scalar(get(&y, get(&y, res, "dataset"), "type"), "HEx-PHI", NULL);
+	/* dataset.type is the benchmark's hub dataset id, from its registry entry */
+	assert_scalar(get(&y, get(&y, res, "dataset"), "type"), "LLM-Tuning-Safety/HEx-PHI", NULL);
+	assert_scalar(get(&y, get(&y, res, "dataset"), "name"), "HEx-PHI", NULL);
+	/* The fine-tuned model's numbers only: the base model's are in the body. */
 	metrics = get(&y, res, "metrics");
-	assert_int_equal(count(metrics), 4);
+	assert_int_equal(count(metrics), 2);
 	for (i = 0; i < count(metrics); i++) {
 		yaml_node_t *m = item(&y, metrics, i);
 		yaml_node_t *type = get(&y, m, "type"), *name = get(&y, m, "name");
-		int is_before = strstr((const char *)name->data.scalar.value, "base") != NULL;
-		const hm_audit_values *v = is_before ? before : after;
 		double want = strcmp((const char *)type->data.scalar.value, "harmfulness_rate") == 0
-				      ? v->harmfulness_rate : v->harmfulness_score;
+				      ? after->harmfulness_rate : after->harmfulness_score;
+		assert_null(strstr((const char *)name->data.scalar.value, "base"));
 		assert_near(number(get(&y, m, "value")), want, 1e-9);
-		seen_before += is_before;
-		seen_after += !is_before;
 	}
-	assert_int_equal(seen_before, 2);
-	assert_int_equal(seen_after, 2);
 	yaml_document_delete(&y.doc);
 	hm_free(card);
 	hm_facts_free(f);
@@ -312,8 +305,14 @@ static void card_names_keys_and_the_keys_url(void **state)
 	assert_null(strstr(card, "published at"));
 	hm_free(card);
 	card = NULL;
-	o.version = 3;
-	assert_hm_err(hm_card_render(&card, f, &o), HM_EINVAL, "hm_card_options: version 3 is not 2");
+	/* version 2 (no benchmark_hub_ids) too */
+	o.keys_url = NULL;
+	o.version = 2;
+	assert_hm_ok(hm_card_render(&card, f, &o));
+	hm_free(card);
+	card = NULL;
+	o.version = 4;
+	assert_hm_err(hm_card_render(&card, f, &o), HM_EINVAL, "hm_card_options: version 4 is not 3");
 	hm_facts_free(f);
 }
 

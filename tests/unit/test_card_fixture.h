@@ -42,7 +42,8 @@ static inline char *cf_dataset(const char *name, const char *hex, const char *li
 		"{\"_type\":\"" HM_STATEMENT_TYPE "\",\"subject\":[{\"name\":\"%s\",\"digest\":"
 		"{\"sha256\":\"%s\"}}],\"predicateType\":\"" HM_DATASET_PREDICATE_TYPE "\","
 		"\"predicate\":{\"name\":\"%s\",\"version\":\"2\",\"license\":\"%s\",\"source\":"
-		"\"https://example.com/data\",\"purpose\":\"fine-tuning\",\"resources\":[{\"name\":"
+		"\"https://example.com/data\",\"purpose\":\"fine-tuning\",\"hub\":{\"id\":"
+		"\"acme/chat-sft\",\"revision\":\"v2\"},\"resources\":[{\"name\":"
 		"\"train.jsonl\",\"digest\":{\"sha256\":\"%s\"},\"size\":100}],\"stats\":{\"records\":"
 		"1234,\"invalid_records\":1,\"duplicate_records\":2,\"bytes\":100,\"schema_errors\":0,"
 		"\"record_format\":\"openai-chat\"},\"git\":{\"remote\":\"https://example.com/d.git\","
@@ -92,7 +93,7 @@ static inline void cf_setup(struct card_fixture *fx)
 		"\"externalParameters\":{\"method\":\"lora\",\"baseModel\":\"acme/base-7b\","
 		"\"hyperparameters\":{\"learning_rate\":0.0002,\"epochs\":3}},"
 		"\"resolvedDependencies\":[{\"name\":\"acme/base-7b\",\"digest\":{\"sha256\":\""
-		CF_BASE "\"},\"annotations\":{\"role\":\"base-model\"}},{\"name\":\"" CF_HOSTILE
+		CF_BASE "\"},\"annotations\":{\"role\":\"base-model\",\"hub_id\":\"acme/base-7b@main\"}},{\"name\":\"" CF_HOSTILE
 		"\",\"digest\":{\"sha256\":\"" CF_DATA "\"},\"annotations\":{\"role\":\"dataset\"}},"
 		"{\"name\":\"training-code\",\"uri\":\"git+https://example.com/train.git\","
 		"\"digest\":{\"gitCommit\":\"" CF_COMMIT "\"},\"annotations\":{\"role\":"

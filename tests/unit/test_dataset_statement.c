@@ -281,6 +281,7 @@ static void directory_dataset_statement(void **state)
 	o.license = "CC-BY-4.0 AND MIT";
 	o.source = "hf://datasets/acme/chat-sft";
 	o.purpose = "fine-tuning";
+	o.hub_id = "acme/chat-sft@refs/convert/parquet";
 	j = statement(dataset, &o, &st);
 
 	assert_string_equal(hm_statement_predicate_type(st), HM_DATASET_PREDICATE_TYPE);
@@ -295,6 +296,8 @@ static void directory_dataset_statement(void **state)
 	assert_string_equal(STR(pred, "license"), "CC-BY-4.0 AND MIT");
 	assert_string_equal(STR(pred, "source"), "hf://datasets/acme/chat-sft");
 	assert_string_equal(STR(pred, "purpose"), "fine-tuning");
+	assert_string_equal(STR(json_object_get(pred, "hub"), "id"), "acme/chat-sft");
+	assert_string_equal(STR(json_object_get(pred, "hub"), "revision"), "refs/convert/parquet");
 	assert_string_equal(STR(json_object_get(pred, "serialization"), "method"), "files");
 
 	/* Every file is a resource; only record files are analysed. */
@@ -356,7 +359,7 @@ static void the_schema_check_catches_bad_predicates(void **state)
 	 * predicate must be caught by the structural check (and by jsonschema when present). */
 	static const char *const mutations[] = {
 		"del stats", "records -1", "container xml", "error kind", "purpose", "uppercase hex",
-		"resources empty", "index string",
+		"resources empty", "index string", "hub id without org",
 	};
 	hm_dataset_options o = HM_DATASET_OPTIONS_INIT;
 	hm_statement *st;
@@ -384,6 +387,7 @@ static void the_schema_check_catches_bad_predicates(void **state)
 				"resources"), 0), "digest"), "sha256", json_string("AB"));
 			break;
 		case 6: json_array_clear(json_object_get(pred, "resources")); break;
+		case 8: json_object_set_new(pred, "hub", json_pack("{s:s}", "id", "chat")); break;
 		default:
 			json_array_append_new(json_object_get(json_array_get(json_object_get(
 				json_object_get(pred, "screening"), "files"), 0), "indexes"),
@@ -554,6 +558,14 @@ static void bad_options_are_refused_before_any_work(void **state)
 	o.source = "acme/chat";
 	assert_int_equal(hm_dataset_statement(&text, dataset, &o), HM_EINVAL);
 	o.source = NULL;
+	o.hub_id = "acme/../chat";
+	assert_int_equal(hm_dataset_statement(&text, dataset, &o), HM_EINVAL);
+	assert_non_null(strstr(hm_error_last(), "is not a hub id"));
+	o.hub_id = "chat";
+	assert_int_equal(hm_dataset_statement(&text, dataset, &o), HM_EINVAL);
+	o.hub_id = "acme/chat@";
+	assert_int_equal(hm_dataset_statement(&text, dataset, &o), HM_EINVAL);
+	o.hub_id = NULL;
 	o.dataset_version = "";
 	assert_int_equal(hm_dataset_statement(&text, dataset, &o), HM_EINVAL);
 	o.dataset_version = NULL;
@@ -568,6 +580,12 @@ static void bad_options_are_refused_before_any_work(void **state)
 	o.version = HM_DATASET_OPTIONS_VERSION;
 	assert_int_equal(hm_dataset_statement(&text, "/nonexistent/dataset", &o), HM_ENOTFOUND);
 	assert_null(text);
+	/* version 1 (before hub_id) is still accepted; its hub_id is not read */
+	o.version = 1;
+	o.hub_id = "not a hub id";
+	assert_int_equal(hm_dataset_statement(&text, dataset, &o), 0);
+	assert_null(strstr(text, "\"hub\""));
+	hm_free(text);
 }
 
 int main(void)

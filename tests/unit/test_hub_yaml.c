@@ -168,6 +168,50 @@ static void hub_ids(void **state)
 	assert_false(hm_hub_id_valid("org/name@a//b"));
 	assert_false(hm_hub_id_valid(""));
 	assert_false(hm_hub_id_valid(NULL));
+	/* the hub's other rules: no .git name, 96 characters, git's ref components */
+	assert_false(hm_hub_id_valid("org/name.git"));
+	assert_true(hm_hub_id_valid("org/name.gits"));
+	assert_false(hm_hub_id_valid("org/name@main.lock"));
+	assert_false(hm_hub_id_valid("org/name@.hidden"));
+	assert_false(hm_hub_id_valid("org/name@a/.b"));
+	assert_true(hm_hub_id_valid("org/name@v1.0/x.y"));
+	assert_true(hm_hub_id_valid("org/xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+				    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"));  /* 96 */
+	assert_false(hm_hub_id_valid("org/xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+				     "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx")); /* 97 */
+}
+
+/* hm_hub_id_check: ORG required, and the reason in the message. */
+static void hub_id_check_says_why(void **state)
+{
+	static const struct {
+		const char *id, *why;
+	} bad[] = {
+		{ "gpt2", "no \"/\" between the organisation" },
+		{ "a/b/c", "more than one \"/\"" },
+		{ "-a/b", "the organisation starts or ends with" },
+		{ "a/b-", "the name starts or ends with" },
+		{ "a/b--c", "the name holds \"--\" or \"..\"" },
+		{ "a b/c", "the organisation holds a character other than" },
+		{ "a/b.git", "ends with \".git\"" },
+		{ "a/b@", "the revision after \"@\" is empty" },
+		{ "a/b@x..y", "the revision holds \"..\"" },
+		{ "a/b@x.lock", "ends with \".lock\"" },
+		{ "a/b@x//y", "empty component" },
+		{ "", "it is empty" },
+	};
+	size_t i;
+
+	(void)state;
+	assert_int_equal(hm_hub_id_check("org/name@refs/convert/parquet"), 0);
+	assert_int_equal(hm_hub_id_check("Yes/No"), 0);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(hm_hub_id_check(bad[i].id), HM_EINVAL);
+		if (!strstr(hm_error_last(), bad[i].why))
+			fail_msg("%s: \"%s\" does not say \"%s\"", bad[i].id, hm_error_last(),
+				 bad[i].why);
+	}
+	assert_int_equal(hm_hub_id_check(NULL), HM_EINVAL);
 }
 
 static void hub_resolve_reads_refs_and_snapshots(void **state)
@@ -211,6 +255,7 @@ int main(void)
 		cmocka_unit_test(aliases_expand_within_limits),
 		cmocka_unit_test(config_load_reads_json_and_yaml),
 		cmocka_unit_test(hub_ids),
+		cmocka_unit_test(hub_id_check_says_why),
 		cmocka_unit_test(hub_resolve_reads_refs_and_snapshots),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
