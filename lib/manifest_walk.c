@@ -496,8 +496,10 @@ int hm__digest_options_get(hm_digest_options *out, const hm_digest_options *in)
 	*out = defaults;
 	if (!in)
 		return 0;
-	if (in->version == 1) {
-		memcpy(out, in, offsetof(hm_digest_options, cache)); /* version 1 ends there */
+	if (in->version == 1 || in->version == 2) {
+		/* version 1 ends before cache, version 2 before shard_size */
+		memcpy(out, in, in->version == 1 ? offsetof(hm_digest_options, cache)
+						 : offsetof(hm_digest_options, shard_size));
 		out->version = HM_DIGEST_OPTIONS_VERSION;
 		return 0;
 	}
@@ -602,15 +604,22 @@ int hm_manifest_compute(hm_manifest **out, const char *path, const hm_digest_opt
 	}
 
 	qsort(w.files, w.n, sizeof(*w.files), cmp_files);
-	if ((rc = hm__hashcache_open(&cache, realroot, o)) < 0)
-		goto done;
-	hm__hashcache_apply(cache, w.files, w.n, o->stats);
 	memset(&po, 0, sizeof(po));
 	po.rootfd = rootfd;
 	po.display_root = display;
 	po.jobs = o->jobs;
 	po.progress = o->progress;
 	po.payload = o->progress_payload;
+	if (o->shard_size) {
+		/* byte ranges, not whole files: the digest cache does not apply */
+		m->shard_size = o->shard_size;
+		if ((rc = hm__manifest_shards(m, w.files, w.n, &po, o->stats)) < 0)
+			goto done;
+		goto listed;
+	}
+	if ((rc = hm__hashcache_open(&cache, realroot, o)) < 0)
+		goto done;
+	hm__hashcache_apply(cache, w.files, w.n, o->stats);
 	rc = hm__hashpool_run(w.files, w.n, &po);
 	if (o->stats) {
 		size_t i;
@@ -624,6 +633,7 @@ int hm_manifest_compute(hm_manifest **out, const char *path, const hm_digest_opt
 		goto done;
 	m->cache = cache; /* for hm__manifest_cache_save */
 	cache = NULL;
+listed:
 	if (w.nunc)
 		qsort(w.unc, w.nunc, sizeof(*w.unc), cmp_uncovered);
 	m->unc = w.unc;

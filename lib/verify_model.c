@@ -18,7 +18,11 @@ static const json_t *serialization(const json_t *oms)
 
 static int same_serialization(const json_t *a, const json_t *b)
 {
-	return json_equal(json_object_get(serialization(a), "ignore_paths"),
+	return json_equal(json_object_get(serialization(a), "method"),
+			  json_object_get(serialization(b), "method")) &&
+	       json_equal(json_object_get(serialization(a), "shard_size"),
+			  json_object_get(serialization(b), "shard_size")) &&
+	       json_equal(json_object_get(serialization(a), "ignore_paths"),
 			  json_object_get(serialization(b), "ignore_paths")) &&
 	       json_is_true(json_object_get(serialization(a), "allow_symlinks")) ==
 		       json_is_true(json_object_get(serialization(b), "allow_symlinks"));
@@ -53,6 +57,14 @@ static int hash_model(hm_manifest **m, const char *path, const json_t *oms,
 		d.nignore = nign;
 		d.include_git_paths = 1;
 		d.allow_symlinks = json_is_true(json_object_get(serialization(oms), "allow_symlinks"));
+		/* "shards": the signed shard size (the predicate's parser checks the rest) */
+		d.shard_size = 0;
+		if (json_is_integer(json_object_get(serialization(oms), "shard_size")) &&
+		    json_integer_value(json_object_get(serialization(oms), "shard_size")) > 0 &&
+		    strcmp(hm__json_str(serialization(oms), "method") ?
+				   hm__json_str(serialization(oms), "method") : "", "shards") == 0)
+			d.shard_size = (uint64_t)json_integer_value(
+				json_object_get(serialization(oms), "shard_size"));
 	}
 	rc = hm_manifest_compute(m, path, &d);
 	free(ignores);
@@ -268,6 +280,9 @@ int hm__check_model(struct hm__vctx *x, const char *model_path)
 			hm__vdetail(c, "missing: %s", df->name);
 		else if (df->kind == HM_MANIFEST_EXTRA)
 			hm__vdetail(c, "extra: %s", df->name);
+		else if (!df->expected)
+			hm__vdetail(c, "changed: %s (a byte range the signed manifest does not "
+				    "list: the file's size changed)", df->name);
 		else
 			hm__vdetail(c, "changed: %s (signed sha256:%s, found sha256:%s)",
 				    df->name, df->expected, df->actual);
