@@ -115,6 +115,9 @@ struct cli_verify_args {
 	unsigned int jobs;
 	int no_progress;
 	int cache; /* use and update the digest cache, and say what it spared */
+	const char *const *ignore; /* the verifier's ignore paths (cli_ignores_build) */
+	size_t nignore;
+	int ignore_unsigned_files;
 	hm_trusted_bundle **trusted; /* when not NULL: also hand back the checked bundle */
 };
 /* Loads keys, policy and bundle and runs hm_verify. Returns 0 or an exit status (printed). */

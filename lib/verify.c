@@ -7,6 +7,7 @@
  */
 #include "verify_impl.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,6 +21,8 @@ const char *hm_check_name(hm_check_id id)
 
 static int check_options(const hm_verify_options *opts)
 {
+	if (opts && opts->version == 1)
+		return 0; /* without ignore_unsigned_files */
 	HM__CHECK_VERSION(opts, HM_VERIFY_OPTIONS_VERSION, "hm_verify_options");
 	return 0;
 }
@@ -27,7 +30,7 @@ static int check_options(const hm_verify_options *opts)
 int hm_verify_trusted(hm_verify_report **out, const char *model_path, const hm_trusted_bundle *tb,
 		      const hm_verify_options *opts)
 {
-	hm_verify_options defaults = HM_VERIFY_OPTIONS_INIT;
+	hm_verify_options defaults = HM_VERIFY_OPTIONS_INIT, v1 = HM_VERIFY_OPTIONS_INIT;
 	hm_policy *defpol = NULL;
 	struct hm__vctx x;
 	int rc;
@@ -41,6 +44,11 @@ int hm_verify_trusted(hm_verify_report **out, const char *model_path, const hm_t
 		opts = &defaults;
 	if ((rc = check_options(opts)) < 0)
 		return rc;
+	if (opts->version == 1) {
+		memcpy(&v1, opts, offsetof(hm_verify_options, ignore_unsigned_files));
+		v1.version = HM_VERIFY_OPTIONS_VERSION;
+		opts = &v1;
+	}
 	memset(&x, 0, sizeof(x));
 	x.o = opts;
 	x.tb = tb;

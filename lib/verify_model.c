@@ -3,6 +3,7 @@
  * matched to a signed model manifest; missing, extra and changed files named.
  */
 #include "verify_impl.h"
+#include "manifest_impl.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -45,13 +46,16 @@ static int hash_model(hm_manifest **m, const char *path, const json_t *oms,
 	if ((rc = hm__digest_options_get(&d, o->digest)) < 0)
 		return rc;
 	if (oms) {
-		if (json_array_size(ign)) {
-			ignores = calloc(json_array_size(ign), sizeof(*ignores));
+		/* the signed ignore list, then the verifier's own */
+		if (json_array_size(ign) + d.nignore) {
+			ignores = calloc(json_array_size(ign) + d.nignore, sizeof(*ignores));
 			if (!ignores)
 				return hm__err_oom();
 			for (i = 0; i < json_array_size(ign); i++)
 				if (json_is_string(json_array_get(ign, i)))
 					ignores[nign++] = json_string_value(json_array_get(ign, i));
+			for (i = 0; i < d.nignore; i++)
+				ignores[nign++] = d.ignore[i];
 		}
 		d.ignore = ignores;
 		d.nignore = nign;
@@ -69,6 +73,42 @@ static int hash_model(hm_manifest **m, const char *path, const json_t *oms,
 	rc = hm_manifest_compute(m, path, &d);
 	free(ignores);
 	return rc;
+}
+
+/* 1 when name (a row: a directory ends in "/") is ign or lies below it; ign normalized. */
+static int under(const char *name, const char *ign)
+{
+	size_t l = strlen(ign);
+
+	return strncmp(name, ign, l) == 0 && (name[l] == '\0' || name[l] == '/');
+}
+
+/*
+ * What the verifier's options allow: rows under its own ignore paths, and
+ * with ignore_unsigned_files every row (no unsigned file fails).
+ */
+static int mark_allowed(struct hm__uncovered_row *rows, size_t n, const hm_verify_options *o)
+{
+	const hm_digest_options *d = o->digest;
+	size_t i, k;
+	int rc;
+
+	for (k = 0; d && d->version >= 1 && k < d->nignore; k++) {
+		char *norm;
+
+		if (!d->ignore || !d->ignore[k])
+			continue;
+		if ((rc = hm__path_normalize(&norm, d->ignore[k], "ignore path")) < 0)
+			return rc;
+		for (i = 0; i < n; i++)
+			if (!rows[i].allowed && under(rows[i].name, norm))
+				rows[i].allowed = HM__ALLOWED_VERIFIER_IGNORE;
+		free(norm);
+	}
+	for (i = 0; o->ignore_unsigned_files && i < n; i++)
+		if (!rows[i].allowed)
+			rows[i].allowed = HM__ALLOWED_UNSIGNED;
+	return 0;
 }
 
 /* The model cannot be read at all: no report can be made. */
@@ -213,6 +253,8 @@ int hm__check_model(struct hm__vctx *x, const char *model_path)
 			mt.nsigned = hm_manifest_count(m) - nextra;
 			memcpy(mt.digest, root, 65);
 			rc = hm__vrows_collect(&mt.rows, &mt.nrows, m, diffs, nd);
+			if (rc >= 0)
+				rc = mark_allowed(mt.rows, mt.nrows, x->o);
 			/* the digest cache keeps the files that matched a signed manifest */
 			if (rc >= 0)
 				rc = hm__manifest_cache_save(m, diffs, nd);
@@ -243,7 +285,8 @@ int hm__check_model(struct hm__vctx *x, const char *model_path)
 			best_hash = hashes;
 			best_files = hm_manifest_count(m);
 			memcpy(best_digest, hm_manifest_root(m), 65);
-			if ((rc = hm__vrows_collect(&best_rows, &nbest_rows, m, diffs, nd)) < 0)
+			if ((rc = hm__vrows_collect(&best_rows, &nbest_rows, m, diffs, nd)) < 0 ||
+			    (rc = mark_allowed(best_rows, nbest_rows, x->o)) < 0)
 				goto out;
 		} else {
 			hm_free(diffs);

@@ -172,6 +172,8 @@ HM_EXTERN void hm_hash_mmap_disable(void);
 
 /* Basename of the hashed path (the OMS subject name). */
 HM_EXTERN const char *hm_manifest_name(const hm_manifest *m);
+/* 0 for the "files" serialization, else the shard size of the "shards" one. */
+HM_EXTERN uint64_t hm_manifest_shard_size(const hm_manifest *m);
 /* Root digest, 64 lowercase hex digits. */
 HM_EXTERN const char *hm_manifest_root(const hm_manifest *m);
 HM_EXTERN size_t hm_manifest_count(const hm_manifest *m);
