@@ -145,6 +145,22 @@ static int inside(const char *res, const char *dir)
 	return l == 1 || (strncmp(res, dir, l) == 0 && (res[l] == '\0' || res[l] == '/'));
 }
 
+/* 1 when the directory res (resolved) holds the entry w->rel: a link to it is a cycle. */
+static int ancestor_link(const struct walk *w, const char *res)
+{
+	const char *slash = strrchr(w->rel.data, '/');
+	hm_buf parent = HM_BUF_INIT;
+	size_t rl = strlen(w->realroot);
+	int in;
+
+	if (hm__buf_printf(&parent, "%s%s%.*s", w->realroot, rl > 1 && slash ? "/" : "",
+			   slash ? (int)(slash - w->rel.data) : 0, w->rel.data) < 0)
+		return 1; /* out of memory: refuse rather than guess */
+	in = inside(parent.data, res);
+	hm__buf_free(&parent);
+	return in;
+}
+
 /*
  * A symlink at w->rel (allowed, or in a hub snapshot): hashed when it
  * resolves to a file inside the root, or in a hub snapshot inside its
@@ -188,6 +204,9 @@ static int walk_symlink(struct walk *w, const char *disp)
 	} else if (!S_ISDIR(st.st_mode)) {
 		rc = hm__err(HM_EUNSUPPORTED, "%s: symbolic link to %s, which is %s", disp, res,
 			     kind_of(st.st_mode));
+	} else if (ancestor_link(w, res)) {
+		rc = hm__err(HM_EUNSUPPORTED, "%s: symbolic link to %s, a directory that holds it: "
+			     "following it would form a cycle", disp, res);
 	}
 	/* A link to a directory inside the root is not descended: its files are
 	 * listed under their real names, and no cycle can form. */
