@@ -119,6 +119,13 @@ int hm__hub_snapshot_repo(char **repo, const char *realroot);
 
 /* ---- manifest_predicate.c ---- */
 
+/*
+ * 1 and *out the shard size when serialization ser is "shards" with a
+ * positive whole shard_size (an integer, or a real such as 9.0, which is how
+ * model_signing's statements carry it); 0 and *out = 0 otherwise.
+ */
+int hm__oms_shard_size(const json_t *ser, uint64_t *out);
+
 /* A resource of a signed predicate; both strings point into the parsed JSON. */
 struct hm__pres {
 	const char *name;

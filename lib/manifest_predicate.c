@@ -175,6 +175,27 @@ done:
 
 /* ---- reading a signed predicate ---- */
 
+int hm__oms_shard_size(const json_t *ser, uint64_t *out)
+{
+	const json_t *sz = json_object_get(ser, "shard_size");
+	const char *m = hm__json_str(ser, "method");
+
+	*out = 0;
+	if (!m || strcmp(m, "shards") != 0)
+		return 0;
+	if (json_is_integer(sz) && json_integer_value(sz) > 0) {
+		*out = (uint64_t)json_integer_value(sz);
+		return 1;
+	}
+	/* model_signing's statements pass through protobuf's Struct: numbers are doubles (9.0) */
+	if (json_is_real(sz) && json_real_value(sz) >= 1 && json_real_value(sz) <= 9007199254740992.0 &&
+	    json_real_value(sz) == (double)(uint64_t)json_real_value(sz)) {
+		*out = (uint64_t)json_real_value(sz);
+		return 1;
+	}
+	return 0;
+}
+
 /* The serialization's method: "files" (*shard_size 0) or "shards" with its positive shard_size. */
 static int parse_method(const json_t *ser, uint64_t *shard_size, char *alg, size_t algsize)
 {
@@ -195,10 +216,9 @@ static int parse_method(const json_t *ser, uint64_t *shard_size, char *alg, size
 		return hm__err(HM_EUNSUPPORTED,
 			       "OMS predicate: serialization method \"%s\" is not supported (only "
 			       "\"files\" and \"shards\")", s);
-	if (!json_is_integer(sz) || json_integer_value(sz) <= 0)
+	if (!hm__oms_shard_size(ser, shard_size))
 		return hm__err(HM_EFORMAT, "OMS predicate: serialization method \"shards\" needs "
 			       "a positive integer \"shard_size\"");
-	*shard_size = (uint64_t)json_integer_value(sz);
 	snprintf(alg, algsize, "sha256-sharded-%llu", (unsigned long long)*shard_size);
 	return 0;
 }

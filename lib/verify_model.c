@@ -62,13 +62,7 @@ static int hash_model(hm_manifest **m, const char *path, const json_t *oms,
 		d.include_git_paths = 1;
 		d.allow_symlinks = json_is_true(json_object_get(serialization(oms), "allow_symlinks"));
 		/* "shards": the signed shard size (the predicate's parser checks the rest) */
-		d.shard_size = 0;
-		if (json_is_integer(json_object_get(serialization(oms), "shard_size")) &&
-		    json_integer_value(json_object_get(serialization(oms), "shard_size")) > 0 &&
-		    strcmp(hm__json_str(serialization(oms), "method") ?
-				   hm__json_str(serialization(oms), "method") : "", "shards") == 0)
-			d.shard_size = (uint64_t)json_integer_value(
-				json_object_get(serialization(oms), "shard_size"));
+		hm__oms_shard_size(serialization(oms), &d.shard_size);
 	}
 	rc = hm_manifest_compute(m, path, &d);
 	free(ignores);

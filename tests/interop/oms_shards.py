@@ -21,16 +21,16 @@ if not hasattr(_ct, 'PublicKeyTypes'):
 from model_signing import hashing
 from model_signing._signing import signing, sign_ec_key, sign_sigstore_pb
 
-cmd, model, sig = sys.argv[2], pathlib.Path(sys.argv[3]), pathlib.Path(sys.argv[4])
+cmd, model = sys.argv[2], pathlib.Path(sys.argv[3])
 if cmd == 'sign':
-    key, size = pathlib.Path(sys.argv[5]), int(sys.argv[6])
+    key, sig, size = pathlib.Path(sys.argv[4]), pathlib.Path(sys.argv[5]), int(sys.argv[6])
     hc = hashing.Config().use_shard_serialization(shard_size=size)
     hc.set_ignored_paths(paths=[sig], ignore_git_paths=True)
     m = hc.hash(model)
     sign_ec_key.Signer(key).sign(signing.Payload(m)).write(sig)
     print('signed', sig)
 elif cmd == 'verify':
-    pub = pathlib.Path(sys.argv[5])
+    sig, pub = pathlib.Path(sys.argv[4]), pathlib.Path(sys.argv[5])
     expected = sign_ec_key.Verifier(pub).verify(sign_sigstore_pb.Signature.read(sig))
     args = expected.serialization_type
     if args['method'] != 'shards':
