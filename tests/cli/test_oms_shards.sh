@@ -113,6 +113,15 @@ fails 1 "an extra file fails" verify extra ed.jsonl ed.pub
 like "named by its path, not its shards" 'not covered: notes.txt \(6 bytes, not in the manifest\)' \
 	"$T/.out"
 
+# attest run --model-statement hashes the model in the statement's shards.
+mkdir data && echo '{"text":"hi"}' >data/a.jsonl
+HMQ attest dataset data --name d -o ds.json >/dev/null 2>&1
+ok "attest run --model-statement of a shards statement" HMQ attest run --model model \
+	--model-statement st.json --base-model "sha256:$(printf '%064d' 0)" --dataset ds.json -o run.json
+is "names the statement's digest" \
+	"$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["subject"][0]["digest"]["sha256"])' run.json)" \
+	"$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["subject"][0]["digest"]["sha256"])' st.json)"
+
 # A shards statement without its shard size is refused.
 python3 - st.json bad.json <<'PY'
 import json, sys
