@@ -17,38 +17,31 @@ static int cmp_pres_shards(const void *a, const void *b)
 	return hm__shard_cmp(((const struct hm__pres *)a)->name, ((const struct hm__pres *)b)->name);
 }
 
-/* The path of a shard name (name itself for a file), in buf (cap bytes, truncated). */
-static const char *path_of(char *buf, size_t cap, const char *name, int shards)
+/* The length of the path part of a resource name (all of it for a file). */
+static size_t path_len(const char *name, int shards)
 {
 	size_t pl;
 	uint64_t a, b;
 
 	if (!shards || !hm__shard_name_split(name, &pl, &a, &b))
-		return name;
-	if (pl >= cap)
-		pl = cap - 1;
-	memcpy(buf, name, pl);
-	buf[pl] = '\0';
-	return buf;
+		return strlen(name);
+	return pl;
 }
 
-/* 1 when one of res[0..n) (sorted by shard) is a shard of path. */
-static int signed_path(const struct hm__pres *res, size_t n, const char *path)
+/* 1 when one of res[0..n) (sorted by shard) is a shard of the pl bytes of path. */
+static int signed_path(const struct hm__pres *res, size_t n, const char *path, size_t pl)
 {
-	size_t lo = 0, hi = n, pl = strlen(path), l;
-	uint64_t a, b;
+	size_t lo = 0, hi = n;
 
 	while (lo < hi) { /* the first shard whose path is not before path */
 		size_t mid = lo + (hi - lo) / 2;
-		char buf[4096];
 
-		if (hm__path_cmp(path_of(buf, sizeof(buf), res[mid].name, 1), path) < 0)
+		if (hm__path_ncmp(res[mid].name, path_len(res[mid].name, 1), path, pl) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	return lo < n && hm__shard_name_split(res[lo].name, &l, &a, &b) && l == pl &&
-	       memcmp(res[lo].name, path, pl) == 0;
+	return lo < n && path_len(res[lo].name, 1) == pl && memcmp(res[lo].name, path, pl) == 0;
 }
 
 /*
@@ -61,25 +54,23 @@ static int signed_path(const struct hm__pres *res, size_t n, const char *path)
 static size_t by_file(hm_manifest_diff *t, size_t k, const struct hm__pres *res, size_t nres,
 		      char **owned, size_t *nowned)
 {
-	char buf[4096];
-	size_t i, o = 0;
+	size_t i, o = 0, pl;
 
 	for (i = 0; i < k; i++) {
-		const char *p;
-
 		if (t[i].kind != HM_MANIFEST_EXTRA) {
 			t[o++] = t[i];
 			continue;
 		}
-		p = path_of(buf, sizeof(buf), t[i].name, 1);
-		if (signed_path(res, nres, p)) {
+		pl = path_len(t[i].name, 1);
+		if (signed_path(res, nres, t[i].name, pl)) {
 			t[i].kind = HM_MANIFEST_CHANGED;
 			t[o++] = t[i];
 			continue;
 		}
-		if (*nowned && strcmp(owned[*nowned - 1], p) == 0)
+		if (*nowned && strlen(owned[*nowned - 1]) == pl &&
+		    memcmp(owned[*nowned - 1], t[i].name, pl) == 0)
 			continue; /* another shard of the extra file just named */
-		if (!(owned[*nowned] = strdup(p)))
+		if (!(owned[*nowned] = strndup(t[i].name, pl)))
 			return SIZE_MAX;
 		t[o] = t[i];
 		t[o].name = owned[(*nowned)++];
@@ -96,7 +87,8 @@ int hm_manifest_compare(hm_manifest_diff **out, size_t *ndiff, const hm_manifest
 	char **ign = NULL;
 	size_t nres = 0, nign = 0, i = 0, j = 0, k = 0, bytes = 0;
 	hm_manifest_diff *d = NULL, *tmp = NULL;
-	char *pool, **owned = NULL, buf[4096];
+	char *pool, **owned = NULL;
+	int ignored;
 	size_t nowned = 0;
 	uint64_t shard_size = 0;
 	int rc, shards = m ? m->shard_size != 0 : 0;
@@ -137,8 +129,15 @@ int hm_manifest_compare(hm_manifest_diff **out, size_t *ndiff, const hm_manifest
 		hm_manifest_diff *t = &tmp[k];
 
 		if (c < 0) {
-			if (hm__path_ignored_by(ign, nign, path_of(buf, sizeof(buf), m->res[i].name,
-								   shards)) < 0) {
+			char *p = strndup(m->res[i].name, path_len(m->res[i].name, shards));
+
+			if (!p) {
+				rc = hm__err_oom();
+				goto done;
+			}
+			ignored = hm__path_ignored_by(ign, nign, p) >= 0;
+			free(p);
+			if (!ignored) {
 				t->kind = HM_MANIFEST_EXTRA;
 				t->name = m->res[i].name;
 				t->actual = m->res[i].hex;

@@ -67,6 +67,9 @@ int hm__manifest_shards(hm_manifest *m, struct hm__hashfile *files, size_t n,
  */
 int hm__shard_name_split(const char *name, size_t *pathlen, uint64_t *start, uint64_t *end);
 
+/* hm__path_cmp on the first la bytes of a and the first lb bytes of b. */
+int hm__path_ncmp(const char *a, size_t la, const char *b, size_t lb);
+
 /* Orders shard names as model_signing does: by path (hm__path_cmp), then start, then end. */
 int hm__shard_cmp(const char *a, const char *b);
 

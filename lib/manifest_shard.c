@@ -63,8 +63,7 @@ int hm__shard_name_split(const char *name, size_t *pathlen, uint64_t *start, uin
 	return 1;
 }
 
-/* hm__path_cmp on the first la and lb bytes of a and b. */
-static int path_ncmp(const char *a, size_t la, const char *b, size_t lb)
+int hm__path_ncmp(const char *a, size_t la, const char *b, size_t lb)
 {
 	size_t i = 0;
 	unsigned int cx, cy;
@@ -84,7 +83,7 @@ int hm__shard_cmp(const char *a, const char *b)
 
 	if (!hm__shard_name_split(a, &la, &sa, &ea) || !hm__shard_name_split(b, &lb, &sb, &eb))
 		return hm__path_cmp(a, b); /* not shard names: callers refuse them */
-	if ((c = path_ncmp(a, la, b, lb)) != 0)
+	if ((c = hm__path_ncmp(a, la, b, lb)) != 0)
 		return c;
 	if (sa != sb)
 		return sa < sb ? -1 : 1;

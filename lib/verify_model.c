@@ -138,6 +138,7 @@ static void keep_rows(struct hm__vctx *x, struct hm__uncovered_row **rows, size_
 /* A manifest whose signed files all match: name what it leaves out, and let the policy judge. */
 struct match {
 	size_t line, nsigned;
+	const char *unit; /* what nsigned counts: "file", or "byte range" (shards) */
 	char digest[65];
 	struct hm__uncovered_row *rows;
 	size_t nrows;
@@ -153,24 +154,24 @@ static int say_match(struct hm__vctx *x, struct match *mt)
 	memcpy(x->r->digest, mt->digest, 65);
 	keep_rows(x, &mt->rows, &mt->nrows);
 	if (x->r->nuncovered == 0)
-		return hm__vpass(c, "the %zu file%s on disk match%s the signed manifest (line %zu): "
-				 "sha256:%s", mt->nsigned, mt->nsigned == 1 ? "" : "s",
+		return hm__vpass(c, "the %zu %s%s on disk match%s the signed manifest (line %zu): "
+				 "sha256:%s", mt->nsigned, mt->unit, mt->nsigned == 1 ? "" : "s",
 				 mt->nsigned == 1 ? "es" : "", mt->line, x->r->digest);
 	if ((rc = hm__vrows_details(c, x->pol, x->r->uncovered, x->r->nuncovered, 1)) < 0)
 		return rc;
 	if (mt->v.fail) {
 		hm__vrows_names(names, sizeof(names), x->r->uncovered, x->r->nuncovered,
 				    mt->v.first, mt->v.noffending);
-		return hm__vfail(c, "%zu signed file%s match%s the signed manifest (line %zu), but %zu "
+		return hm__vfail(c, "%zu signed %s%s match%s the signed manifest (line %zu), but %zu "
 				 "file%s on disk %s not covered by it and not allowed by the policy: %s",
-				 mt->nsigned, mt->nsigned == 1 ? "" : "s", mt->nsigned == 1 ? "es" : "",
+				 mt->nsigned, mt->unit, mt->nsigned == 1 ? "" : "s", mt->nsigned == 1 ? "es" : "",
 				 mt->line, mt->v.noffending, mt->v.noffending == 1 ? "" : "s",
 				 mt->v.noffending == 1 ? "is" : "are", names);
 	}
 	hm__vrows_names(names, sizeof(names), x->r->uncovered, x->r->nuncovered, NULL,
 			    x->r->nuncovered);
-	return hm__vpass(c, "%zu signed file%s match%s the signed manifest (line %zu): sha256:%s; "
-			 "%zu file%s on disk %s not covered: %s", mt->nsigned,
+	return hm__vpass(c, "%zu signed %s%s match%s the signed manifest (line %zu): sha256:%s; "
+			 "%zu file%s on disk %s not covered: %s", mt->nsigned, mt->unit,
 			 mt->nsigned == 1 ? "" : "s", mt->nsigned == 1 ? "es" : "", mt->line,
 			 x->r->digest, x->r->nuncovered, x->r->nuncovered == 1 ? "" : "s",
 			 x->r->nuncovered == 1 ? "is" : "are", names);
@@ -244,7 +245,10 @@ int hm__check_model(struct hm__vctx *x, const char *model_path)
 			/* every signed file matches; what it leaves out is the policy's to judge */
 			memset(&mt, 0, sizeof(mt));
 			mt.line = at->line;
-			mt.nsigned = hm_manifest_count(m) - nextra;
+			/* every signed resource matched: as many as the manifest lists */
+			mt.nsigned = json_array_size(
+				json_object_get(json_object_get(at->st, "predicate"), "resources"));
+			mt.unit = hm_manifest_shard_size(m) ? "byte range" : "file";
 			memcpy(mt.digest, root, 65);
 			rc = hm__vrows_collect(&mt.rows, &mt.nrows, m, diffs, nd);
 			if (rc >= 0)
