@@ -63,13 +63,14 @@ static int attest_model(int argc, char **argv)
 	struct strlist pos = { 0 }, ignore = { 0 };
 	struct strlist *lists[] = { &ignore, NULL };
 	hm_digest_options dopts = HM_DIGEST_OPTIONS_INIT;
-	const char *name = NULL, *out = NULL;
-	int symlinks = 0, noprog = 0, gitpaths = 0, rc;
+	const char *name = NULL, *out = NULL, *shard_size = NULL;
+	int symlinks = 0, noprog = 0, gitpaths = 0, shard = 0, rc;
 	unsigned long jobs = 0;
 	hm_manifest *m = NULL;
 	char *st = NULL;
 	const char *hub_id = NULL;
 	struct progress prog;
+	struct cli_ignores ig;
 	const struct opt opts[] = {
 		{ "name", 0, OPT_STRING, "NAME", "subject name (default: the path's basename)", &name },
 		{ "hub-id", 0, OPT_STRING, "ORG/NAME[@REV]", "the model's hub repository id",
@@ -80,20 +81,30 @@ static int attest_model(int argc, char **argv)
 		  &symlinks },
 		{ "no-ignore-git-paths", 0, OPT_FLAG, NULL,
 		  "no default ignores: hash .git & co. and .cache/huggingface too", &gitpaths },
+		CLI_SHARD_OPTS(&shard, &shard_size),
 		{ "jobs", 'j', OPT_UINT, "N", "hashing threads (default: online CPUs)", &jobs },
 		{ "no-progress", 0, OPT_FLAG, NULL, "no progress bar on the terminal", &noprog },
-		{ "output", 'o', OPT_STRING, "FILE", "write the statement here (default: stdout)", &out },
+		{ "output", 'o', OPT_STRING, "FILE",
+		  "write the statement here (default: stdout; left out of the model when inside it)",
+		  &out },
 		OPT_END
 	};
 	const struct cmd_spec spec = {
-		"attest model", "PATH [--name NAME] [--ignore PATH]... [-o FILE]",
+		"attest model", "PATH [--name NAME] [--ignore PATH]... [--shard [--shard-size N]]\n"
+		"       [-o FILE]",
 		"Print the in-toto statement of a model: its OMS v1.0 manifest (predicateType\n"
 		"https://model_signing/signature/v1.0), ready for `hallmark sign`.", opts, 1, 1, NULL
 	};
 
 	PARSE_OR_RETURN(spec, argc, argv, pos, lists);
-	dopts.ignore = ignore.v;
-	dopts.nignore = ignore.n;
+	if ((rc = cli_shard_options(&spec, &dopts, shard, shard_size)) != 0 ||
+	    (rc = cli_ignores_build(&ig, &spec, pos.v[0], &ignore, &out, 1)) != 0) {
+		strlist_free(&pos);
+		free_lists(lists);
+		return rc;
+	}
+	dopts.ignore = ig.v;
+	dopts.nignore = ig.n;
 	dopts.allow_symlinks = symlinks;
 	dopts.include_git_paths = gitpaths;
 	dopts.jobs = (unsigned)jobs;
@@ -111,6 +122,7 @@ done:
 	hm_manifest_free(m);
 	strlist_free(&pos);
 	free_lists(lists);
+	cli_ignores_free(&ig);
 	if (rc < 0)
 		return cli_lib_error(rc);
 	return emit(st, out);

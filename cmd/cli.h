@@ -33,6 +33,32 @@ int cli_exit_for(int code);
 int cli_usage_error(const struct cmd_spec *spec, const char *fmt, ...) CLI_PRINTF(2, 3);
 
 /*
+ * What the hashing of a model leaves out, from the command line (cli_ignore.c):
+ * the --ignore paths given (relative to the model root, or absolute inside
+ * the model directory: else a usage error), then each of inside[0..n) (files
+ * the command reads or writes: NULL and "-" skipped) that lies inside the
+ * model directory, relative to its root. v[0..n) is for hm_digest_options.
+ * Returns 0 or an exit status (the error printed).
+ */
+struct cli_ignores {
+	const char **v;
+	size_t n;
+	char **own;
+	size_t nown;
+};
+int cli_ignores_build(struct cli_ignores *ig, const struct cmd_spec *spec, const char *model,
+		      const struct strlist *given, const char *const *inside, size_t ninside);
+void cli_ignores_free(struct cli_ignores *ig);
+/* --shard and --shard-size SIZE (which implies --shard) into d; 0 or EXIT_USAGE. */
+int cli_shard_options(const struct cmd_spec *spec, hm_digest_options *d, int shard,
+		      const char *size);
+#define CLI_SHARD_OPTS(shard, size)                                                            \
+	{ "shard", 0, OPT_FLAG, NULL,                                                          \
+	  "OMS \"shards\" serialization: hash byte ranges of 1 GB (model_signing's default)",   \
+	  (shard) },                                                                           \
+	{ "shard-size", 0, OPT_STRING, "BYTES", "the shard size for --shard (implies it)", (size) }
+
+/*
  * Reads a passphrase: $HALLMARK_PASSPHRASE, else passfile's first line, else a
  * no-echo prompt on the terminal (twice when confirm). Returns a NUL-terminated
  * secret in sodium_malloc memory (free with cli_passphrase_free), or NULL after
@@ -90,6 +116,9 @@ struct cli_verify_args {
 	int no_progress;
 	int cache; /* use and update the digest cache, and say what it spared */
 	const char *base_model; /* the base model on disk to check; NULL = none */
+	const char *const *ignore; /* the verifier's ignore paths (cli_ignores_build) */
+	size_t nignore;
+	int ignore_unsigned_files;
 	hm_trusted_bundle **trusted; /* when not NULL: also hand back the checked bundle */
 };
 /* Loads keys, policy and bundle and runs hm_verify. Returns 0 or an exit status (printed). */

@@ -139,7 +139,10 @@ int cli_verify_model(hm_verify_report **out, const struct cli_verify_args *a)
 	dopts.warning = cache_warning;
 	dopts.warning_payload = &prog;
 	dopts.stats = &stats;
+	dopts.ignore = a->ignore;
+	dopts.nignore = a->nignore;
 	vo.digest = &dopts;
+	vo.ignore_unsigned_files = a->ignore_unsigned_files;
 	progress_attach(&prog, &dopts, "hashing", a->no_progress);
 	rc = hm_verify_trusted(out, a->model, tb, &vo);
 	progress_done(&prog);

@@ -55,6 +55,9 @@ static int hub_model(char **snapshot, const char *arg, const char *what)
 int cmd_verify(int argc, char **argv)
 {
 	struct strlist pos = { 0 }, keys = { 0 }, akeys = { 0 }, bundles = { 0 }, certs = { 0 };
+	struct strlist ignore = { 0 };
+	struct cli_ignores ig = { NULL, 0, NULL, 0 };
+	int unsigned_ok = 0;
 	const char *policy_path = NULL, *junit = NULL, *at = NULL;
 	const char *identity = NULL, *issuer = NULL, *trusted_root = NULL, *base_model = NULL;
 	struct cli_verify_args va = { 0 };
@@ -83,6 +86,11 @@ int cmd_verify(int argc, char **argv)
 		{ "junit", 0, OPT_STRING, "FILE", "also write the report as JUnit XML (`-`: only that, on standard output)", &junit },
 		{ "at", 0, OPT_STRING, "TIME", "audit age and certificate validity at this RFC 3339 time (default: now)",
 		  &at },
+		{ "ignore", 0, OPT_LIST, "PATH",
+		  "also leave out this path (relative to the model root); a signed file under it "
+		  "is missing", &ignore },
+		{ "ignore-unsigned-files", 0, OPT_FLAG, NULL,
+		  "files the signed manifest does not list are listed, not a failure", &unsigned_ok },
 		{ "jobs", 'j', OPT_UINT, "N", "hashing threads (default: online CPUs)", &jobs },
 		{ "no-progress", 0, OPT_FLAG, NULL, "no progress bar on the terminal", &noprog },
 		{ "cache", 0, OPT_FLAG, NULL,
@@ -101,7 +109,8 @@ int cmd_verify(int argc, char **argv)
 		"verify",
 		"MODEL_PATH|ORG/NAME[@REV] --bundle B... (--key PUB... | --cert-chain PEM...)\n"
 		"       [--auditor-key PUB]... [--base-model DIR|ORG/NAME[@REV]]\n"
-		"       [--policy FILE.json|FILE.yaml|integrity] [--json] [--junit FILE]",
+		"       [--policy FILE.json|FILE.yaml|integrity] [--json] [--junit FILE]\n"
+		"       [--ignore PATH]... [--ignore-unsigned-files]",
 		"Check that the model on disk is exactly the one signed, that its fine-tuning run\n"
 		"and datasets are attested, and that a trusted safety audit of this exact model is\n"
 		"within the policy against its base model; for a LoRA/PEFT adapter, that the base\n"
@@ -135,6 +144,12 @@ int cmd_verify(int argc, char **argv)
 		goto out;
 	if (base_snapshot)
 		va.base_model = base_snapshot;
+	/* the bundles inside the model directory are not part of it (as model_signing does) */
+	if ((status = cli_ignores_build(&ig, &spec, va.model, &ignore, bundles.v, bundles.n)) != 0)
+		goto out;
+	va.ignore = ig.v;
+	va.nignore = ig.n;
+	va.ignore_unsigned_files = unsigned_ok;
 	status = EXIT_USAGE;
 	va.bundles = &bundles;
 	va.cert_chains = &certs;
@@ -205,6 +220,8 @@ int cmd_verify(int argc, char **argv)
 	}
 	status = hm_verify_report_ok(rep) ? EXIT_OK : EXIT_NO;
 out:
+	cli_ignores_free(&ig);
+	strlist_free(&ignore);
 	hm_verify_report_free(rep);
 	hm_free(snapshot);
 	hm_free(base_snapshot);

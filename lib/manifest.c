@@ -76,6 +76,11 @@ const char *hm_manifest_name(const hm_manifest *m)
 	return m ? m->name : NULL;
 }
 
+uint64_t hm_manifest_shard_size(const hm_manifest *m)
+{
+	return m ? m->shard_size : 0;
+}
+
 const char *hm_manifest_root(const hm_manifest *m)
 {
 	return m ? m->root : NULL;

@@ -12,6 +12,73 @@ static int cmp_pres(const void *a, const void *b)
 	return hm__path_cmp(((const struct hm__pres *)a)->name, ((const struct hm__pres *)b)->name);
 }
 
+static int cmp_pres_shards(const void *a, const void *b)
+{
+	return hm__shard_cmp(((const struct hm__pres *)a)->name, ((const struct hm__pres *)b)->name);
+}
+
+/* The length of the path part of a resource name (all of it for a file). */
+static size_t path_len(const char *name, int shards)
+{
+	size_t pl;
+	uint64_t a, b;
+
+	if (!shards || !hm__shard_name_split(name, &pl, &a, &b))
+		return strlen(name);
+	return pl;
+}
+
+/* 1 when one of res[0..n) (sorted by shard) is a shard of the pl bytes of path. */
+static int signed_path(const struct hm__pres *res, size_t n, const char *path, size_t pl)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) { /* the first shard whose path is not before path */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (hm__path_ncmp(res[mid].name, path_len(res[mid].name, 1), path, pl) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && path_len(res[lo].name, 1) == pl && memcmp(res[lo].name, path, pl) == 0;
+}
+
+/*
+ * Shards: the differences by file. A shard on disk that the manifest does
+ * not list is a change when the manifest signs other shards of its file
+ * (the file grew or shrank: expected NULL), else its file is extra, named
+ * once by its path (a copy kept in owned[], which has room for k).
+ * Returns the differences left in t, or SIZE_MAX out of memory.
+ */
+static size_t by_file(hm_manifest_diff *t, size_t k, const struct hm__pres *res, size_t nres,
+		      char **owned, size_t *nowned)
+{
+	size_t i, o = 0, pl;
+
+	for (i = 0; i < k; i++) {
+		if (t[i].kind != HM_MANIFEST_EXTRA) {
+			t[o++] = t[i];
+			continue;
+		}
+		pl = path_len(t[i].name, 1);
+		if (signed_path(res, nres, t[i].name, pl)) {
+			t[i].kind = HM_MANIFEST_CHANGED;
+			t[o++] = t[i];
+			continue;
+		}
+		if (*nowned && strlen(owned[*nowned - 1]) == pl &&
+		    memcmp(owned[*nowned - 1], t[i].name, pl) == 0)
+			continue; /* another shard of the extra file just named */
+		if (!(owned[*nowned] = strndup(t[i].name, pl)))
+			return SIZE_MAX;
+		t[o] = t[i];
+		t[o].name = owned[(*nowned)++];
+		o++;
+	}
+	return o;
+}
+
 int hm_manifest_compare(hm_manifest_diff **out, size_t *ndiff, const hm_manifest *m,
 			const char *predicate_json, size_t len)
 {
@@ -20,16 +87,30 @@ int hm_manifest_compare(hm_manifest_diff **out, size_t *ndiff, const hm_manifest
 	char **ign = NULL;
 	size_t nres = 0, nign = 0, i = 0, j = 0, k = 0, bytes = 0;
 	hm_manifest_diff *d = NULL, *tmp = NULL;
-	char *pool;
-	int rc;
+	char *pool, **owned = NULL;
+	int ignored;
+	size_t nowned = 0;
+	uint64_t shard_size = 0;
+	int rc, shards = m ? m->shard_size != 0 : 0;
+	int (*cmp)(const char *, const char *) = shards ? hm__shard_cmp : hm__path_cmp;
 
 	if (!out || !ndiff || !m)
 		return hm__err(HM_EINVAL, "hm_manifest_compare: NULL argument");
 	*out = NULL;
 	*ndiff = 0;
-	if ((rc = hm__oms_parse_predicate(&root, &res, &nres, &ign, &nign, predicate_json, len)) < 0)
+	if ((rc = hm__oms_parse_predicate(&root, &res, &nres, &ign, &nign, &shard_size,
+					  predicate_json, len)) < 0)
 		return rc;
-	qsort(res, nres, sizeof(*res), cmp_pres);
+	if (shard_size != m->shard_size) {
+		rc = hm__err(HM_EINVAL, "the model was hashed by %s, the manifest by %s",
+			     m->shard_size ? "shards" : "files", shard_size ? "shards" : "files");
+		if (shard_size && m->shard_size)
+			rc = hm__err(HM_EINVAL, "the model was hashed in shards of %llu bytes, the "
+				     "manifest in shards of %llu", (unsigned long long)m->shard_size,
+				     (unsigned long long)shard_size);
+		goto done;
+	}
+	qsort(res, nres, sizeof(*res), shards ? cmp_pres_shards : cmp_pres);
 	for (i = 1; i < nres; i++)
 		if (strcmp(res[i - 1].name, res[i].name) == 0) {
 			rc = hm__err(HM_EFORMAT, "OMS predicate: resource \"%s\" is listed twice",
@@ -44,11 +125,19 @@ int hm_manifest_compare(hm_manifest_diff **out, size_t *ndiff, const hm_manifest
 	/* Merge two lists sorted in the same order. */
 	i = j = 0;
 	while (i < m->n || j < nres) {
-		int c = i == m->n ? 1 : j == nres ? -1 : hm__path_cmp(m->res[i].name, res[j].name);
+		int c = i == m->n ? 1 : j == nres ? -1 : cmp(m->res[i].name, res[j].name);
 		hm_manifest_diff *t = &tmp[k];
 
 		if (c < 0) {
-			if (hm__path_ignored_by(ign, nign, m->res[i].name) < 0) {
+			char *p = strndup(m->res[i].name, path_len(m->res[i].name, shards));
+
+			if (!p) {
+				rc = hm__err_oom();
+				goto done;
+			}
+			ignored = hm__path_ignored_by(ign, nign, p) >= 0;
+			free(p);
+			if (!ignored) {
 				t->kind = HM_MANIFEST_EXTRA;
 				t->name = m->res[i].name;
 				t->actual = m->res[i].hex;
@@ -71,6 +160,13 @@ int hm_manifest_compare(hm_manifest_diff **out, size_t *ndiff, const hm_manifest
 			}
 			i++;
 			j++;
+		}
+	}
+	if (shards && k) {
+		if (!(owned = calloc(k, sizeof(*owned))) ||
+		    (k = by_file(tmp, k, res, nres, owned, &nowned)) == SIZE_MAX) {
+			rc = hm__err_oom();
+			goto done;
 		}
 	}
 	if (k == 0)
@@ -99,6 +195,9 @@ int hm_manifest_compare(hm_manifest_diff **out, size_t *ndiff, const hm_manifest
 	*out = d;
 	*ndiff = k;
 done:
+	for (i = 0; i < nowned; i++)
+		free(owned[i]);
+	free(owned);
 	free(tmp);
 	free(res);
 	hm__strv_free(ign, nign);
@@ -128,8 +227,14 @@ int hm_manifest_diff_report(char **out, const hm_manifest_diff *diffs, size_t n)
 			rc = hm__buf_printf(&b, "extra: %s\n", d->name);
 			break;
 		case HM_MANIFEST_CHANGED:
-			rc = hm__buf_printf(&b, "changed: %s (signed sha256:%s, found sha256:%s)\n",
-					    d->name, d->expected, d->actual);
+			if (!d->expected)
+				rc = hm__buf_printf(&b, "changed: %s (a byte range the signed "
+						    "manifest does not list: the file's size "
+						    "changed)\n", d->name);
+			else
+				rc = hm__buf_printf(&b, "changed: %s (signed sha256:%s, found "
+						    "sha256:%s)\n", d->name, d->expected,
+						    d->actual);
 			break;
 		default:
 			rc = hm__err(HM_EINVAL, "hm_manifest_diff_report: unknown kind %d", d->kind);

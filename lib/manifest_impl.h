@@ -32,6 +32,7 @@ struct hm_manifest {
 	size_t n;
 	uint64_t total;
 	int allow_symlinks;
+	uint64_t shard_size; /* 0: "files"; else "shards": resources are "path:start:end" */
 	char **ignores; /* recorded in the predicate: normalized, sorted, unique */
 	size_t nignores;
 	struct hm__uncovered *unc; /* sorted by path components */
@@ -45,6 +46,32 @@ struct hm__hashfile;
 /* Fills m's resources and root from hashed files (their names are moved). */
 int hm__manifest_finish(hm_manifest *m, struct hm__hashfile *files, size_t n);
 void hm__uncovered_free(struct hm__uncovered *u, size_t n);
+
+/* ---- manifest_shard.c ---- */
+
+struct hm__hashpool_opts;
+struct hm_digest_stats;
+/*
+ * The "shards" serialization: every non-empty file of files[0..n) (sorted,
+ * as listed) cut into m->shard_size byte ranges, each hashed on its own by
+ * a pool of po->jobs threads; fills m's resources ("path:start:end"), total
+ * and root. Empty files have no shard and so no resource.
+ */
+int hm__manifest_shards(hm_manifest *m, struct hm__hashfile *files, size_t n,
+			struct hm__hashpool_opts *po, struct hm_digest_stats *stats);
+
+/*
+ * Splits a shard resource name "path:start:end" at its last two colons:
+ * *pathlen the length of path, *start and *end the decimal offsets
+ * (canonical: no sign, no leading zero, start < end). 1 when it is one, else 0.
+ */
+int hm__shard_name_split(const char *name, size_t *pathlen, uint64_t *start, uint64_t *end);
+
+/* hm__path_cmp on the first la bytes of a and the first lb bytes of b. */
+int hm__path_ncmp(const char *a, size_t la, const char *b, size_t lb);
+
+/* Orders shard names as model_signing does: by path (hm__path_cmp), then start, then end. */
+int hm__shard_cmp(const char *a, const char *b);
 
 /* ---- manifest_path.c ---- */
 
@@ -95,6 +122,13 @@ int hm__hub_snapshot_repo(char **repo, const char *realroot);
 
 /* ---- manifest_predicate.c ---- */
 
+/*
+ * 1 and *out the shard size when serialization ser is "shards" with a
+ * positive whole shard_size (an integer, or a real such as 9.0, which is how
+ * model_signing's statements carry it); 0 and *out = 0 otherwise.
+ */
+int hm__oms_shard_size(const json_t *ser, uint64_t *out);
+
 /* A resource of a signed predicate; both strings point into the parsed JSON. */
 struct hm__pres {
 	const char *name;
@@ -102,11 +136,12 @@ struct hm__pres {
 };
 
 /*
- * Validates an OMS v1.0 "files" predicate. *res (malloc'd) points into *root,
+ * Validates an OMS v1.0 "files" or "shards" predicate (*shard_size, when
+ * not NULL, gets 0 or the shard size). *res (malloc'd) points into *root,
  * in listed order; *ign (malloc'd strings, may be NULL) holds its usable
  * ignore_paths, normalized. On error everything is freed and NULL.
  */
 int hm__oms_parse_predicate(json_t **root, struct hm__pres **res, size_t *nres, char ***ign,
-			    size_t *nign, const char *json, size_t len);
+			    size_t *nign, uint64_t *shard_size, const char *json, size_t len);
 
 #endif

@@ -5,6 +5,7 @@
  */
 #include "manifest_impl.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -46,12 +47,27 @@ static json_t *predicate_object(const hm_manifest *m)
 {
 	json_t *pred = json_object(), *ser = json_object(), *ign = json_array(),
 	       *res = json_array(), *r;
+	/* a shard's algorithm as model_signing names it (and compares it when verifying) */
+	char alg[48] = "sha256";
 	size_t i;
 
 	if (!pred || !ser || !ign || !res)
 		goto oom;
-	if (set_str(ser, "method", "files") < 0 || set_str(ser, "hash_type", "sha256") < 0 ||
-	    json_object_set_new(ser, "allow_symlinks", json_boolean(m->allow_symlinks)) < 0)
+	/* model_signing's key order: method, hash_type, shard_size, allow_symlinks, ignore_paths */
+	if (set_str(ser, "method", m->shard_size ? "shards" : "files") < 0 ||
+	    set_str(ser, "hash_type", "sha256") < 0)
+		goto fail;
+	if (m->shard_size) {
+		if (m->shard_size > (uint64_t)LLONG_MAX) {
+			hm__err(HM_EINVAL, "shard size %llu is too large",
+				(unsigned long long)m->shard_size);
+			goto fail;
+		}
+		snprintf(alg, sizeof(alg), "sha256-sharded-%llu", (unsigned long long)m->shard_size);
+		if (json_object_set_new(ser, "shard_size", json_integer((json_int_t)m->shard_size)) < 0)
+			goto oom;
+	}
+	if (json_object_set_new(ser, "allow_symlinks", json_boolean(m->allow_symlinks)) < 0)
 		goto fail;
 	for (i = 0; i < m->nignores; i++) {
 		if (!hm__utf8_valid(m->ignores[i])) {
@@ -69,7 +85,7 @@ static json_t *predicate_object(const hm_manifest *m)
 	for (i = 0; i < m->n; i++) {
 		if (!(r = json_object()) || json_array_append_new(res, r) < 0)
 			goto oom;
-		if (set_str(r, "name", m->res[i].name) < 0 || set_str(r, "algorithm", "sha256") < 0 ||
+		if (set_str(r, "name", m->res[i].name) < 0 || set_str(r, "algorithm", alg) < 0 ||
 		    set_str(r, "digest", m->res[i].hex) < 0)
 			goto fail;
 	}
@@ -159,11 +175,76 @@ done:
 
 /* ---- reading a signed predicate ---- */
 
+int hm__oms_shard_size(const json_t *ser, uint64_t *out)
+{
+	const json_t *sz = json_object_get(ser, "shard_size");
+	const char *m = hm__json_str(ser, "method");
+
+	*out = 0;
+	if (!m || strcmp(m, "shards") != 0)
+		return 0;
+	if (json_is_integer(sz) && json_integer_value(sz) > 0) {
+		*out = (uint64_t)json_integer_value(sz);
+		return 1;
+	}
+	/* model_signing's statements pass through protobuf's Struct: numbers are doubles (9.0) */
+	if (json_is_real(sz) && json_real_value(sz) >= 1 && json_real_value(sz) <= 9007199254740992.0 &&
+	    json_real_value(sz) == (double)(uint64_t)json_real_value(sz)) {
+		*out = (uint64_t)json_real_value(sz);
+		return 1;
+	}
+	return 0;
+}
+
+/* The serialization's method: "files" (*shard_size 0) or "shards" with its positive shard_size. */
+static int parse_method(const json_t *ser, uint64_t *shard_size, char *alg, size_t algsize)
+{
+	const char *s = hm__json_str(ser, "method");
+	const json_t *sz = json_object_get(ser, "shard_size");
+
+	*shard_size = 0;
+	snprintf(alg, algsize, "sha256");
+	if (!s)
+		return hm__err(HM_EFORMAT, "OMS predicate: serialization has no \"method\"");
+	if (strcmp(s, "files") == 0) {
+		if (sz)
+			return hm__err(HM_EFORMAT, "OMS predicate: serialization method \"files\" "
+				       "with a \"shard_size\"");
+		return 0;
+	}
+	if (strcmp(s, "shards") != 0)
+		return hm__err(HM_EUNSUPPORTED,
+			       "OMS predicate: serialization method \"%s\" is not supported (only "
+			       "\"files\" and \"shards\")", s);
+	if (!hm__oms_shard_size(ser, shard_size))
+		return hm__err(HM_EFORMAT, "OMS predicate: serialization method \"shards\" needs "
+			       "a positive integer \"shard_size\"");
+	snprintf(alg, algsize, "sha256-sharded-%llu", (unsigned long long)*shard_size);
+	return 0;
+}
+
+/* A shard resource name: "path:start:end" with a path valid as a resource name. */
+static int valid_shard_name(const char *name)
+{
+	size_t pl;
+	uint64_t a, b;
+	char *path;
+	int ok;
+
+	if (!hm__shard_name_split(name, &pl, &a, &b) || !(path = strndup(name, pl)))
+		return 0;
+	ok = hm__path_valid_name(path);
+	free(path);
+	return ok;
+}
+
 int hm__oms_parse_predicate(json_t **root, struct hm__pres **res, size_t *nres, char ***ign,
-			    size_t *nign, const char *json, size_t len)
+			    size_t *nign, uint64_t *shard_size, const char *json, size_t len)
 {
 	const json_t *ser, *arr, *ip;
 	const char *s;
+	char shard_alg[48];
+	uint64_t shards = 0;
 	size_t i, n;
 	int rc;
 
@@ -186,17 +267,8 @@ int hm__oms_parse_predicate(json_t **root, struct hm__pres **res, size_t *nres, 
 		rc = hm__err(HM_EFORMAT, "OMS predicate: no \"serialization\" object");
 		goto fail;
 	}
-	if (!(s = hm__json_str(ser, "method"))) {
-		rc = hm__err(HM_EFORMAT, "OMS predicate: serialization has no \"method\"");
+	if ((rc = parse_method(ser, &shards, shard_alg, sizeof(shard_alg))) < 0)
 		goto fail;
-	}
-	if (strcmp(s, "files") != 0) {
-		rc = hm__err(HM_EUNSUPPORTED,
-			     "OMS predicate: serialization method \"%s\" is not supported (only "
-			     "\"files\")",
-			     s);
-		goto fail;
-	}
 	if (!(s = hm__json_str(ser, "hash_type")) || strcmp(s, "sha256") != 0) {
 		rc = hm__err(s ? HM_EUNSUPPORTED : HM_EFORMAT,
 			     "OMS predicate: hash_type %s%s%s is not supported (only \"sha256\")",
@@ -225,14 +297,22 @@ int hm__oms_parse_predicate(json_t **root, struct hm__pres **res, size_t *nres, 
 				     i);
 			goto fail;
 		}
-		if (!hm__path_valid_name(name)) {
+		if (!shards && !hm__path_valid_name(name)) {
 			rc = hm__err(HM_EFORMAT,
 				     "OMS predicate: resource name \"%s\" is not a relative path inside "
 				     "the model (absolute, \"..\" or empty components)",
 				     name);
 			goto fail;
 		}
-		if (alg && strcmp(alg, "sha256") != 0) {
+		if (shards && !valid_shard_name(name)) {
+			rc = hm__err(HM_EFORMAT,
+				     "OMS predicate: resource name \"%s\" is not a shard "
+				     "\"path:start:end\" of a relative path inside the model",
+				     name);
+			goto fail;
+		}
+		/* shards: the spec's "sha256", or model_signing's "sha256-sharded-SIZE" */
+		if (alg && strcmp(alg, "sha256") != 0 && (!shards || strcmp(alg, shard_alg) != 0)) {
 			rc = hm__err(HM_EUNSUPPORTED,
 				     "OMS predicate: resource \"%s\": algorithm \"%s\" is not supported",
 				     name, alg);
@@ -254,6 +334,8 @@ int hm__oms_parse_predicate(json_t **root, struct hm__pres **res, size_t *nres, 
 		(*res)[i].hex = hex;
 	}
 	*nres = n;
+	if (shard_size)
+		*shard_size = shards;
 	ip = json_object_get(ser, "ignore_paths");
 	if (ip && !json_is_array(ip)) {
 		rc = hm__err(HM_EFORMAT, "OMS predicate: \"ignore_paths\" is not an array");
@@ -313,7 +395,7 @@ int hm_manifest_predicate_root(char out[65], const char *predicate_json, size_t 
 	if (!out)
 		return hm__err(HM_EINVAL, "hm_manifest_predicate_root: out is NULL");
 	out[0] = '\0';
-	if ((rc = hm__oms_parse_predicate(&root, &res, &n, NULL, NULL, predicate_json, len)) < 0)
+	if ((rc = hm__oms_parse_predicate(&root, &res, &n, NULL, NULL, NULL, predicate_json, len)) < 0)
 		return rc;
 	ctx = EVP_MD_CTX_new();
 	if (!ctx || EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1) {

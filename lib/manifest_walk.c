@@ -145,6 +145,22 @@ static int inside(const char *res, const char *dir)
 	return l == 1 || (strncmp(res, dir, l) == 0 && (res[l] == '\0' || res[l] == '/'));
 }
 
+/* 1 when the directory res (resolved) holds the entry w->rel: a link to it is a cycle. */
+static int ancestor_link(const struct walk *w, const char *res)
+{
+	const char *slash = strrchr(w->rel.data, '/');
+	hm_buf parent = HM_BUF_INIT;
+	size_t rl = strlen(w->realroot);
+	int in;
+
+	if (hm__buf_printf(&parent, "%s%s%.*s", w->realroot, rl > 1 && slash ? "/" : "",
+			   slash ? (int)(slash - w->rel.data) : 0, w->rel.data) < 0)
+		return 1; /* out of memory: refuse rather than guess */
+	in = inside(parent.data, res);
+	hm__buf_free(&parent);
+	return in;
+}
+
 /*
  * A symlink at w->rel (allowed, or in a hub snapshot): hashed when it
  * resolves to a file inside the root, or in a hub snapshot inside its
@@ -188,6 +204,9 @@ static int walk_symlink(struct walk *w, const char *disp)
 	} else if (!S_ISDIR(st.st_mode)) {
 		rc = hm__err(HM_EUNSUPPORTED, "%s: symbolic link to %s, which is %s", disp, res,
 			     kind_of(st.st_mode));
+	} else if (ancestor_link(w, res)) {
+		rc = hm__err(HM_EUNSUPPORTED, "%s: symbolic link to %s, a directory that holds it: "
+			     "following it would form a cycle", disp, res);
 	}
 	/* A link to a directory inside the root is not descended: its files are
 	 * listed under their real names, and no cycle can form. */
@@ -496,8 +515,10 @@ int hm__digest_options_get(hm_digest_options *out, const hm_digest_options *in)
 	*out = defaults;
 	if (!in)
 		return 0;
-	if (in->version == 1) {
-		memcpy(out, in, offsetof(hm_digest_options, cache)); /* version 1 ends there */
+	if (in->version == 1 || in->version == 2) {
+		/* version 1 ends before cache, version 2 before shard_size */
+		memcpy(out, in, in->version == 1 ? offsetof(hm_digest_options, cache)
+						 : offsetof(hm_digest_options, shard_size));
 		out->version = HM_DIGEST_OPTIONS_VERSION;
 		return 0;
 	}
@@ -602,15 +623,22 @@ int hm_manifest_compute(hm_manifest **out, const char *path, const hm_digest_opt
 	}
 
 	qsort(w.files, w.n, sizeof(*w.files), cmp_files);
-	if ((rc = hm__hashcache_open(&cache, realroot, o)) < 0)
-		goto done;
-	hm__hashcache_apply(cache, w.files, w.n, o->stats);
 	memset(&po, 0, sizeof(po));
 	po.rootfd = rootfd;
 	po.display_root = display;
 	po.jobs = o->jobs;
 	po.progress = o->progress;
 	po.payload = o->progress_payload;
+	if (o->shard_size) {
+		/* byte ranges, not whole files: the digest cache does not apply */
+		m->shard_size = o->shard_size;
+		if ((rc = hm__manifest_shards(m, w.files, w.n, &po, o->stats)) < 0)
+			goto done;
+		goto listed;
+	}
+	if ((rc = hm__hashcache_open(&cache, realroot, o)) < 0)
+		goto done;
+	hm__hashcache_apply(cache, w.files, w.n, o->stats);
 	rc = hm__hashpool_run(w.files, w.n, &po);
 	if (o->stats) {
 		size_t i;
@@ -624,6 +652,7 @@ int hm_manifest_compute(hm_manifest **out, const char *path, const hm_digest_opt
 		goto done;
 	m->cache = cache; /* for hm__manifest_cache_save */
 	cache = NULL;
+listed:
 	if (w.nunc)
 		qsort(w.unc, w.nunc, sizeof(*w.unc), cmp_uncovered);
 	m->unc = w.unc;

@@ -4,6 +4,7 @@
  * allow_symlinks) and must give its subject digest, so the run and audit
  * statements name the same digest as the model statement.
  */
+#include "manifest_impl.h"
 #include "statement_impl.h"
 
 #include <stdlib.h>
@@ -42,9 +43,12 @@ static int read_statement(json_t **root, const char **hex, const char **name,
 	ser = json_object_get(json_object_get(*root, "predicate"), "serialization");
 	if (!json_is_object(ser) || !hm__json_str(ser, "method"))
 		return hm__err(HM_EFORMAT, "%s: the manifest has no serialization", path);
-	if (strcmp(hm__json_str(ser, "method"), "files") != 0)
+	d->shard_size = 0;
+	if (strcmp(hm__json_str(ser, "method"), "files") != 0 &&
+	    !hm__oms_shard_size(ser, &d->shard_size))
 		return hm__err(HM_EUNSUPPORTED, "%s: the manifest was made with the \"%s\" method; "
-			       "only \"files\" can be rehashed here", path, hm__json_str(ser, "method"));
+			       "only \"files\" and \"shards\" (with a shard_size) can be rehashed "
+			       "here", path, hm__json_str(ser, "method"));
 	ign = json_object_get(ser, "ignore_paths");
 	if (ign && !json_is_array(ign))
 		return hm__err(HM_EFORMAT, "%s: ignore_paths is not an array", path);

@@ -538,7 +538,8 @@ int hm__policy_uncovered_allowed(const hm_policy *p, const char *name)
 
 int hm__policy_uncovered_row_fails(const hm_policy *p, const struct hm__uncovered_row *row)
 {
-	if (row->reason == HM__UNCOVERED_DEFAULT || hm__policy_uncovered_allowed(p, row->name))
+	if (row->allowed || row->reason == HM__UNCOVERED_DEFAULT ||
+	    hm__policy_uncovered_allowed(p, row->name))
 		return 0;
 	return row->reason == HM__UNCOVERED_NOT_IN_MANIFEST || row->looks_like_weights_or_code;
 }

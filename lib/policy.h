@@ -194,11 +194,18 @@ enum hm__uncovered_reason {
 	HM__UNCOVERED_DEFAULT          /* left out by an OMS default rule (.git & co., model.sig) */
 };
 
+enum hm__uncovered_allowed {
+	HM__ALLOWED_NO = 0,
+	HM__ALLOWED_VERIFIER_IGNORE, /* under one of the verifier's own ignore paths */
+	HM__ALLOWED_UNSIGNED         /* ignore_unsigned_files: no unsigned file fails */
+};
+
 struct hm__uncovered_row {
 	const char *name; /* relative POSIX path; a directory row ends in "/" */
 	uint64_t size;
 	enum hm__uncovered_reason reason;
 	int looks_like_weights_or_code; /* hm_path_looks_like_weights_or_code() */
+	enum hm__uncovered_allowed allowed; /* allowed by the verifier's options, not the policy */
 };
 
 /* How many offending names hm__policy_uncovered keeps. */
@@ -220,8 +227,8 @@ int hm__policy_glob_allows(const char *pattern, const char *name);
 /* 1 when one of allowed_uncovered_files allows the row's name. */
 int hm__policy_uncovered_allowed(const hm_policy *p, const char *name);
 /*
- * 1 when the row fails the policy: it is not allowed by
- * allowed_uncovered_files and it is either not in the manifest, or ignored
+ * 1 when the row fails the policy: it is not allowed by the verifier's
+ * options (row->allowed) nor by allowed_uncovered_files, and it is either not in the manifest, or ignored
  * by an explicit signed ignore path and looks like weights or code. Rows of
  * the OMS default rules never fail.
  */

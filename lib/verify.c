@@ -20,7 +20,8 @@ const char *hm_check_name(hm_check_id id)
 	return (unsigned)id < HM_CHECK_COUNT ? check_names[id] : "unknown";
 }
 
-/* The caller's options as the current version (version 1 has no base model). */
+/* The caller's options as the current version (version 1 has neither base_model nor
+   ignore_unsigned_files). */
 static int check_options(hm_verify_options *out, const hm_verify_options *opts)
 {
 	if (opts->version == 1) {

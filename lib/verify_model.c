@@ -3,6 +3,7 @@
  * matched to a signed model manifest; missing, extra and changed files named.
  */
 #include "verify_impl.h"
+#include "manifest_impl.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -18,7 +19,11 @@ static const json_t *serialization(const json_t *oms)
 
 static int same_serialization(const json_t *a, const json_t *b)
 {
-	return json_equal(json_object_get(serialization(a), "ignore_paths"),
+	return json_equal(json_object_get(serialization(a), "method"),
+			  json_object_get(serialization(b), "method")) &&
+	       json_equal(json_object_get(serialization(a), "shard_size"),
+			  json_object_get(serialization(b), "shard_size")) &&
+	       json_equal(json_object_get(serialization(a), "ignore_paths"),
 			  json_object_get(serialization(b), "ignore_paths")) &&
 	       json_is_true(json_object_get(serialization(a), "allow_symlinks")) ==
 		       json_is_true(json_object_get(serialization(b), "allow_symlinks"));
@@ -41,22 +46,63 @@ int hm__vhash_model(hm_manifest **m, const char *path, const json_t *oms,
 	if ((rc = hm__digest_options_get(&d, o->digest)) < 0)
 		return rc;
 	if (oms) {
-		if (json_array_size(ign)) {
-			ignores = calloc(json_array_size(ign), sizeof(*ignores));
+		/* the signed ignore list, then the verifier's own */
+		if (json_array_size(ign) + d.nignore) {
+			ignores = calloc(json_array_size(ign) + d.nignore, sizeof(*ignores));
 			if (!ignores)
 				return hm__err_oom();
 			for (i = 0; i < json_array_size(ign); i++)
 				if (json_is_string(json_array_get(ign, i)))
 					ignores[nign++] = json_string_value(json_array_get(ign, i));
+			for (i = 0; i < d.nignore; i++)
+				ignores[nign++] = d.ignore[i];
 		}
 		d.ignore = ignores;
 		d.nignore = nign;
 		d.include_git_paths = 1;
 		d.allow_symlinks = json_is_true(json_object_get(serialization(oms), "allow_symlinks"));
+		/* "shards": the signed shard size (the predicate's parser checks the rest) */
+		hm__oms_shard_size(serialization(oms), &d.shard_size);
 	}
 	rc = hm_manifest_compute(m, path, &d);
 	free(ignores);
 	return rc;
+}
+
+/* 1 when name (a row: a directory ends in "/") is ign or lies below it; ign normalized. */
+static int under(const char *name, const char *ign)
+{
+	size_t l = strlen(ign);
+
+	return strncmp(name, ign, l) == 0 && (name[l] == '\0' || name[l] == '/');
+}
+
+/*
+ * What the verifier's options allow: rows under its own ignore paths, and
+ * with ignore_unsigned_files every row (no unsigned file fails).
+ */
+static int mark_allowed(struct hm__uncovered_row *rows, size_t n, const hm_verify_options *o)
+{
+	const hm_digest_options *d = o->digest;
+	size_t i, k;
+	int rc;
+
+	for (k = 0; d && d->version >= 1 && k < d->nignore; k++) {
+		char *norm;
+
+		if (!d->ignore || !d->ignore[k])
+			continue;
+		if ((rc = hm__path_normalize(&norm, d->ignore[k], "ignore path")) < 0)
+			return rc;
+		for (i = 0; i < n; i++)
+			if (!rows[i].allowed && under(rows[i].name, norm))
+				rows[i].allowed = HM__ALLOWED_VERIFIER_IGNORE;
+		free(norm);
+	}
+	for (i = 0; o->ignore_unsigned_files && i < n; i++)
+		if (!rows[i].allowed)
+			rows[i].allowed = HM__ALLOWED_UNSIGNED;
+	return 0;
 }
 
 int hm__vhash_fatal(int rc)
@@ -91,6 +137,7 @@ static void keep_rows(struct hm__vctx *x, struct hm__uncovered_row **rows, size_
 /* A manifest whose signed files all match: name what it leaves out, and let the policy judge. */
 struct match {
 	size_t line, nsigned;
+	const char *unit; /* what nsigned counts: "file", or "byte range" (shards) */
 	char digest[65];
 	struct hm__uncovered_row *rows;
 	size_t nrows;
@@ -106,24 +153,24 @@ static int say_match(struct hm__vctx *x, struct match *mt)
 	memcpy(x->r->digest, mt->digest, 65);
 	keep_rows(x, &mt->rows, &mt->nrows);
 	if (x->r->nuncovered == 0)
-		return hm__vpass(c, "the %zu file%s on disk match%s the signed manifest (line %zu): "
-				 "sha256:%s", mt->nsigned, mt->nsigned == 1 ? "" : "s",
+		return hm__vpass(c, "the %zu %s%s on disk match%s the signed manifest (line %zu): "
+				 "sha256:%s", mt->nsigned, mt->unit, mt->nsigned == 1 ? "" : "s",
 				 mt->nsigned == 1 ? "es" : "", mt->line, x->r->digest);
 	if ((rc = hm__vrows_details(c, x->pol, x->r->uncovered, x->r->nuncovered, 1)) < 0)
 		return rc;
 	if (mt->v.fail) {
 		hm__vrows_names(names, sizeof(names), x->r->uncovered, x->r->nuncovered,
 				    mt->v.first, mt->v.noffending);
-		return hm__vfail(c, "%zu signed file%s match%s the signed manifest (line %zu), but %zu "
+		return hm__vfail(c, "%zu signed %s%s match%s the signed manifest (line %zu), but %zu "
 				 "file%s on disk %s not covered by it and not allowed by the policy: %s",
-				 mt->nsigned, mt->nsigned == 1 ? "" : "s", mt->nsigned == 1 ? "es" : "",
+				 mt->nsigned, mt->unit, mt->nsigned == 1 ? "" : "s", mt->nsigned == 1 ? "es" : "",
 				 mt->line, mt->v.noffending, mt->v.noffending == 1 ? "" : "s",
 				 mt->v.noffending == 1 ? "is" : "are", names);
 	}
 	hm__vrows_names(names, sizeof(names), x->r->uncovered, x->r->nuncovered, NULL,
 			    x->r->nuncovered);
-	return hm__vpass(c, "%zu signed file%s match%s the signed manifest (line %zu): sha256:%s; "
-			 "%zu file%s on disk %s not covered: %s", mt->nsigned,
+	return hm__vpass(c, "%zu signed %s%s match%s the signed manifest (line %zu): sha256:%s; "
+			 "%zu file%s on disk %s not covered: %s", mt->nsigned, mt->unit,
 			 mt->nsigned == 1 ? "" : "s", mt->nsigned == 1 ? "es" : "", mt->line,
 			 x->r->digest, x->r->nuncovered, x->r->nuncovered == 1 ? "" : "s",
 			 x->r->nuncovered == 1 ? "is" : "are", names);
@@ -203,9 +250,14 @@ int hm__check_model(struct hm__vctx *x, const char *model_path)
 			/* every signed file matches; what it leaves out is the policy's to judge */
 			memset(&mt, 0, sizeof(mt));
 			mt.line = at->line;
-			mt.nsigned = hm_manifest_count(m) - nextra;
+			/* every signed resource matched: as many as the manifest lists */
+			mt.nsigned = json_array_size(
+				json_object_get(json_object_get(at->st, "predicate"), "resources"));
+			mt.unit = hm_manifest_shard_size(m) ? "byte range" : "file";
 			memcpy(mt.digest, root, 65);
 			rc = hm__vrows_collect(&mt.rows, &mt.nrows, m, diffs, nd);
+			if (rc >= 0)
+				rc = mark_allowed(mt.rows, mt.nrows, x->o);
 			/* the digest cache keeps the files that matched a signed manifest */
 			if (rc >= 0)
 				rc = hm__manifest_cache_save(m, diffs, nd);
@@ -236,7 +288,8 @@ int hm__check_model(struct hm__vctx *x, const char *model_path)
 			best_hash = hashes;
 			best_files = hm_manifest_count(m);
 			memcpy(best_digest, hm_manifest_root(m), 65);
-			if ((rc = hm__vrows_collect(&best_rows, &nbest_rows, m, diffs, nd)) < 0)
+			if ((rc = hm__vrows_collect(&best_rows, &nbest_rows, m, diffs, nd)) < 0 ||
+			    (rc = mark_allowed(best_rows, nbest_rows, x->o)) < 0)
 				goto out;
 		} else {
 			hm_free(diffs);
@@ -273,6 +326,9 @@ int hm__check_model(struct hm__vctx *x, const char *model_path)
 			hm__vdetail(c, "missing: %s", df->name);
 		else if (df->kind == HM_MANIFEST_EXTRA)
 			hm__vdetail(c, "extra: %s", df->name);
+		else if (!df->expected)
+			hm__vdetail(c, "changed: %s (a byte range the signed manifest does not "
+				    "list: the file's size changed)", df->name);
 		else
 			hm__vdetail(c, "changed: %s (signed sha256:%s, found sha256:%s)",
 				    df->name, df->expected, df->actual);

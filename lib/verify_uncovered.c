@@ -5,6 +5,7 @@
  * all; whether they may be there is the policy's decision (policy.c).
  */
 #include "verify_impl.h"
+#include "manifest_impl.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +34,18 @@ static int path_cmp(const void *pa, const void *pb)
 	if (!*a || !*b)
 		return *a ? 1 : -1;
 	return (*a == '/' ? 0 : *a + 1) - (*b == '/' ? 0 : *b + 1);
+}
+
+/* 1 when the resource res is the file path, or a shard "path:start:end" of it. */
+static int of_file(const hm_manifest *m, const char *res, const char *path)
+{
+	size_t pl;
+	uint64_t a, b;
+
+	if (!hm_manifest_shard_size(m))
+		return strcmp(res, path) == 0;
+	return (hm__shard_name_split(res, &pl, &a, &b) && pl == strlen(path) &&
+		memcmp(res, path, pl) == 0);
 }
 
 static int add_row(struct hm__uncovered_row *rows, size_t *n, const char *name, uint64_t size,
@@ -70,12 +83,14 @@ int hm__vrows_collect(struct hm__uncovered_row **out, size_t *n, const hm_manife
 		if (diffs[i].kind != HM_MANIFEST_EXTRA)
 			continue;
 		while (j < hm_manifest_count(m) &&
-		       strcmp(hm_manifest_resource_name(m, j), diffs[i].name) != 0)
+		       !of_file(m, hm_manifest_resource_name(m, j), diffs[i].name))
 			j++;
-		if (j < hm_manifest_count(m))
-			size = hm_manifest_resource_size(m, j);
-		else
+		if (j == hm_manifest_count(m))
 			j = 0;
+		/* a file, or every shard of a file (the shards serialization) */
+		for (; j < hm_manifest_count(m) && of_file(m, hm_manifest_resource_name(m, j),
+							      diffs[i].name); j++)
+			size += hm_manifest_resource_size(m, j);
 		if ((rc = add_row(rows, n, diffs[i].name, size, HM__UNCOVERED_NOT_IN_MANIFEST)) < 0)
 			goto fail;
 	}
@@ -111,6 +126,8 @@ static const char *why_words(const struct hm__uncovered_row *r)
 						     : "not in the manifest";
 	if (r->reason == HM__UNCOVERED_DEFAULT)
 		return "left out by OMS's default rules";
+	if (r->allowed == HM__ALLOWED_VERIFIER_IGNORE)
+		return "ignored by the verifier";
 	return r->looks_like_weights_or_code ? "ignored by the signed list, looks like weights or code"
 					     : "ignored by the signed list";
 }
@@ -128,6 +145,10 @@ int hm__vrows_details(struct hm__check *c, const hm_policy *p,
 		if ((rc = hm__vdetail(c, "not covered: %s (%llu bytes, %s)%s", r->name,
 				      (unsigned long long)r->size, why_words(r),
 				      hm__policy_uncovered_row_fails(p, r) ? ": not allowed by the policy"
+				      : r->allowed == HM__ALLOWED_VERIFIER_IGNORE
+					      ? ""
+				      : r->allowed == HM__ALLOWED_UNSIGNED
+					      ? ": unsigned files are allowed (ignore unsigned files)"
 				      : hm__policy_uncovered_allowed(p, r->name)
 					      ? ": allowed by allowed_uncovered_files"
 					      : "")) < 0)

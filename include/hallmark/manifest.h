@@ -60,10 +60,15 @@ typedef struct hm_digest_options {
 	hm_warning_cb warning;     /* a cache that is ignored or cannot be written; may be NULL */
 	void *warning_payload;
 	hm_digest_stats *stats;    /* when not NULL: files and bytes hashed or cached, added */
+	/* version 3 */
+	uint64_t shard_size;       /* 0: the "files" serialization; else "shards" of this many
+				      bytes (HM_SHARD_SIZE_DEFAULT is model_signing's default) */
 } hm_digest_options;
-#define HM_DIGEST_OPTIONS_VERSION 2
+#define HM_DIGEST_OPTIONS_VERSION 3
 #define HM_DIGEST_OPTIONS_INIT \
-	{ HM_DIGEST_OPTIONS_VERSION, NULL, 0, 0, 0, NULL, NULL, 0, 0, NULL, NULL, NULL, NULL }
+	{ HM_DIGEST_OPTIONS_VERSION, NULL, 0, 0, 0, NULL, NULL, 0, 0, NULL, NULL, NULL, NULL, 0 }
+/* The shard size model_signing uses when none is given: 1 GB (10^9 bytes). */
+#define HM_SHARD_SIZE_DEFAULT 1000000000ULL
 
 typedef struct hm_manifest hm_manifest;
 
@@ -100,6 +105,13 @@ typedef struct hm_manifest hm_manifest;
  * (size, mtime or ctime differ between the fstat before and after reading,
  * or the bytes read differ from the size) or that was replaced between
  * listing and hashing (device/inode differ); HM_EINVAL bad options.
+ *
+ * With opts->shard_size, the manifest is OMS's "shards" serialization:
+ * each file cut into byte ranges of that many bytes (the last one shorter),
+ * each a resource "path:start:end" (end exclusive; "." as path for a single
+ * file), hashed on its own by the same number of threads; an empty file has
+ * no range and so no resource, and a model whose files are all empty is
+ * refused (HM_ENOTFOUND). The digest cache is not used.
  *
  * Files are hashed by a pool of opts->jobs threads (0 = the CPUs this
  * process may run on), largest first, each streaming its file through a
@@ -160,6 +172,8 @@ HM_EXTERN void hm_hash_mmap_disable(void);
 
 /* Basename of the hashed path (the OMS subject name). */
 HM_EXTERN const char *hm_manifest_name(const hm_manifest *m);
+/* 0 for the "files" serialization, else the shard size of the "shards" one. */
+HM_EXTERN uint64_t hm_manifest_shard_size(const hm_manifest *m);
 /* Root digest, 64 lowercase hex digits. */
 HM_EXTERN const char *hm_manifest_root(const hm_manifest *m);
 HM_EXTERN size_t hm_manifest_count(const hm_manifest *m);
@@ -223,6 +237,10 @@ HM_EXTERN int hm_path_looks_like_weights_or_code(const char *name, uint64_t size
  * The OMS v1.0 predicate as compact JSON:
  * {"serialization":{"method":"files","hash_type":"sha256","allow_symlinks":B,
  *  "ignore_paths":[...]},"resources":[{"name","algorithm":"sha256","digest"}...]}
+ * With a shard size (hm_digest_options.shard_size) it is model_signing's
+ * "shards" serialization: "method":"shards", "shard_size":N after hash_type,
+ * and resources {"name":"path:start:end","algorithm":"sha256-sharded-N",...}
+ * (the algorithm name model_signing writes and compares when it verifies).
  * ignore_paths lists the default ignores (when used) and the caller's, as
  * normalized relative paths, sorted and without duplicates. Fails with
  * HM_EUNSUPPORTED when a name is not valid UTF-8 (JSON cannot carry it).
@@ -260,7 +278,8 @@ typedef enum hm_manifest_diff_kind {
 typedef struct hm_manifest_diff {
 	hm_manifest_diff_kind kind;
 	const char *name;     /* resource name */
-	const char *expected; /* hex digest in the predicate; NULL for EXTRA */
+	const char *expected; /* hex digest in the predicate; NULL for EXTRA, and for a
+				 CHANGED shard the predicate does not list (see below) */
 	const char *actual;   /* hex digest on disk; NULL for MISSING */
 } hm_manifest_diff;
 
@@ -270,11 +289,20 @@ typedef struct hm_manifest_diff {
  * manifest order, *ndiff their number; 0 differences means the files match.
  * Files on disk under one of the predicate's own ignore_paths are not
  * reported as extra (the signer chose to leave them out).
+ * For the "shards" serialization (m computed with a shard size, which must
+ * be the predicate's shard_size, else HM_EINVAL), names are "path:start:end"
+ * and the order is model_signing's (path by components, then the offsets as
+ * numbers); a shard on disk that the predicate does not list is CHANGED
+ * (expected NULL) when the predicate signs other shards of that file (its
+ * size changed), and otherwise its file is one EXTRA entry named by its path.
  * Returns 0 when the comparison was made (whatever its outcome); HM_EFORMAT
  * when the predicate is malformed (not an object, a resource without name or
  * digest, a name that is absolute, has ".." or empty components, or repeats,
- * a digest that is not 64 lowercase hex digits); HM_EUNSUPPORTED for another
- * serialization method (e.g. "shards") or hash than sha256.
+ * a shard name that is not "path:start:end", a digest that is not 64
+ * lowercase hex digits, "shards" without a positive shard_size or "files"
+ * with one); HM_EUNSUPPORTED for another serialization method or hash than
+ * sha256 (a shard's algorithm may be "sha256" or model_signing's
+ * "sha256-sharded-SIZE").
  * *out is one allocation (strings included): free it with hm_free(). It is
  * NULL when there is no difference.
  */

@@ -60,14 +60,21 @@ typedef struct hm_verify_options {
 	const hm_keyring *auditor_keys; /* trusted for audits; NULL = keys */
 	const hm_policy *policy;        /* NULL = the default policy */
 	long long now;                  /* Unix time the audit age is measured at; 0 = now */
-	const hm_digest_options *digest; /* hashing options (jobs, progress); ignore lists come
-					    from the signed manifest */
+	const hm_digest_options *digest; /* hashing options (jobs, progress). The model is
+					    hashed as each signed manifest says (method, shard
+					    size, symlinks, its ignore_paths); digest->ignore
+					    adds the verifier's own ignore paths (a file
+					    under one is left out and allowed; a signed file
+					    under one is missing) */
 	/* version 2 */
 	const char *base_model;         /* the base model on disk (a directory or file) to check
 					   against the run's signed base digest; NULL = not checked */
+	int ignore_unsigned_files;      /* files on disk that the signed manifest does not list
+					   (not in it, or left out by its ignore_paths) are
+					   listed but never fail the model check */
 } hm_verify_options;
 #define HM_VERIFY_OPTIONS_VERSION 2
-#define HM_VERIFY_OPTIONS_INIT { HM_VERIFY_OPTIONS_VERSION, NULL, NULL, NULL, 0, NULL, NULL }
+#define HM_VERIFY_OPTIONS_INIT { HM_VERIFY_OPTIONS_VERSION, NULL, NULL, NULL, 0, NULL, NULL, 0 }
 
 /* The checks, in the order they run. */
 typedef enum hm_check_id {

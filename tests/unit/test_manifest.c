@@ -941,11 +941,31 @@ static void compare_rejects_malformed_predicates(void **state)
 		"\"0000000000000000000000000000000000000000000000000000000000000000\"},"
 		"{\"name\":\"a\",\"algorithm\":\"sha256\",\"digest\":"
 		"\"0000000000000000000000000000000000000000000000000000000000000000\"}]}",
+		"{\"serialization\":{\"method\":\"shards\",\"hash_type\":\"sha256\",\"shard_size\":7},"
+		"\"resources\":[{\"name\":\"a:1\",\"algorithm\":\"sha256\",\"digest\":"
+		"\"0000000000000000000000000000000000000000000000000000000000000000\"}]}",
+		"{\"serialization\":{\"method\":\"shards\",\"hash_type\":\"sha256\",\"shard_size\":7},"
+		"\"resources\":[{\"name\":\"a:0:07\",\"algorithm\":\"sha256\",\"digest\":"
+		"\"0000000000000000000000000000000000000000000000000000000000000000\"}]}",
+		"{\"serialization\":{\"method\":\"shards\",\"hash_type\":\"sha256\",\"shard_size\":7},"
+		"\"resources\":[{\"name\":\"a:0:7\",\"algorithm\":\"sha256-sharded-8\",\"digest\":"
+		"\"0000000000000000000000000000000000000000000000000000000000000000\"}]}",
+		"{\"serialization\":{\"method\":\"files\",\"hash_type\":\"sha256\",\"shard_size\":7},"
+		"\"resources\":[]}",
+		"{\"serialization\":{\"method\":\"shards\",\"hash_type\":\"sha256\",\"shard_size\":0},"
+		"\"resources\":[]}",
+		"{\"serialization\":{\"method\":\"shards\",\"hash_type\":\"sha256\",\"shard_size\":7},"
+		"\"resources\":[{\"name\":\"a:0:7\",\"algorithm\":\"sha256-sharded-7\",\"digest\":"
+		"\"0000000000000000000000000000000000000000000000000000000000000000\"}]}",
 	};
-	static const int codes[] = { HM_EFORMAT, HM_EUNSUPPORTED, HM_EUNSUPPORTED, HM_EFORMAT,
-				     HM_EFORMAT, HM_EFORMAT,	  HM_EFORMAT };
-	static const char *const words[] = { "object", "shards", "blake2", "../etc/passwd",
-					     "/abs", "hex", "twice" };
+	static const int codes[] = { HM_EFORMAT,      HM_EFORMAT, HM_EUNSUPPORTED, HM_EFORMAT,
+				     HM_EFORMAT,      HM_EFORMAT, HM_EFORMAT,	   HM_EFORMAT,
+				     HM_EFORMAT,      HM_EUNSUPPORTED, HM_EFORMAT, HM_EFORMAT,
+				     HM_EINVAL };
+	static const char *const words[] = { "object", "shard_size", "blake2", "../etc/passwd",
+					     "/abs", "hex", "twice", "path:start:end",
+					     "a:0:07", "sha256-sharded-8", "shard_size", "shard_size",
+					     "hashed by files, the manifest by shards" };
 	char *dir = model_dir();
 	hm_manifest *m = small_model(dir);
 	hm_manifest_diff *d = (hm_manifest_diff *)1;
