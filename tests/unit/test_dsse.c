@@ -614,6 +614,51 @@ static void signature_not_64_bytes_fails(void **state)
 	free(l);
 }
 
+/*
+ * Base64 is decoded a group at a time with libsodium deciding the end: every
+ * encoding of every length round-trips, and a character that does not belong
+ * anywhere (or padding before the end) is refused wherever it stands.
+ */
+static void base64_decoding_is_exact_at_every_length(void **state)
+{
+	static const int variants[] = { sodium_base64_VARIANT_ORIGINAL,
+					sodium_base64_VARIANT_ORIGINAL_NO_PADDING,
+					sodium_base64_VARIANT_URLSAFE,
+					sodium_base64_VARIANT_URLSAFE_NO_PADDING };
+	static const char bad[] = { '=', '.', ' ', '\n', '\0', '*' };
+	unsigned char bin[64], *out;
+	char enc[100];
+	size_t n, v, at, b, len, olen;
+
+	(void)state;
+	for (n = 0; n < sizeof(bin); n++)
+		bin[n] = (unsigned char)(n * 37 + 251); /* includes bytes that encode to + / - _ */
+	for (n = 0; n <= sizeof(bin); n++) {
+		for (v = 0; v < sizeof(variants) / sizeof(variants[0]); v++) {
+			sodium_bin2base64(enc, sizeof(enc), bin, n, variants[v]);
+			len = strlen(enc);
+			assert_int_equal(hm__b64_decode(&out, &olen, enc, len), 0);
+			assert_int_equal(olen, n);
+			assert_memory_equal(out, bin, n);
+			free(out);
+			for (at = 0; at + 2 < len; at += 3) {
+				char keep = enc[at];
+
+				for (b = 0; b < sizeof(bad); b++) {
+					enc[at] = bad[b];
+					assert_int_not_equal(hm__b64_decode(&out, &olen, enc, len), 0);
+				}
+				enc[at] = keep;
+			}
+			/* a changed last data character: padding bits no longer zero, or more data */
+			if (len >= 2 && enc[len - 1] != '=' && n % 3) {
+				enc[len - 1] = enc[len - 1] == 'B' ? 'C' : 'B';
+				assert_int_not_equal(hm__b64_decode(&out, &olen, enc, len), 0);
+			}
+		}
+	}
+}
+
 static void url_safe_and_unpadded_base64_accepted(void **state)
 {
 	static const int variants[] = { sodium_base64_VARIANT_URLSAFE,
@@ -915,6 +960,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(malformed_envelopes_name_the_problem, fx_setup,
 						fx_teardown),
 		cmocka_unit_test_setup_teardown(signature_not_64_bytes_fails, fx_setup, fx_teardown),
+		cmocka_unit_test(base64_decoding_is_exact_at_every_length),
 		cmocka_unit_test_setup_teardown(url_safe_and_unpadded_base64_accepted, fx_setup,
 						fx_teardown),
 		cmocka_unit_test_setup_teardown(threshold_counts_distinct_keys, fx_setup,
