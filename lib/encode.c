@@ -117,19 +117,15 @@ int hm__b64_decode(unsigned char **out, size_t *outlen, const char *in, size_t i
 	int variant = sodium_base64_VARIANT_ORIGINAL;
 	int has_std = 0, has_url = 0, padded = 0;
 	unsigned char *buf;
-	size_t i, binlen, head;
+	size_t binlen, head;
 	const char *end;
 
 	*out = NULL;
 	*outlen = 0;
-	for (i = 0; i < inlen; i++) {
-		if (in[i] == '+' || in[i] == '/')
-			has_std = 1;
-		else if (in[i] == '-' || in[i] == '_')
-			has_url = 1;
-		else if (in[i] == '=')
-			padded = 1;
-	}
+	/* Which alphabet, and padding: a few vectorised scans beat a loop over every character. */
+	has_std = memchr(in, '+', inlen) || memchr(in, '/', inlen);
+	has_url = memchr(in, '-', inlen) || memchr(in, '_', inlen);
+	padded = memchr(in, '=', inlen) != NULL;
 	if (has_std && has_url)
 		return -1;
 	if (has_url)

@@ -37,10 +37,11 @@ int hm__sigstore_looks(const char *text, size_t len)
 		return 0;
 	/*
 	 * A member named mediaType is spelt out, or uses a \u escape: without
-	 * either, no parse is needed (a DSSE envelope, base64 throughout, has
-	 * neither, and parsing a large one just to look costs as much as reading it).
+	 * either (no backslash at all), no parse is needed. A DSSE envelope,
+	 * base64 throughout, has neither, and parsing a large one just to look
+	 * costs as much as reading it.
 	 */
-	if (!memmem(text + i, len - i, "\"mediaType\"", 11) && !memmem(text + i, len - i, "\\u", 2))
+	if (!memchr(text + i, '\\', len - i) && !memmem(text + i, len - i, "\"mediaType\"", 11))
 		return 0;
 	root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &e);
 	yes = json_is_object(root) && json_is_string(json_object_get(root, "mediaType"));

@@ -659,6 +659,48 @@ static void base64_decoding_is_exact_at_every_length(void **state)
 	}
 }
 
+/*
+ * The payload is read out of the envelope's text without the JSON parser
+ * copying it: only the top-level member counts, wherever it stands, and
+ * anything unusual (escapes, a second "payload") goes through the parser.
+ */
+static void the_payload_is_the_top_level_member(void **state)
+{
+	static const char *const same[] = {
+		/* a "payload" nested before the real one, and one inside a string */
+		"{\"signatures\":[{\"payload\":\"QkJC\",\"sig\":\"AAAA\"}],\"x\":\"\\\"payload\\\":\","
+		"\"payloadType\":\"t\", \"payload\" : \"QUFB\"}",
+		/* escapes in the payload's text: decoded by the parser ("QUFB") */
+		"{\"payload\":\"\\u0051UFB\",\"payloadType\":\"t\",\"signatures\":[{\"sig\":\"AAAA\"}]}",
+		/* nested arrays and objects before it */
+		"{\"a\":[[{\"b\":[1,{\"c\":\"]}\"}]}]],\"payloadType\":\"t\",\"payload\":\"QUFB\","
+		"\"signatures\":[{\"sig\":\"AAAA\"}]}",
+	};
+	static const char *const refused[] = {
+		"{\"payload\":\"QUFB\",\"pay\\u006coad\":\"QkJC\",\"payloadType\":\"t\","
+		"\"signatures\":[{\"sig\":\"AAAA\"}]}",
+		"{\"payload\":\"QU\nFB\",\"payloadType\":\"t\",\"signatures\":[{\"sig\":\"AAAA\"}]}",
+		"{\"payload\":\"QUFB\",\"payloadType\":\"t\",\"signatures\":[{\"sig\":\"AAAA\"}]",
+		"{\"payload\":\"QUFB\",\"payloadType\":\"t\",\"signatures\":[{\"sig\":\"AAAA\"}]}x",
+	};
+	hm_envelope *env;
+	const unsigned char *p;
+	size_t i, n;
+
+	(void)state;
+	for (i = 0; i < sizeof(same) / sizeof(same[0]); i++) {
+		assert_int_equal(hm_envelope_parse(&env, same[i], strlen(same[i])), 0);
+		p = hm_envelope_payload(env, &n);
+		assert_int_equal(n, 3);
+		assert_memory_equal(p, "AAA", 3);
+		hm_envelope_free(env);
+	}
+	for (i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		assert_int_equal(hm_envelope_parse(&env, refused[i], strlen(refused[i])), HM_EFORMAT);
+		assert_null(env);
+	}
+}
+
 static void url_safe_and_unpadded_base64_accepted(void **state)
 {
 	static const int variants[] = { sodium_base64_VARIANT_URLSAFE,
@@ -961,6 +1003,7 @@ int main(void)
 						fx_teardown),
 		cmocka_unit_test_setup_teardown(signature_not_64_bytes_fails, fx_setup, fx_teardown),
 		cmocka_unit_test(base64_decoding_is_exact_at_every_length),
+		cmocka_unit_test(the_payload_is_the_top_level_member),
 		cmocka_unit_test_setup_teardown(url_safe_and_unpadded_base64_accepted, fx_setup,
 						fx_teardown),
 		cmocka_unit_test_setup_teardown(threshold_counts_distinct_keys, fx_setup,
