@@ -51,7 +51,15 @@ best() { # VAR CMD...
 	eval "prev=\${$var}"
 	if [ -z "$prev" ] || [ $((t1 - t0)) -lt "$prev" ]; then eval "$var=$((t1 - t0))"; fi
 }
-rss() { /usr/bin/time -f '%M' -o "$WORK/rss" "$@" >/dev/null 2>&1 || true; tail -n 1 "$WORK/rss"; }
+rss() { # rss digest|verify NAME: peak RSS in KiB
+	if [ "$1" = digest ]; then
+		set -- "$HM" digest --no-progress "$WORK/$2"
+	else
+		set -- "$HM" verify "$WORK/$2" --bundle "$WORK/$2.jsonl" --key "$WORK/pub.pub" --no-progress
+	fi
+	/usr/bin/time -f '%M' -o "$WORK/rss" "$@" >/dev/null 2>&1 || true
+	tail -n 1 "$WORK/rss" | grep -Ex '[0-9]+' || die "no peak RSS for $*"
+}
 
 model m20k 20000 16384
 model m100k 100000 1024
@@ -62,7 +70,7 @@ while [ "$round" -lt "$RUNS" ]; do
 	best t_verify V m20k
 	round=$((round + 1))
 done
-d20=$(rss D m20k) v20=$(rss V m20k) d100=$(rss D m100k) v100=$(rss V m100k)
+d20=$(rss digest m20k) v20=$(rss verify m20k) d100=$(rss digest m100k) v100=$(rss verify m100k)
 b20=$(stat -c %s "$WORK/m20k.jsonl") b100=$(stat -c %s "$WORK/m100k.jsonl")
 
 echo "hallmark verify overhead benchmark"
