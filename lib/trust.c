@@ -129,6 +129,11 @@ out:
 
 int hm__tline_refuse(struct hm__tline *l, hm_line_outcome outcome, int code, const char *why)
 {
+	/* a refused line keeps nothing it parsed */
+	hm_envelope_free(l->peeked);
+	hm_statement_free(l->peeked_st);
+	l->peeked = NULL;
+	l->peeked_st = NULL;
 	l->pub.outcome = outcome;
 	l->pub.error = code < 0 ? code : HM_EVERIFY;
 	if (!(l->reason = strdup(why)))
