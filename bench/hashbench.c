@@ -5,15 +5,73 @@
  *
  *   hashbench [-j JOBS] [-i IGNORE]... [-s] [-m] PATH
  *   -s  allow symlinks inside the root
- *   -m  map files (hm_hash_mmap_enable), as `hallmark digest` does
+ *   -m  map files (hm_hash_mmap_enable) instead of reading them
+ *
+ *   hashbench -w DIR COUNT BYTES
+ *   writes COUNT files of BYTES pseudo-random bytes each under DIR (100 to a
+ *   subdirectory when COUNT > 100) in 64 KiB writes, as a downloader leaves
+ *   them: in the page cache, not yet flushed.
+ *
+ *   hashbench -d FILE...
+ *   drops each (flushed) FILE from the page cache (POSIX_FADV_DONTNEED).
  */
 #include <hallmark.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <time.h>
+
+static int write_files(const char *dir, unsigned long count, unsigned long long bytes)
+{
+	static unsigned char buf[65536];
+	uint64_t x = 0x9e3779b97f4a7c15ULL;
+	char path[4096];
+	unsigned long i;
+	size_t k;
+
+	for (i = 0; i < count; i++) {
+		unsigned long long left = bytes;
+		int fd;
+
+		if (count > 100) {
+			snprintf(path, sizeof(path), "%s/d%03lu", dir, i / 100);
+			if (i % 100 == 0 && mkdir(path, 0755) < 0 && errno != EEXIST)
+				return -1;
+			snprintf(path, sizeof(path), "%s/d%03lu/f%06lu.bin", dir, i / 100, i);
+		} else {
+			snprintf(path, sizeof(path), "%s/part-%02lu.bin", dir, i);
+		}
+		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		if (fd < 0)
+			return -1;
+		while (left) {
+			size_t n = left < sizeof(buf) ? (size_t)left : sizeof(buf);
+
+			for (k = 0; k + 8 <= n; k += 8) { /* xorshift64: incompressible, cheap */
+				x ^= x << 13;
+				x ^= x >> 7;
+				x ^= x << 17;
+				memcpy(buf + k, &x, 8);
+			}
+			if (write(fd, buf, n) != (ssize_t)n) {
+				close(fd);
+				return -1;
+			}
+			left -= n;
+		}
+		if (close(fd) < 0)
+			return -1;
+	}
+	return 0;
+}
 
 int main(int argc, char **argv)
 {
@@ -26,6 +84,25 @@ int main(int argc, char **argv)
 	double secs;
 	int i;
 
+	if (argc == 5 && strcmp(argv[1], "-w") == 0) {
+		if (write_files(argv[2], strtoul(argv[3], NULL, 10), strtoull(argv[4], NULL, 10)) < 0) {
+			perror("hashbench: write");
+			return 1;
+		}
+		return 0;
+	}
+	if (argc > 1 && strcmp(argv[1], "-d") == 0) {
+		for (i = 2; i < argc; i++) {
+			int fd = open(argv[i], O_RDONLY);
+
+			if (fd < 0 || posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED) != 0) {
+				perror(argv[i]);
+				return 1;
+			}
+			close(fd);
+		}
+		return 0;
+	}
 	o.ignore = ign;
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "-j") == 0 && i + 1 < argc)

@@ -41,10 +41,10 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	/*
-	 * The process is ours: let the engine map model files (faster when every
-	 * CPU hashes) with its SIGBUS guard. Failing that, it reads them.
+	 * Model files are read, not mapped (hm_hash_mmap_enable): mapping saves
+	 * read()'s copy only for files the page cache holds in large folios, and
+	 * costs about twice the CPU on freshly written ones (bench/run.sh).
 	 */
-	(void)hm_hash_mmap_enable();
 	cli_cleanup_on_signals();
 	if (argc < 2) {
 		usage(stderr);

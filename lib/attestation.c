@@ -23,20 +23,36 @@ int hm_attestation_open(hm_attestation **out, const char *line, size_t len, cons
 int hm__attestation_open(hm_attestation **out, const char *line, size_t len,
 			 const hm_keyring *kr, size_t threshold, int *verified)
 {
-	hm_attestation *a;
-	const unsigned char *payload;
-	size_t plen;
+	hm_envelope *env;
 	int rc;
 
 	*out = NULL;
 	*verified = 0;
 	if (hm_init() < 0)
 		return HM_ECRYPTO;
-	a = calloc(1, sizeof(*a));
-	if (!a)
-		return hm__err_oom();
-	if ((rc = hm_envelope_parse(&a->env, line, len)) < 0)
-		goto fail;
+	if ((rc = hm_envelope_parse(&env, line, len)) < 0)
+		return rc;
+	return hm__attestation_adopt(out, env, NULL, kr, threshold, verified);
+}
+
+int hm__attestation_adopt(hm_attestation **out, hm_envelope *env, hm_statement *st,
+			  const hm_keyring *kr, size_t threshold, int *verified)
+{
+	hm_attestation *a = NULL;
+	const unsigned char *payload;
+	size_t plen;
+	int rc;
+
+	*out = NULL;
+	*verified = 0;
+	rc = hm_init() < 0 ? HM_ECRYPTO : !(a = calloc(1, sizeof(*a))) ? hm__err_oom() : 0;
+	if (rc < 0) {
+		hm_envelope_free(env);
+		hm_statement_free(st);
+		return rc;
+	}
+	a->env = env;
+	a->st = st;
 	if ((rc = hm_envelope_verify(a->env, kr, threshold, &a->info)) < 0)
 		goto fail;
 	*verified = 1;
@@ -45,9 +61,10 @@ int hm__attestation_open(hm_attestation **out, const char *line, size_t len,
 			     hm_envelope_payload_type(a->env), HM_INTOTO_PAYLOAD_TYPE);
 		goto fail;
 	}
-	/* Parse exactly the bytes that were verified. */
+	/* Parse exactly the bytes that were verified (a->st, when given, came from them). */
 	payload = hm_envelope_payload(a->env, &plen);
-	if ((rc = hm_statement_parse(&a->st, (const char *)payload, plen, "payload")) < 0 ||
+	if ((!a->st &&
+	     (rc = hm_statement_parse(&a->st, (const char *)payload, plen, "payload")) < 0) ||
 	    (rc = hm__oms_legacy_upgrade(&a->st)) < 0)
 		goto fail;
 	*out = a;

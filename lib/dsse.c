@@ -98,18 +98,130 @@ static int add_sig(hm_envelope *e, const char *keyid, unsigned char *sig, size_t
 	return 0;
 }
 
+/* ---- the payload, found without handing its bytes to the JSON parser ---- */
+
+static const char *skip_ws(const char *p, const char *e)
+{
+	while (p < e && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+		p++;
+	return p;
+}
+
+/* p at a string's opening quote: just past its closing quote, or NULL. */
+static const char *skip_string(const char *p, const char *e)
+{
+	for (p++; p < e; p++) {
+		if (*p == '\\')
+			p++;
+		else if (*p == '"')
+			return p + 1;
+	}
+	return NULL;
+}
+
+/* p at a value: the "," or "}" or "]" that ends it at its own level, or NULL. */
+static const char *skip_value(const char *p, const char *e)
+{
+	int depth = 0;
+
+	while (p < e) {
+		if (*p == '"') {
+			if (!(p = skip_string(p, e)))
+				return NULL;
+			continue;
+		}
+		if (*p == '{' || *p == '[')
+			depth++;
+		else if ((*p == '}' || *p == ']') && depth-- == 0)
+			return p;
+		else if (*p == ',' && depth == 0)
+			return p;
+		p++;
+	}
+	return NULL;
+}
+
+/*
+ * Where the string value of the top-level member "payload" lies in json
+ * ([*start, *end), between its quotes), when its name and value are written
+ * without escapes. 0 when not found so: the caller then parses it all.
+ */
+static int payload_span(const char *json, size_t len, size_t *start, size_t *end)
+{
+	const char *p = json, *e = json + len, *k, *v;
+
+	p = skip_ws(p, e);
+	if (p == e || *p != '{')
+		return 0;
+	for (p = skip_ws(p + 1, e); p < e && *p == '"'; p = skip_ws(p + 1, e)) {
+		k = p + 1;
+		if (!(p = skip_string(p, e)))
+			return 0;
+		if (p - k == 8 && memcmp(k, "payload\"", 8) == 0) {
+			p = skip_ws(p, e);
+			if (p == e || *p != ':')
+				return 0;
+			p = skip_ws(p + 1, e);
+			if (p == e || *p != '"' || !(v = skip_string(p, e)) ||
+			    memchr(p + 1, '\\', (size_t)(v - 1 - (p + 1))))
+				return 0;
+			*start = (size_t)(p + 1 - json);
+			*end = (size_t)(v - 1 - json);
+			return 1;
+		}
+		p = skip_ws(p, e);
+		if (p == e || *p != ':' || !(p = skip_value(skip_ws(p + 1, e), e)) || *p != ',')
+			return 0;
+	}
+	return 0;
+}
+
+/*
+ * The envelope's JSON with the payload's text left out ("payload":""), so
+ * that the parser does not copy megabytes of base64 a character at a time,
+ * and the payload decoded from the original text. 0 and both, or -1 when
+ * this does not apply or anything is off: the caller then parses the whole
+ * text, and every error (and its message) is that parse's.
+ */
+static int parse_around_payload(json_t **root, unsigned char **bin, size_t *binlen,
+				const char *json, size_t len)
+{
+	size_t ps, pe;
+	const char *s;
+	json_error_t je;
+	char *rest;
+
+	*root = NULL;
+	*bin = NULL;
+	if (!payload_span(json, len, &ps, &pe) || !(rest = malloc(len - (pe - ps) + 1)))
+		return -1;
+	memcpy(rest, json, ps);
+	memcpy(rest + ps, json + pe, len - pe);
+	*root = json_loadb(rest, len - (pe - ps), JSON_REJECT_DUPLICATES, &je);
+	free(rest);
+	/* the member left empty must be the payload the parser sees */
+	if (!json_is_object(*root) || !(s = hm__json_str(*root, "payload")) || *s ||
+	    hm__b64_decode(bin, binlen, json + ps, pe - ps) < 0) {
+		json_decref(*root);
+		*root = NULL;
+		return -1;
+	}
+	return 0;
+}
+
 /* allow_unsigned: an absent or empty "signatures" is accepted (for display only). */
 int hm__envelope_parse(hm_envelope **out, const char *json, size_t len, int allow_unsigned)
 {
 	json_t *root = NULL, *sigs;
 	hm_envelope *e = NULL;
-	const char *payload, *ptype;
+	const char *payload = NULL, *ptype;
 	unsigned char *bin = NULL;
 	size_t binlen, i;
 	int rc;
 
 	*out = NULL;
-	if ((rc = hm__json_parse(&root, json, len, "envelope")) < 0)
+	if (parse_around_payload(&root, &bin, &binlen, json, len) < 0 &&
+	    (rc = hm__json_parse(&root, json, len, "envelope")) < 0)
 		return rc;
 	if (!json_is_object(root)) {
 		rc = hm__err(HM_EFORMAT, "envelope: not a JSON object");
@@ -132,7 +244,7 @@ int hm__envelope_parse(hm_envelope **out, const char *json, size_t len, int allo
 		rc = hm__err(HM_EVERIFY, "envelope: no signatures (unsigned)");
 		goto out;
 	}
-	if (hm__b64_decode(&bin, &binlen, payload, strlen(payload)) < 0) {
+	if (!bin && hm__b64_decode(&bin, &binlen, payload, strlen(payload)) < 0) {
 		rc = hm__err(HM_EFORMAT, "envelope: \"payload\" is not valid base64");
 		goto out;
 	}

@@ -132,8 +132,10 @@ static int same_time(const struct timespec *a, const struct timespec *b)
 }
 
 /*
- * Plain streaming: read a chunk, hash it, repeat. *got receives the bytes
- * read (more than limit means the file grew). 0, 1 cancelled, or -errno.
+ * Plain streaming: read a chunk, hash it, repeat until limit bytes (the size
+ * at open) or EOF. *got receives the bytes read (more than limit means the
+ * file grew). No read is spent on EOF once limit bytes are in: growth after
+ * the last read shows in the caller's second fstat. 0, 1 cancelled, or -errno.
  */
 static int stream_plain(struct pool *p, int fd, uint64_t limit, unsigned char *buf,
 			EVP_MD_CTX *ctx, uint64_t *got)
@@ -143,6 +145,8 @@ static int stream_plain(struct pool *p, int fd, uint64_t limit, unsigned char *b
 
 		if (atomic_load_explicit(&p->stop, memory_order_relaxed))
 			return 1;
+		if (*got == limit)
+			return 0;
 		r = read(fd, buf, HM_HASH_CHUNK);
 		if (r < 0 && errno == EINTR)
 			continue;
@@ -248,8 +252,8 @@ static void *feeder(void *arg)
 				f->filled++;
 			}
 		}
-		if (r <= 0 || f->got > f->limit)
-			f->done = 1;
+		if (r <= 0 || f->got >= f->limit)
+			f->done = 1; /* at limit: growth shows in the caller's second fstat */
 		done = f->done;
 		pthread_cond_broadcast(&f->cv);
 		pthread_mutex_unlock(&f->mu);
@@ -340,7 +344,9 @@ static int hash_one(struct pool *p, hm__hashfile *f, unsigned char *const *bufs,
 		hm__display_path(disp, sizeof(disp), p->opts->display_root, f->name);
 		return hm__err(HM_EIO, "%s: was replaced between listing and hashing", disp);
 	}
-	(void)posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+	/* Larger read-ahead from disk; a file of one chunk is one read (and one syscall less). */
+	if ((uint64_t)a.st_size > HM_HASH_CHUNK)
+		(void)posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 	if (EVP_DigestInit_ex(ctx, p->md, NULL) != 1) {
 		close(fd);
 		return hm__err(HM_ECRYPTO, "SHA-256 initialisation failed");
@@ -388,6 +394,7 @@ static int hash_one(struct pool *p, hm__hashfile *f, unsigned char *const *bufs,
 			       disp);
 	if (EVP_DigestFinal_ex(ctx, f->digest, &mdlen) != 1 || mdlen != 32)
 		return hm__err(HM_ECRYPTO, "SHA-256 finalisation failed");
+	f->size = got; /* what was hashed, should the file have changed since it was listed */
 	f->mtime = a.st_mtim; /* the times of the bytes hashed, for the digest cache */
 	f->ctime = a.st_ctim;
 	return 0;

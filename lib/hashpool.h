@@ -49,9 +49,10 @@ void hm__display_path(char *buf, size_t cap, const char *display_root, const cha
  * (ties in files[] order; with one worker that is the exact order, which tests
  * rely on). Each file is opened (openat(rootfd, name) or target) with
  * O_RDONLY|O_NONBLOCK|O_NOFOLLOW, checked with fstat to be a regular file with
- * the walk's device and inode, read to EOF in HM_HASH_CHUNK pieces
- * (posix_fadvise SEQUENTIAL) and checked again with fstat: size, mtime and
- * ctime unchanged and the bytes read equal to the size.
+ * the walk's device and inode, read in HM_HASH_CHUNK pieces up to the size
+ * fstat gave (no read is spent on EOF; posix_fadvise SEQUENTIAL when larger
+ * than a chunk) and checked again with fstat: size, mtime and ctime unchanged
+ * and the bytes read equal to the size. A file's size becomes what was hashed.
  * When the CPUs allowed (jobs) are at least twice the files, each file larger
  * than a chunk gets a reader thread that fills HM_FEED_BUFS buffers while its
  * worker hashes: the copy from the page cache then costs no hashing time.

@@ -79,10 +79,10 @@ static size_t by_file(hm_manifest_diff *t, size_t k, const struct hm__pres *res,
 	return o;
 }
 
-int hm_manifest_compare(hm_manifest_diff **out, size_t *ndiff, const hm_manifest *m,
-			const char *predicate_json, size_t len)
+/* predicate_json, or (when NULL) *root parsed already; root_hex (may be NULL) gets its root. */
+static int compare(hm_manifest_diff **out, size_t *ndiff, char *root_hex, const hm_manifest *m,
+		   json_t *root, const char *predicate_json, size_t len)
 {
-	json_t *root = NULL;
 	struct hm__pres *res = NULL;
 	char **ign = NULL;
 	size_t nres = 0, nign = 0, i = 0, j = 0, k = 0, bytes = 0;
@@ -110,6 +110,8 @@ int hm_manifest_compare(hm_manifest_diff **out, size_t *ndiff, const hm_manifest
 				     (unsigned long long)shard_size);
 		goto done;
 	}
+	if (root_hex && (rc = hm__oms_root(root_hex, res, nres)) < 0) /* in listed order */
+		goto done;
 	qsort(res, nres, sizeof(*res), shards ? cmp_pres_shards : cmp_pres);
 	for (i = 1; i < nres; i++)
 		if (strcmp(res[i - 1].name, res[i].name) == 0) {
@@ -203,6 +205,20 @@ done:
 	hm__strv_free(ign, nign);
 	json_decref(root);
 	return rc;
+}
+
+int hm_manifest_compare(hm_manifest_diff **out, size_t *ndiff, const hm_manifest *m,
+			const char *predicate_json, size_t len)
+{
+	return compare(out, ndiff, NULL, m, NULL, predicate_json, len);
+}
+
+int hm__manifest_compare_parsed(hm_manifest_diff **out, size_t *ndiff, char root_hex[65],
+				const hm_manifest *m, json_t *predicate)
+{
+	if (!predicate)
+		return hm__err(HM_EFORMAT, "OMS predicate: missing");
+	return compare(out, ndiff, root_hex, m, predicate, NULL, 0);
 }
 
 int hm_manifest_diff_report(char **out, const hm_manifest_diff *diffs, size_t n)

@@ -140,8 +140,23 @@ struct hm__pres {
  * not NULL, gets 0 or the shard size). *res (malloc'd) points into *root,
  * in listed order; *ign (malloc'd strings, may be NULL) holds its usable
  * ignore_paths, normalized. On error everything is freed and NULL.
+ * With json NULL, *root is the predicate parsed already: it gains a reference
+ * (dropped on error), so the caller drops one either way.
  */
 int hm__oms_parse_predicate(json_t **root, struct hm__pres **res, size_t *nres, char ***ign,
 			    size_t *nign, uint64_t *shard_size, const char *json, size_t len);
+
+/* The OMS root digest (hex) of resources in their listed order. */
+int hm__oms_root(char out[65], const struct hm__pres *res, size_t n);
+
+/* ---- manifest_diff.c ---- */
+
+/*
+ * hm_manifest_compare on a predicate parsed already (a signed statement's
+ * "predicate" member), which also gives the predicate's root digest: one
+ * pass over the signed list, nothing serialized or parsed again.
+ */
+int hm__manifest_compare_parsed(hm_manifest_diff **out, size_t *ndiff, char root_hex[65],
+				const hm_manifest *m, json_t *predicate);
 
 #endif

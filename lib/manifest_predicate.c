@@ -254,9 +254,11 @@ int hm__oms_parse_predicate(json_t **root, struct hm__pres **res, size_t *nres, 
 		*ign = NULL;
 		*nign = 0;
 	}
-	if (!json)
+	if (!json && !*root)
 		return hm__err(HM_EINVAL, "OMS predicate: NULL");
-	if ((rc = hm__json_parse(root, json, len, "OMS predicate")) < 0)
+	if (!json)
+		json_incref(*root); /* parsed already: this reference is the caller's to drop */
+	else if ((rc = hm__json_parse(root, json, len, "OMS predicate")) < 0)
 		return rc;
 	if (!json_is_object(*root)) {
 		rc = hm__err(HM_EFORMAT, "OMS predicate: not a JSON object");
@@ -384,12 +386,9 @@ fail:
 
 int hm_manifest_predicate_root(char out[65], const char *predicate_json, size_t len)
 {
-	json_t *root;
+	json_t *root = NULL;
 	struct hm__pres *res;
-	size_t n, i;
-	EVP_MD_CTX *ctx;
-	unsigned char d[32], h[32];
-	unsigned int dl = 0;
+	size_t n;
 	int rc;
 
 	if (!out)
@@ -397,7 +396,20 @@ int hm_manifest_predicate_root(char out[65], const char *predicate_json, size_t 
 	out[0] = '\0';
 	if ((rc = hm__oms_parse_predicate(&root, &res, &n, NULL, NULL, NULL, predicate_json, len)) < 0)
 		return rc;
-	ctx = EVP_MD_CTX_new();
+	rc = hm__oms_root(out, res, n);
+	free(res);
+	json_decref(root);
+	return rc;
+}
+
+int hm__oms_root(char out[65], const struct hm__pres *res, size_t n)
+{
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	unsigned char d[32], h[32];
+	unsigned int dl = 0;
+	size_t i;
+	int rc = 0;
+
 	if (!ctx || EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1) {
 		rc = hm__err(HM_ECRYPTO, "SHA-256 initialisation failed");
 		goto done;
@@ -413,7 +425,5 @@ int hm_manifest_predicate_root(char out[65], const char *predicate_json, size_t 
 	hm__hex_encode(out, h, 32);
 done:
 	EVP_MD_CTX_free(ctx);
-	free(res);
-	json_decref(root);
 	return rc;
 }

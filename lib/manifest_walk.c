@@ -275,11 +275,18 @@ static int walk_entry(struct walk *w, struct frame *f, int dfd, const char *dnam
 		return ignored_entry(w, f, dfd, dname,
 				     hm__path_is_default_ignore(w->ignores[ig]) ? HM_UNCOVERED_DEFAULT
 										 : HM_UNCOVERED_IGNORED);
-	hm__display_path(disp, sizeof(disp), w->display_root, w->rel.data);
-	if (fstatat(dfd, dname, &st, AT_SYMLINK_NOFOLLOW) < 0)
-		return hm__err(HM_EIO, "%s: %s", disp, strerror(errno));
+	if (fstatat(dfd, dname, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+		int e = errno;
+
+		hm__display_path(disp, sizeof(disp), w->display_root, w->rel.data);
+		return hm__err(HM_EIO, "%s: %s", disp, strerror(e));
+	}
 	if (S_ISREG(st.st_mode))
 		return add_file(w, NULL, &st);
+	if (S_ISDIR(st.st_mode))
+		return push_subdir(f, dname, &st, 0);
+	/* The path for messages is made only off the common path (a file per entry adds up). */
+	hm__display_path(disp, sizeof(disp), w->display_root, w->rel.data);
 	if (S_ISLNK(st.st_mode)) {
 		if (!w->allow_symlinks && !w->hubrepo)
 			return hm__err(HM_EUNSUPPORTED,
@@ -287,9 +294,7 @@ static int walk_entry(struct walk *w, struct frame *f, int dfd, const char *dnam
 				       disp);
 		return walk_symlink(w, disp);
 	}
-	if (!S_ISDIR(st.st_mode))
-		return special_file(disp, st.st_mode);
-	return push_subdir(f, dname, &st, 0);
+	return special_file(disp, st.st_mode);
 }
 
 /* w->rel = the path of frame f, then "/name" when name is not NULL. */

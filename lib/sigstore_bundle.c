@@ -35,6 +35,14 @@ int hm__sigstore_looks(const char *text, size_t len)
 		;
 	if (i == len || text[i] != '{')
 		return 0;
+	/*
+	 * A member named mediaType is spelt out, or uses a \u escape: without
+	 * either (no backslash at all), no parse is needed. A DSSE envelope,
+	 * base64 throughout, has neither, and parsing a large one just to look
+	 * costs as much as reading it.
+	 */
+	if (!memchr(text + i, '\\', len - i) && !memmem(text + i, len - i, "\"mediaType\"", 11))
+		return 0;
 	root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &e);
 	yes = json_is_object(root) && json_is_string(json_object_get(root, "mediaType"));
 	json_decref(root);

@@ -65,6 +65,8 @@ void hm__tline_clear(struct hm__tline *l)
 	size_t i;
 
 	hm_attestation_free(l->a);
+	hm_envelope_free(l->peeked);
+	hm_statement_free(l->peeked_st);
 	free(l->reason);
 	free(l->claimed);
 	for (i = 0; l->keyids && i < l->pub.nkeyids; i++)
@@ -109,8 +111,14 @@ int hm__tline_peek(struct hm__tline *l, const char *line, size_t len, int *is_en
 	}
 	l->pub.keyids = (const char *const *)l->keyids;
 out:
-	hm_envelope_free(env);
-	hm_statement_free(st);
+	if (rc == 0 && env && *nsigs > 0) {
+		/* kept for hm__tline_open: the same bytes need not be parsed twice */
+		l->peeked = env;
+		l->peeked_st = st;
+	} else {
+		hm_envelope_free(env);
+		hm_statement_free(st);
+	}
 	if (rc == 0) {
 		l->pub.predicate_type = l->claimed;
 		l->pub.is_audit = l->claimed && strcmp(l->claimed, HM_AUDIT_PREDICATE_TYPE) == 0;
@@ -121,6 +129,11 @@ out:
 
 int hm__tline_refuse(struct hm__tline *l, hm_line_outcome outcome, int code, const char *why)
 {
+	/* a refused line keeps nothing it parsed */
+	hm_envelope_free(l->peeked);
+	hm_statement_free(l->peeked_st);
+	l->peeked = NULL;
+	l->peeked_st = NULL;
 	l->pub.outcome = outcome;
 	l->pub.error = code < 0 ? code : HM_EVERIFY;
 	if (!(l->reason = strdup(why)))
@@ -231,7 +244,14 @@ int hm__tline_open(struct hm__tline *l, const char *env, size_t len, const hm_ke
 	size_t k;
 	int rc, verified;
 
-	rc = hm__attestation_open(&l->a, env, len, kr, threshold, &verified);
+	if (l->peeked) {
+		/* peeked from these bytes, with signatures: what a strict parse gives too */
+		rc = hm__attestation_adopt(&l->a, l->peeked, l->peeked_st, kr, threshold, &verified);
+		l->peeked = NULL;
+		l->peeked_st = NULL;
+	} else {
+		rc = hm__attestation_open(&l->a, env, len, kr, threshold, &verified);
+	}
 	if (rc == HM_ENOMEM)
 		return rc;
 	if (rc < 0 && is_envelope && nsigs > 0 && !verified)

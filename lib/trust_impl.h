@@ -26,6 +26,8 @@ struct hm__tline {
 	const char **signers;
 	char *source;
 	char *subject;  /* the signing certificate's subject */
+	hm_envelope *peeked;	 /* parsed by hm__tline_peek, for hm__tline_open not to parse again */
+	hm_statement *peeked_st; /* its statement, when the payload is one */
 };
 
 /*
@@ -57,5 +59,12 @@ int hm__trust_sigstore(struct hm__tline *l, const char *line, size_t len,
 /* attestation.c: hm_attestation_open that also says whether the signatures verified. */
 int hm__attestation_open(hm_attestation **out, const char *line, size_t len,
 			 const hm_keyring *kr, size_t threshold, int *verified);
+/*
+ * The same from an envelope already parsed (with signatures) and, when not
+ * NULL, the statement parsed from its payload: both are taken over (freed on
+ * error). What is verified is env's payload, which st was parsed from.
+ */
+int hm__attestation_adopt(hm_attestation **out, hm_envelope *env, hm_statement *st,
+			  const hm_keyring *kr, size_t threshold, int *verified);
 
 #endif

@@ -2,6 +2,7 @@
  * The model check: the files on disk rehashed as the signer hashed them and
  * matched to a signed model manifest; missing, extra and changed files named.
  */
+#include "manifest_impl.h"
 #include "verify_impl.h"
 #include "manifest_impl.h"
 
@@ -195,7 +196,6 @@ int hm__check_model(struct hm__vctx *x, const char *model_path)
 		hm_manifest_diff *diffs = NULL;
 		size_t k, nd = 0, nextra = 0;
 		struct match mt;
-		char *pred;
 
 		if (strcmp(at->ptype, HM_OMS_PREDICATE_TYPE) != 0) {
 			if (strncmp(at->ptype, "https://model_signing/", 22) == 0)
@@ -221,26 +221,22 @@ int hm__check_model(struct hm__vctx *x, const char *model_path)
 			}
 			hashed_as = at->st;
 		}
-		pred = hm__json_canonical(json_object_get(at->st, "predicate"), NULL);
-		if (!pred) {
-			rc = hm__err_oom();
+		/* The predicate as parsed with the statement: compared, and its root taken, in one go. */
+		rc = hm__manifest_compare_parsed(&diffs, &nd, root, m,
+						 json_object_get(at->st, "predicate"));
+		if (rc == HM_ENOMEM)
 			goto out;
-		}
-		rc = hm_manifest_compare(&diffs, &nd, m, pred, strlen(pred));
 		for (k = 0; rc == 0 && k < nd; k++)
 			nextra += diffs[k].kind == HM_MANIFEST_EXTRA;
 		if (rc == 0 && nd == nextra &&
-		    (hm_manifest_predicate_root(root, pred, strlen(pred)) < 0 ||
-		     (nextra == 0 && strcmp(root, hm_manifest_root(m)) != 0) ||
+		    ((nextra == 0 && strcmp(root, hm_manifest_root(m)) != 0) ||
 		     !hm__vabout(at->st, root))) {
 			/* the files agree, but the signed subject is not their digest */
 			hm__vdetail(c, "line %zu: the files on disk match its list, but not its subject "
 				    "digest", at->line);
-			free(pred);
 			hm_free(diffs);
 			continue;
 		}
-		free(pred);
 		if (rc < 0) {
 			hm__vdetail(c, "line %zu: a malformed model manifest: %s", at->line, hm_error_last());
 			rc = 0;

@@ -149,8 +149,11 @@ HM_EXTERN void hm_manifest_free(hm_manifest *m);
 
 /*
  * Process-wide: lets the hashing engine map files rather than read() them.
- * When every CPU is hashing, read()'s copy out of the page cache costs about
- * a tenth of the throughput; a mapping avoids it. The catch is that a file
+ * Reading is the default and what the CLI does: a mapping saves read()'s copy
+ * out of the page cache only when the cache holds the file in large folios
+ * (a file read back from disk), and costs about twice the CPU of reading on
+ * a file held in 4 KiB pages (one just written, as a downloader leaves it).
+ * Another catch is that a file
  * truncated (or failing with an I/O error) while it is mapped raises SIGBUS,
  * which would kill the process. So this call installs a SIGBUS handler (once;
  * again if another handler has replaced it since) that turns a fault inside

@@ -614,6 +614,93 @@ static void signature_not_64_bytes_fails(void **state)
 	free(l);
 }
 
+/*
+ * Base64 is decoded a group at a time with libsodium deciding the end: every
+ * encoding of every length round-trips, and a character that does not belong
+ * anywhere (or padding before the end) is refused wherever it stands.
+ */
+static void base64_decoding_is_exact_at_every_length(void **state)
+{
+	static const int variants[] = { sodium_base64_VARIANT_ORIGINAL,
+					sodium_base64_VARIANT_ORIGINAL_NO_PADDING,
+					sodium_base64_VARIANT_URLSAFE,
+					sodium_base64_VARIANT_URLSAFE_NO_PADDING };
+	static const char bad[] = { '=', '.', ' ', '\n', '\0', '*' };
+	unsigned char bin[64], *out;
+	char enc[100];
+	size_t n, v, at, b, len, olen;
+
+	(void)state;
+	for (n = 0; n < sizeof(bin); n++)
+		bin[n] = (unsigned char)(n * 37 + 251); /* includes bytes that encode to + / - _ */
+	for (n = 0; n <= sizeof(bin); n++) {
+		for (v = 0; v < sizeof(variants) / sizeof(variants[0]); v++) {
+			sodium_bin2base64(enc, sizeof(enc), bin, n, variants[v]);
+			len = strlen(enc);
+			assert_int_equal(hm__b64_decode(&out, &olen, enc, len), 0);
+			assert_int_equal(olen, n);
+			assert_memory_equal(out, bin, n);
+			free(out);
+			for (at = 0; at + 2 < len; at += 3) {
+				char keep = enc[at];
+
+				for (b = 0; b < sizeof(bad); b++) {
+					enc[at] = bad[b];
+					assert_int_not_equal(hm__b64_decode(&out, &olen, enc, len), 0);
+				}
+				enc[at] = keep;
+			}
+			/* a changed last data character: padding bits no longer zero, or more data */
+			if (len >= 2 && enc[len - 1] != '=' && n % 3) {
+				enc[len - 1] = enc[len - 1] == 'B' ? 'C' : 'B';
+				assert_int_not_equal(hm__b64_decode(&out, &olen, enc, len), 0);
+			}
+		}
+	}
+}
+
+/*
+ * The payload is read out of the envelope's text without the JSON parser
+ * copying it: only the top-level member counts, wherever it stands, and
+ * anything unusual (escapes, a second "payload") goes through the parser.
+ */
+static void the_payload_is_the_top_level_member(void **state)
+{
+	static const char *const same[] = {
+		/* a "payload" nested before the real one, and one inside a string */
+		"{\"signatures\":[{\"payload\":\"QkJC\",\"sig\":\"AAAA\"}],\"x\":\"\\\"payload\\\":\","
+		"\"payloadType\":\"t\", \"payload\" : \"QUFB\"}",
+		/* escapes in the payload's text: decoded by the parser ("QUFB") */
+		"{\"payload\":\"\\u0051UFB\",\"payloadType\":\"t\",\"signatures\":[{\"sig\":\"AAAA\"}]}",
+		/* nested arrays and objects before it */
+		"{\"a\":[[{\"b\":[1,{\"c\":\"]}\"}]}]],\"payloadType\":\"t\",\"payload\":\"QUFB\","
+		"\"signatures\":[{\"sig\":\"AAAA\"}]}",
+	};
+	static const char *const refused[] = {
+		"{\"payload\":\"QUFB\",\"pay\\u006coad\":\"QkJC\",\"payloadType\":\"t\","
+		"\"signatures\":[{\"sig\":\"AAAA\"}]}",
+		"{\"payload\":\"QU\nFB\",\"payloadType\":\"t\",\"signatures\":[{\"sig\":\"AAAA\"}]}",
+		"{\"payload\":\"QUFB\",\"payloadType\":\"t\",\"signatures\":[{\"sig\":\"AAAA\"}]",
+		"{\"payload\":\"QUFB\",\"payloadType\":\"t\",\"signatures\":[{\"sig\":\"AAAA\"}]}x",
+	};
+	hm_envelope *env;
+	const unsigned char *p;
+	size_t i, n;
+
+	(void)state;
+	for (i = 0; i < sizeof(same) / sizeof(same[0]); i++) {
+		assert_int_equal(hm_envelope_parse(&env, same[i], strlen(same[i])), 0);
+		p = hm_envelope_payload(env, &n);
+		assert_int_equal(n, 3);
+		assert_memory_equal(p, "AAA", 3);
+		hm_envelope_free(env);
+	}
+	for (i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		assert_int_equal(hm_envelope_parse(&env, refused[i], strlen(refused[i])), HM_EFORMAT);
+		assert_null(env);
+	}
+}
+
 static void url_safe_and_unpadded_base64_accepted(void **state)
 {
 	static const int variants[] = { sodium_base64_VARIANT_URLSAFE,
@@ -915,6 +1002,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(malformed_envelopes_name_the_problem, fx_setup,
 						fx_teardown),
 		cmocka_unit_test_setup_teardown(signature_not_64_bytes_fails, fx_setup, fx_teardown),
+		cmocka_unit_test(base64_decoding_is_exact_at_every_length),
+		cmocka_unit_test(the_payload_is_the_top_level_member),
 		cmocka_unit_test_setup_teardown(url_safe_and_unpadded_base64_accepted, fx_setup,
 						fx_teardown),
 		cmocka_unit_test_setup_teardown(threshold_counts_distinct_keys, fx_setup,

@@ -853,13 +853,13 @@ static void globs_match_path_components(void **state)
 static void uncovered_files_judged_by_reason_and_look(void **state)
 {
 	const struct hm__uncovered_row rows[] = {
-		{ ".git/", 0, HM__UNCOVERED_DEFAULT, 0 },
-		{ "README.txt", 9, HM__UNCOVERED_IGNORED, 0 },
-		{ "model.safetensors", 100, HM__UNCOVERED_IGNORED, 1 },
-		{ "model.sig", 5000000, HM__UNCOVERED_DEFAULT, 1 },
-		{ "notes.txt", 5, HM__UNCOVERED_NOT_IN_MANIFEST, 0 },
-		{ "train.py", 50, HM__UNCOVERED_IGNORED, 1 },
-		{ "x.bin", 50, HM__UNCOVERED_NOT_IN_MANIFEST, 1 },
+		{ ".git/", 0, HM__UNCOVERED_DEFAULT, 0, HM__ALLOWED_NO },
+		{ "README.txt", 9, HM__UNCOVERED_IGNORED, 0, HM__ALLOWED_NO },
+		{ "model.safetensors", 100, HM__UNCOVERED_IGNORED, 1, HM__ALLOWED_NO },
+		{ "model.sig", 5000000, HM__UNCOVERED_DEFAULT, 1, HM__ALLOWED_NO },
+		{ "notes.txt", 5, HM__UNCOVERED_NOT_IN_MANIFEST, 0, HM__ALLOWED_NO },
+		{ "train.py", 50, HM__UNCOVERED_IGNORED, 1, HM__ALLOWED_NO },
+		{ "x.bin", 50, HM__UNCOVERED_NOT_IN_MANIFEST, 1, HM__ALLOWED_NO },
 	};
 	hm_policy *def = accepted("{}");
 	hm_policy *some = accepted("{\"allowed_uncovered_files\":[\"*.safetensors\",\"notes.txt\"]}");

@@ -225,6 +225,14 @@ static void sigstore_reader_rules(void **state)
 	assert_hm_err(hm__sigstore_parse(&sb, buf, strlen(buf), "b"), HM_EFORMAT,
 		      "integratedTime is not a time");
 	assert_false(hm__sigstore_looks(env + 15, strlen(env) - 15));
+	/* Told apart without a parse when it cannot hold the member, but a member
+	 * name spelt with \u escapes is still the member. */
+	snprintf(buf, sizeof(buf), "{\"media\\u0054ype\":\"x\",%s}", env);
+	assert_true(hm__sigstore_looks(buf, strlen(buf)));
+	snprintf(buf, sizeof(buf), "{\"x\":\"\\u0041\",%s}", env);
+	assert_false(hm__sigstore_looks(buf, strlen(buf)));
+	snprintf(buf, sizeof(buf), "{\"x\":\"\\\"mediaType\\\"\",%s}", env);
+	assert_false(hm__sigstore_looks(buf, strlen(buf))); /* only in a value */
 #undef MT
 }
 
