@@ -27,7 +27,7 @@ LDFLAGS ?=
 VERSION := 0.1.0
 SOVER   := 0
 
-PKGS := libsodium libcrypto jansson libgit2 sqlite3 libpq libxml-2.0 yaml-0.1 simdjson libhs snappy zlib \
+PKGS := libsodium libcrypto jansson libgit2 sqlite3 libpq libxml-2.0 yaml-0.1 simdjson libhs snappy zlib libxxhash \
 	libzstd
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm

@@ -144,7 +144,7 @@ int hm__dataset_scan_parquet(hm_dataset_scan *s, int fd, uint64_t size, const ch
 int hm__dataset_scan_parquet_buffer(hm_dataset_scan *s, const void *p, size_t n, const char *name);
 
 /*
- * dataset_dedup.c: a set of record digests (16 bytes of SHA-256 each) that
+ * dataset_dedup.c: a set of record keys (128-bit XXH3 each, dataset_record.c) that
  * remembers the last file each was seen in, so one set serves a whole
  * dataset: duplicates within a file and across files.
  */
@@ -152,10 +152,10 @@ typedef struct hm__dedup hm__dedup;
 int hm__dedup_new(hm__dedup **out);
 void hm__dedup_free(hm__dedup *d);
 /*
- * Adds a digest seen in file (any number). *in_file = 1 when it was seen
+ * Adds a key seen in file (any number). *in_file = 1 when it was seen
  * before in this file, *anywhere = 1 when seen before in any file.
  */
-int hm__dedup_add(hm__dedup *d, const unsigned char digest[32], uint32_t file, int *in_file,
+int hm__dedup_add(hm__dedup *d, const unsigned char key[16], uint32_t file, int *in_file,
 		  int *anywhere);
 
 /*

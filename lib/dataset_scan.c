@@ -120,8 +120,12 @@ int hm__dataset_scan_new(hm_dataset_scan **out, hm_dataset_container c, const hm
 		s->own_dedup = 1;
 	}
 	s->file_md = EVP_MD_CTX_new();
-	s->rec_md = EVP_MD_CTX_new();
-	if (!s->file_md || !s->rec_md || EVP_DigestInit_ex(s->file_md, EVP_sha256(), NULL) != 1) {
+	s->rec_xxh = XXH3_createState();
+	if (!s->file_md || !s->rec_xxh) {
+		rc = hm__err_oom();
+		goto fail;
+	}
+	if (EVP_DigestInit_ex(s->file_md, EVP_sha256(), NULL) != 1) {
 		rc = hm__err(HM_ECRYPTO, "SHA-256 is not available");
 		goto fail;
 	}
@@ -187,7 +191,7 @@ void hm_dataset_scan_free(hm_dataset_scan *s)
 	if (s->own_dedup)
 		hm__dedup_free(s->dedup);
 	EVP_MD_CTX_free(s->file_md);
-	EVP_MD_CTX_free(s->rec_md);
+	XXH3_freeState(s->rec_xxh);
 	free(s->cat_counts);
 	free(s->hit);
 	free(s->flagged_idx);

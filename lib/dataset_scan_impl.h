@@ -9,6 +9,7 @@
 #include "dataset_impl.h"
 
 #include <openssl/evp.h>
+#include <xxhash.h>
 
 struct hm_dataset_scan {
 	hm_dataset_container container;
@@ -28,7 +29,8 @@ struct hm_dataset_scan {
 	int json_lines, sniff; /* a .json file read as lines; SNIFF_* */
 	hm_buf held;           /* its first line, until the second decides */
 	const char *held_error;
-	EVP_MD_CTX *file_md, *rec_md;
+	EVP_MD_CTX *file_md;
+	XXH3_state_t *rec_xxh; /* the duplicate key of a record with fields */
 	hm__hasher *hasher; /* hashes file_md in parallel; NULL until a large chunk comes */
 	int hasher_tried;
 	/* JSON records: the fast parser (NULL: jansson only), the parsed record, its duplicate key */
