@@ -508,6 +508,12 @@ int hm__digest_options_get(hm_digest_options *out, const hm_digest_options *in)
 
 int hm_manifest_compute(hm_manifest **out, const char *path, const hm_digest_options *opts)
 {
+	return hm__manifest_compute_with(out, path, opts, NULL, NULL);
+}
+
+int hm__manifest_compute_with(hm_manifest **out, const char *path, const hm_digest_options *opts,
+			      hm__manifest_hook hook, void *hook_ctx)
+{
 	hm_digest_options od;
 	const hm_digest_options *o = &od;
 	struct hm__hashcache_run *cache = NULL;
@@ -605,6 +611,8 @@ int hm_manifest_compute(hm_manifest **out, const char *path, const hm_digest_opt
 	if ((rc = hm__hashcache_open(&cache, realroot, o)) < 0)
 		goto done;
 	hm__hashcache_apply(cache, w.files, w.n, o->stats);
+	if (hook && (rc = hook(hook_ctx, m, rootfd, display, w.files, w.n, o->stats)) < 0)
+		goto done;
 	memset(&po, 0, sizeof(po));
 	po.rootfd = rootfd;
 	po.display_root = display;
