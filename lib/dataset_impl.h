@@ -160,13 +160,15 @@ int hm__dedup_add(hm__dedup *d, const unsigned char key[16], uint32_t file, int 
 
 /*
  * dataset_hasher.c: a thread that feeds chunks to a digest while the caller
- * works on them. *out NULL (returns 0) when no thread can be started.
+ * works on them, then runs a job (may be NULL) given with the chunk. *out
+ * NULL (returns 0) when no thread can be started.
  */
 typedef struct hm__hasher hm__hasher;
 struct evp_md_ctx_st;
 int hm__hasher_new(hm__hasher **out, struct evp_md_ctx_st *md);
 /* Hands p[0..n) over; it must stay valid until hm__hasher_wait returns. */
-void hm__hasher_start(hm__hasher *h, const void *p, size_t n);
+void hm__hasher_start(hm__hasher *h, const void *p, size_t n, int (*job)(void *ctx), void *ctx);
+/* Waits for the digest and the job: 0, or the first error of either. */
 int hm__hasher_wait(hm__hasher *h);
 void hm__hasher_free(hm__hasher *h);
 

@@ -55,13 +55,11 @@ static int dedup(hm_dataset_scan *s, char tag, const char *data, size_t len,
 	return 0;
 }
 
-static int screen(hm_dataset_scan *s, uint64_t index, const char *text, size_t len)
+static int screen_now(hm_dataset_scan *s, uint64_t index, const char *text, size_t len)
 {
 	size_t ncats, i;
 	int oom;
 
-	if (!s->screen)
-		return 0;
 	if (hm__screen_match(s->screen, text, len, s->hit, &s->scratch, &oom) == 0)
 		return oom ? HM_ENOMEM : 0;
 	ncats = hm_screen_category_count(s->screen);
@@ -81,6 +79,35 @@ static int screen(hm_dataset_scan *s, uint64_t index, const char *text, size_t l
 	}
 	s->flagged_idx[s->nflagged_idx++] = index;
 	return 0;
+}
+
+/* Each record's text waits in the batch as (index, length, bytes) until hm__scan_screen_batch. */
+static int screen(hm_dataset_scan *s, uint64_t index, const char *text, size_t len)
+{
+	uint64_t head[2] = { index, len };
+	int rc;
+
+	if (!s->screen)
+		return 0;
+	if ((rc = hm__buf_put(&s->batch[s->fill], head, sizeof(head))) < 0)
+		return rc;
+	return hm__buf_put(&s->batch[s->fill], text, len);
+}
+
+int hm__scan_screen_batch(hm_dataset_scan *s, hm_buf *b)
+{
+	size_t off = 0;
+	int rc = 0;
+
+	while (rc == 0 && off < b->len) {
+		uint64_t head[2];
+		memcpy(head, b->data + off, sizeof(head));
+		off += sizeof(head);
+		rc = screen_now(s, head[0], b->data + off, (size_t)head[1]);
+		off += (size_t)head[1];
+	}
+	b->len = 0;
+	return rc;
 }
 
 /* A record the splitter or parser rejected: counted, and its raw bytes still deduplicated and

@@ -196,6 +196,8 @@ void hm_dataset_scan_free(hm_dataset_scan *s)
 	free(s->hit);
 	free(s->flagged_idx);
 	hm__buf_free(&s->text);
+	hm__buf_free(&s->batch[0]);
+	hm__buf_free(&s->batch[1]);
 	hm__screen_scratch_free(&s->scratch);
 	hm__fastjson_free(s->fast);
 	hm__value_free(&s->val);
@@ -351,6 +353,14 @@ static int take(hm_dataset_scan *s, const char *p, size_t len)
 	return split_chunk(s, p, len);
 }
 
+/* The hasher's job: the records of the chunk before this one. */
+static int screen_job(void *ctx)
+{
+	hm_dataset_scan *s = ctx;
+
+	return hm__scan_screen_batch(s, &s->batch[!s->fill]);
+}
+
 int hm_dataset_scan_feed(hm_dataset_scan *s, const void *data, size_t len)
 {
 	int rc, rc2;
@@ -368,9 +378,14 @@ int hm_dataset_scan_feed(hm_dataset_scan *s, const void *data, size_t len)
 	if (!s->hasher || len < PARALLEL_HASH_MIN) {
 		if (EVP_DigestUpdate(s->file_md, data, len) != 1)
 			return hm__err(HM_ECRYPTO, "SHA-256 failed");
-		return take(s, data, len);
+		if ((rc = take(s, data, len)) < 0)
+			return rc;
+		return hm__scan_screen_batch(s, &s->batch[s->fill]);
 	}
-	hm__hasher_start(s->hasher, data, len);
+	/* Two cores: one hashes this chunk and screens the records of the last one, while the
+	 * other splits, parses and checks this one. Batches are screened in order. */
+	s->fill = !s->fill;
+	hm__hasher_start(s->hasher, data, len, s->screen ? screen_job : NULL, s);
 	rc = take(s, data, len);
 	rc2 = hm__hasher_wait(s->hasher);
 	return rc < 0 ? rc : rc2;
@@ -465,7 +480,7 @@ int hm_dataset_scan_finish(hm_dataset_scan *s)
 	default:
 		rc = 0; /* an empty .json file */
 	}
-	if (rc < 0)
+	if (rc < 0 || (rc = hm__scan_screen_batch(s, &s->batch[s->fill])) < 0)
 		return rc;
 	if (EVP_DigestFinal_ex(s->file_md, md, &mdlen) != 1)
 		return hm__err(HM_ECRYPTO, "SHA-256 failed");

@@ -58,6 +58,10 @@ struct hm_dataset_scan {
 	int flagged_truncated;
 	hm_buf text;
 	hm__screen_scratch scratch;
+	/* Records waiting to be screened: batch[fill] takes the chunk being split; the other is
+	 * screened on the hasher's thread meanwhile (dataset_scan.c). */
+	hm_buf batch[2];
+	int fill;
 
 	/* Compressed input (NULL: plain). */
 	hm__inflate *inflate;
@@ -88,6 +92,8 @@ int hm__scan_json_record(hm_dataset_scan *s, uint64_t index, const hm__record *r
  * read values tell none (HM__CLS_GENERIC: none). */
 int hm__scan_value_record(hm_dataset_scan *s, uint64_t index, const hm__value *val, int cls_hint);
 int hm__scan_text_record(hm_dataset_scan *s, uint64_t index, const hm__record *r);
+/* Screens the records waiting in b (in order) and empties it. */
+int hm__scan_screen_batch(hm_dataset_scan *s, hm_buf *b);
 /* The first CSV row: column count and the Alpaca columns. */
 void hm__scan_csv_header(hm_dataset_scan *s, const hm__record *r);
 int hm__scan_csv_record(hm_dataset_scan *s, uint64_t index, const hm__record *r);
