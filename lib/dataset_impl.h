@@ -204,18 +204,13 @@ int hm__literals_any(const hm__literals *l, const char *text, size_t len);
 void hm__literals_free(hm__literals *l);
 
 /*
- * screen_multi.c: every pattern in one pass (Hyperscan). text[i] is a literal,
- * or with is_re[i] a regex for which hm__multi_regex_ok holds. hm__multi_new
- * sets *out NULL, and returns 0, when Hyperscan cannot run on this CPU or
- * cannot build the database; *bad is then the index of a regex it refused
- * (-1: none to blame), for the caller to leave out and try again. Callers
- * without a matcher search pattern by pattern.
+ * screen_multi.c: every literal in one pass (Hyperscan). hm__multi_new sets
+ * *out NULL, and returns 0, when Hyperscan cannot run on this CPU or cannot
+ * build the database: callers then search literal by literal.
  */
 typedef struct hm__multi hm__multi;
-int hm__multi_new(hm__multi **out, long *bad, const char *const *text, const size_t *len,
-		  const int *is_re, const unsigned *ids, unsigned n);
-/* 1 when the ERE is in the syntax Hyperscan reads as regexec does (see screen_multi.c). */
-int hm__multi_regex_ok(const char *ere);
+int hm__multi_new(hm__multi **out, const char *const *lit, const size_t *len, const unsigned *ids,
+		  unsigned n);
 void hm__multi_free(hm__multi *m);
 /* Sets seen[id] for each literal that occurs in text; *scratch: NULL at first, kept per caller. */
 int hm__multi_scan(const hm__multi *m, void **scratch, const char *text, size_t len,

@@ -21,8 +21,6 @@ typedef struct pattern {
 	regex_t re;
 	/* ERE: literals of which every match contains one (a cheap pre-check); n = 0 if none */
 	hm__literals *must;
-	/* ERE in the one-pass matcher as a whole (screen_multi.c): no regexec once it runs */
-	int in_multi;
 } pattern;
 
 struct hm_screen {
@@ -183,9 +181,9 @@ static int match_multi(const hm_screen *s, const char *text, size_t len, unsigne
 
 		if (hit[p->cat])
 			continue;
-		if (p->is_re && !p->in_multi ? (x->seen[i] || p->must->n == 0) &&
-						       regexec(&p->re, text, 0, NULL, 0) == 0
-					     : x->seen[i])
+		if (p->is_re ? (x->seen[i] || p->must->n == 0) &&
+				       regexec(&p->re, text, 0, NULL, 0) == 0
+			     : x->seen[i])
 			hit[p->cat] = 1;
 	}
 	return 0;
@@ -389,57 +387,39 @@ static int parse_lines(hm_screen *s, const char *text, size_t len, const char *n
 	return 0;
 }
 
-/*
- * Every pattern in one scan, under its pattern's index: plain ones and the
- * regexes Hyperscan reads as regexec does whole, other regexes by their
- * gating literals. A regex Hyperscan refuses is left to regexec, and the
- * database built again without it.
- */
+/* The literals of every pattern, each under its pattern's index, for one scan. */
 static int build_multi(hm_screen *s)
 {
-	const char **text = NULL;
-	size_t *len = NULL, n, cap = 0, i, j;
+	const char **lit = NULL;
+	size_t *len = NULL, n = 0, cap = 0, i, j;
 	unsigned *ids = NULL;
-	int *is_re = NULL, rc = 0;
-	long bad;
+	int rc = 0;
 
-	for (i = 0; i < s->npats; i++) {
-		/* room for a regex as a whole or as its literals, whichever it ends up as */
-		s->pats[i].in_multi = s->pats[i].is_re && hm__multi_regex_ok(s->pats[i].text);
-		cap += s->pats[i].is_re && s->pats[i].must->n > 1 ? s->pats[i].must->n : 1;
-	}
+	for (i = 0; i < s->npats; i++)
+		cap += s->pats[i].is_re ? s->pats[i].must->n : 1;
 	if (cap == 0 || cap > 0xffffffu)
 		return 0;
-	text = malloc(cap * sizeof(*text));
+	lit = malloc(cap * sizeof(*lit));
 	len = malloc(cap * sizeof(*len));
 	ids = malloc(cap * sizeof(*ids));
-	is_re = malloc(cap * sizeof(*is_re));
-	if (!text || !len || !ids || !is_re) {
+	if (!lit || !len || !ids) {
 		rc = hm__err_oom();
 		goto out;
 	}
-	for (;;) {
-		for (i = 0, n = 0; i < s->npats; i++) {
-			const pattern *p = &s->pats[i];
-			size_t k = p->is_re && !p->in_multi ? p->must->n : 1;
-			for (j = 0; j < k; j++, n++) {
-				int lit = p->is_re && !p->in_multi;
-				text[n] = lit ? p->must->v[j] : p->text;
-				len[n] = lit ? p->must->len[j] : p->len;
-				is_re[n] = p->in_multi;
-				ids[n] = (unsigned)i;
-			}
+	for (i = 0; i < s->npats; i++) {
+		const pattern *p = &s->pats[i];
+		size_t k = p->is_re ? p->must->n : 1;
+		for (j = 0; j < k; j++, n++) {
+			lit[n] = p->is_re ? p->must->v[j] : p->text;
+			len[n] = p->is_re ? p->must->len[j] : p->len;
+			ids[n] = (unsigned)i;
 		}
-		if ((rc = hm__multi_new(&s->multi, &bad, text, len, is_re, ids, (unsigned)n)) < 0 ||
-		    s->multi || bad < 0)
-			break;
-		s->pats[ids[bad]].in_multi = 0;
 	}
+	rc = hm__multi_new(&s->multi, lit, len, ids, (unsigned)n);
 out:
-	free(text);
+	free(lit);
 	free(len);
 	free(ids);
-	free(is_re);
 	return rc;
 }
 

@@ -15,7 +15,6 @@
 
 #include "testutil.h"
 #include "internal.h"
-#include "dataset_impl.h"
 
 static hm_screen *shipped;
 
@@ -215,7 +214,7 @@ static void regex_prechecks_never_miss_a_match(void **state)
 		"[abc]def{0,1}ghi", "(a(b|c)d)eee", "foo\\.bar", "ab+cde", "AbC+", "abc{2}",
 		"[]abc]xyz", "a[(]bcd", "(x[)]y|zzz)www", "(ignore|disregard) (your )?rules",
 		"^start here", "end here$", "(one|two|three)",
-		/* as Hyperscan runs them whole: anchors in groups, classes, '.', intervals */
+		/* anchors in groups, classes, '.', intervals */
 		"(^|[^a-z])aoa([^a-z]|$)", "a.c", "x[^y]z", "ab{2,3}c", "colou?r", "a\\$b",
 		"(a|)bq", "q\\*r", "(x|y){2}z", "[0-9]+ ?kg",
 	};
@@ -249,28 +248,6 @@ static void regex_prechecks_never_miss_a_match(void **state)
 		regfree(&re);
 		hm_screen_free(s);
 	}
-}
-
-/* The regexes the one-pass matcher takes whole: the syntax that Hyperscan and regexec read alike. */
-static void regexes_in_the_shared_syntax_skip_regexec(void **state)
-{
-	static const char *const whole[] = {
-		"(^|[^a-z])aoa([^a-z]|$)", "you are no longer (chatgpt|an ai)", "from now on,? you",
-		"synthesi[sz]e", "ab{2,3}c", "a{2,}", "a\\.b", "x.y", "(a|b)+c*d?",
-	};
-	static const char *const not_whole[] = {
-		"\\bword\\b", "\\<word\\>", "[[:alpha:]]+", "[\\d]", "[]a]", "a**", "a+?",
-		"a*+", "(?i)x", "()", "*a", "a{x}", "a{", "a}", "(a", "a)", "]", "caf\xc3\xa9", "a\tb",
-	};
-	size_t i;
-
-	(void)state;
-	for (i = 0; i < sizeof(whole) / sizeof(whole[0]); i++)
-		if (!hm__multi_regex_ok(whole[i]))
-			fail_msg("/%s/ should go to the one-pass matcher whole", whole[i]);
-	for (i = 0; i < sizeof(not_whole) / sizeof(not_whole[0]); i++)
-		if (hm__multi_regex_ok(not_whole[i]))
-			fail_msg("/%s/ must be left to regexec", not_whole[i]);
 }
 
 static hm_dataset_scan *screened(hm_dataset_container c, const char *text, size_t max_flagged)
@@ -364,7 +341,6 @@ int main(void)
 		cmocka_unit_test(custom_pattern_file_replaces_the_default),
 		cmocka_unit_test(broken_pattern_files_name_the_line),
 		cmocka_unit_test(regex_prechecks_never_miss_a_match),
-		cmocka_unit_test(regexes_in_the_shared_syntax_skip_regexec),
 		cmocka_unit_test(scans_record_categories_and_indexes),
 		cmocka_unit_test(index_list_is_capped_and_says_so),
 	};
