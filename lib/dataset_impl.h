@@ -23,6 +23,8 @@ typedef struct hm__record {
 	const size_t *field_end;
 	size_t nfields;
 	const char *error;
+	size_t pad; /* bytes readable after data + len (the rest of the chunk), for parsers
+		       that read ahead; 0 when unknown */
 } hm__record;
 
 /* Receives each record; a negative return stops the splitter and is passed on. */

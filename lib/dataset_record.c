@@ -178,7 +178,7 @@ int hm__scan_json_record(hm_dataset_scan *s, uint64_t index, const hm__record *r
 	json_t *v = NULL;
 	int rc = 0, dup_name = 0;
 
-	if (s->fast && (rc = hm__fastjson_parse(s->fast, r->data, r->len, &s->val)) < 0)
+	if (s->fast && (rc = hm__fastjson_parse(s->fast, r->data, r->len, r->pad, &s->val)) < 0)
 		return hm__err_oom();
 	if (rc == 1 && (rc = hm__value_key(&s->key, &s->val, &dup_name)) == 0)
 		rc = dup_name ? 0 : 1; /* jansson refuses a name given twice */

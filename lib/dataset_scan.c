@@ -244,6 +244,7 @@ static int sniff(hm_dataset_scan *s, const hm__record *r)
 		first.field_end = NULL;
 		first.nfields = 0;
 		first.error = s->held_error;
+		first.pad = 0;
 		if ((rc = on_record(s, &first)) == 0)
 			rc = on_record(s, r);
 		hm__buf_free(&s->held);
