@@ -153,7 +153,7 @@ check test: all header-check $(UNIT_BIN) $(REPLAY_BIN)
 # stops the program (halt_on_error) and fails the run. TSan needs a low-entropy
 # address layout; setarch -R gives it one where the kernel's mmap_rnd_bits is high.
 TSAN_BUILD := build-tsan
-TSAN_TESTS := test_manifest test_mapguard test_dataset_bigfile test_archive test_archive_store \
+TSAN_TESTS := test_manifest test_mapguard test_dataset_bigfile test_dataset_chunks test_archive test_archive_store \
               test_digest.sh
 tsan-check:
 	@$(MAKE) --no-print-directory BUILD=$(TSAN_BUILD) SANITIZE=thread \
