@@ -28,7 +28,7 @@ LDFLAGS ?=
 VERSION := 0.1.0
 SOVER   := 0
 
-PKGS := libsodium libcrypto jansson libgit2 sqlite3 libpq libxml-2.0 yaml-0.1 simdjson libhs snappy zlib \
+PKGS := libsodium libcrypto jansson libgit2 sqlite3 libpq libxml-2.0 yaml-0.1 simdjson libhs snappy zlib libxxhash \
 	libzstd
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
@@ -154,7 +154,7 @@ check test: all header-check $(UNIT_BIN) $(REPLAY_BIN)
 # stops the program (halt_on_error) and fails the run. TSan needs a low-entropy
 # address layout; setarch -R gives it one where the kernel's mmap_rnd_bits is high.
 TSAN_BUILD := build-tsan
-TSAN_TESTS := test_manifest test_mapguard test_dataset_bigfile test_archive test_archive_store \
+TSAN_TESTS := test_manifest test_mapguard test_dataset_bigfile test_dataset_chunks test_archive test_archive_store \
               test_digest.sh
 tsan-check:
 	@$(MAKE) --no-print-directory BUILD=$(TSAN_BUILD) SANITIZE=thread \

@@ -1,16 +1,20 @@
 /*
  * The dataset statement: the manifest of the dataset's files (subject = the
- * root digest), then each record file streamed through a scan (stats and
+ * root digest) with each record file streamed through a scan (stats and
  * screening, one duplicate set for the whole dataset), then git provenance.
- * Each scanned file is hashed again as it is read and must match the
- * manifest, so the statistics describe exactly the bytes the subject names.
+ * A record file is read once: the scan hashes the bytes it analyses (on a
+ * second thread) and that digest is the manifest's, so the statistics
+ * describe exactly the bytes the subject names. The other files are hashed
+ * by the manifest as usual.
  */
 #include "dataset_impl.h"
+#include "hashpool.h"
 #include "manifest_impl.h"
 #include "hallmark/hubcache.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,23 +73,28 @@ static int check_options(const hm_dataset_options *o)
 	return 0;
 }
 
-/* Streams one file through a scan; it must hash to what the manifest says. A Parquet file is
- * then read from its footer through the same descriptor, which must not have changed. */
-static int scan_file(hm_dataset_scan *scan, const char *file, const char *want_sha, char *buf,
-		     uint64_t *done, uint64_t total, const hm_dataset_options *o)
+/* Streams one file of the manifest through a scan, opened and checked as the manifest's hashing
+ * does (the file the walk listed, unchanged while it was read), and gives the file the scan's
+ * digest. A Parquet file is then read from its footer through the same descriptor, which must
+ * not have changed. disp names the file in messages. */
+static int scan_file(hm_dataset_scan *scan, int rootfd, hm__hashfile *f, const char *disp,
+		     char *buf, uint64_t *done, uint64_t total, const hm_dataset_options *o)
 {
-	int fd = hm__openat_long(AT_FDCWD, file, O_RDONLY | O_CLOEXEC | O_NOCTTY), rc = 0;
+	const int flags = O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY;
+	int fd = f->target ? open(f->target, flags) : hm__openat_long(rootfd, f->name, flags), rc = 0;
 	struct stat before, after;
+	uint64_t got = 0;
 	ssize_t n;
 
 	if (fd < 0)
-		return hm__err(HM_EIO, "%s: %s", file, strerror(errno));
-	if (fstat(fd, &before) < 0) {
-		rc = hm__err(HM_EIO, "%s: %s", file, strerror(errno));
+		return hm__err(HM_EIO, "%s: %s", disp, strerror(errno));
+	if (fstat(fd, &before) < 0 || !S_ISREG(before.st_mode) || before.st_dev != f->dev ||
+	    before.st_ino != f->ino) {
 		close(fd);
-		return rc;
+		return hm__err(HM_EIO, "%s: was replaced between listing and reading", disp);
 	}
-	if ((rc = hm_dataset_scan_decompress(scan, hm_dataset_compression_for(file))) < 0) {
+	(void)posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+	if ((rc = hm_dataset_scan_decompress(scan, hm_dataset_compression_for(disp))) < 0) {
 		close(fd);
 		return rc;
 	}
@@ -94,31 +103,41 @@ static int scan_file(hm_dataset_scan *scan, const char *file, const char *want_s
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			rc = hm__err(HM_EIO, "%s: read failed: %s", file, strerror(errno));
+			rc = hm__err(HM_EIO, "%s: read failed: %s", disp, strerror(errno));
 			break;
 		}
 		if (n == 0)
 			break;
+		got += (uint64_t)n;
 		if ((rc = hm_dataset_scan_feed(scan, buf, (size_t)n)) < 0) {
-			hm__err_prefix("%s: ", file);
+			hm__err_prefix("%s: ", disp);
 			break;
 		}
 		*done += (uint64_t)n;
 		if (o->progress)
 			o->progress(*done, total, o->progress_payload);
 	}
-	if (rc == 0 && hm_dataset_container_for(file) == HM_CONTAINER_PARQUET) {
-		rc = hm__dataset_scan_parquet(scan, fd, (uint64_t)before.st_size, file);
-		if (rc == 0 && (fstat(fd, &after) < 0 || after.st_size != before.st_size ||
-				after.st_mtim.tv_sec != before.st_mtim.tv_sec ||
-				after.st_mtim.tv_nsec != before.st_mtim.tv_nsec))
-			rc = hm__err(HM_EIO, "%s: changed while it was read; run again", file);
-	}
+	if (rc == 0 && hm_dataset_container_for(disp) == HM_CONTAINER_PARQUET)
+		rc = hm__dataset_scan_parquet(scan, fd, (uint64_t)before.st_size, disp);
+	/* The second look comes after every read, as the manifest's hashing does. */
+	if (rc == 0 && fstat(fd, &after) < 0)
+		rc = hm__err(HM_EIO, "%s: fstat failed: %s", disp, strerror(errno));
+	if (rc == 0 && (after.st_size != before.st_size || got != (uint64_t)before.st_size ||
+			after.st_mtim.tv_sec != before.st_mtim.tv_sec ||
+			after.st_mtim.tv_nsec != before.st_mtim.tv_nsec ||
+			after.st_ctim.tv_sec != before.st_ctim.tv_sec ||
+			after.st_ctim.tv_nsec != before.st_ctim.tv_nsec))
+		rc = hm__err(HM_EIO, "%s: changed while it was read; run again", disp);
 	close(fd);
 	if (rc == 0 && (rc = hm_dataset_scan_finish(scan)) < 0)
-		hm__err_prefix("%s: ", file);
-	if (rc == 0 && strcmp(hm__dataset_scan_sha256(scan), want_sha) != 0)
-		rc = hm__err(HM_EIO, "%s: changed between hashing and analysis; run again", file);
+		hm__err_prefix("%s: ", disp);
+	if (rc == 0 && hm__hex_decode(f->digest, 32, hm__dataset_scan_sha256(scan)) < 0)
+		rc = hm__err(HM_ECRYPTO, "%s: no digest", disp);
+	if (rc == 0) {
+		f->cached = 1; /* hashed here: the manifest does not read it again */
+		f->mtime = before.st_mtim;
+		f->ctime = before.st_ctim;
+	}
 	return rc;
 }
 
@@ -191,35 +210,63 @@ static int add_results(json_t *sfiles, json_t *scrfiles, totals *t, const hm_dat
 	return 0;
 }
 
-/* Scans every record file of the manifest: the "stats" and "screening" members. */
-static int analyse(json_t **stats, json_t **screening, const char *path, const hm_manifest *m,
-		   const hm_screen *scr, const hm_dataset_options *o)
-{
-	size_t ncats = scr ? hm_screen_category_count(scr) : 0, i;
-	json_t *sfiles = json_array(), *scrfiles = json_array(), *unread = json_array(), *cats, *pat;
+/* The record files' analysis, made while the manifest is computed (the hook below). */
+typedef struct analysis {
+	const hm_screen *scr;
+	const hm_dataset_options *o;
+	size_t ncats;
+	json_t *sfiles, *scrfiles, *unread;
 	totals t;
-	hm__dedup *dedup = NULL;
-	hm_buf file = HM_BUF_INIT;
-	char *buf = malloc(READ_CHUNK);
+	hm__dedup *dedup;
+	char *buf;
+} analysis;
+
+static int analysis_init(analysis *a, const hm_screen *scr, const hm_dataset_options *o)
+{
+	memset(a, 0, sizeof(*a));
+	a->scr = scr;
+	a->o = o;
+	a->ncats = scr ? hm_screen_category_count(scr) : 0;
+	a->sfiles = json_array();
+	a->scrfiles = json_array();
+	a->unread = json_array();
+	a->buf = malloc(READ_CHUNK);
+	a->t.cats = calloc(a->ncats ? a->ncats : 1, sizeof(uint64_t));
+	a->t.splits = json_object();
+	if (!a->sfiles || !a->scrfiles || !a->unread || !a->buf || !a->t.cats || !a->t.splits)
+		return hm__err_oom();
+	return hm__dedup_new(&a->dedup);
+}
+
+static void analysis_free(analysis *a)
+{
+	json_decref(a->sfiles);
+	json_decref(a->scrfiles);
+	json_decref(a->unread);
+	json_decref(a->t.splits);
+	hm__dedup_free(a->dedup);
+	free(a->buf);
+	free(a->t.cats);
+}
+
+/* The manifest hook: scans every record file (in manifest order, numbered by index for the
+ * duplicate set), which hashes it too; names the data files that are not read. */
+static int analyse_files(void *ctx, const hm_manifest *m, int rootfd, const char *display_root,
+			 hm__hashfile *files, size_t n, hm_digest_stats *dstats)
+{
+	analysis *a = ctx;
 	uint64_t total = 0, done = 0;
+	char disp[PATH_MAX];
+	size_t i;
 	int rc = 0;
 
-	memset(&t, 0, sizeof(t));
-	t.cats = calloc(ncats ? ncats : 1, sizeof(uint64_t));
-	t.splits = json_object();
-	if (!sfiles || !scrfiles || !unread || !buf || !t.cats || !t.splits) {
-		rc = hm__err_oom();
-		goto out;
-	}
-	if ((rc = hm__dedup_new(&dedup)) < 0)
-		goto out;
-	for (i = 0; i < hm_manifest_count(m); i++) {
-		const char *name = hm_manifest_resource_name(m, i);
+	for (i = 0; i < n; i++) {
+		const char *name = files[i].name;
 		if (hm_dataset_container_for(strcmp(name, ".") ? name : hm_manifest_name(m)))
-			total += hm_manifest_resource_size(m, i);
+			total += files[i].size;
 	}
-	for (i = 0; i < hm_manifest_count(m) && rc == 0; i++) {
-		const char *name = hm_manifest_resource_name(m, i);
+	for (i = 0; i < n && rc == 0; i++) {
+		const char *name = files[i].name;
 		int single = strcmp(name, ".") == 0;
 		hm_dataset_container c = hm_dataset_container_for(single ? hm_manifest_name(m) : name);
 		hm_dataset_scan *scan = NULL;
@@ -228,35 +275,45 @@ static int analyse(json_t **stats, json_t **screening, const char *path, const h
 		if (c == HM_CONTAINER_NONE) {
 			/* a data file this reader cannot read is named, never counted as empty */
 			why = hm__dataset_unread_reason(single ? hm_manifest_name(m) : name);
-			if (why && json_array_append_new(unread, json_pack("{s:s, s:s}", "name", name,
-									   "reason", why)) < 0)
+			if (why && json_array_append_new(a->unread, json_pack("{s:s, s:s}", "name", name,
+									      "reason", why)) < 0)
 				rc = hm__err_oom();
 			continue;
 		}
-		file.len = 0;
-		rc = single ? hm__buf_puts(&file, path) : hm__buf_printf(&file, "%s/%s", path, name);
+		hm__display_path(disp, sizeof(disp), display_root, name);
+		rc = hm__dataset_scan_new(&scan, c, a->scr, a->o, a->dedup, (uint32_t)i);
 		if (rc == 0)
-			rc = hm__dataset_scan_new(&scan, c, scr, o, dedup, (uint32_t)i);
+			rc = scan_file(scan, rootfd, &files[i], disp, a->buf, &done, total, a->o);
 		if (rc == 0)
-			rc = scan_file(scan, file.data, hm_manifest_resource_digest(m, i), buf, &done,
-				       total, o);
-		if (rc == 0)
-			rc = add_results(sfiles, scrfiles, &t, scan, name,
-					 single ? hm_manifest_name(m) : name, ncats);
-		t.scanned += rc == 0 ? hm_dataset_scan_count(scan, HM_SCAN_RECORDS) : 0;
+			rc = add_results(a->sfiles, a->scrfiles, &a->t, scan, name,
+					 single ? hm_manifest_name(m) : name, a->ncats);
+		if (rc == 0 && dstats) {
+			dstats->files_hashed++;
+			dstats->bytes_hashed += files[i].size;
+		}
+		a->t.scanned += rc == 0 ? hm_dataset_scan_count(scan, HM_SCAN_RECORDS) : 0;
 		hm_dataset_scan_free(scan);
 	}
-	if (rc < 0)
-		goto out;
+	return rc;
+}
 
-	*stats = json_pack("{s:o, s:o, s:o, s:o, s:o, s:s, s:O}", "records", count(t.records),
-			   "invalid_records", count(t.invalid), "duplicate_records", count(t.dups),
-			   "bytes", count(t.bytes), "schema_errors", count(t.schema), "record_format",
-			   hm_record_format_name(t.any_format ? t.format : HM_RECORDS_NONE), "files",
-			   sfiles);
-	if (!*stats || (json_object_size(t.splits) &&
-			json_object_set(*stats, "splits", t.splits) < 0) ||
-	    (json_array_size(unread) && json_object_set(*stats, "unread_files", unread) < 0)) {
+/* The "stats" and "screening" members from the analysis. */
+static int analysis_json(json_t **stats, json_t **screening, analysis *a)
+{
+	const hm_screen *scr = a->scr;
+	totals *t = &a->t;
+	json_t *cats, *pat;
+	size_t i;
+	int rc = 0;
+
+	*stats = json_pack("{s:o, s:o, s:o, s:o, s:o, s:s, s:O}", "records", count(t->records),
+			   "invalid_records", count(t->invalid), "duplicate_records", count(t->dups),
+			   "bytes", count(t->bytes), "schema_errors", count(t->schema), "record_format",
+			   hm_record_format_name(t->any_format ? t->format : HM_RECORDS_NONE), "files",
+			   a->sfiles);
+	if (!*stats || (json_object_size(t->splits) &&
+			json_object_set(*stats, "splits", t->splits) < 0) ||
+	    (json_array_size(a->unread) && json_object_set(*stats, "unread_files", a->unread) < 0)) {
 		rc = hm__err_oom();
 		goto out;
 	}
@@ -271,15 +328,15 @@ static int analyse(json_t **stats, json_t **screening, const char *path, const h
 		rc = hm__err_oom();
 		goto out;
 	}
-	for (i = 0; i < ncats; i++) {
+	for (i = 0; i < a->ncats; i++) {
 		json_array_append_new(json_object_get(pat, "categories"),
 				      json_string(hm_screen_category_name(scr, i)));
-		json_object_set_new(cats, hm_screen_category_name(scr, i), count(t.cats[i]));
+		json_object_set_new(cats, hm_screen_category_name(scr, i), count(t->cats[i]));
 	}
 	*screening = json_pack("{s:s, s:o, s:o, s:o, s:o, s:O}", "method", "heuristic-patterns",
-			       "patterns", pat, "records_scanned", count(t.scanned),
-			       "flagged_records", count(t.flagged), "categories", cats, "files",
-			       scrfiles);
+			       "patterns", pat, "records_scanned", count(t->scanned),
+			       "flagged_records", count(t->flagged), "categories", cats, "files",
+			       a->scrfiles);
 	if (!*screening)
 		rc = hm__err_oom();
 out:
@@ -287,14 +344,6 @@ out:
 		json_decref(*stats);
 		*stats = NULL;
 	}
-	json_decref(sfiles);
-	json_decref(scrfiles);
-	json_decref(unread);
-	json_decref(t.splits);
-	hm__dedup_free(dedup);
-	hm__buf_free(&file);
-	free(buf);
-	free(t.cats);
 	return rc;
 }
 
@@ -331,7 +380,7 @@ static json_t *serialization(const hm_manifest *m)
 	return ser;
 }
 
-static int predicate(json_t **out, const char *path, const hm_manifest *m, const hm_screen *scr,
+static int predicate(json_t **out, const char *path, const hm_manifest *m, analysis *a,
 		     const hm_dataset_options *o)
 {
 	json_t *p = json_object(), *v, *stats = NULL, *screening = NULL, *git = NULL;
@@ -352,7 +401,7 @@ static int predicate(json_t **out, const char *path, const hm_manifest *m, const
 		rc = hm_error_last_code() ? hm_error_last_code() : hm__err_oom();
 		goto fail;
 	}
-	if ((rc = analyse(&stats, &screening, path, m, scr, o)) < 0)
+	if ((rc = analysis_json(&stats, &screening, a)) < 0)
 		goto fail;
 	json_object_set_new(p, "stats", stats);
 	if (!(o->flags & HM_DATASET_NO_GIT)) {
@@ -378,6 +427,7 @@ int hm_dataset_statement(char **out, const char *path, const hm_dataset_options 
 	hm_manifest *m = NULL;
 	hm_screen *scr = NULL;
 	json_t *pred = NULL, *st = NULL;
+	analysis a;
 	int rc;
 
 	if (!out)
@@ -395,9 +445,9 @@ int hm_dataset_statement(char **out, const char *path, const hm_dataset_options 
 	if (!(opts->flags & HM_DATASET_NO_SCREENING) &&
 	    (rc = hm_screen_load(&scr, opts->screen_patterns)) < 0)
 		return rc;
-	if ((rc = hm_manifest_compute(&m, path, opts->digest)) < 0)
-		goto out;
-	if ((rc = predicate(&pred, path, m, scr, opts)) < 0)
+	if ((rc = analysis_init(&a, scr, opts)) < 0 ||
+	    (rc = hm__manifest_compute_with(&m, path, opts->digest, analyse_files, &a)) < 0 ||
+	    (rc = predicate(&pred, path, m, &a, opts)) < 0)
 		goto out;
 	st = json_pack("{s:s, s:[{s:s, s:{s:s}}], s:s, s:O}", "_type", HM_STATEMENT_TYPE, "subject",
 		       "name", opts->name, "digest", "sha256", hm_manifest_root(m), "predicateType",
@@ -411,6 +461,7 @@ int hm_dataset_statement(char **out, const char *path, const hm_dataset_options 
 out:
 	json_decref(st);
 	json_decref(pred);
+	analysis_free(&a);
 	hm_manifest_free(m);
 	hm_screen_free(scr);
 	return rc;

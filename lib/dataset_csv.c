@@ -69,7 +69,7 @@ static int end_field(hm__csv *c)
 
 static int end_row(hm__csv *c)
 {
-	hm__record r = { c->cur.data ? c->cur.data : "", c->cur.len, c->ends, c->nends, c->error };
+	hm__record r = { c->cur.data ? c->cur.data : "", c->cur.len, c->ends, c->nends, c->error, 0 };
 	int rc = 0;
 
 	if (c->oversized) {

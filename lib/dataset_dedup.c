@@ -1,7 +1,7 @@
 /*
- * The set of record digests behind duplicate counts: open addressing with
- * linear probing over 16-byte SHA-256 prefixes (a collision needs ~2^64
- * records), each with the last file it was seen in. 20 bytes an entry, at
+ * The set of record keys behind duplicate counts: open addressing with
+ * linear probing over 16-byte keys (128-bit hashes, see dataset_record.c),
+ * each with the last file it was seen in. 20 bytes an entry, at
  * most 3/4 full: memory grows with distinct records, not with bytes.
  */
 #include "dataset_impl.h"
@@ -49,7 +49,7 @@ static size_t slot_of(const unsigned char *key, size_t cap)
 {
 	uint64_t h;
 
-	memcpy(&h, key, sizeof(h)); /* SHA-256 bytes are uniform already */
+	memcpy(&h, key, sizeof(h)); /* hash bytes are uniform already */
 	return (size_t)h & (cap - 1);
 }
 
@@ -76,7 +76,7 @@ static int grow(hm__dedup *d)
 	return 0;
 }
 
-int hm__dedup_add(hm__dedup *d, const unsigned char digest[32], uint32_t file, int *in_file,
+int hm__dedup_add(hm__dedup *d, const unsigned char key[16], uint32_t file, int *in_file,
 		  int *anywhere)
 {
 	size_t j;
@@ -85,8 +85,8 @@ int hm__dedup_add(hm__dedup *d, const unsigned char digest[32], uint32_t file, i
 	*in_file = *anywhere = 0;
 	if (file == UINT32_MAX)
 		return hm__err(HM_EINVAL, "too many files");
-	for (j = slot_of(digest, d->cap); d->slots[j].file; j = (j + 1) & (d->cap - 1)) {
-		if (memcmp(d->slots[j].key, digest, 16) == 0) {
+	for (j = slot_of(key, d->cap); d->slots[j].file; j = (j + 1) & (d->cap - 1)) {
+		if (memcmp(d->slots[j].key, key, 16) == 0) {
 			*anywhere = 1;
 			*in_file = d->slots[j].file == file + 1;
 			d->slots[j].file = file + 1;
@@ -96,10 +96,10 @@ int hm__dedup_add(hm__dedup *d, const unsigned char digest[32], uint32_t file, i
 	if ((d->used + 1) * 4 > d->cap * 3) {
 		if ((rc = grow(d)) < 0)
 			return rc;
-		for (j = slot_of(digest, d->cap); d->slots[j].file; j = (j + 1) & (d->cap - 1))
+		for (j = slot_of(key, d->cap); d->slots[j].file; j = (j + 1) & (d->cap - 1))
 			;
 	}
-	memcpy(d->slots[j].key, digest, 16);
+	memcpy(d->slots[j].key, key, 16);
 	d->slots[j].file = file + 1;
 	d->used++;
 	return 0;

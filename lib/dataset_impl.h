@@ -23,6 +23,8 @@ typedef struct hm__record {
 	const size_t *field_end;
 	size_t nfields;
 	const char *error;
+	size_t pad; /* bytes readable after data + len (the rest of the chunk), for parsers
+		       that read ahead; 0 when unknown */
 } hm__record;
 
 /* Receives each record; a negative return stops the splitter and is passed on. */
@@ -144,7 +146,7 @@ int hm__dataset_scan_parquet(hm_dataset_scan *s, int fd, uint64_t size, const ch
 int hm__dataset_scan_parquet_buffer(hm_dataset_scan *s, const void *p, size_t n, const char *name);
 
 /*
- * dataset_dedup.c: a set of record digests (16 bytes of SHA-256 each) that
+ * dataset_dedup.c: a set of record keys (128-bit XXH3 each, dataset_record.c) that
  * remembers the last file each was seen in, so one set serves a whole
  * dataset: duplicates within a file and across files.
  */
@@ -152,21 +154,23 @@ typedef struct hm__dedup hm__dedup;
 int hm__dedup_new(hm__dedup **out);
 void hm__dedup_free(hm__dedup *d);
 /*
- * Adds a digest seen in file (any number). *in_file = 1 when it was seen
+ * Adds a key seen in file (any number). *in_file = 1 when it was seen
  * before in this file, *anywhere = 1 when seen before in any file.
  */
-int hm__dedup_add(hm__dedup *d, const unsigned char digest[32], uint32_t file, int *in_file,
+int hm__dedup_add(hm__dedup *d, const unsigned char key[16], uint32_t file, int *in_file,
 		  int *anywhere);
 
 /*
  * dataset_hasher.c: a thread that feeds chunks to a digest while the caller
- * works on them. *out NULL (returns 0) when no thread can be started.
+ * works on them, then runs a job (may be NULL) given with the chunk. *out
+ * NULL (returns 0) when no thread can be started.
  */
 typedef struct hm__hasher hm__hasher;
 struct evp_md_ctx_st;
 int hm__hasher_new(hm__hasher **out, struct evp_md_ctx_st *md);
 /* Hands p[0..n) over; it must stay valid until hm__hasher_wait returns. */
-void hm__hasher_start(hm__hasher *h, const void *p, size_t n);
+void hm__hasher_start(hm__hasher *h, const void *p, size_t n, int (*job)(void *ctx), void *ctx);
+/* Waits for the digest and the job: 0, or the first error of either. */
 int hm__hasher_wait(hm__hasher *h);
 void hm__hasher_free(hm__hasher *h);
 

@@ -38,7 +38,7 @@ static int is_ws(char c)
 
 static int emit(hm__jsonarray *a, const char *error)
 {
-	hm__record r = { a->cur.data ? a->cur.data : "", a->cur.len, NULL, 0, error };
+	hm__record r = { a->cur.data ? a->cur.data : "", a->cur.len, NULL, 0, error, 0 };
 	int rc;
 
 	if (a->oversized) {

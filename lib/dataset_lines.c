@@ -25,7 +25,7 @@ static int append(hm__lines *l, const char *p, size_t n)
 
 static int emit(hm__lines *l)
 {
-	hm__record r = { l->cur.data ? l->cur.data : "", l->cur.len, NULL, 0, NULL };
+	hm__record r = { l->cur.data ? l->cur.data : "", l->cur.len, NULL, 0, NULL, 0 };
 	int rc;
 
 	if (l->oversized) {
@@ -41,6 +41,23 @@ static int emit(hm__lines *l)
 	return rc;
 }
 
+/* A whole line inside the chunk goes out where it lies, without a copy. */
+static int emit_in_place(hm__lines *l, const char *p, size_t len, size_t rest)
+{
+	hm__record r = { p, len, NULL, 0, NULL, rest };
+
+	if (len > l->max) {
+		r.data = "";
+		r.len = 0;
+		r.pad = 0;
+		r.error = "oversized";
+	} else if (len && p[len - 1] == '\r') {
+		r.len--;
+		r.pad++;
+	}
+	return l->fn(l->ctx, &r);
+}
+
 int hm__lines_feed(hm__lines *l, const char *p, size_t n)
 {
 	int rc;
@@ -48,6 +65,14 @@ int hm__lines_feed(hm__lines *l, const char *p, size_t n)
 	while (n) {
 		const char *nl = memchr(p, '\n', n);
 		size_t take = nl ? (size_t)(nl - p) : n;
+
+		if (nl && l->cur.len == 0 && !l->oversized) {
+			if ((rc = emit_in_place(l, p, take, n - take)) < 0)
+				return rc;
+			p += take + 1;
+			n -= take + 1;
+			continue;
+		}
 
 		if ((rc = append(l, p, take)) < 0)
 			return rc;

@@ -121,8 +121,12 @@ int hm__dataset_scan_new(hm_dataset_scan **out, hm_dataset_container c, const hm
 		s->own_dedup = 1;
 	}
 	s->file_md = EVP_MD_CTX_new();
-	s->rec_md = EVP_MD_CTX_new();
-	if (!s->file_md || !s->rec_md || EVP_DigestInit_ex(s->file_md, EVP_sha256(), NULL) != 1) {
+	s->rec_xxh = XXH3_createState();
+	if (!s->file_md || !s->rec_xxh) {
+		rc = hm__err_oom();
+		goto fail;
+	}
+	if (EVP_DigestInit_ex(s->file_md, EVP_sha256(), NULL) != 1) {
 		rc = hm__err(HM_ECRYPTO, "SHA-256 is not available");
 		goto fail;
 	}
@@ -188,11 +192,13 @@ void hm_dataset_scan_free(hm_dataset_scan *s)
 	if (s->own_dedup)
 		hm__dedup_free(s->dedup);
 	EVP_MD_CTX_free(s->file_md);
-	EVP_MD_CTX_free(s->rec_md);
+	XXH3_freeState(s->rec_xxh);
 	free(s->cat_counts);
 	free(s->hit);
 	free(s->flagged_idx);
 	hm__buf_free(&s->text);
+	hm__buf_free(&s->batch[0]);
+	hm__buf_free(&s->batch[1]);
 	hm__screen_scratch_free(&s->scratch);
 	hm__fastjson_free(s->fast);
 	hm__value_free(&s->val);
@@ -239,6 +245,7 @@ static int sniff(hm_dataset_scan *s, const hm__record *r)
 		first.field_end = NULL;
 		first.nfields = 0;
 		first.error = s->held_error;
+		first.pad = 0;
 		if ((rc = on_record(s, &first)) == 0)
 			rc = on_record(s, r);
 		hm__buf_free(&s->held);
@@ -348,6 +355,14 @@ static int take(hm_dataset_scan *s, const char *p, size_t len)
 	return split_chunk(s, p, len);
 }
 
+/* The hasher's job: the records of the chunk before this one. */
+static int screen_job(void *ctx)
+{
+	hm_dataset_scan *s = ctx;
+
+	return hm__scan_screen_batch(s, &s->batch[!s->fill]);
+}
+
 int hm_dataset_scan_feed(hm_dataset_scan *s, const void *data, size_t len)
 {
 	int rc, rc2;
@@ -365,9 +380,14 @@ int hm_dataset_scan_feed(hm_dataset_scan *s, const void *data, size_t len)
 	if (!s->hasher || len < PARALLEL_HASH_MIN) {
 		if (EVP_DigestUpdate(s->file_md, data, len) != 1)
 			return hm__err(HM_ECRYPTO, "SHA-256 failed");
-		return take(s, data, len);
+		if ((rc = take(s, data, len)) < 0)
+			return rc;
+		return hm__scan_screen_batch(s, &s->batch[s->fill]);
 	}
-	hm__hasher_start(s->hasher, data, len);
+	/* Two cores: one hashes this chunk and screens the records of the last one, while the
+	 * other splits, parses and checks this one. Batches are screened in order. */
+	s->fill = !s->fill;
+	hm__hasher_start(s->hasher, data, len, s->screen ? screen_job : NULL, s);
 	rc = take(s, data, len);
 	rc2 = hm__hasher_wait(s->hasher);
 	return rc < 0 ? rc : rc2;
@@ -462,7 +482,7 @@ int hm_dataset_scan_finish(hm_dataset_scan *s)
 	default:
 		rc = 0; /* an empty .json file */
 	}
-	if (rc < 0)
+	if (rc < 0 || (rc = hm__scan_screen_batch(s, &s->batch[s->fill])) < 0)
 		return rc;
 	if (EVP_DigestFinal_ex(s->file_md, md, &mdlen) != 1)
 		return hm__err(HM_ECRYPTO, "SHA-256 failed");

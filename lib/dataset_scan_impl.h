@@ -9,6 +9,7 @@
 #include "dataset_impl.h"
 
 #include <openssl/evp.h>
+#include <xxhash.h>
 
 struct hm_dataset_scan {
 	hm_dataset_container container;
@@ -28,7 +29,8 @@ struct hm_dataset_scan {
 	int json_lines, sniff; /* a .json file read as lines; SNIFF_* */
 	hm_buf held;           /* its first line, until the second decides */
 	const char *held_error;
-	EVP_MD_CTX *file_md, *rec_md;
+	EVP_MD_CTX *file_md;
+	XXH3_state_t *rec_xxh; /* the duplicate key of a record with fields */
 	hm__hasher *hasher; /* hashes file_md in parallel; NULL until a large chunk comes */
 	int hasher_tried;
 	/* JSON records: the fast parser (NULL: jansson only), the parsed record, its duplicate key */
@@ -56,6 +58,10 @@ struct hm_dataset_scan {
 	int flagged_truncated;
 	hm_buf text;
 	hm__screen_scratch scratch;
+	/* Records waiting to be screened: batch[fill] takes the chunk being split; the other is
+	 * screened on the hasher's thread meanwhile (dataset_scan.c). */
+	hm_buf batch[2];
+	int fill;
 
 	/* Compressed input (NULL: plain). */
 	hm__inflate *inflate;
@@ -86,6 +92,8 @@ int hm__scan_json_record(hm_dataset_scan *s, uint64_t index, const hm__record *r
  * read values tell none (HM__CLS_GENERIC: none). */
 int hm__scan_value_record(hm_dataset_scan *s, uint64_t index, const hm__value *val, int cls_hint);
 int hm__scan_text_record(hm_dataset_scan *s, uint64_t index, const hm__record *r);
+/* Screens the records waiting in b (in order) and empties it. */
+int hm__scan_screen_batch(hm_dataset_scan *s, hm_buf *b);
 /* The first CSV row: column count and the Alpaca columns. */
 void hm__scan_csv_header(hm_dataset_scan *s, const hm__record *r);
 int hm__scan_csv_record(hm_dataset_scan *s, uint64_t index, const hm__record *r);

@@ -114,13 +114,20 @@ int walk(hm__value *val, dom::element e)
 
 } // namespace
 
-extern "C" int hm__fastjson_parse(hm__fastjson *f, const char *data, size_t len, hm__value *val)
+extern "C" int hm__fastjson_parse(hm__fastjson *f, const char *data, size_t len, size_t pad,
+				  hm__value *val)
 {
 	dom::element root;
+	simdjson::error_code err;
 
 	val->n = 0;
 	if (len > 0xffffffffu / 2)
 		return DECLINE; /* node indexes are 32-bit */
+	/* simdjson reads up to SIMDJSON_PADDING bytes past the end (whatever they hold) */
+	if (pad >= SIMDJSON_PADDING) {
+		err = f->parser.parse(reinterpret_cast<const uint8_t *>(data), len, false).get(root);
+		goto parsed;
+	}
 	if (len + SIMDJSON_PADDING > f->cap) {
 		size_t cap = len + SIMDJSON_PADDING + (len >> 2);
 		char *b = static_cast<char *>(std::realloc(f->buf, cap));
@@ -131,7 +138,8 @@ extern "C" int hm__fastjson_parse(hm__fastjson *f, const char *data, size_t len,
 	}
 	std::memcpy(f->buf, data, len);
 	std::memset(f->buf + len, 0, SIMDJSON_PADDING);
-	auto err = f->parser.parse(f->buf, len, false).get(root);
+	err = f->parser.parse(f->buf, len, false).get(root);
+parsed:
 	if (err == MEMALLOC)
 		return NOMEM;
 	if (err)

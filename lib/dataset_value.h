@@ -51,13 +51,15 @@ hm__fastjson *hm__fastjson_new(void);
 void hm__fastjson_free(hm__fastjson *f);
 /*
  * Parses data[0..len) into val (emptied first; strings point into the parser,
- * valid until its next parse). 1: parsed, and the reference parser (jansson,
+ * valid until its next parse); pad: how many bytes after data + len may be
+ * read (with enough, the record is parsed where it lies, else copied first).
+ * 1: parsed, and the reference parser (jansson,
  * as the scan calls it) would have read the same value; 0: declined, let the
  * reference parser judge (invalid JSON, and the rare valid records whose
  * reading could differ: duplicate keys, "\u0000", integers beyond int64,
  * nesting deeper than simdjson's limit, a scalar at the top); -1: out of memory.
  */
-int hm__fastjson_parse(hm__fastjson *f, const char *data, size_t len, hm__value *val);
+int hm__fastjson_parse(hm__fastjson *f, const char *data, size_t len, size_t pad, hm__value *val);
 
 #ifdef __cplusplus
 }

@@ -43,6 +43,24 @@ struct hm_manifest {
 /* ---- manifest.c ---- */
 
 struct hm__hashfile;
+
+/* ---- manifest_walk.c ---- */
+
+/*
+ * Called by hm__manifest_compute_with after the walk (and the digest cache),
+ * before hashing, with files[0..n) in manifest order; m holds its name. A
+ * file is opened as the hashing does (hashpool.h: target, else name below
+ * rootfd). The hook may read any file itself and fill its digest, mark it
+ * cached and add it to stats (may be NULL): it is then not read again, so a
+ * caller that analyses a file's bytes hashes them in the same pass. A
+ * negative return fails the computation with that code.
+ */
+typedef int (*hm__manifest_hook)(void *ctx, const hm_manifest *m, int rootfd,
+				 const char *display_root, struct hm__hashfile *files, size_t n,
+				 hm_digest_stats *stats);
+/* hm_manifest_compute with a hook (may be NULL). */
+int hm__manifest_compute_with(hm_manifest **out, const char *path, const hm_digest_options *opts,
+			      hm__manifest_hook hook, void *hook_ctx);
 /* Fills m's resources and root from hashed files (their names are moved). */
 int hm__manifest_finish(hm_manifest *m, struct hm__hashfile *files, size_t n);
 void hm__uncovered_free(struct hm__uncovered *u, size_t n);

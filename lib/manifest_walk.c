@@ -534,6 +534,12 @@ int hm__digest_options_get(hm_digest_options *out, const hm_digest_options *in)
 
 int hm_manifest_compute(hm_manifest **out, const char *path, const hm_digest_options *opts)
 {
+	return hm__manifest_compute_with(out, path, opts, NULL, NULL);
+}
+
+int hm__manifest_compute_with(hm_manifest **out, const char *path, const hm_digest_options *opts,
+			      hm__manifest_hook hook, void *hook_ctx)
+{
 	hm_digest_options od;
 	const hm_digest_options *o = &od;
 	struct hm__hashcache_run *cache = NULL;
@@ -635,7 +641,11 @@ int hm_manifest_compute(hm_manifest **out, const char *path, const hm_digest_opt
 	po.progress = o->progress;
 	po.payload = o->progress_payload;
 	if (o->shard_size) {
-		/* byte ranges, not whole files: the digest cache does not apply */
+		/* byte ranges, not whole files: neither the digest cache nor a hook applies */
+		if (hook) {
+			rc = hm__err(HM_EINVAL, "%s: shards cannot be combined with a file scan", display);
+			goto done;
+		}
 		m->shard_size = o->shard_size;
 		if ((rc = hm__manifest_shards(m, w.files, w.n, &po, o->stats)) < 0)
 			goto done;
@@ -644,6 +654,8 @@ int hm_manifest_compute(hm_manifest **out, const char *path, const hm_digest_opt
 	if ((rc = hm__hashcache_open(&cache, realroot, o)) < 0)
 		goto done;
 	hm__hashcache_apply(cache, w.files, w.n, o->stats);
+	if (hook && (rc = hook(hook_ctx, m, rootfd, display, w.files, w.n, o->stats)) < 0)
+		goto done;
 	rc = hm__hashpool_run(w.files, w.n, &po);
 	if (o->stats) {
 		size_t i;

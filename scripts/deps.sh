@@ -4,7 +4,7 @@
 set -eu
 PKGS="build-essential pkg-config git openssl
 libsodium-dev libssl-dev libjansson-dev libgit2-dev libsqlite3-dev libpq-dev libxml2-dev libyaml-dev
-libsimdjson-dev libhyperscan-dev libsnappy-dev zlib1g-dev libzstd-dev g++
+libsimdjson-dev libhyperscan-dev libxxhash-dev libsnappy-dev zlib1g-dev libzstd-dev g++
 libcmocka-dev sqlite3 libxml2-utils python3 python3-yaml python3-jsonschema clang valgrind
 python3-cryptography python3-protobuf python3-typing-extensions"
 missing=""

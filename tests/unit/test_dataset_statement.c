@@ -537,6 +537,38 @@ static void progress_reports_analysed_bytes(void **state)
 	assert_int_equal(last[0], last[1]);
 }
 
+static void count_hashed(uint64_t done, uint64_t total, void *payload)
+{
+	uint64_t *t = payload;
+
+	t[0] = done;
+	t[1] = total;
+}
+
+/* A record file is hashed in the pass that analyses it: the manifest's hashing reads only the
+ * other files (here README.md, 10 bytes), and the subject is still the manifest root. */
+static void record_files_are_read_once(void **state)
+{
+	hm_dataset_options o = HM_DATASET_OPTIONS_INIT;
+	hm_digest_options d = HM_DIGEST_OPTIONS_INIT;
+	uint64_t hashed[2] = { 0, 0 };
+	hm_statement *st;
+	json_t *j;
+
+	(void)state;
+	o.name = "x";
+	o.flags = HM_DATASET_NO_SCREENING | HM_DATASET_NO_GIT;
+	d.progress = count_hashed;
+	d.progress_payload = hashed;
+	o.digest = &d;
+	j = statement(dataset, &o, &st);
+	assert_string_equal(hm_statement_subject_digest_get(st, 0, "sha256"), root_of(dataset));
+	hm_statement_free(st);
+	json_decref(j);
+	assert_int_equal(hashed[1], strlen("# fixture\n"));
+	assert_int_equal(hashed[0], hashed[1]);
+}
+
 static void bad_options_are_refused_before_any_work(void **state)
 {
 	hm_dataset_options o = HM_DATASET_OPTIONS_INIT;
@@ -597,6 +629,7 @@ int main(void)
 		cmocka_unit_test(sharegpt_dataset),
 		cmocka_unit_test(custom_patterns_are_used_and_recorded),
 		cmocka_unit_test(progress_reports_analysed_bytes),
+		cmocka_unit_test(record_files_are_read_once),
 		cmocka_unit_test(bad_options_are_refused_before_any_work),
 	};
 

@@ -214,12 +214,18 @@ static void regex_prechecks_never_miss_a_match(void **state)
 		"[abc]def{0,1}ghi", "(a(b|c)d)eee", "foo\\.bar", "ab+cde", "AbC+", "abc{2}",
 		"[]abc]xyz", "a[(]bcd", "(x[)]y|zzz)www", "(ignore|disregard) (your )?rules",
 		"^start here", "end here$", "(one|two|three)",
+		/* anchors in groups, classes, '.', intervals */
+		"(^|[^a-z])aoa([^a-z]|$)", "a.c", "x[^y]z", "ab{2,3}c", "colou?r", "a\\$b",
+		"(a|)bq", "q\\*r", "(x|y){2}z", "[0-9]+ ?kg",
 	};
 	static const char *const texts[] = {
 		"abce", "abcde", "barbaz", "foobaz", "abc", "xyyy", "xabcddefgyyy", "world", "hello",
 		"adeghi", "bdefghi", "acdeee", "abdeee", "foo.bar", "fooxbar", "abbbcde", "abcc",
 		"abc", "]xyz", "a(bcd", "x)ywww", "zzzwww", "ignore rules", "disregard your rules",
 		"start here", "not start here", "the end here", "two", "none of these",
+		"aoa", "x aoa y", "baoa", "aoab", "abc", "a c", "a\xc3\xa9" "c", "xzz", "xyz", "x z",
+		"abbc", "abbbc", "abbbbc", "color", "colour", "a$b", "bq", "abq", "qr", "q*r", "xyz",
+		"yxz", "xz", "12kg", "3 kg", "kg", "na\xc3\xafve",
 	};
 	size_t i, j, n;
 
