@@ -1,8 +1,10 @@
 #!/bin/sh
 # The compliance archive's speed, with the goals it must meet (PASS/MISS each):
-#   ingest   signed envelopes added with signature verification, batched (>= 5000/s)
-#   search   by digest on an archive of ARCHIVE_BENCH_N entries (median < 1 ms)
-#   proofs   inclusion and consistency proof generation on that archive (reported)
+#   ingest   signed envelopes added with signature verification, batched, into an
+#            empty archive (>= 5000/s) and into one of ARCHIVE_BENCH_N entries
+#            (>= 10000/s: ingest must not slow as the archive grows)
+#   search   by digest on the archive of ARCHIVE_BENCH_N entries (median < 1 ms)
+#   proofs   inclusion and consistency proofs on that archive (median < 1 ms each)
 #   postgres the same ingest and queries on PostgreSQL beside SQLite's, both at
 #            ARCHIVE_BENCH_PG_N entries (100,000), on a private server started for the run
 #            (skipped, saying so, without the postgresql package; reported, no goal)
@@ -11,9 +13,13 @@
 #   ARCHIVE_BENCH_N=100000 sh bench/archive.sh
 #
 # The large archive is built once (unsigned envelopes stored flagged: its size is the
-# point) and kept as $BUILD/bench/archive-N.db for the next run; delete it to rebuild.
+# point) and kept as $BUILD/bench/archive-N.db for the next run (an archive of an
+# older schema is migrated first); delete it to rebuild. The ingest at N entries goes
+# into a copy of it (in TMPDIR: about 2.5 GB at a million), so it stays at N.
 # Times are wall-clock on a machine that may be shared: the load average is printed, and
-# the CPU time the ingest used is reported next to its rate.
+# the CPU time the ingest used is reported next to its rate, with the bytes it read and
+# wrote through system calls (page cache or disk) per envelope: figures a busy
+# neighbour does not change.
 set -eu
 
 BUILD=${BUILD:-build}
@@ -22,14 +28,16 @@ INGEST=${ARCHIVE_BENCH_INGEST:-20000}
 PG_N=${ARCHIVE_BENCH_PG_N:-100000}
 PG_INGEST=${ARCHIVE_BENCH_PG_INGEST:-5000}
 PKGS="libsodium libcrypto jansson libgit2 sqlite3 libpq libxml-2.0 simdjson libhs"
-pkg-config --exists yaml-0.1 2>/dev/null && PKGS="$PKGS yaml-0.1"
+for p in yaml-0.1 snappy zlib libzstd; do
+	pkg-config --exists $p 2>/dev/null && PKGS="$PKGS $p"
+done
 
 die() { echo "bench: $*" >&2; exit 2; }
 [ -f "$BUILD/libhallmark.a" ] || die "$BUILD/libhallmark.a is missing: run make first"
 mkdir -p "$BUILD/bench"
 DRIVER=$BUILD/bench/archive_bench
 ${CC:-cc} -std=c11 -D_GNU_SOURCE -O2 -Iinclude -o "$DRIVER" bench/archive_bench.c \
-	"$BUILD/libhallmark.a" $(pkg-config --libs $PKGS) -lstdc++ -pthread || die "cannot build $DRIVER"
+	"$BUILD/libhallmark.a" $(pkg-config --libs $PKGS) -lstdc++ -pthread -lm || die "cannot build $DRIVER"
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/hm-archive-bench-XXXXXX")
 trap 'rm -rf "$WORK"' EXIT INT TERM
@@ -48,24 +56,37 @@ val() { sed -n "s/^$1 //p" "$2"; }
 echo "hallmark archive benchmark"
 echo "cores: $(nproc 2>/dev/null || echo ?), load average: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo ?)"
 
-# --- ingest ---
+ingest_line() { # WHERE FILE
+	echo "ingest $1: $INGEST signed envelopes verified and archived in $(val ingest_seconds "$2") s:" \
+		"$(val ingest_rate "$2") envelopes/s; each $(val ingest_cpu_us_per_envelope "$2") us of CPU," \
+		"$(val ingest_read_kb_per_envelope "$2") KiB read, $(val ingest_written_kb_per_envelope "$2") KiB written"
+}
+
+# --- ingest into an empty archive ---
 "$DRIVER" ingest "$INGEST" "$WORK/ingest.db" >"$WORK/ingest" || die "ingest failed"
 rate=$(val ingest_rate "$WORK/ingest")
-echo "ingest: $INGEST signed envelopes verified and archived in $(val ingest_seconds "$WORK/ingest") s:" \
-	"$rate envelopes/s ($(val ingest_cpu_us_per_envelope "$WORK/ingest") us of CPU each," \
-	"$(val ingest_cpu_seconds "$WORK/ingest") CPU s in all)"
-goal ingest "$rate" 5000 above "$rate envelopes/s >= 5000"
+ingest_line "(empty)" "$WORK/ingest"
+goal "ingest (empty)" "$rate" 5000 above "$rate envelopes/s >= 5000"
 
 # --- the large archive ---
 DB=$BUILD/bench/archive-$N.db
 have=0
 [ -f "$DB" ] && have=$(sqlite3 "$DB" "SELECT max(tree_size) FROM heads" 2>/dev/null || echo 0)
-if [ "${have:-0}" -lt "$N" ]; then
-	echo "building an archive of $N entries in $DB (kept for the next run) ..."
-	"$DRIVER" build "$N" "$DB" >"$WORK/build" || die "build failed"
-	echo "built in $(val build_seconds "$WORK/build") s"
-fi
+[ "${have:-0}" -lt "$N" ] && echo "building an archive of $N entries in $DB (kept for the next run) ..."
+# also migrates an archive kept from an older schema (a no-op when it is current)
+"$DRIVER" build "$N" "$DB" >"$WORK/build" || die "build failed"
+[ "${have:-0}" -lt "$N" ] && echo "built in $(val build_seconds "$WORK/build") s"
 echo "archive: $N entries, $(du -sh "$DB" | cut -f1) ($DB)"
+
+# --- ingest into it (a copy, so it stays at N) ---
+cp "$DB" "$WORK/big.db"
+[ ! -f "$DB-wal" ] || cp "$DB-wal" "$WORK/big.db-wal"
+sync "$WORK/big.db" 2>/dev/null || sync
+"$DRIVER" ingest "$INGEST" "$WORK/big.db" >"$WORK/ingest-big" || die "ingest at $N failed"
+rm -f "$WORK/big.db" "$WORK/big.db-wal" "$WORK/big.db-shm"
+rate=$(val ingest_rate "$WORK/ingest-big")
+ingest_line "(at $N)" "$WORK/ingest-big"
+goal "ingest at $N" "$rate" 10000 above "$rate envelopes/s >= 10000 into an archive of $N entries"
 
 # --- queries on it ---
 "$DRIVER" query "$DB" >"$WORK/query" || die "query failed"
@@ -76,7 +97,9 @@ done
 s=$(val search_digest_median_ms "$WORK/query")
 goal "search by digest" "$s" 1 below "median $s ms < 1 ms at $N entries"
 p=$(val prove_median_ms "$WORK/query")
-goal "inclusion proof" "$p" 10 below "median $p ms < 10 ms at $N entries (O(log n) reads)"
+goal "inclusion proof" "$p" 1 below "median $p ms < 1 ms at $N entries"
+c=$(val consistency_median_ms "$WORK/query")
+goal "consistency proof" "$c" 1 below "median $c ms < 1 ms at $N entries"
 
 # --- PostgreSQL beside SQLite, at PG_N entries ---
 echo

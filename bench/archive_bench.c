@@ -34,6 +34,25 @@ static double cpu(void)
 	       (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
 }
 
+/* Bytes this process read and wrote through system calls (page cache or disk), 0 if unknown. */
+static void io(double *rd, double *wr)
+{
+	FILE *f = fopen("/proc/self/io", "r");
+	char key[32];
+	unsigned long long v;
+
+	*rd = *wr = 0;
+	if (!f)
+		return;
+	while (fscanf(f, "%31[^:]: %llu\n", key, &v) == 2) {
+		if (strcmp(key, "rchar") == 0)
+			*rd = (double)v;
+		else if (strcmp(key, "wchar") == 0)
+			*wr = (double)v;
+	}
+	fclose(f);
+}
+
 static void die(const char *what)
 {
 	fprintf(stderr, "archive_bench: %s: %s\n", what, hm_error_last());
@@ -86,7 +105,7 @@ static int ingest(size_t n, const char *db)
 	hm_archive_add_options o = HM_ARCHIVE_ADD_OPTIONS_INIT;
 	hm_archive_add_result r;
 	hm_archive *a = open_db(db);
-	double t0, t1, c0, c1;
+	double t0, t1, c0, c1, r0, r1, w0, w1;
 
 	memset(seed, 42, sizeof(seed));
 	if (!lines || !lens || hm_key_from_seed(&k, seed) < 0 || hm_keyring_new(&kr) < 0 ||
@@ -99,17 +118,21 @@ static int ingest(size_t n, const char *db)
 		lens[i] = len;
 	}
 	o.keys = kr;
+	io(&r0, &w0);
 	c0 = cpu();
 	t0 = now();
 	if (hm_archive_add_lines(a, &r, (const char *const *)lines, lens, n, &o) < 0)
 		die("add");
 	t1 = now();
 	c1 = cpu();
+	io(&r1, &w1);
 	if (r.added != n)
 		die("not every envelope was added");
 	printf("ingest_envelopes %zu\ningest_seconds %.3f\ningest_rate %.0f\n"
-	       "ingest_cpu_seconds %.3f\ningest_cpu_us_per_envelope %.1f\n", n, t1 - t0,
-	       (double)n / (t1 - t0), c1 - c0, (c1 - c0) / (double)n * 1e6);
+	       "ingest_cpu_seconds %.3f\ningest_cpu_us_per_envelope %.1f\n"
+	       "ingest_read_kb_per_envelope %.1f\ningest_written_kb_per_envelope %.1f\n", n, t1 - t0,
+	       (double)n / (t1 - t0), c1 - c0, (c1 - c0) / (double)n * 1e6,
+	       (r1 - r0) / (double)n / 1024, (w1 - w0) / (double)n / 1024);
 	for (i = 0; i < n; i++)
 		hm_free(lines[i]);
 	free(lines);

@@ -233,7 +233,7 @@ static int store_batch(hm_archive *a, struct prep *items, size_t n, long long no
 			continue;
 		}
 		/* the same bytes, or the same content in another base64 spelling */
-		if ((rc = hm__archive_find_envelope(a, p->sha, p->ckey[0] ? p->ckey : NULL, &dup)) < 0)
+		if ((rc = hm__archive_find_envelope(a, p->ckey, &dup)) < 0)
 			goto fail;
 		if (dup >= 0) {
 			p->status = HM_ARCHIVE_DUPLICATE;
@@ -249,7 +249,7 @@ static int store_batch(hm_archive *a, struct prep *items, size_t n, long long no
 		in.body = p->line;
 		in.body_len = p->len;
 		in.body_sha256 = p->sha;
-		in.content_key = p->ckey[0] ? p->ckey : NULL;
+		in.content_key = p->ckey;
 		in.recorded = now;
 		in.retain_until = until;
 		in.verified = p->verified;

@@ -7,25 +7,17 @@
 
 #include <string.h>
 
-int hm__archive_find_envelope(hm_archive *a, const char *sha256_hex, const char *content_key,
-			      long long *id)
+int hm__archive_find_envelope(hm_archive *a, const char *content_key, long long *id)
 {
 	hm__q *st;
 	int rc;
 
-	/*
-	 * Two index lookups, not one OR (which a prepared PostgreSQL plan answers by
-	 * scanning every attestation); only attestations have a content key.
-	 */
+	/* only attestations have a content key */
 	*id = -1;
-	if ((rc = hm__archive_stmt(a, HM__ST_FIND_BODY, "SELECT min(id) FROM (SELECT id FROM "
-				   "entries WHERE kind = 'attestation' AND body_sha256 = ?1 UNION ALL "
-				   "SELECT id FROM entries WHERE content_key = ?2) AS m "
-				   "HAVING count(*) > 0", &st)) < 0)
+	if ((rc = hm__archive_stmt(a, HM__ST_FIND_BODY, "SELECT id FROM entries WHERE "
+				   HM__KEY_MATCH("content_key", "?1") " ORDER BY id LIMIT 1", &st)) < 0)
 		return rc;
-	hm__bind_text(st, 1, sha256_hex, -1);
-	if (content_key)
-		hm__bind_text(st, 2, content_key, -1);
+	hm__bind_text(st, 1, content_key, -1);
 	rc = hm__step(st);
 	if (rc == HM__ROW)
 		*id = hm__col_int64(st, 0);

@@ -9,6 +9,21 @@
 
 /* PRAGMA application_id of a hallmark archive: "HMAR". */
 #define HM_ARCHIVE_APP_ID 0x484d4152
+/*
+ * The hashes the archive looks up (content keys, digests) are indexed by their
+ * first 16 characters (64 bits), not whole: random keys land on random pages of
+ * their index, and an index a quarter the size stays in the page cache and
+ * dirties a quarter the pages a write. The schema (version 4) indexes
+ * HM__KEY_PREFIX(column); a lookup is HM__KEY_MATCH(column, parameter): the
+ * prefix (which the index answers) and the rest, so the whole value. Not
+ * "column = ?1": SQLite would put ?1 into the indexed expression for the
+ * column (constant propagation), which then no longer matches the index.
+ */
+#define HM__KEY_PREFIX(x) "substr(" x ", 1, 16)"
+#define HM__KEY_MATCH(col, param)                                                           \
+	col " IS NOT NULL AND " HM__KEY_PREFIX(col) " = " HM__KEY_PREFIX(param) " AND substr(" \
+	col ", 17) = substr(" param ", 17)"
+
 /* Levels of the tree: enough for 2^63 leaves. */
 #define HM_TREE_LEVELS 64
 
@@ -142,11 +157,10 @@ struct hm__entry_in {
 int hm__archive_append(hm_archive *a, struct hm__frontier *f, const struct hm__entry_in *e,
 		       uint64_t *id);
 /*
- * The first attestation entry holding these envelope bytes (by SHA-256 hex)
- * or the same content (content key hex, may be NULL), or -1.
+ * The first attestation entry holding an envelope of this content (content key
+ * hex: the same bytes, or the same content in another base64 spelling), or -1.
  */
-int hm__archive_find_envelope(hm_archive *a, const char *sha256_hex, const char *content_key,
-			      long long *id);
+int hm__archive_find_envelope(hm_archive *a, const char *content_key, long long *id);
 
 /* archive_content.c: one entry per envelope content, whatever its base64 spelling. */
 /* The content key (hex) of an envelope: payloadType, payload and the set of signatures. */

@@ -45,12 +45,13 @@ static int load_refs(hm_archive *a, hm_archive_list **out, const char *alg, cons
 		     const char *roles)
 {
 	hm__q *st = NULL;
-	char sql[256];
+	char sql[512];
 	int rc;
 
 	if (!(*out = calloc(1, sizeof(**out))))
 		return hm__err_oom();
-	snprintf(sql, sizeof(sql), "SELECT DISTINCT entry_id FROM refs WHERE digest = ?1 AND "
+	snprintf(sql, sizeof(sql), "SELECT DISTINCT entry_id FROM refs WHERE "
+		 HM__KEY_MATCH("digest", "?1") " AND "
 		 "(?2 IS NULL OR lower(alg) = lower(?2)) AND role IN (%s) ORDER BY entry_id", roles);
 	if ((rc = hm__archive_prepare(a, &st, sql)) < 0)
 		return rc;

@@ -12,6 +12,13 @@
  *      (base model, datasets, baseline, ...), for lineage; entries.benchmark
  *   3  entries.content_key: an attestation's decoded content (archive_content.c),
  *      so one envelope in another base64 spelling is not a second entry
+ *   4  indexes only, for ingest that stays fast as the archive grows: content
+ *      keys and ref digests indexed by their first 16 characters
+ *      (HM__KEY_PREFIX); the unique index of envelope bytes is dropped, as
+ *      the content key finds every envelope it found: a line is stored only
+ *      when it parses as an envelope, and then it has a content key, the
+ *      same for the same bytes (a stored body that no longer parses has none,
+ *      but the same bytes added again do not parse either, and are refused)
  */
 #include "archive_impl.h"
 
@@ -50,7 +57,13 @@ static int to_v3(hm_archive *a)
 	return hm__content_key_rebuild(a);
 }
 
-static int (*const steps[HM_ARCHIVE_SCHEMA_VERSION])(hm_archive *) = { to_v1, to_v2, to_v3 };
+static int to_v4(hm_archive *a)
+{
+	return hm__archive_exec(a, a->ops->schema[3]);
+}
+
+static int (*const steps[HM_ARCHIVE_SCHEMA_VERSION])(hm_archive *) = { to_v1, to_v2, to_v3,
+								       to_v4 };
 
 int hm__archive_migrate(hm_archive *a)
 {

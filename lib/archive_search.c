@@ -2,6 +2,7 @@
 #include "archive_impl.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -64,8 +65,10 @@ int hm_archive_search(hm_archive_list **out, hm_archive *a, const hm_archive_que
 	if (rc >= 0 && q->digest) {
 		if ((rc = hm__digest_query(&alg, &value, q->digest)) < 0)
 			goto out;
-		rc = hm__buf_printf(&b.sql, " AND id IN (SELECT entry_id FROM refs WHERE digest = ?%d",
-				    bind_text(&b, value));
+		char v[16];
+		snprintf(v, sizeof(v), "?%d", bind_text(&b, value));
+		rc = hm__buf_printf(&b.sql, " AND id IN (SELECT entry_id FROM refs WHERE "
+				    HM__KEY_MATCH("digest", "%s"), v, v);
 		if (rc >= 0 && alg)
 			rc = hm__buf_printf(&b.sql, " AND lower(alg) = lower(?%d)", bind_text(&b, alg));
 		if (rc >= 0 && q->role)

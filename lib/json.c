@@ -20,12 +20,33 @@ int hm__json_parse(json_t **out, const char *text, size_t len, const char *what)
  * same numbers (0.333333 stays 0.333333), else with 17 (exact round trip).
  * Either way the bytes depend only on the value.
  */
+static int has_real(const json_t *v)
+{
+	const char *k;
+	json_t *m;
+	size_t i;
+
+	if (json_is_real(v))
+		return 1;
+	if (json_is_object(v)) {
+		json_object_foreach((json_t *)v, k, m)
+			if (has_real(m))
+				return 1;
+	} else if (json_is_array(v)) {
+		json_array_foreach(v, i, m)
+			if (has_real(m))
+				return 1;
+	}
+	return 0;
+}
+
 char *hm__json_canonical(const json_t *v, size_t *len)
 {
 	const size_t flags = JSON_SORT_KEYS | JSON_COMPACT | JSON_ENCODE_ANY;
 	char *s = json_dumps(v, flags | JSON_REAL_PRECISION(15));
 
-	if (s) {
+	/* without reals there is nothing to round-trip (half the cost of an archive append) */
+	if (s && has_real(v)) {
 		json_error_t e;
 		json_t *back = json_loads(s, JSON_DECODE_ANY, &e);
 		int same = back && json_equal(back, (json_t *)v);

@@ -26,7 +26,7 @@ extern "C" {
 #endif
 
 /* The schema version this library writes (PRAGMA user_version). */
-#define HM_ARCHIVE_SCHEMA_VERSION 3
+#define HM_ARCHIVE_SCHEMA_VERSION 4
 /* payloadType of a signed tree head (a DSSE envelope over hm_tree_head_json()). */
 #define HM_TREE_HEAD_PAYLOAD_TYPE "application/vnd.hallmark.tree-head+json"
 /* Retention: attestations are kept 10 years, verification runs 6 months (EU AI Act Art. 18, 19). */

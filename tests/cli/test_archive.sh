@@ -381,9 +381,16 @@ else
 fi
 
 # --- one envelope in three base64 spellings is one entry ----------------------------------
-python3 - b.jsonl >spellings.jsonl <<'PY'
+# The URL-safe spelling differs only where the base64 has "+" or "/": take a line that has one
+# (an Ed25519 signature alone lacks both about one time in fifteen).
+if python3 - b.jsonl >spellings.jsonl <<'PY'; then
 import json, sys
-line = json.loads(open(sys.argv[1]).readline())
+def b64(e):
+    return e["payload"] + "".join(s["sig"] for s in e["signatures"])
+lines = [json.loads(l) for l in open(sys.argv[1])]
+line = next((e for e in lines if "+" in b64(e) or "/" in b64(e)), None)
+if line is None:
+    sys.exit(3)
 def respell(f):
     e = json.loads(json.dumps(line))
     e["payload"] = f(e["payload"])
@@ -394,12 +401,15 @@ print(json.dumps(line))
 print(respell(lambda v: v.rstrip("=")))
 print(respell(lambda v: v.replace("+", "-").replace("/", "_")))
 PY
-is "three different spellings" "$(sort -u spellings.jsonl | wc -l | tr -d ' ')" 3
-ok "archive add of the three" "$HM" archive add --db "$(db spell)" spellings.jsonl --key pub.pub
-like "one archived, two already there" 'spellings.jsonl: 1 archived, 2 already archived' "$T/.err"
-ok "archive add --json of the three again" "$HM" archive add --db "$(db spell)" spellings.jsonl --key pub.pub --json
-like "each reported as a duplicate of entry 0" '"line": 3, "status": "duplicate", "id": 0' "$T/.out"
-is "the archive holds one entry" "$("$HM" archive search --db "$(db spell)" | wc -l | tr -d ' ')" 1
+	is "three different spellings" "$(sort -u spellings.jsonl | wc -l | tr -d ' ')" 3
+	ok "archive add of the three" "$HM" archive add --db "$(db spell)" spellings.jsonl --key pub.pub
+	like "one archived, two already there" 'spellings.jsonl: 1 archived, 2 already archived' "$T/.err"
+	ok "archive add --json of the three again" "$HM" archive add --db "$(db spell)" spellings.jsonl --key pub.pub --json
+	like "each reported as a duplicate of entry 0" '"line": 3, "status": "duplicate", "id": 0' "$T/.out"
+	is "the archive holds one entry" "$("$HM" archive search --db "$(db spell)" | wc -l | tr -d ' ')" 1
+else
+	skip "one envelope in three base64 spellings" "no line of b.jsonl has a + or / in its base64"
+fi
 
 # --- usage --------------------------------------------------------------------------------
 fails 2 "archive alone prints usage" "$HM" archive

@@ -262,7 +262,7 @@ static void migrates_from_the_first_schema(void **state)
 
 	/* read-only cannot migrate */
 	ro.flags = HM_ARCHIVE_READONLY;
-	assert_hm_err(hm_archive_open(&a, old, &ro), HM_EUNSUPPORTED, "must be migrated to 3");
+	assert_hm_err(hm_archive_open(&a, old, &ro), HM_EUNSUPPORTED, "must be migrated to 4");
 	/* opened for writing: migrated in place */
 	a = ta_open(old);
 	assert_int_equal(hm_archive_schema_version(a), HM_ARCHIVE_SCHEMA_VERSION);
