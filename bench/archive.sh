@@ -27,7 +27,7 @@ N=${ARCHIVE_BENCH_N:-1000000}
 INGEST=${ARCHIVE_BENCH_INGEST:-20000}
 PG_N=${ARCHIVE_BENCH_PG_N:-100000}
 PG_INGEST=${ARCHIVE_BENCH_PG_INGEST:-5000}
-PKGS="libsodium libcrypto jansson libgit2 sqlite3 libpq libxml-2.0 simdjson libhs"
+PKGS="libsodium libcrypto jansson libgit2 sqlite3 libpq libxml-2.0 simdjson libhs libxxhash"
 for p in yaml-0.1 snappy zlib libzstd; do
 	pkg-config --exists $p 2>/dev/null && PKGS="$PKGS $p"
 done

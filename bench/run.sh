@@ -29,7 +29,7 @@ BUILD=${BUILD:-build}
 SCALE=${BENCH_SCALE:-1}
 RUNS=${BENCH_RUNS:-3}
 BASE=${BENCH_DIR:-${TMPDIR:-/tmp}}
-PKGS="libsodium libcrypto jansson libgit2 sqlite3 libxml-2.0 simdjson libhs"
+PKGS="libsodium libcrypto jansson libgit2 sqlite3 libxml-2.0 simdjson libhs libxxhash"
 
 die() { echo "bench: $*" >&2; exit 2; }
 [ -f "$BUILD/libhallmark.a" ] || die "$BUILD/libhallmark.a is missing: run make first"
