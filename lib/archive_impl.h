@@ -24,6 +24,18 @@
 	col " IS NOT NULL AND " HM__KEY_PREFIX(col) " = " HM__KEY_PREFIX(param) " AND substr(" \
 	col ", 17) = substr(" param ", 17)"
 
+/* The schema steps whose SQL both stores share (versions 3 and 4). */
+#define HM__SCHEMA_V3                                                   \
+	"ALTER TABLE entries ADD COLUMN content_key TEXT;"              \
+	"CREATE INDEX entries_content ON entries(content_key) WHERE content_key IS NOT NULL;"
+#define HM__SCHEMA_V4                                                                      \
+	"DROP INDEX entries_envelope;"                                                     \
+	"DROP INDEX entries_content;"                                                      \
+	"CREATE INDEX entries_content ON entries(" HM__KEY_PREFIX("content_key") ")"       \
+	" WHERE content_key IS NOT NULL;"                                                  \
+	"DROP INDEX refs_digest;"                                                          \
+	"CREATE INDEX refs_digest ON refs(" HM__KEY_PREFIX("digest") ");"
+
 /* Levels of the tree: enough for 2^63 leaves. */
 #define HM_TREE_LEVELS 64
 

@@ -326,19 +326,7 @@ static const char schema_v2[] =
 	"CREATE INDEX entries_benchmark ON entries(benchmark) WHERE benchmark IS NOT NULL;"
 	"CREATE INDEX entries_type ON entries(predicate_type);";
 
-static const char schema_v3[] =
-	"ALTER TABLE entries ADD COLUMN content_key TEXT;"
-	"CREATE INDEX entries_content ON entries(content_key) WHERE content_key IS NOT NULL;";
-
-static const char schema_v4[] =
-	"DROP INDEX entries_envelope;"
-	"DROP INDEX entries_content;"
-	"CREATE INDEX entries_content ON entries(" HM__KEY_PREFIX("content_key") ")"
-	" WHERE content_key IS NOT NULL;"
-	"DROP INDEX refs_digest;"
-	"CREATE INDEX refs_digest ON refs(" HM__KEY_PREFIX("digest") ");";
-
-static const char *const schema[] = { schema_v1, schema_v2, schema_v3, schema_v4 };
+static const char *const schema[] = { schema_v1, schema_v2, HM__SCHEMA_V3, HM__SCHEMA_V4 };
 
 const struct hm__store_ops hm__store_sqlite = {
 	"sqlite", sq_open, sq_close, sq_identity, sq_read_version, sq_set_version, schema,
