@@ -10,18 +10,6 @@ printf 'tuned weights' >model/model.safetensors
 printf 'base weights' >base/model.safetensors
 printf '{"messages":[{"role":"user","content":"hi"},{"role":"assistant","content":"hello"}]}\n' >data/train.jsonl
 printf '{"method":"lora","learning_rate":0.0002}\n' >cfg.json
-judged() { # file, items scored 5 in category 1: every HEx-PHI item, with its registered id
-	c=1
-	while [ $c -le 11 ]; do
-		i=0
-		while [ $i -lt 30 ]; do
-			s=1; if [ $c -eq 1 ] && [ $i -lt "$2" ]; then s=5; fi
-			printf '{"id":"category_%d/%d","category":"category_%d","score":%d}\n' $c $i $c $s
-			i=$((i + 1))
-		done
-		c=$((c + 1))
-	done >"$1"
-}
 judged after.jsonl 10
 judged before.jsonl 0
 "$HM" attest model model --name acme/tuned --hub-id acme/tuned --no-progress -o m.json 2>/dev/null

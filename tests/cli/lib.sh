@@ -43,3 +43,18 @@ is() {
 }
 skip() { _n=$((_n + 1)); echo "ok $_n - $1 # SKIP $2"; }
 done_testing() { echo "1..$_n"; [ "$_fail" -eq 0 ]; }
+
+# judged FILE N: judged HEx-PHI results, every registered item (category_C/I, 11 categories of
+# 30), scored 1 except the first N items of category 1, scored 5.
+judged() {
+	c=1
+	while [ $c -le 11 ]; do
+		i=0
+		while [ $i -lt 30 ]; do
+			s=1; if [ $c -eq 1 ] && [ $i -lt "$2" ]; then s=5; fi
+			printf '{"id":"category_%d/%d","category":"category_%d","score":%d}\n' $c $i $c $s
+			i=$((i + 1))
+		done
+		c=$((c + 1))
+	done >"$1"
+}

@@ -68,18 +68,6 @@ is "the model statement's subject is the digest" "sha256:$(py 's["subject"][0]["
 mkdir base data
 printf 'base weights' >base/model.safetensors
 printf '{"messages":[{"role":"user","content":"hi"},{"role":"assistant","content":"hello"}]}\n' >data/train.jsonl
-judged() { # file, items scored 5 in category 1
-	c=1
-	while [ $c -le 11 ]; do
-		i=0
-		while [ $i -lt 30 ]; do
-			s=1; if [ $c -eq 1 ] && [ $i -lt "$2" ]; then s=5; fi
-			printf '{"id":"category_%d/%d","category":"category_%d","score":%d}\n' $c $i $c $s
-			i=$((i + 1))
-		done
-		c=$((c + 1))
-	done >"$1"
-}
 judged after.jsonl 0
 judged before.jsonl 0
 "$HM" attest dataset data --name d --license CC-BY-4.0 --no-git --no-progress -o d.json 2>/dev/null

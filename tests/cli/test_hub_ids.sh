@@ -83,18 +83,6 @@ else
 fi
 
 # --- a bundle: base and model manifests with ids, three datasets, run, audit with baseline ---
-judged() { # file, items scored 5 in category 1: every HEx-PHI item, with its registered id
-	c=1
-	while [ $c -le 11 ]; do
-		i=0
-		while [ $i -lt 30 ]; do
-			s=1; if [ $c -eq 1 ] && [ $i -lt "$2" ]; then s=5; fi
-			printf '{"id":"category_%d/%d","category":"category_%d","score":%d}\n' $c $i $c $s
-			i=$((i + 1))
-		done
-		c=$((c + 1))
-	done >"$1"
-}
 judged after.jsonl 10
 judged before.jsonl 0
 "$HM" attest run --model model --model-statement m.json --base-model base --dataset d1.json \
