@@ -130,6 +130,10 @@ int hm_card_render(char **out, const hm_facts *f, const hm_card_options *opts)
 	unsigned written;
 	int rc;
 
+	if (!out)
+		return hm__err(HM_EINVAL, "hm_card_render: out is NULL");
+	if (!f)
+		return hm__err(HM_EINVAL, "hm_card_render: f is NULL");
 	*out = NULL;
 	if (!opts)
 		opts = &defaults;
@@ -208,6 +212,12 @@ int hm_card_update(char **out, const char *text, size_t len, const hm_facts *f,
 	unsigned written = 0;
 	int rc, has, k;
 
+	if (!out)
+		return hm__err(HM_EINVAL, "hm_card_update: out is NULL");
+	if (!text)
+		return hm__err(HM_EINVAL, "hm_card_update: text is NULL");
+	if (!f)
+		return hm__err(HM_EINVAL, "hm_card_update: f is NULL");
 	*out = NULL;
 	memset(&user, 0, sizeof(user));
 	if (!opts)

@@ -208,6 +208,12 @@ int hm_card_eval_results(hm_card_eval_file **out, size_t *n, const hm_facts *f,
 	char buf[256], fname[SLUG_MAX + 16];
 	int rc = 0;
 
+	if (!out)
+		return hm__err(HM_EINVAL, "hm_card_eval_results: out is NULL");
+	if (!n)
+		return hm__err(HM_EINVAL, "hm_card_eval_results: n is NULL");
+	if (!f)
+		return hm__err(HM_EINVAL, "hm_card_eval_results: f is NULL");
 	*out = NULL;
 	*n = 0;
 	if (!opts)

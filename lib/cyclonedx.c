@@ -432,6 +432,10 @@ int hm_export_cyclonedx(char **out, size_t *len, const hm_facts *f, hm_bom_forma
 	size_t n = 0;
 	int rc;
 
+	if (!out)
+		return hm__err(HM_EINVAL, "hm_export_cyclonedx: out is NULL");
+	if (!f)
+		return hm__err(HM_EINVAL, "hm_export_cyclonedx: f is NULL");
 	*out = NULL;
 	if (len)
 		*len = 0;

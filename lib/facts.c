@@ -214,32 +214,32 @@ void hm_facts_free(hm_facts *f)
 
 size_t hm_facts_line_count(const hm_facts *f)
 {
-	return f->nlines;
+	return f ? f->nlines : 0;
 }
 
 size_t hm_facts_verified_count(const hm_facts *f)
 {
-	return f->natts;
+	return f ? f->natts : 0;
 }
 
 size_t hm_facts_omission_count(const hm_facts *f)
 {
-	return f->nom;
+	return f ? f->nom : 0;
 }
 
 const hm_fact_omission *hm_facts_omission(const hm_facts *f, size_t i)
 {
-	return i < f->nom ? &f->om[i] : NULL;
+	return f && i < f->nom ? &f->om[i] : NULL;
 }
 
 size_t hm_facts_signer_count(const hm_facts *f)
 {
-	return f->nsigners;
+	return f ? f->nsigners : 0;
 }
 
 const char *hm_facts_signer(const hm_facts *f, size_t i, int *auditor)
 {
-	if (i >= f->nsigners)
+	if (!f || i >= f->nsigners)
 		return NULL;
 	if (auditor)
 		*auditor = f->signer_audit[i];
@@ -248,45 +248,45 @@ const char *hm_facts_signer(const hm_facts *f, size_t i, int *auditor)
 
 const hm_fact_model *hm_facts_model(const hm_facts *f)
 {
-	return f->has_model ? &f->model : NULL;
+	return f && f->has_model ? &f->model : NULL;
 }
 
 const hm_fact_run *hm_facts_run(const hm_facts *f)
 {
-	return f->has_run ? &f->run : NULL;
+	return f && f->has_run ? &f->run : NULL;
 }
 
 const hm_fact_base_model *hm_facts_base_model(const hm_facts *f)
 {
-	return f->has_base ? &f->base : NULL;
+	return f && f->has_base ? &f->base : NULL;
 }
 
 size_t hm_facts_dataset_count(const hm_facts *f)
 {
-	return f->nds;
+	return f ? f->nds : 0;
 }
 
 const hm_fact_dataset *hm_facts_dataset(const hm_facts *f, size_t i)
 {
-	return i < f->nds ? &f->ds[i] : NULL;
+	return f && i < f->nds ? &f->ds[i] : NULL;
 }
 
 size_t hm_facts_audit_count(const hm_facts *f)
 {
-	return f->naudits;
+	return f ? f->naudits : 0;
 }
 
 const hm_fact_audit *hm_facts_audit(const hm_facts *f, size_t i)
 {
-	return i < f->naudits ? &f->audits[i] : NULL;
+	return f && i < f->naudits ? &f->audits[i] : NULL;
 }
 
 size_t hm_facts_card_count(const hm_facts *f)
 {
-	return f->ncards;
+	return f ? f->ncards : 0;
 }
 
 const hm_fact_card *hm_facts_card(const hm_facts *f, size_t i)
 {
-	return i < f->ncards ? &f->cards[i] : NULL;
+	return f && i < f->ncards ? &f->cards[i] : NULL;
 }

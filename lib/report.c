@@ -581,6 +581,10 @@ int hm_report_html(char **out, size_t *len, const hm_facts *f,
 	char when[32];
 	int rc = 0;
 
+	if (!out)
+		return hm__err(HM_EINVAL, "hm_report_html: out is NULL");
+	if (!f)
+		return hm__err(HM_EINVAL, "hm_report_html: f is NULL");
 	*out = NULL;
 	if (len)
 		*len = 0;

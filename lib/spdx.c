@@ -263,6 +263,10 @@ int hm_export_spdx(char **out, size_t *len, const hm_facts *f, const hm_export_o
 	char *text;
 	int rc;
 
+	if (!out)
+		return hm__err(HM_EINVAL, "hm_export_spdx: out is NULL");
+	if (!f)
+		return hm__err(HM_EINVAL, "hm_export_spdx: f is NULL");
 	*out = NULL;
 	if (len)
 		*len = 0;

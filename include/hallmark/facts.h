@@ -153,6 +153,10 @@ HM_EXTERN int hm_facts_open_trusted(hm_facts **out, const hm_trusted_bundle *tb,
 				    const char *model);
 HM_EXTERN void hm_facts_free(hm_facts *f);
 
+/*
+ * The accessors below take NULL facts as facts with nothing in them: counts
+ * are 0 and lookups NULL.
+ */
 /* Lines in the bundle, and how many of them verified. */
 HM_EXTERN size_t hm_facts_line_count(const hm_facts *f);
 HM_EXTERN size_t hm_facts_verified_count(const hm_facts *f);

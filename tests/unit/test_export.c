@@ -315,6 +315,46 @@ static void spdx_has_packages_and_relationships(void **state)
 	hm_facts_free(f);
 }
 
+/* NULL facts or a NULL output pointer is a usage error, never a crash. */
+static void null_facts_are_refused_not_dereferenced(void **state)
+{
+	hm_card_eval_file *files = (hm_card_eval_file *)1;
+	char *out = (char *)1;
+	size_t len = 7, n = 7;
+
+	(void)state;
+	assert_int_equal(hm_export_spdx(&out, &len, NULL, NULL), HM_EINVAL);
+	assert_string_equal(hm_error_last(), "hm_export_spdx: f is NULL");
+	assert_int_equal(hm_export_spdx(NULL, &len, NULL, NULL), HM_EINVAL);
+	assert_string_equal(hm_error_last(), "hm_export_spdx: out is NULL");
+	assert_int_equal(hm_report_html(&out, &len, NULL, NULL, NULL), HM_EINVAL);
+	assert_string_equal(hm_error_last(), "hm_report_html: f is NULL");
+	assert_int_equal(hm_export_cyclonedx(&out, &len, NULL, HM_BOM_JSON, NULL), HM_EINVAL);
+	assert_string_equal(hm_error_last(), "hm_export_cyclonedx: f is NULL");
+	assert_int_equal(hm_card_render(&out, NULL, NULL), HM_EINVAL);
+	assert_string_equal(hm_error_last(), "hm_card_render: f is NULL");
+	assert_int_equal(hm_card_update(&out, "# card\n", 7, NULL, NULL), HM_EINVAL);
+	assert_string_equal(hm_error_last(), "hm_card_update: f is NULL");
+	assert_int_equal(hm_card_update(&out, NULL, 0, NULL, NULL), HM_EINVAL);
+	assert_string_equal(hm_error_last(), "hm_card_update: text is NULL");
+	assert_int_equal(hm_card_eval_results(&files, &n, NULL, NULL), HM_EINVAL);
+	assert_string_equal(hm_error_last(), "hm_card_eval_results: f is NULL");
+	/* The accessors read NULL facts as empty ones. */
+	assert_null(hm_facts_model(NULL));
+	assert_null(hm_facts_run(NULL));
+	assert_null(hm_facts_base_model(NULL));
+	assert_null(hm_facts_dataset(NULL, 0));
+	assert_null(hm_facts_audit(NULL, 0));
+	assert_null(hm_facts_card(NULL, 0));
+	assert_null(hm_facts_omission(NULL, 0));
+	assert_null(hm_facts_signer(NULL, 0, NULL));
+	assert_int_equal(hm_facts_line_count(NULL) + hm_facts_verified_count(NULL) +
+				 hm_facts_omission_count(NULL) + hm_facts_signer_count(NULL) +
+				 hm_facts_dataset_count(NULL) + hm_facts_audit_count(NULL) +
+				 hm_facts_card_count(NULL),
+			 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -324,6 +364,7 @@ int main(void)
 		cmocka_unit_test(report_shows_each_verification_check),
 		cmocka_unit_test(verify_options_of_version_1_still_verify),
 		cmocka_unit_test(spdx_has_packages_and_relationships),
+		cmocka_unit_test(null_facts_are_refused_not_dereferenced),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
