@@ -2,6 +2,12 @@
 # tests. It makes a real signed bundle: model and dataset (hostile name) with hub ids, run, audit against
 # the base model (good.jsonl), and b.jsonl = good.jsonl + one line signed by an untrusted key.
 # Sets MODEL to the model digest (hex).
+# Run any other way (on its own, or outside the test's temp dir) it refuses, so it
+# never writes keys and bundles into a source tree.
+if [ -z "${T:-}" ] || [ "$PWD" != "$T" ] || [ -z "${HM:-}" ]; then
+	echo "fixture_bundle.sh: source it from a CLI test, after lib.sh and cd \"\$T\"" >&2
+	return 2 2>/dev/null || exit 2
+fi
 "$HM" key generate -o pub --no-passphrase >/dev/null 2>&1
 "$HM" key generate -o aud --no-passphrase >/dev/null 2>&1
 "$HM" key generate -o mallory --no-passphrase >/dev/null 2>&1
