@@ -139,7 +139,7 @@ static int archive_add(int argc, char **argv)
 		  &akeys },
 		{ "allow-unverified", 0, OPT_FLAG, NULL,
 		  "store envelopes that do not verify, flagged as such", &allow },
-		{ "batch", 0, OPT_UINT, "N", "envelopes per transaction (default 10000)", &batch },
+		{ "batch", 0, OPT_UINT, "N", "envelopes per transaction (default 50000)", &batch },
 		{ "json", 0, OPT_FLAG, NULL, "print each envelope's outcome as JSON", &json },
 		DB_OPT,
 		OPT_END

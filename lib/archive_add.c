@@ -1,10 +1,14 @@
 /*
  * Adding to the archive: envelopes (verified against trusted keys, or stored
  * flagged as unverified when asked) and verification runs. Envelopes go in
- * batches: the CPU work of a batch (parsing, signature checks, hashing) is
- * done on every core outside the write lock, while the batch before it is
- * written; each batch is then one BEGIN IMMEDIATE transaction that stores its
- * entries and the new tree head.
+ * chunks of PREP_CHUNK: the CPU work of a chunk (parsing, signature checks,
+ * hashing) is done on every core outside the write lock, while the chunk
+ * before it is written. A batch (opts->batch envelopes, DEFAULT_BATCH when 0)
+ * is one BEGIN IMMEDIATE transaction that stores its chunks' entries and the
+ * new tree head; outcomes are reported once it is committed. Large batches
+ * keep ingest fast in a large archive: the lookup indexes take their keys at
+ * random places, and a transaction writes each index page it changed once,
+ * however many of its entries landed there.
  */
 #include "archive_impl.h"
 #include "statement_impl.h"
@@ -17,7 +21,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#define DEFAULT_BATCH 10000
+#define DEFAULT_BATCH 50000
+/* Lines prepared at a time (the first chunk smaller, so that writing starts soon). */
+#define PREP_CHUNK 1024
+#define FIRST_CHUNK 256
 #define MAX_THREADS 8
 #define MIN_PER_THREAD 32
 
@@ -212,40 +219,62 @@ static json_t *attestation_entry(const struct prep *p, long long now, long long 
 	return e;
 }
 
-/* Stores the batch in one transaction; sets each item's status and id. */
-static int store_batch(hm_archive *a, struct prep *items, size_t n, long long now)
+/* Frees what storing needed and reporting does not (status, id and reason stay). */
+static void prep_stored(struct prep *p)
 {
-	struct hm__frontier f;
+	size_t i;
+
+	free(p->statement);
+	free(p->ptype);
+	for (i = 0; i < p->nsigners; i++)
+		free(p->signers[i]);
+	free(p->signers);
+	hm__derived_free(&p->d);
+	p->statement = p->ptype = NULL;
+	p->signers = NULL;
+	p->nsigners = 0;
+}
+
+/* A chunk of lines being prepared in the background while the one before it is stored. */
+struct batch {
+	struct prep *items;
+	size_t start, n;
+	const hm_archive_add_options *o;
+	pthread_t tid;
+	int threaded;
+};
+
+/* Stores prepared items inside the open transaction; sets each item's status and id. */
+static int store_items(hm_archive *a, struct hm__frontier *f, const struct batch *b,
+		       long long now, size_t *stored)
+{
 	long long until = hm__archive_add_months(now, 12 * HM_ARCHIVE_RETAIN_ATTESTATION_YEARS);
-	size_t i, stored = 0;
+	size_t i;
 	int rc;
 
-	if ((rc = hm__archive_begin(a)) < 0)
-		return rc;
-	if ((rc = hm__tree_load(a, &f)) < 0)
-		goto fail;
-	for (i = 0; i < n; i++) {
-		struct prep *p = &items[i];
+	for (i = 0; i < b->n; i++) {
+		struct prep *p = &b->items[i];
 		struct hm__entry_in in;
 		long long dup;
+		if (p->rc < 0)
+			return hm__err(p->rc, "out of memory preparing envelope %zu", b->start + i + 1);
 		if (p->refused) {
 			p->status = HM_ARCHIVE_REFUSED;
 			continue;
 		}
 		/* the same bytes, or the same content in another base64 spelling */
 		if ((rc = hm__archive_find_envelope(a, p->ckey, &dup)) < 0)
-			goto fail;
+			return rc;
 		if (dup >= 0) {
 			p->status = HM_ARCHIVE_DUPLICATE;
 			p->id = (uint64_t)dup;
+			prep_stored(p);
 			continue;
 		}
 		memset(&in, 0, sizeof(in));
 		in.kind = "attestation";
-		if (!(in.entry = attestation_entry(p, now, until))) {
-			rc = hm__err_oom();
-			goto fail;
-		}
+		if (!(in.entry = attestation_entry(p, now, until)))
+			return hm__err_oom();
 		in.body = p->line;
 		in.body_len = p->len;
 		in.body_sha256 = p->sha;
@@ -260,29 +289,16 @@ static int store_batch(hm_archive *a, struct prep *items, size_t n, long long no
 		in.derived = &p->d;
 		in.signers = (const char *const *)p->signers;
 		in.nsigners = p->nsigners;
-		rc = hm__archive_append(a, &f, &in, &p->id);
+		rc = hm__archive_append(a, f, &in, &p->id);
 		json_decref(in.entry);
 		if (rc < 0)
-			goto fail;
+			return rc;
 		p->status = p->verified ? HM_ARCHIVE_ADDED : HM_ARCHIVE_ADDED_UNVERIFIED;
-		stored++;
+		prep_stored(p);
+		(*stored)++;
 	}
-	if (stored && (rc = hm__tree_store_head(a, &f, now)) < 0)
-		goto fail;
-	return hm__archive_commit(a);
-fail:
-	hm__archive_rollback(a);
-	return rc;
+	return 0;
 }
-
-/* A batch being prepared in the background while the one before it is stored. */
-struct batch {
-	struct prep *items;
-	size_t start, n;
-	const hm_archive_add_options *o;
-	pthread_t tid;
-	int threaded;
-};
 
 static void *prepare_batch(void *arg)
 {
@@ -292,7 +308,7 @@ static void *prepare_batch(void *arg)
 	return NULL;
 }
 
-/* Allocates the batch of lines [start, start + n) and starts preparing it. */
+/* Allocates the chunk of lines [start, start + n) and starts preparing it. */
 static int batch_begin(struct batch *b, const char *const *lines, const size_t *lens, size_t start,
 		       size_t n, const hm_archive_add_options *o, int background)
 {
@@ -332,7 +348,7 @@ static void batch_end(struct batch *b)
 	b->items = NULL;
 }
 
-/* Counts the outcomes of a stored batch and reports them. */
+/* Counts the outcomes of a committed chunk and reports them. */
 static void batch_report(hm_archive *a, const struct batch *b, hm_archive_add_result *res)
 {
 	const hm_archive_add_options *o = b->o;
@@ -357,13 +373,82 @@ static void batch_report(hm_archive *a, const struct batch *b, hm_archive_add_re
 	}
 }
 
+/*
+ * One transaction: its chunks, stored as they come and reported once it is
+ * committed (an outcome is reported only when it is durable).
+ */
+struct tx {
+	struct batch *chunks;
+	size_t n, cap, stored;
+	struct hm__frontier f;
+	int open;
+};
+
+static int tx_store(hm_archive *a, struct tx *t, struct batch *b, long long now)
+{
+	int rc;
+
+	if (t->n == t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 16;
+		struct batch *c = realloc(t->chunks, cap * sizeof(*c));
+		if (!c)
+			return hm__err_oom();
+		t->chunks = c;
+		t->cap = cap;
+	}
+	t->chunks[t->n++] = *b;
+	b->items = NULL;
+	b->n = 0;
+	if (!t->open) {
+		if ((rc = hm__archive_begin(a)) < 0)
+			return rc;
+		t->open = 1;
+		t->stored = 0;
+		if ((rc = hm__tree_load(a, &t->f)) < 0)
+			return rc;
+	}
+	return store_items(a, &t->f, &t->chunks[t->n - 1], now, &t->stored);
+}
+
+/* Commits (rc == 0) and reports, or rolls back; frees the chunks either way. */
+static int tx_end(hm_archive *a, struct tx *t, int rc, long long now, hm_archive_add_result *res)
+{
+	size_t i;
+
+	if (t->open && rc == 0 && t->stored)
+		rc = hm__tree_store_head(a, &t->f, now);
+	if (t->open && rc == 0)
+		rc = hm__archive_commit(a);
+	else if (t->open)
+		hm__archive_rollback(a);
+	t->open = 0;
+	for (i = 0; i < t->n; i++) {
+		if (rc == 0)
+			batch_report(a, &t->chunks[i], res);
+		batch_end(&t->chunks[i]);
+	}
+	t->n = 0;
+	return rc;
+}
+
+/* The size of the chunk at start: at most PREP_CHUNK lines, within its transaction. */
+static size_t chunk_len(size_t start, size_t n, size_t txsize, size_t max)
+{
+	size_t end = (start / txsize + 1) * txsize;
+
+	if (end > n)
+		end = n;
+	return end - start < max ? end - start : max;
+}
+
 int hm_archive_add_lines(hm_archive *a, hm_archive_add_result *result, const char *const *lines,
 			 const size_t *lens, size_t n, const hm_archive_add_options *opts)
 {
 	hm_archive_add_options defaults = HM_ARCHIVE_ADD_OPTIONS_INIT, v1;
 	hm_archive_add_result res = { 0, 0, 0, 0 };
 	struct batch cur, next;
-	size_t size, i;
+	struct tx t;
+	size_t size, pos;
 	long long now;
 	int rc = 0;
 
@@ -383,26 +468,25 @@ int hm_archive_add_lines(hm_archive *a, hm_archive_add_result *result, const cha
 		return 0;
 	now = opts->now ? opts->now : (long long)time(NULL);
 	size = opts->batch ? opts->batch : DEFAULT_BATCH;
-	if ((rc = batch_begin(&cur, lines, lens, 0, n < size ? n : size, opts, 0)) < 0)
+	memset(&t, 0, sizeof(t));
+	/* a small first chunk, so that storing starts soon */
+	if ((rc = batch_begin(&cur, lines, lens, 0, chunk_len(0, n, size, FIRST_CHUNK), opts, 0)) < 0)
 		return rc;
+	pos = cur.n;
 	for (;;) {
-		size_t start = cur.start + cur.n;
-		int more = start < n;
-		/* the next batch is prepared on the other cores while this one is written */
-		if (more && (rc = batch_begin(&next, lines, lens, start,
-					      n - start < size ? n - start : size, opts, 1)) < 0) {
-			batch_end(&cur);
-			break;
+		int more = pos < n, last_of_tx = pos == n || pos % size == 0;
+		/* the next chunk is prepared on the other cores while this one is written */
+		if (more && (rc = batch_begin(&next, lines, lens, pos,
+					      chunk_len(pos, n, size, PREP_CHUNK), opts, 1)) < 0) {
+			more = 0;
+		} else {
+			if (more)
+				pos += next.n;
+			rc = tx_store(a, &t, &cur, now);
 		}
-		for (i = 0; i < cur.n && rc == 0; i++)
-			if (cur.items[i].rc < 0)
-				rc = hm__err(cur.items[i].rc, "out of memory preparing envelope %zu",
-					     cur.start + i + 1);
-		if (rc == 0)
-			rc = store_batch(a, cur.items, cur.n, now);
-		if (rc == 0)
-			batch_report(a, &cur, &res);
-		batch_end(&cur);
+		batch_end(&cur); /* only when tx_store failed before taking it */
+		if (rc < 0 || last_of_tx)
+			rc = tx_end(a, &t, rc, now, &res);
 		if (!more)
 			break;
 		if (rc < 0) {
@@ -412,6 +496,7 @@ int hm_archive_add_lines(hm_archive *a, hm_archive_add_result *result, const cha
 		batch_wait(&next);
 		cur = next;
 	}
+	free(t.chunks);
 	if (result)
 		*result = res;
 	return rc;

@@ -20,7 +20,7 @@
 /*
  * The page cache of a connection, at most 256 MiB (SQLite's default is 2 MiB):
  * at a million entries it holds the lookup indexes (schema version 4, about
- * 35 MiB each) and the ~70 MiB of pages a batch of 10,000 appends changes, so
+ * 35 MiB each) and the pages a batch of appends changes, so
  * a batch reads each index page once rather than once an entry, and does not
  * spill changed pages to the WAL to read them back (half the reads at a
  * million entries against a 64 MiB cache). Memory is taken as pages are

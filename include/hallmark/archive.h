@@ -196,7 +196,7 @@ typedef struct hm_archive_add_options {
 	const hm_keyring *keys;  /* publisher keys; NULL or empty: nothing verifies */
 	int allow_unverified;    /* store envelopes that do not verify, flagged */
 	long long now;           /* the recorded time (Unix); 0 = the current time */
-	size_t batch;            /* envelopes per transaction; 0 = 10000 */
+	size_t batch;            /* envelopes per transaction; 0 = 50000 */
 	hm_archive_add_cb cb;    /* may be NULL */
 	void *payload;
 	const hm_keyring *auditor_keys; /* trusted for audits (version 2); NULL or empty: keys */

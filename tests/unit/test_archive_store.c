@@ -106,6 +106,70 @@ static void sleep_ms(long ms)
 	nanosleep(&ts, NULL);
 }
 
+/* The callback's view of the database when the first outcome is reported. */
+struct seen {
+	const char *db;
+	size_t events;
+	long long visible_at_first;
+};
+
+static void on_event(void *payload, const hm_archive_add_event *ev)
+{
+	struct seen *s = payload;
+
+	(void)ev;
+	if (s->events++ == 0)
+		s->visible_at_first = ta_sql_int(s->db, "SELECT count(*) FROM entries");
+}
+
+/*
+ * A batch is one transaction however many chunks it is prepared in: the
+ * default batch takes 12,000 envelopes in one, with one tree head; an
+ * envelope repeated in a later chunk of it is a duplicate; outcomes are
+ * reported once the transaction is committed (another connection sees every
+ * entry when the first is reported).
+ */
+static void a_batch_is_one_transaction(void **state)
+{
+	enum { N = 12000, DUP = 11000 };
+	char *dir = tu_tmpdir(), *db = NULL, *keep;
+	hm_key *k = tc_key(23);
+	char **lines = ta_envelopes(k, "tx", N);
+	size_t *lens = calloc(N, sizeof(*lens)), i;
+	hm_archive_add_options ao = HM_ARCHIVE_ADD_OPTIONS_INIT;
+	hm_archive_add_result r;
+	struct seen s = { NULL, 0, -1 };
+	hm_archive *a;
+
+	(void)state;
+	assert_true(asprintf(&db, "%s/tx.db", dir) > 0);
+	keep = lines[DUP];
+	lines[DUP] = lines[3];
+	for (i = 0; i < N; i++)
+		lens[i] = strlen(lines[i]);
+	s.db = db;
+	ao.allow_unverified = 1;
+	ao.cb = on_event;
+	ao.payload = &s;
+	a = ta_open(db);
+	assert_hm_ok(hm_archive_add_lines(a, &r, (const char *const *)lines, lens, N, &ao));
+	assert_int_equal(r.unverified, N - 1);
+	assert_int_equal(r.duplicates, 1);
+	assert_int_equal(hm_archive_last_id(a), N - 2);
+	assert_int_equal(s.events, N);
+	assert_int_equal(s.visible_at_first, N - 1);
+	assert_int_equal(ta_sql_int(db, "SELECT count(*) FROM heads"), 1);
+	assert_int_equal(ta_sql_int(db, "SELECT max(tree_size) FROM heads"), N - 1);
+	expect_intact(a, N - 1);
+	hm_archive_free(a);
+	lines[DUP] = keep;
+	ta_free_lines(lines, N);
+	free(lens);
+	hm_key_free(k);
+	free(dir);
+	free(db);
+}
+
 /* SIGKILL in the middle of a large add: whole batches are kept, the log agrees, and
  * adding the same bundle again completes it. */
 static void killed_add_leaves_a_consistent_archive(void **state)
@@ -343,6 +407,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(concurrent_writers_lose_nothing),
 		cmocka_unit_test(killed_add_leaves_a_consistent_archive),
+		cmocka_unit_test(a_batch_is_one_transaction),
 		cmocka_unit_test(migrates_from_the_first_schema),
 		cmocka_unit_test(newer_or_foreign_databases_are_refused),
 	};
