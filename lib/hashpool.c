@@ -30,8 +30,9 @@ struct pool {
 	hm__hashfile *files;
 	size_t n;
 	size_t *order; /* indexes into files, largest first */
-	const hm__hashpool_opts *opts;
+	hm__hashpool_opts *opts;
 	const EVP_MD *md;
+	EVP_MD *fetched;
 	uint64_t total;
 	int fed; /* a reader thread per file: at least two CPUs per file */
 
@@ -39,11 +40,26 @@ struct pool {
 	atomic_int stop;
 	atomic_uint_fast64_t done;
 
+	/*
+	 * Streaming (hm__hashstream_*): the walk still appends to *sfiles, so
+	 * files are taken, copied and written back under mu. While listing,
+	 * they are taken in listed order (taken counts them); once the list is
+	 * whole, the rest in order[] (largest first), from index obase.
+	 */
+	int streaming;
+	hm__hashfile **sfiles;
+	size_t listed, taken, obase;
+	atomic_int listing;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	pthread_t *threads;
+	unsigned int started;
+
 	pthread_mutex_t progress_mu; /* held while the callback runs */
 	int64_t last_report_ms;      /* under progress_mu */
 
 	pthread_mutex_t err_mu;
-	size_t err_index; /* files[] index of the reported error, n when none */
+	const char *err_name; /* the file of the reported error (the first by name), NULL when none */
 	int err_code;
 	char err_msg[1024];
 };
@@ -100,8 +116,8 @@ static void progress_add(struct pool *p, uint64_t n)
 	int64_t now;
 
 	atomic_fetch_add(&p->done, n);
-	if (!p->opts->progress)
-		return;
+	if (!p->opts->progress || atomic_load(&p->listing))
+		return; /* while the walk lists, the total is not known yet */
 	now = now_ms();
 	/* Throttled, and never two callbacks at once: a busy mutex means skip. */
 	if (pthread_mutex_trylock(&p->progress_mu) != 0)
@@ -113,17 +129,23 @@ static void progress_add(struct pool *p, uint64_t n)
 	pthread_mutex_unlock(&p->progress_mu);
 }
 
-/* Records the thread's current error for file i if it is the earliest so far. */
-static void record_error(struct pool *p, size_t i, int code)
+/*
+ * Records the thread's current error for the file named name if it is the
+ * first in manifest order so far (name NULL: before any file). Stops the pool.
+ */
+static void record_error(struct pool *p, const char *name, int code)
 {
 	pthread_mutex_lock(&p->err_mu);
-	if (i < p->err_index) {
-		p->err_index = i;
+	if (!p->err_name || !name || (*p->err_name && hm__path_cmp(name, p->err_name) < 0)) {
+		p->err_name = name ? name : "";
 		p->err_code = code;
 		snprintf(p->err_msg, sizeof(p->err_msg), "%s", hm_error_last());
 	}
 	pthread_mutex_unlock(&p->err_mu);
+	pthread_mutex_lock(&p->mu);
 	atomic_store(&p->stop, 1);
+	pthread_cond_broadcast(&p->cv); /* streaming workers waiting for files */
+	pthread_mutex_unlock(&p->mu);
 }
 
 static int same_time(const struct timespec *a, const struct timespec *b)
@@ -400,12 +422,48 @@ static int hash_one(struct pool *p, hm__hashfile *f, unsigned char *const *bufs,
 	return 0;
 }
 
+/*
+ * Streaming: the next file to hash, copied into *f (the walk may move the
+ * array), its index in *idx. 0 when there is none left or the pool stopped.
+ */
+static int stream_take(struct pool *p, hm__hashfile *f, size_t *idx)
+{
+	int got = 0;
+
+	pthread_mutex_lock(&p->mu);
+	while (!atomic_load(&p->stop) && p->taken == p->listed && atomic_load(&p->listing))
+		pthread_cond_wait(&p->cv, &p->mu);
+	if (!atomic_load(&p->stop) && p->taken < p->listed) {
+		*idx = p->order ? p->order[p->taken - p->obase] : p->taken;
+		p->taken++;
+		*f = (*p->sfiles)[*idx];
+		got = 1;
+	}
+	pthread_mutex_unlock(&p->mu);
+	return got;
+}
+
+/* Streaming: what hashing learnt about file idx, back into the walk's array. */
+static void stream_put(struct pool *p, size_t idx, const hm__hashfile *f)
+{
+	hm__hashfile *to;
+
+	pthread_mutex_lock(&p->mu);
+	to = &(*p->sfiles)[idx];
+	memcpy(to->digest, f->digest, sizeof(to->digest));
+	to->size = f->size;
+	to->mtime = f->mtime;
+	to->ctime = f->ctime;
+	pthread_mutex_unlock(&p->mu);
+}
+
 static void *worker(void *arg)
 {
 	struct pool *p = arg;
 	unsigned char *bufs[HM_FEED_BUFS] = { NULL };
 	int nbufs = p->fed ? HM_FEED_BUFS : 1, i;
 	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	hm__hashfile copy, *f;
 	size_t k;
 	int rc;
 
@@ -414,20 +472,29 @@ static void *worker(void *arg)
 			bufs[i] = NULL;
 	if (!ctx || !bufs[0]) {
 		hm__err_oom();
-		record_error(p, 0, HM_ENOMEM);
+		record_error(p, NULL, HM_ENOMEM);
 		goto out;
 	}
 	if (!bufs[nbufs - 1])
 		nbufs = 1; /* no memory for the reader's buffers: stream plainly */
 	while (!atomic_load(&p->stop)) {
-		k = atomic_fetch_add(&p->next, 1);
-		if (k >= p->n)
-			break;
-		rc = hash_one(p, &p->files[p->order[k]], bufs, nbufs, ctx);
+		if (p->streaming) {
+			if (!stream_take(p, &copy, &k))
+				break;
+			f = &copy;
+		} else {
+			k = atomic_fetch_add(&p->next, 1);
+			if (k >= p->n)
+				break;
+			f = &p->files[p->order[k]];
+		}
+		rc = hash_one(p, f, bufs, nbufs, ctx);
 		if (rc < 0)
-			record_error(p, p->order[k], rc);
+			record_error(p, f->name, rc);
 		else if (rc > 0)
 			break;
+		else if (p->streaming)
+			stream_put(p, k, f);
 	}
 out:
 	EVP_MD_CTX_free(ctx);
@@ -450,89 +517,229 @@ static int by_size_desc(const void *x, const void *y)
 	return a->index < b->index ? -1 : a->index > b->index;
 }
 
+/* order[0..k) = the indexes of files[from..to) not cached, largest first; k in *count. */
+static int order_by_size(size_t **order, size_t *count, const hm__hashfile *files, size_t from,
+			 size_t to)
+{
+	struct sized *sized = malloc((to - from ? to - from : 1) * sizeof(*sized));
+	size_t i, k = 0;
+
+	*order = malloc((to - from ? to - from : 1) * sizeof(**order));
+	if (!*order || !sized) {
+		free(*order);
+		*order = NULL;
+		free(sized);
+		return hm__err_oom();
+	}
+	for (i = from; i < to; i++) {
+		if (files[i].cached)
+			continue;
+		sized[k].size = files[i].size;
+		sized[k++].index = i;
+	}
+	qsort(sized, k, sizeof(*sized), by_size_desc);
+	for (i = 0; i < k; i++)
+		(*order)[i] = sized[i].index;
+	free(sized);
+	*count = k;
+	return 0;
+}
+
+static void pool_init(struct pool *p, hm__hashpool_opts *opts)
+{
+	memset(p, 0, sizeof(*p));
+	p->opts = opts;
+#if OPENSSL_VERSION_NUMBER >= 0x30000000L
+	/* An explicit fetch avoids a provider lookup at every file's DigestInit. */
+	p->fetched = EVP_MD_fetch(NULL, "SHA256", NULL);
+	p->md = p->fetched ? p->fetched : EVP_sha256();
+#else
+	p->md = EVP_sha256();
+#endif
+	atomic_init(&p->next, 0);
+	atomic_init(&p->stop, 0);
+	atomic_init(&p->done, 0);
+	atomic_init(&p->listing, 0);
+	pthread_mutex_init(&p->mu, NULL);
+	pthread_cond_init(&p->cv, NULL);
+	pthread_mutex_init(&p->progress_mu, NULL);
+	pthread_mutex_init(&p->err_mu, NULL);
+	p->last_report_ms = now_ms() - PROGRESS_INTERVAL_MS;
+}
+
+/* Starts jobs - 1 workers (the calling thread is the last one). */
+static void pool_spawn(struct pool *p, unsigned int jobs)
+{
+	unsigned int t;
+
+	if (jobs < 2)
+		return;
+	p->threads = calloc(jobs - 1, sizeof(*p->threads));
+	for (t = 0; p->threads && t < jobs - 1; t++) {
+		if (pthread_create(&p->threads[t], NULL, worker, p) != 0)
+			break; /* fewer workers is slower, not wrong */
+		p->started++;
+	}
+}
+
+/* The calling thread works too, then waits for the others; the pool's result. */
+static int pool_end(struct pool *p)
+{
+	unsigned int t;
+	int rc = 0;
+
+	worker(p);
+	for (t = 0; t < p->started; t++)
+		pthread_join(p->threads[t], NULL);
+	p->opts->hashed = atomic_load(&p->done);
+	if (p->err_name) {
+		rc = hm__err(p->err_code, "%s", p->err_msg);
+	} else if (p->opts->progress) {
+		uint64_t done = atomic_load(&p->done);
+		p->opts->progress(done, done, p->opts->payload); /* done == total unless a file
+								    changed size after listing */
+	}
+	return rc;
+}
+
+static void pool_free(struct pool *p)
+{
+	free(p->threads);
+	pthread_cond_destroy(&p->cv);
+	pthread_mutex_destroy(&p->mu);
+	pthread_mutex_destroy(&p->progress_mu);
+	pthread_mutex_destroy(&p->err_mu);
+#if OPENSSL_VERSION_NUMBER >= 0x30000000L
+	EVP_MD_free(p->fetched);
+#endif
+	free(p->order);
+}
+
 int hm__hashpool_run(hm__hashfile *files, size_t n, hm__hashpool_opts *opts)
 {
 	struct pool p;
-	pthread_t *threads = NULL;
-	unsigned int cpus, jobs, started = 0, t;
-	EVP_MD *fetched = NULL;
-	struct sized *sized;
+	unsigned int cpus, jobs;
 	size_t i, todo = 0;
-	int rc = 0;
+	int rc;
 
 	opts->hashed = 0;
 	for (i = 0; i < n; i++)
 		todo += !files[i].cached;
 	if (todo == 0)
 		return 0;
-	memset(&p, 0, sizeof(p));
+	pool_init(&p, opts);
 	p.files = files;
-	p.n = todo; /* the workers take p.order[0..todo) */
-	p.opts = opts;
-	p.err_index = n;
-	p.order = malloc(todo * sizeof(*p.order));
-	sized = malloc(todo * sizeof(*sized));
-	if (!p.order || !sized) {
-		free(p.order);
-		free(sized);
-		return hm__err_oom();
-	}
 	/* Largest first: the pool finishes sooner when a big file is not left for last. */
-	for (i = 0, todo = 0; i < n; i++) {
-		if (files[i].cached)
-			continue;
-		p.total += files[i].size;
-		sized[todo].size = files[i].size;
-		sized[todo++].index = i;
+	if ((rc = order_by_size(&p.order, &p.n, files, 0, n)) < 0) {
+		pool_free(&p);
+		return rc;
 	}
-	qsort(sized, todo, sizeof(*sized), by_size_desc);
-	for (i = 0; i < todo; i++)
-		p.order[i] = sized[i].index;
-	free(sized);
-
-#if OPENSSL_VERSION_NUMBER >= 0x30000000L
-	/* An explicit fetch avoids a provider lookup at every file's DigestInit. */
-	fetched = EVP_MD_fetch(NULL, "SHA256", NULL);
-	p.md = fetched ? fetched : EVP_sha256();
-#else
-	p.md = EVP_sha256();
-#endif
-	atomic_init(&p.next, 0);
-	atomic_init(&p.stop, 0);
-	atomic_init(&p.done, 0);
-	pthread_mutex_init(&p.progress_mu, NULL);
-	pthread_mutex_init(&p.err_mu, NULL);
-	p.last_report_ms = now_ms() - PROGRESS_INTERVAL_MS;
-
+	for (i = 0; i < p.n; i++)
+		p.total += files[p.order[i]].size;
 	cpus = hm__hashpool_jobs(opts->jobs, SIZE_MAX);
 	jobs = cpus < todo ? cpus : (unsigned int)todo;
 	p.fed = cpus / 2 >= todo;
-	if (jobs > 1) {
-		threads = calloc(jobs - 1, sizeof(*threads));
-		for (t = 0; threads && t < jobs - 1; t++) {
-			if (pthread_create(&threads[t], NULL, worker, &p) != 0)
-				break; /* fewer workers is slower, not wrong */
-			started++;
-		}
-	}
-	worker(&p); /* the calling thread works too */
-	for (t = 0; t < started; t++)
-		pthread_join(threads[t], NULL);
-	free(threads);
-
-	opts->hashed = atomic_load(&p.done);
-	if (p.err_index < n) {
-		rc = hm__err(p.err_code, "%s", p.err_msg);
-	} else if (opts->progress) {
-		uint64_t done = atomic_load(&p.done);
-		opts->progress(done, done, opts->payload); /* done == total unless a file
-							     changed size after listing */
-	}
-	pthread_mutex_destroy(&p.progress_mu);
-	pthread_mutex_destroy(&p.err_mu);
-#if OPENSSL_VERSION_NUMBER >= 0x30000000L
-	EVP_MD_free(fetched);
-#endif
-	free(p.order);
+	pool_spawn(&p, jobs);
+	rc = pool_end(&p);
+	pool_free(&p);
 	return rc;
+}
+
+/* ---- streaming: hashing while the walk lists ---- */
+
+struct hm__hashstream {
+	struct pool p;
+};
+
+int hm__hashstream_start(struct hm__hashstream **out, hm__hashfile **files, size_t n,
+			 hm__hashpool_opts *opts)
+{
+	struct hm__hashstream *s = calloc(1, sizeof(*s));
+	size_t i;
+
+	*out = NULL;
+	if (!s)
+		return hm__err_oom();
+	opts->hashed = 0;
+	pool_init(&s->p, opts);
+	s->p.streaming = 1;
+	s->p.sfiles = files;
+	s->p.listed = n;
+	for (i = 0; i < n; i++)
+		s->p.total += (*files)[i].size;
+	atomic_store(&s->p.listing, 1);
+	pool_spawn(&s->p, hm__hashpool_jobs(opts->jobs, SIZE_MAX));
+	*out = s;
+	return 0;
+}
+
+int hm__hashstream_push(struct hm__hashstream *s, hm__hashfile **files, size_t *n, size_t *cap,
+			const hm__hashfile *f)
+{
+	struct pool *p = &s->p;
+	int rc;
+
+	pthread_mutex_lock(&p->mu);
+	if ((rc = hm__hashfiles_push(files, n, cap, f)) == 0) {
+		p->listed = *n;
+		p->total += f->size;
+		pthread_cond_signal(&p->cv);
+	}
+	pthread_mutex_unlock(&p->mu);
+	return rc;
+}
+
+int hm__hashstream_finish(struct hm__hashstream *s, int walk_rc)
+{
+	struct pool *p;
+	size_t count = 0;
+	int rc;
+
+	if (!s)
+		return walk_rc;
+	p = &s->p;
+	pthread_mutex_lock(&p->mu);
+	if (walk_rc < 0) {
+		atomic_store(&p->stop, 1);
+	} else if ((rc = order_by_size(&p->order, &count, *p->sfiles, p->taken, p->listed)) < 0) {
+		pthread_mutex_lock(&p->err_mu); /* as record_error, which takes mu */
+		p->err_name = "";
+		p->err_code = rc;
+		snprintf(p->err_msg, sizeof(p->err_msg), "%s", hm_error_last());
+		pthread_mutex_unlock(&p->err_mu);
+		atomic_store(&p->stop, 1);
+	} else {
+		p->obase = p->taken; /* the rest, largest first */
+		p->listed = p->taken + count;
+	}
+	atomic_store(&p->listing, 0);
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+	if (walk_rc < 0) {
+		unsigned int t;
+
+		for (t = 0; t < p->started; t++)
+			pthread_join(p->threads[t], NULL);
+		rc = walk_rc; /* the walk's message stays this thread's error */
+	} else {
+		rc = pool_end(p);
+	}
+	pool_free(p);
+	free(s);
+	return rc;
+}
+
+int hm__hashfiles_push(hm__hashfile **files, size_t *n, size_t *cap, const hm__hashfile *f)
+{
+	if (*n == *cap) {
+		size_t c = *cap ? *cap * 2 : 64;
+		hm__hashfile *grown = realloc(*files, c * sizeof(*grown));
+
+		if (!grown)
+			return hm__err_oom();
+		*files = grown;
+		*cap = c;
+	}
+	(*files)[(*n)++] = *f;
+	return 0;
 }

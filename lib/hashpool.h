@@ -59,10 +59,39 @@ void hm__display_path(char *buf, size_t cap, const char *display_root, const cha
  * Otherwise, when mapping is enabled and guarded (mapguard.h), a file larger
  * than a chunk is mapped HM_MAP_WINDOW bytes at a time instead of read.
  * On the first error the other workers stop; the error reported is the one of
- * the earliest file (in files[] order) that failed. The progress callback gets
- * (done, total) at most every 100 ms from one thread at a time, and a last
- * call with done == total on success. Returns 0 or an hm error code.
+ * the first file in manifest order (hm__path_cmp of names) that failed. The
+ * progress callback gets (done, total) at most every 100 ms from one thread
+ * at a time, and a last call with done == total on success. Returns 0 or an hm error code.
  */
 int hm__hashpool_run(hm__hashfile *files, size_t n, hm__hashpool_opts *opts);
+
+/* Appends *f to files[0..*n) (capacity *cap, grown by doubling). 0 or HM_ENOMEM. */
+int hm__hashfiles_push(hm__hashfile **files, size_t *n, size_t *cap, const hm__hashfile *f);
+
+/*
+ * Hashing that starts while the walk still lists: the pool's threads hash
+ * (*files)[0..n) and then each file hm__hashstream_push appends, in listed
+ * order, while the calling thread goes on listing; hm__hashstream_finish
+ * ends the list, hashes what is left (largest first) with the calling
+ * thread too, and waits for the pool. Files are hashed as by
+ * hm__hashpool_run (none may be cached); the walk owns the array, which
+ * pushes may move. Progress is reported once the list is whole.
+ */
+struct hm__hashstream;
+
+int hm__hashstream_start(struct hm__hashstream **out, hm__hashfile **files, size_t n,
+			 hm__hashpool_opts *opts);
+
+/* hm__hashfiles_push under the stream's lock, and the file handed to the pool. */
+int hm__hashstream_push(struct hm__hashstream *s, hm__hashfile **files, size_t *n, size_t *cap,
+			const hm__hashfile *f);
+
+/*
+ * Ends the list and frees s (NULL: returns walk_rc). With walk_rc < 0 (the
+ * walk failed) the pool stops and walk_rc is returned, the walk's message
+ * left as it is. Otherwise as hm__hashpool_run: 0, or the error of the first
+ * file in manifest order that failed.
+ */
+int hm__hashstream_finish(struct hm__hashstream *s, int walk_rc);
 
 #endif

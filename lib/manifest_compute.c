@@ -85,7 +85,7 @@ int hm__manifest_compute_with(hm_manifest **out, const char *path, const hm_dige
 	char *display = NULL, *realroot = NULL, *hubrepo = NULL;
 	size_t dl;
 	struct stat st;
-	int rc = 0, rootfd = -1;
+	int rc = 0, rootfd = -1, streamed = 0, hrc = 0;
 
 	if (!out)
 		return hm__err(HM_EINVAL, "hm_manifest_compute: out is NULL");
@@ -133,6 +133,12 @@ int hm__manifest_compute_with(hm_manifest **out, const char *path, const hm_dige
 	w.allow_symlinks = m->allow_symlinks;
 	w.ignores = m->ignores;
 	w.nignores = m->nignores;
+	memset(&po, 0, sizeof(po));
+	po.rootfd = -1;
+	po.display_root = display;
+	po.jobs = o->jobs;
+	po.progress = o->progress;
+	po.payload = o->progress_payload;
 	if (S_ISREG(st.st_mode)) {
 		/* A single-file model: one resource named ".", ignores do not apply. */
 		if (hm__buf_puts(&w.rel, ".") < 0 || hm__walk_add_file(&w, realroot, &st) < 0) {
@@ -155,7 +161,21 @@ int hm__manifest_compute_with(hm_manifest **out, const char *path, const hm_dige
 			rc = HM_ENOMEM;
 			goto done;
 		}
-		if ((rc = hm__walk_tree(&w, rootfd, &st2)) < 0)
+		/*
+		 * With a spare CPU, and nothing that needs every file listed
+		 * before the first is hashed (shards, the digest cache, a file
+		 * scan), hashing starts while the walk goes on.
+		 */
+		po.rootfd = rootfd;
+		if (!o->shard_size && !o->cache && !hook && hm__hashpool_jobs(o->jobs, SIZE_MAX) > 1)
+			w.stream_opts = &po;
+		rc = hm__walk_tree(&w, rootfd, &st2);
+		if (w.stream) { /* a walk error comes first, as when hashing starts after it */
+			streamed = 1;
+			hrc = hm__hashstream_finish(w.stream, rc);
+			w.stream = NULL;
+		}
+		if (rc < 0)
 			goto done;
 		if (w.n == 0) {
 			rc = hm__err(HM_ENOTFOUND,
@@ -170,12 +190,10 @@ int hm__manifest_compute_with(hm_manifest **out, const char *path, const hm_dige
 	}
 
 	qsort(w.files, w.n, sizeof(*w.files), cmp_files);
-	memset(&po, 0, sizeof(po));
-	po.rootfd = rootfd;
-	po.display_root = display;
-	po.jobs = o->jobs;
-	po.progress = o->progress;
-	po.payload = o->progress_payload;
+	if (streamed) {
+		rc = hrc;
+		goto hashed;
+	}
 	if (o->shard_size) {
 		/* byte ranges, not whole files: neither the digest cache nor a hook applies */
 		if (hook) {
@@ -193,6 +211,7 @@ int hm__manifest_compute_with(hm_manifest **out, const char *path, const hm_dige
 	if (hook && (rc = hook(hook_ctx, m, rootfd, display, w.files, w.n, o->stats)) < 0)
 		goto done;
 	rc = hm__hashpool_run(w.files, w.n, &po);
+hashed:
 	if (o->stats) {
 		size_t i;
 

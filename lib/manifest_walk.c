@@ -39,35 +39,34 @@ struct frame {
 	size_t nsubs, next, cap;
 };
 
-
 int hm__walk_add_file(struct walk *w, const char *target, const struct stat *st)
 {
-	hm__hashfile *f;
+	hm__hashfile f;
+	int rc;
 
-	if (w->n == w->cap) {
-		size_t cap = w->cap ? w->cap * 2 : 64;
-		hm__hashfile *p = realloc(w->files, cap * sizeof(*p));
-
-		if (!p)
-			return hm__err_oom();
-		w->files = p;
-		w->cap = cap;
-	}
-	f = &w->files[w->n];
-	memset(f, 0, sizeof(*f));
-	f->name = strdup(w->rel.data);
-	f->target = target ? strdup(target) : NULL;
-	if (!f->name || (target && !f->target)) {
-		free(f->name);
-		free(f->target);
+	memset(&f, 0, sizeof(f));
+	f.name = strdup(w->rel.data);
+	f.target = target ? strdup(target) : NULL;
+	if (!f.name || (target && !f.target)) {
+		free(f.name);
+		free(f.target);
 		return hm__err_oom();
 	}
-	f->dev = st->st_dev;
-	f->ino = st->st_ino;
-	f->size = (uint64_t)st->st_size;
-	f->mtime = st->st_mtim;
-	f->ctime = st->st_ctim;
-	w->n++;
+	f.dev = st->st_dev;
+	f.ino = st->st_ino;
+	f.size = (uint64_t)st->st_size;
+	f.mtime = st->st_mtim;
+	f.ctime = st->st_ctim;
+	rc = w->stream ? hm__hashstream_push(w->stream, &w->files, &w->n, &w->cap, &f)
+		       : hm__hashfiles_push(&w->files, &w->n, &w->cap, &f);
+	if (rc < 0) {
+		free(f.name);
+		free(f.target);
+		return rc;
+	}
+	/* Enough files listed that hashing them while the rest are listed pays. */
+	if (w->stream_opts && !w->stream && w->n >= HM_WALK_STREAM_AFTER)
+		return hm__hashstream_start(&w->stream, &w->files, w->n, w->stream_opts);
 	return 0;
 }
 

@@ -27,7 +27,20 @@ struct walk {
 	hm_buf rel; /* relative path of the current entry */
 	struct frame *stack;
 	size_t depth, capdepth;
+	/*
+	 * Hashing while listing (NULL: none): once HM_WALK_STREAM_AFTER files
+	 * are listed, a hashing stream starts with these options and takes
+	 * every file listed from then on; hm__hashstream_finish(stream) ends it.
+	 */
+	hm__hashpool_opts *stream_opts;
+	struct hm__hashstream *stream;
 };
+
+/*
+ * Files listed before hashing starts while listing goes on: a model of a few
+ * files is listed in an instant, and its files are then hashed largest first.
+ */
+#define HM_WALK_STREAM_AFTER 256
 
 /* Appends a file (w->rel its name; target the path to open instead, or NULL) seen as st. */
 int hm__walk_add_file(struct walk *w, const char *target, const struct stat *st);
