@@ -4,7 +4,7 @@
  * a time, when the application enabled mapping), so memory stays flat
  * whatever the model's size. A file that changes while it is read is an error.
  */
-#include "hashpool.h"
+#include "hashpool_impl.h"
 #include "manifest_impl.h"
 #include "mapguard.h"
 
@@ -25,44 +25,6 @@
 
 #define PROGRESS_INTERVAL_MS 100
 #define MAX_JOBS 1024
-
-struct pool {
-	hm__hashfile *files;
-	size_t n;
-	size_t *order; /* indexes into files, largest first */
-	hm__hashpool_opts *opts;
-	const EVP_MD *md;
-	EVP_MD *fetched;
-	uint64_t total;
-	int fed; /* a reader thread per file: at least two CPUs per file */
-
-	atomic_size_t next;
-	atomic_int stop;
-	atomic_uint_fast64_t done;
-
-	/*
-	 * Streaming (hm__hashstream_*): the walk still appends to *sfiles, so
-	 * files are taken, copied and written back under mu. While listing,
-	 * they are taken in listed order (taken counts them); once the list is
-	 * whole, the rest in order[] (largest first), from index obase.
-	 */
-	int streaming;
-	hm__hashfile **sfiles;
-	size_t listed, taken, obase;
-	atomic_int listing;
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	pthread_t *threads;
-	unsigned int started;
-
-	pthread_mutex_t progress_mu; /* held while the callback runs */
-	int64_t last_report_ms;      /* under progress_mu */
-
-	pthread_mutex_t err_mu;
-	const char *err_name; /* the file of the reported error (the first by name), NULL when none */
-	int err_code;
-	char err_msg[1024];
-};
 
 unsigned int hm__hashpool_jobs(unsigned int jobs, size_t n)
 {
@@ -503,49 +465,9 @@ out:
 	return NULL;
 }
 
-struct sized {
-	uint64_t size;
-	size_t index;
-};
+/* ---- the pool's life (hashpool_impl.h) ---- */
 
-static int by_size_desc(const void *x, const void *y)
-{
-	const struct sized *a = x, *b = y;
-
-	if (a->size != b->size)
-		return a->size > b->size ? -1 : 1;
-	return a->index < b->index ? -1 : a->index > b->index;
-}
-
-/* order[0..k) = the indexes of files[from..to) not cached, largest first; k in *count. */
-static int order_by_size(size_t **order, size_t *count, const hm__hashfile *files, size_t from,
-			 size_t to)
-{
-	struct sized *sized = malloc((to - from ? to - from : 1) * sizeof(*sized));
-	size_t i, k = 0;
-
-	*order = malloc((to - from ? to - from : 1) * sizeof(**order));
-	if (!*order || !sized) {
-		free(*order);
-		*order = NULL;
-		free(sized);
-		return hm__err_oom();
-	}
-	for (i = from; i < to; i++) {
-		if (files[i].cached)
-			continue;
-		sized[k].size = files[i].size;
-		sized[k++].index = i;
-	}
-	qsort(sized, k, sizeof(*sized), by_size_desc);
-	for (i = 0; i < k; i++)
-		(*order)[i] = sized[i].index;
-	free(sized);
-	*count = k;
-	return 0;
-}
-
-static void pool_init(struct pool *p, hm__hashpool_opts *opts)
+void hm__pool_init(struct pool *p, hm__hashpool_opts *opts)
 {
 	memset(p, 0, sizeof(*p));
 	p->opts = opts;
@@ -567,8 +489,7 @@ static void pool_init(struct pool *p, hm__hashpool_opts *opts)
 	p->last_report_ms = now_ms() - PROGRESS_INTERVAL_MS;
 }
 
-/* Starts jobs - 1 workers (the calling thread is the last one). */
-static void pool_spawn(struct pool *p, unsigned int jobs)
+void hm__pool_spawn(struct pool *p, unsigned int jobs)
 {
 	unsigned int t;
 
@@ -582,8 +503,7 @@ static void pool_spawn(struct pool *p, unsigned int jobs)
 	}
 }
 
-/* The calling thread works too, then waits for the others; the pool's result. */
-static int pool_end(struct pool *p)
+int hm__pool_end(struct pool *p)
 {
 	unsigned int t;
 	int rc = 0;
@@ -602,7 +522,7 @@ static int pool_end(struct pool *p)
 	return rc;
 }
 
-static void pool_free(struct pool *p)
+void hm__pool_free(struct pool *p)
 {
 	free(p->threads);
 	pthread_cond_destroy(&p->cv);
@@ -627,11 +547,11 @@ int hm__hashpool_run(hm__hashfile *files, size_t n, hm__hashpool_opts *opts)
 		todo += !files[i].cached;
 	if (todo == 0)
 		return 0;
-	pool_init(&p, opts);
+	hm__pool_init(&p, opts);
 	p.files = files;
 	/* Largest first: the pool finishes sooner when a big file is not left for last. */
-	if ((rc = order_by_size(&p.order, &p.n, files, 0, n)) < 0) {
-		pool_free(&p);
+	if ((rc = hm__pool_order(&p.order, &p.n, files, 0, n)) < 0) {
+		hm__pool_free(&p);
 		return rc;
 	}
 	for (i = 0; i < p.n; i++)
@@ -639,107 +559,8 @@ int hm__hashpool_run(hm__hashfile *files, size_t n, hm__hashpool_opts *opts)
 	cpus = hm__hashpool_jobs(opts->jobs, SIZE_MAX);
 	jobs = cpus < todo ? cpus : (unsigned int)todo;
 	p.fed = cpus / 2 >= todo;
-	pool_spawn(&p, jobs);
-	rc = pool_end(&p);
-	pool_free(&p);
+	hm__pool_spawn(&p, jobs);
+	rc = hm__pool_end(&p);
+	hm__pool_free(&p);
 	return rc;
-}
-
-/* ---- streaming: hashing while the walk lists ---- */
-
-struct hm__hashstream {
-	struct pool p;
-};
-
-int hm__hashstream_start(struct hm__hashstream **out, hm__hashfile **files, size_t n,
-			 hm__hashpool_opts *opts)
-{
-	struct hm__hashstream *s = calloc(1, sizeof(*s));
-	size_t i;
-
-	*out = NULL;
-	if (!s)
-		return hm__err_oom();
-	opts->hashed = 0;
-	pool_init(&s->p, opts);
-	s->p.streaming = 1;
-	s->p.sfiles = files;
-	s->p.listed = n;
-	for (i = 0; i < n; i++)
-		s->p.total += (*files)[i].size;
-	atomic_store(&s->p.listing, 1);
-	pool_spawn(&s->p, hm__hashpool_jobs(opts->jobs, SIZE_MAX));
-	*out = s;
-	return 0;
-}
-
-int hm__hashstream_push(struct hm__hashstream *s, hm__hashfile **files, size_t *n, size_t *cap,
-			const hm__hashfile *f)
-{
-	struct pool *p = &s->p;
-	int rc;
-
-	pthread_mutex_lock(&p->mu);
-	if ((rc = hm__hashfiles_push(files, n, cap, f)) == 0) {
-		p->listed = *n;
-		p->total += f->size;
-		pthread_cond_signal(&p->cv);
-	}
-	pthread_mutex_unlock(&p->mu);
-	return rc;
-}
-
-int hm__hashstream_finish(struct hm__hashstream *s, int walk_rc)
-{
-	struct pool *p;
-	size_t count = 0;
-	int rc;
-
-	if (!s)
-		return walk_rc;
-	p = &s->p;
-	pthread_mutex_lock(&p->mu);
-	if (walk_rc < 0) {
-		atomic_store(&p->stop, 1);
-	} else if ((rc = order_by_size(&p->order, &count, *p->sfiles, p->taken, p->listed)) < 0) {
-		pthread_mutex_lock(&p->err_mu); /* as record_error, which takes mu */
-		p->err_name = "";
-		p->err_code = rc;
-		snprintf(p->err_msg, sizeof(p->err_msg), "%s", hm_error_last());
-		pthread_mutex_unlock(&p->err_mu);
-		atomic_store(&p->stop, 1);
-	} else {
-		p->obase = p->taken; /* the rest, largest first */
-		p->listed = p->taken + count;
-	}
-	atomic_store(&p->listing, 0);
-	pthread_cond_broadcast(&p->cv);
-	pthread_mutex_unlock(&p->mu);
-	if (walk_rc < 0) {
-		unsigned int t;
-
-		for (t = 0; t < p->started; t++)
-			pthread_join(p->threads[t], NULL);
-		rc = walk_rc; /* the walk's message stays this thread's error */
-	} else {
-		rc = pool_end(p);
-	}
-	pool_free(p);
-	free(s);
-	return rc;
-}
-
-int hm__hashfiles_push(hm__hashfile **files, size_t *n, size_t *cap, const hm__hashfile *f)
-{
-	if (*n == *cap) {
-		size_t c = *cap ? *cap * 2 : 64;
-		hm__hashfile *grown = realloc(*files, c * sizeof(*grown));
-
-		if (!grown)
-			return hm__err_oom();
-		*files = grown;
-		*cap = c;
-	}
-	(*files)[(*n)++] = *f;
-	return 0;
 }
