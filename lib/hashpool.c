@@ -95,7 +95,7 @@ static void progress_add(struct pool *p, uint64_t n)
  * Records the thread's current error for the file named name if it is the
  * first in manifest order so far (name NULL: before any file). Stops the pool.
  */
-static void record_error(struct pool *p, const char *name, int code)
+void hm__pool_record_error(struct pool *p, const char *name, int code)
 {
 	pthread_mutex_lock(&p->err_mu);
 	if (!p->err_name || !name || (*p->err_name && hm__path_cmp(name, p->err_name) < 0)) {
@@ -303,8 +303,7 @@ static int stream_fed(struct pool *p, int fd, uint64_t limit, unsigned char *con
 	return rc;
 }
 
-/* 0 hashed, 1 cancelled (another file failed), or a negative hm error. */
-static int hash_one(struct pool *p, hm__hashfile *f, unsigned char *const *bufs, int nbufs,
+int hm__pool_hash_one(struct pool *p, hm__hashfile *f, unsigned char *const *bufs, int nbufs,
 		    EVP_MD_CTX *ctx)
 {
 	const int flags = O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY;
@@ -314,6 +313,14 @@ static int hash_one(struct pool *p, hm__hashfile *f, unsigned char *const *bufs,
 	unsigned int mdlen = 0;
 	int fd, e, rc = 2;
 
+	if (f->opened) { /* by the walk, which made the first fstat */
+		fd = f->fd;
+		memset(&a, 0, sizeof(a));
+		a.st_size = (off_t)f->size;
+		a.st_mtim = f->mtime;
+		a.st_ctim = f->ctime;
+		goto opened;
+	}
 	fd = f->target ? open(f->target, flags) : hm__openat_long(p->opts->rootfd, f->name, flags);
 	if (fd < 0) {
 		e = errno;
@@ -328,6 +335,7 @@ static int hash_one(struct pool *p, hm__hashfile *f, unsigned char *const *bufs,
 		hm__display_path(disp, sizeof(disp), p->opts->display_root, f->name);
 		return hm__err(HM_EIO, "%s: was replaced between listing and hashing", disp);
 	}
+opened:
 	/* Larger read-ahead from disk; a file of one chunk is one read (and one syscall less). */
 	if ((uint64_t)a.st_size > HM_HASH_CHUNK)
 		(void)posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
@@ -386,19 +394,29 @@ static int hash_one(struct pool *p, hm__hashfile *f, unsigned char *const *bufs,
 
 /*
  * Streaming: the next file to hash, copied into *f (the walk may move the
- * array), its index in *idx. 0 when there is none left or the pool stopped.
+ * array; a descriptor the walk opened passes to the caller), its index in
+ * *idx. With wait, waits for the walk while it lists; without, only takes a
+ * file while more than ahead wait. 0 when there is none to take or the pool
+ * stopped.
  */
-static int stream_take(struct pool *p, hm__hashfile *f, size_t *idx)
+int hm__pool_take(struct pool *p, hm__hashfile *f, size_t *idx, int wait, size_t ahead)
 {
+	hm__hashfile *from;
 	int got = 0;
 
 	pthread_mutex_lock(&p->mu);
-	while (!atomic_load(&p->stop) && p->taken == p->listed && atomic_load(&p->listing))
+	while (wait && !atomic_load(&p->stop) && p->taken == p->listed &&
+	       atomic_load(&p->listing))
 		pthread_cond_wait(&p->cv, &p->mu);
-	if (!atomic_load(&p->stop) && p->taken < p->listed) {
+	if (!atomic_load(&p->stop) && p->taken + ahead < p->listed) {
 		*idx = p->order ? p->order[p->taken - p->obase] : p->taken;
 		p->taken++;
-		*f = (*p->sfiles)[*idx];
+		from = &(*p->sfiles)[*idx];
+		*f = *from;
+		if (from->opened) {
+			from->opened = 0;
+			p->opened--;
+		}
 		got = 1;
 	}
 	pthread_mutex_unlock(&p->mu);
@@ -406,7 +424,7 @@ static int stream_take(struct pool *p, hm__hashfile *f, size_t *idx)
 }
 
 /* Streaming: what hashing learnt about file idx, back into the walk's array. */
-static void stream_put(struct pool *p, size_t idx, const hm__hashfile *f)
+void hm__pool_put(struct pool *p, size_t idx, const hm__hashfile *f)
 {
 	hm__hashfile *to;
 
@@ -434,14 +452,14 @@ static void *worker(void *arg)
 			bufs[i] = NULL;
 	if (!ctx || !bufs[0]) {
 		hm__err_oom();
-		record_error(p, NULL, HM_ENOMEM);
+		hm__pool_record_error(p, NULL, HM_ENOMEM);
 		goto out;
 	}
 	if (!bufs[nbufs - 1])
 		nbufs = 1; /* no memory for the reader's buffers: stream plainly */
 	while (!atomic_load(&p->stop)) {
 		if (p->streaming) {
-			if (!stream_take(p, &copy, &k))
+			if (!hm__pool_take(p, &copy, &k, 1, 0))
 				break;
 			f = &copy;
 		} else {
@@ -450,13 +468,13 @@ static void *worker(void *arg)
 				break;
 			f = &p->files[p->order[k]];
 		}
-		rc = hash_one(p, f, bufs, nbufs, ctx);
+		rc = hm__pool_hash_one(p, f, bufs, nbufs, ctx);
 		if (rc < 0)
-			record_error(p, f->name, rc);
+			hm__pool_record_error(p, f->name, rc);
 		else if (rc > 0)
 			break;
 		else if (p->streaming)
-			stream_put(p, k, f);
+			hm__pool_put(p, k, f);
 	}
 out:
 	EVP_MD_CTX_free(ctx);

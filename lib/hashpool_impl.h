@@ -35,6 +35,7 @@ struct pool {
 	int streaming;
 	hm__hashfile **sfiles;
 	size_t listed, taken, obase;
+	size_t opened; /* listed files that wait with the descriptor the walk opened */
 	atomic_int listing;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
@@ -63,6 +64,20 @@ void hm__pool_spawn(struct pool *p, unsigned int jobs);
 int hm__pool_end(struct pool *p);
 
 void hm__pool_free(struct pool *p);
+
+/*
+ * Records the calling thread's error for the file named name (NULL: none in
+ * particular) when it is the first in manifest order so far; stops the pool.
+ */
+void hm__pool_record_error(struct pool *p, const char *name, int code);
+
+/* Hashes *f (bufs: 1, or HM_FEED_BUFS when fed): 0, 1 cancelled, or a negative hm error. */
+int hm__pool_hash_one(struct pool *p, hm__hashfile *f, unsigned char *const *bufs, int nbufs,
+		      EVP_MD_CTX *ctx);
+
+/* Streaming: takes the next file (see hashpool.c), and puts back what hashing learnt. */
+int hm__pool_take(struct pool *p, hm__hashfile *f, size_t *idx, int wait, size_t ahead);
+void hm__pool_put(struct pool *p, size_t idx, const hm__hashfile *f);
 
 /* *order = the indexes of files[from..to) not cached, largest first; their count in *count. */
 int hm__pool_order(size_t **order, size_t *count, const hm__hashfile *files, size_t from,

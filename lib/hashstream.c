@@ -6,6 +6,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 struct sized {
 	uint64_t size;
@@ -50,6 +51,8 @@ int hm__pool_order(size_t **order, size_t *count, const hm__hashfile *files, siz
 
 struct hm__hashstream {
 	struct pool p;
+	unsigned char *buf; /* the walking thread's, when it hashes (hm__hashstream_help) */
+	EVP_MD_CTX *ctx;
 };
 
 int hm__hashstream_start(struct hm__hashstream **out, hm__hashfile **files, size_t n,
@@ -84,10 +87,67 @@ int hm__hashstream_push(struct hm__hashstream *s, hm__hashfile **files, size_t *
 	if ((rc = hm__hashfiles_push(files, n, cap, f)) == 0) {
 		p->listed = *n;
 		p->total += f->size;
+		p->opened += f->opened != 0;
 		pthread_cond_signal(&p->cv);
 	}
 	pthread_mutex_unlock(&p->mu);
 	return rc;
+}
+
+int hm__hashstream_may_open(struct hm__hashstream *s)
+{
+	size_t opened;
+
+	pthread_mutex_lock(&s->p.mu);
+	opened = s->p.opened;
+	pthread_mutex_unlock(&s->p.mu);
+	return opened < HM_STREAM_OPENED;
+}
+
+int hm__hashstream_help(struct hm__hashstream *s)
+{
+	struct pool *p = &s->p;
+	hm__hashfile f;
+	size_t k;
+	int rc;
+
+	while (!atomic_load(&p->stop) && hm__pool_take(p, &f, &k, 0, HM_STREAM_AHEAD)) {
+		if (!s->ctx && !(s->ctx = EVP_MD_CTX_new()))
+			goto oom;
+		if (!s->buf && posix_memalign((void **)&s->buf, 4096, HM_HASH_CHUNK) != 0) {
+			s->buf = NULL;
+			goto oom;
+		}
+		rc = hm__pool_hash_one(p, &f, &s->buf, 1, s->ctx);
+		if (rc < 0)
+			hm__pool_record_error(p, f.name, rc);
+		else if (rc == 0)
+			hm__pool_put(p, k, &f);
+		continue;
+oom:
+		if (f.opened)
+			close(f.fd);
+		rc = hm__err_oom();
+		hm__pool_record_error(p, NULL, rc);
+		return rc;
+	}
+	return 0;
+}
+
+/* Closes what the walk opened and no one took (the pool stopped). */
+static void close_untaken(struct pool *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->listed && p->opened; i++) {
+		hm__hashfile *f = &(*p->sfiles)[i];
+
+		if (f->opened) {
+			close(f->fd);
+			f->opened = 0;
+			p->opened--;
+		}
+	}
 }
 
 int hm__hashstream_finish(struct hm__hashstream *s, int walk_rc)
@@ -125,7 +185,10 @@ int hm__hashstream_finish(struct hm__hashstream *s, int walk_rc)
 	} else {
 		rc = hm__pool_end(p);
 	}
+	close_untaken(p);
 	hm__pool_free(p);
+	EVP_MD_CTX_free(s->ctx);
+	free(s->buf);
 	free(s);
 	return rc;
 }

@@ -39,7 +39,8 @@ struct frame {
 	size_t nsubs, next, cap;
 };
 
-int hm__walk_add_file(struct walk *w, const char *target, const struct stat *st)
+/* Appends a file seen as st; fd >= 0: the walk opened it (hashing while listing). */
+static int add_file(struct walk *w, const char *target, const struct stat *st, int fd)
 {
 	hm__hashfile f;
 	int rc;
@@ -48,26 +49,63 @@ int hm__walk_add_file(struct walk *w, const char *target, const struct stat *st)
 	f.name = strdup(w->rel.data);
 	f.target = target ? strdup(target) : NULL;
 	if (!f.name || (target && !f.target)) {
-		free(f.name);
-		free(f.target);
-		return hm__err_oom();
+		rc = hm__err_oom();
+		goto fail;
 	}
 	f.dev = st->st_dev;
 	f.ino = st->st_ino;
 	f.size = (uint64_t)st->st_size;
 	f.mtime = st->st_mtim;
 	f.ctime = st->st_ctim;
-	rc = w->stream ? hm__hashstream_push(w->stream, &w->files, &w->n, &w->cap, &f)
-		       : hm__hashfiles_push(&w->files, &w->n, &w->cap, &f);
-	if (rc < 0) {
-		free(f.name);
-		free(f.target);
-		return rc;
+	f.opened = fd >= 0;
+	f.fd = fd;
+	if (w->stream) {
+		if ((rc = hm__hashstream_push(w->stream, &w->files, &w->n, &w->cap, &f)) < 0)
+			goto fail;
+		return hm__hashstream_help(w->stream);
 	}
+	if ((rc = hm__hashfiles_push(&w->files, &w->n, &w->cap, &f)) < 0)
+		goto fail;
 	/* Enough files listed that hashing them while the rest are listed pays. */
-	if (w->stream_opts && !w->stream && w->n >= HM_WALK_STREAM_AFTER)
+	if (w->stream_opts && w->n >= HM_WALK_STREAM_AFTER)
 		return hm__hashstream_start(&w->stream, &w->files, w->n, w->stream_opts);
 	return 0;
+fail:
+	if (fd >= 0)
+		close(fd);
+	free(f.name);
+	free(f.target);
+	return rc;
+}
+
+int hm__walk_add_file(struct walk *w, const char *target, const struct stat *st)
+{
+	return add_file(w, target, st, -1);
+}
+
+/*
+ * While hashing runs alongside, a regular file (as the directory entry
+ * says) is opened here, and the pool reads from that descriptor: one
+ * lookup and one fstat per file fewer than a stat here and an open there.
+ * 1 when it was opened and listed, 0 when not (the caller stats it as
+ * usual), or an hm error code.
+ */
+static int open_listed(struct walk *w, int dfd, const char *dname, unsigned char type)
+{
+	const int flags = O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY;
+	struct stat st;
+	int fd, rc;
+
+	if (!w->stream || type != DT_REG || !hm__hashstream_may_open(w->stream))
+		return 0;
+	if ((fd = openat(dfd, dname, flags)) < 0)
+		return 0; /* a link now, unreadable, out of descriptors: as usual */
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return 0;
+	}
+	rc = add_file(w, NULL, &st, fd);
+	return rc < 0 ? rc : 1;
 }
 
 /* Records w->rel (with a trailing "/" when dir) as not covered by the manifest. */
@@ -242,11 +280,13 @@ static int ignored_entry(struct walk *w, struct frame *f, int dfd, const char *d
 	return 0; /* FIFOs, sockets and devices hold no files */
 }
 
-static int walk_entry(struct walk *w, struct frame *f, int dfd, const char *dname)
+static int walk_entry(struct walk *w, struct frame *f, int dfd, const char *dname,
+		      unsigned char type)
 {
 	char disp[PATH_MAX];
 	struct stat st;
 	long ig;
+	int rc;
 
 	if (f->ignored)
 		return ignored_entry(w, f, dfd, dname, HM_UNCOVERED_IGNORED);
@@ -255,6 +295,8 @@ static int walk_entry(struct walk *w, struct frame *f, int dfd, const char *dnam
 		return ignored_entry(w, f, dfd, dname,
 				     hm__path_is_default_ignore(w->ignores[ig]) ? HM_UNCOVERED_DEFAULT
 										 : HM_UNCOVERED_IGNORED);
+	if ((rc = open_listed(w, dfd, dname, type)) != 0)
+		return rc < 0 ? rc : 0;
 	if (fstatat(dfd, dname, &st, AT_SYMLINK_NOFOLLOW) < 0) {
 		int e = errno;
 
@@ -262,7 +304,7 @@ static int walk_entry(struct walk *w, struct frame *f, int dfd, const char *dnam
 		return hm__err(HM_EIO, "%s: %s", disp, strerror(e));
 	}
 	if (S_ISREG(st.st_mode))
-		return hm__walk_add_file(w, NULL, &st);
+		return add_file(w, NULL, &st, -1);
 	if (S_ISDIR(st.st_mode))
 		return push_subdir(f, dname, &st, 0);
 	/* The path for messages is made only off the common path (a file per entry adds up). */
@@ -326,7 +368,7 @@ static int list_dir(struct walk *w, int dfd)
 		}
 		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
 			continue;
-		if ((rc = set_rel(w, f, de->d_name)) < 0 || (rc = walk_entry(w, f, dfd, de->d_name)) < 0)
+		if ((rc = set_rel(w, f, de->d_name)) < 0 || (rc = walk_entry(w, f, dfd, de->d_name, de->d_type)) < 0)
 			break;
 	}
 	closedir(d);
