@@ -31,7 +31,8 @@ SOVER   := 0
 PKGS := libsodium libcrypto jansson libgit2 sqlite3 libpq libxml-2.0 yaml-0.1 simdjson libhs snappy zlib libxxhash \
 	libzstd
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
+# libpq is loaded when a PostgreSQL archive is opened (lib/pqload.c), not linked.
+PKG_LIBS   := $(shell pkg-config --libs $(filter-out libpq,$(PKGS)) 2>/dev/null) -lm
 CMOCKA_CFLAGS := $(shell pkg-config --cflags cmocka 2>/dev/null)
 CMOCKA_LIBS   := $(shell pkg-config --libs cmocka 2>/dev/null)
 

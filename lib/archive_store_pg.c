@@ -13,6 +13,8 @@
  */
 #include "archive_impl.h"
 
+#include "pqload.h"
+
 #include <libpq-fe.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -478,10 +480,13 @@ static void quiet(void *arg, const char *message)
 
 static int pg_open(hm_archive *a, const char *target, const hm_archive_options *opts)
 {
-	struct pg *p = calloc(1, sizeof(*p));
+	struct pg *p;
 	char sql[128];
 	int rc;
 
+	if ((rc = hm__pq_load()) < 0)
+		return rc;
+	p = calloc(1, sizeof(*p));
 	if (!p || !(a->path = display_name(target))) {
 		free(p);
 		return hm__err_oom();
@@ -576,6 +581,8 @@ int hm__store_is_pg(const char *target)
 		;
 	if (c == target || *c != '=' || access(target, F_OK) == 0)
 		return 0;
+	if (hm__pq_load() < 0)
+		return 1; /* opening it says that libpq is missing */
 	if (!(opts = PQconninfoParse(target, NULL)))
 		return 0;
 	PQconninfoFree(opts);

@@ -4,7 +4,7 @@
  * a time, when the application enabled mapping), so memory stays flat
  * whatever the model's size. A file that changes while it is read is an error.
  */
-#include "hashpool.h"
+#include "hashpool_impl.h"
 #include "manifest_impl.h"
 #include "mapguard.h"
 
@@ -25,28 +25,6 @@
 
 #define PROGRESS_INTERVAL_MS 100
 #define MAX_JOBS 1024
-
-struct pool {
-	hm__hashfile *files;
-	size_t n;
-	size_t *order; /* indexes into files, largest first */
-	const hm__hashpool_opts *opts;
-	const EVP_MD *md;
-	uint64_t total;
-	int fed; /* a reader thread per file: at least two CPUs per file */
-
-	atomic_size_t next;
-	atomic_int stop;
-	atomic_uint_fast64_t done;
-
-	pthread_mutex_t progress_mu; /* held while the callback runs */
-	int64_t last_report_ms;      /* under progress_mu */
-
-	pthread_mutex_t err_mu;
-	size_t err_index; /* files[] index of the reported error, n when none */
-	int err_code;
-	char err_msg[1024];
-};
 
 unsigned int hm__hashpool_jobs(unsigned int jobs, size_t n)
 {
@@ -100,8 +78,8 @@ static void progress_add(struct pool *p, uint64_t n)
 	int64_t now;
 
 	atomic_fetch_add(&p->done, n);
-	if (!p->opts->progress)
-		return;
+	if (!p->opts->progress || atomic_load(&p->listing))
+		return; /* while the walk lists, the total is not known yet */
 	now = now_ms();
 	/* Throttled, and never two callbacks at once: a busy mutex means skip. */
 	if (pthread_mutex_trylock(&p->progress_mu) != 0)
@@ -113,17 +91,23 @@ static void progress_add(struct pool *p, uint64_t n)
 	pthread_mutex_unlock(&p->progress_mu);
 }
 
-/* Records the thread's current error for file i if it is the earliest so far. */
-static void record_error(struct pool *p, size_t i, int code)
+/*
+ * Records the thread's current error for the file named name if it is the
+ * first in manifest order so far (name NULL: before any file). Stops the pool.
+ */
+void hm__pool_record_error(struct pool *p, const char *name, int code)
 {
 	pthread_mutex_lock(&p->err_mu);
-	if (i < p->err_index) {
-		p->err_index = i;
+	if (!p->err_name || !name || (*p->err_name && hm__path_cmp(name, p->err_name) < 0)) {
+		p->err_name = name ? name : "";
 		p->err_code = code;
 		snprintf(p->err_msg, sizeof(p->err_msg), "%s", hm_error_last());
 	}
 	pthread_mutex_unlock(&p->err_mu);
+	pthread_mutex_lock(&p->mu);
 	atomic_store(&p->stop, 1);
+	pthread_cond_broadcast(&p->cv); /* streaming workers waiting for files */
+	pthread_mutex_unlock(&p->mu);
 }
 
 static int same_time(const struct timespec *a, const struct timespec *b)
@@ -319,8 +303,7 @@ static int stream_fed(struct pool *p, int fd, uint64_t limit, unsigned char *con
 	return rc;
 }
 
-/* 0 hashed, 1 cancelled (another file failed), or a negative hm error. */
-static int hash_one(struct pool *p, hm__hashfile *f, unsigned char *const *bufs, int nbufs,
+int hm__pool_hash_one(struct pool *p, hm__hashfile *f, unsigned char *const *bufs, int nbufs,
 		    EVP_MD_CTX *ctx)
 {
 	const int flags = O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY;
@@ -330,6 +313,14 @@ static int hash_one(struct pool *p, hm__hashfile *f, unsigned char *const *bufs,
 	unsigned int mdlen = 0;
 	int fd, e, rc = 2;
 
+	if (f->opened) { /* by the walk, which made the first fstat */
+		fd = f->fd;
+		memset(&a, 0, sizeof(a));
+		a.st_size = (off_t)f->size;
+		a.st_mtim = f->mtime;
+		a.st_ctim = f->ctime;
+		goto opened;
+	}
 	fd = f->target ? open(f->target, flags) : hm__openat_long(p->opts->rootfd, f->name, flags);
 	if (fd < 0) {
 		e = errno;
@@ -344,6 +335,7 @@ static int hash_one(struct pool *p, hm__hashfile *f, unsigned char *const *bufs,
 		hm__display_path(disp, sizeof(disp), p->opts->display_root, f->name);
 		return hm__err(HM_EIO, "%s: was replaced between listing and hashing", disp);
 	}
+opened:
 	/* Larger read-ahead from disk; a file of one chunk is one read (and one syscall less). */
 	if ((uint64_t)a.st_size > HM_HASH_CHUNK)
 		(void)posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
@@ -400,12 +392,58 @@ static int hash_one(struct pool *p, hm__hashfile *f, unsigned char *const *bufs,
 	return 0;
 }
 
+/*
+ * Streaming: the next file to hash, copied into *f (the walk may move the
+ * array; a descriptor the walk opened passes to the caller), its index in
+ * *idx. With wait, waits for the walk while it lists; without, only takes a
+ * file while more than ahead wait. 0 when there is none to take or the pool
+ * stopped.
+ */
+int hm__pool_take(struct pool *p, hm__hashfile *f, size_t *idx, int wait, size_t ahead)
+{
+	hm__hashfile *from;
+	int got = 0;
+
+	pthread_mutex_lock(&p->mu);
+	while (wait && !atomic_load(&p->stop) && p->taken == p->listed &&
+	       atomic_load(&p->listing))
+		pthread_cond_wait(&p->cv, &p->mu);
+	if (!atomic_load(&p->stop) && p->taken + ahead < p->listed) {
+		*idx = p->order ? p->order[p->taken - p->obase] : p->taken;
+		p->taken++;
+		from = &(*p->sfiles)[*idx];
+		*f = *from;
+		if (from->opened) {
+			from->opened = 0;
+			p->opened--;
+		}
+		got = 1;
+	}
+	pthread_mutex_unlock(&p->mu);
+	return got;
+}
+
+/* Streaming: what hashing learnt about file idx, back into the walk's array. */
+void hm__pool_put(struct pool *p, size_t idx, const hm__hashfile *f)
+{
+	hm__hashfile *to;
+
+	pthread_mutex_lock(&p->mu);
+	to = &(*p->sfiles)[idx];
+	memcpy(to->digest, f->digest, sizeof(to->digest));
+	to->size = f->size;
+	to->mtime = f->mtime;
+	to->ctime = f->ctime;
+	pthread_mutex_unlock(&p->mu);
+}
+
 static void *worker(void *arg)
 {
 	struct pool *p = arg;
 	unsigned char *bufs[HM_FEED_BUFS] = { NULL };
 	int nbufs = p->fed ? HM_FEED_BUFS : 1, i;
 	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	hm__hashfile copy, *f;
 	size_t k;
 	int rc;
 
@@ -414,20 +452,29 @@ static void *worker(void *arg)
 			bufs[i] = NULL;
 	if (!ctx || !bufs[0]) {
 		hm__err_oom();
-		record_error(p, 0, HM_ENOMEM);
+		hm__pool_record_error(p, NULL, HM_ENOMEM);
 		goto out;
 	}
 	if (!bufs[nbufs - 1])
 		nbufs = 1; /* no memory for the reader's buffers: stream plainly */
 	while (!atomic_load(&p->stop)) {
-		k = atomic_fetch_add(&p->next, 1);
-		if (k >= p->n)
-			break;
-		rc = hash_one(p, &p->files[p->order[k]], bufs, nbufs, ctx);
+		if (p->streaming) {
+			if (!hm__pool_take(p, &copy, &k, 1, 0))
+				break;
+			f = &copy;
+		} else {
+			k = atomic_fetch_add(&p->next, 1);
+			if (k >= p->n)
+				break;
+			f = &p->files[p->order[k]];
+		}
+		rc = hm__pool_hash_one(p, f, bufs, nbufs, ctx);
 		if (rc < 0)
-			record_error(p, p->order[k], rc);
+			hm__pool_record_error(p, f->name, rc);
 		else if (rc > 0)
 			break;
+		else if (p->streaming)
+			hm__pool_put(p, k, f);
 	}
 out:
 	EVP_MD_CTX_free(ctx);
@@ -436,103 +483,102 @@ out:
 	return NULL;
 }
 
-struct sized {
-	uint64_t size;
-	size_t index;
-};
+/* ---- the pool's life (hashpool_impl.h) ---- */
 
-static int by_size_desc(const void *x, const void *y)
+void hm__pool_init(struct pool *p, hm__hashpool_opts *opts)
 {
-	const struct sized *a = x, *b = y;
+	memset(p, 0, sizeof(*p));
+	p->opts = opts;
+#if OPENSSL_VERSION_NUMBER >= 0x30000000L
+	/* An explicit fetch avoids a provider lookup at every file's DigestInit. */
+	p->fetched = EVP_MD_fetch(NULL, "SHA256", NULL);
+	p->md = p->fetched ? p->fetched : EVP_sha256();
+#else
+	p->md = EVP_sha256();
+#endif
+	atomic_init(&p->next, 0);
+	atomic_init(&p->stop, 0);
+	atomic_init(&p->done, 0);
+	atomic_init(&p->listing, 0);
+	pthread_mutex_init(&p->mu, NULL);
+	pthread_cond_init(&p->cv, NULL);
+	pthread_mutex_init(&p->progress_mu, NULL);
+	pthread_mutex_init(&p->err_mu, NULL);
+	p->last_report_ms = now_ms() - PROGRESS_INTERVAL_MS;
+}
 
-	if (a->size != b->size)
-		return a->size > b->size ? -1 : 1;
-	return a->index < b->index ? -1 : a->index > b->index;
+void hm__pool_spawn(struct pool *p, unsigned int jobs)
+{
+	unsigned int t;
+
+	if (jobs < 2)
+		return;
+	p->threads = calloc(jobs - 1, sizeof(*p->threads));
+	for (t = 0; p->threads && t < jobs - 1; t++) {
+		if (pthread_create(&p->threads[t], NULL, worker, p) != 0)
+			break; /* fewer workers is slower, not wrong */
+		p->started++;
+	}
+}
+
+int hm__pool_end(struct pool *p)
+{
+	unsigned int t;
+	int rc = 0;
+
+	worker(p);
+	for (t = 0; t < p->started; t++)
+		pthread_join(p->threads[t], NULL);
+	p->opts->hashed = atomic_load(&p->done);
+	if (p->err_name) {
+		rc = hm__err(p->err_code, "%s", p->err_msg);
+	} else if (p->opts->progress) {
+		uint64_t done = atomic_load(&p->done);
+		p->opts->progress(done, done, p->opts->payload); /* done == total unless a file
+								    changed size after listing */
+	}
+	return rc;
+}
+
+void hm__pool_free(struct pool *p)
+{
+	free(p->threads);
+	pthread_cond_destroy(&p->cv);
+	pthread_mutex_destroy(&p->mu);
+	pthread_mutex_destroy(&p->progress_mu);
+	pthread_mutex_destroy(&p->err_mu);
+#if OPENSSL_VERSION_NUMBER >= 0x30000000L
+	EVP_MD_free(p->fetched);
+#endif
+	free(p->order);
 }
 
 int hm__hashpool_run(hm__hashfile *files, size_t n, hm__hashpool_opts *opts)
 {
 	struct pool p;
-	pthread_t *threads = NULL;
-	unsigned int cpus, jobs, started = 0, t;
-	EVP_MD *fetched = NULL;
-	struct sized *sized;
+	unsigned int cpus, jobs;
 	size_t i, todo = 0;
-	int rc = 0;
+	int rc;
 
 	opts->hashed = 0;
 	for (i = 0; i < n; i++)
 		todo += !files[i].cached;
 	if (todo == 0)
 		return 0;
-	memset(&p, 0, sizeof(p));
+	hm__pool_init(&p, opts);
 	p.files = files;
-	p.n = todo; /* the workers take p.order[0..todo) */
-	p.opts = opts;
-	p.err_index = n;
-	p.order = malloc(todo * sizeof(*p.order));
-	sized = malloc(todo * sizeof(*sized));
-	if (!p.order || !sized) {
-		free(p.order);
-		free(sized);
-		return hm__err_oom();
-	}
 	/* Largest first: the pool finishes sooner when a big file is not left for last. */
-	for (i = 0, todo = 0; i < n; i++) {
-		if (files[i].cached)
-			continue;
-		p.total += files[i].size;
-		sized[todo].size = files[i].size;
-		sized[todo++].index = i;
+	if ((rc = hm__pool_order(&p.order, &p.n, files, 0, n)) < 0) {
+		hm__pool_free(&p);
+		return rc;
 	}
-	qsort(sized, todo, sizeof(*sized), by_size_desc);
-	for (i = 0; i < todo; i++)
-		p.order[i] = sized[i].index;
-	free(sized);
-
-#if OPENSSL_VERSION_NUMBER >= 0x30000000L
-	/* An explicit fetch avoids a provider lookup at every file's DigestInit. */
-	fetched = EVP_MD_fetch(NULL, "SHA256", NULL);
-	p.md = fetched ? fetched : EVP_sha256();
-#else
-	p.md = EVP_sha256();
-#endif
-	atomic_init(&p.next, 0);
-	atomic_init(&p.stop, 0);
-	atomic_init(&p.done, 0);
-	pthread_mutex_init(&p.progress_mu, NULL);
-	pthread_mutex_init(&p.err_mu, NULL);
-	p.last_report_ms = now_ms() - PROGRESS_INTERVAL_MS;
-
+	for (i = 0; i < p.n; i++)
+		p.total += files[p.order[i]].size;
 	cpus = hm__hashpool_jobs(opts->jobs, SIZE_MAX);
 	jobs = cpus < todo ? cpus : (unsigned int)todo;
 	p.fed = cpus / 2 >= todo;
-	if (jobs > 1) {
-		threads = calloc(jobs - 1, sizeof(*threads));
-		for (t = 0; threads && t < jobs - 1; t++) {
-			if (pthread_create(&threads[t], NULL, worker, &p) != 0)
-				break; /* fewer workers is slower, not wrong */
-			started++;
-		}
-	}
-	worker(&p); /* the calling thread works too */
-	for (t = 0; t < started; t++)
-		pthread_join(threads[t], NULL);
-	free(threads);
-
-	opts->hashed = atomic_load(&p.done);
-	if (p.err_index < n) {
-		rc = hm__err(p.err_code, "%s", p.err_msg);
-	} else if (opts->progress) {
-		uint64_t done = atomic_load(&p.done);
-		opts->progress(done, done, opts->payload); /* done == total unless a file
-							     changed size after listing */
-	}
-	pthread_mutex_destroy(&p.progress_mu);
-	pthread_mutex_destroy(&p.err_mu);
-#if OPENSSL_VERSION_NUMBER >= 0x30000000L
-	EVP_MD_free(fetched);
-#endif
-	free(p.order);
+	hm__pool_spawn(&p, jobs);
+	rc = hm__pool_end(&p);
+	hm__pool_free(&p);
 	return rc;
 }

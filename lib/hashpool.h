@@ -25,6 +25,8 @@ typedef struct hm__hashfile {
 	uint64_t size; /* size seen by the walk (progress total, scheduling) */
 	struct timespec mtime, ctime; /* seen by the walk; by the hashing once hashed */
 	int cached;    /* digest taken from the digest cache: not hashed */
+	int opened;    /* the walk opened it (streaming): fd, with the fstat above */
+	int fd;
 	unsigned char digest[32];
 } hm__hashfile;
 
@@ -49,7 +51,8 @@ void hm__display_path(char *buf, size_t cap, const char *display_root, const cha
  * (ties in files[] order; with one worker that is the exact order, which tests
  * rely on). Each file is opened (openat(rootfd, name) or target) with
  * O_RDONLY|O_NONBLOCK|O_NOFOLLOW, checked with fstat to be a regular file with
- * the walk's device and inode, read in HM_HASH_CHUNK pieces up to the size
+ * the walk's device and inode (or, marked opened, was opened so by the walk,
+ * whose fstat then stands for this one), read in HM_HASH_CHUNK pieces up to the size
  * fstat gave (no read is spent on EOF; posix_fadvise SEQUENTIAL when larger
  * than a chunk) and checked again with fstat: size, mtime and ctime unchanged
  * and the bytes read equal to the size. A file's size becomes what was hashed.
@@ -59,10 +62,59 @@ void hm__display_path(char *buf, size_t cap, const char *display_root, const cha
  * Otherwise, when mapping is enabled and guarded (mapguard.h), a file larger
  * than a chunk is mapped HM_MAP_WINDOW bytes at a time instead of read.
  * On the first error the other workers stop; the error reported is the one of
- * the earliest file (in files[] order) that failed. The progress callback gets
- * (done, total) at most every 100 ms from one thread at a time, and a last
- * call with done == total on success. Returns 0 or an hm error code.
+ * the first file in manifest order (hm__path_cmp of names) that failed. The
+ * progress callback gets (done, total) at most every 100 ms from one thread
+ * at a time, and a last call with done == total on success. Returns 0 or an hm error code.
  */
 int hm__hashpool_run(hm__hashfile *files, size_t n, hm__hashpool_opts *opts);
+
+/* Appends *f to files[0..*n) (capacity *cap, grown by doubling). 0 or HM_ENOMEM. */
+int hm__hashfiles_push(hm__hashfile **files, size_t *n, size_t *cap, const hm__hashfile *f);
+
+/*
+ * Hashing that starts while the walk still lists: the pool's threads hash
+ * (*files)[0..n) and then each file hm__hashstream_push appends, in listed
+ * order, while the calling thread goes on listing; hm__hashstream_finish
+ * ends the list, hashes what is left (largest first) with the calling
+ * thread too, and waits for the pool. Files are hashed as by
+ * hm__hashpool_run (none may be cached); the walk owns the array, which
+ * pushes may move, and the pool closes every descriptor pushed with a file.
+ * Progress is reported once the list is whole.
+ */
+struct hm__hashstream;
+
+int hm__hashstream_start(struct hm__hashstream **out, hm__hashfile **files, size_t n,
+			 hm__hashpool_opts *opts);
+
+/* hm__hashfiles_push under the stream's lock, and the file handed to the pool. */
+int hm__hashstream_push(struct hm__hashstream *s, hm__hashfile **files, size_t *n, size_t *cap,
+			const hm__hashfile *f);
+
+/*
+ * 1 when the walk may open the next file itself and push it opened (then
+ * the pool reads from that descriptor and closes it, and the fstat that the
+ * walk made of it is the one the hashing compares with). Fewer than
+ * HM_STREAM_OPENED pushed files wait opened: the walk hashes files itself
+ * (hm__hashstream_help) rather than hold more.
+ */
+int hm__hashstream_may_open(struct hm__hashstream *s);
+
+/*
+ * Called by the walk after each push: while more than HM_STREAM_AHEAD files
+ * wait, the calling thread hashes one of them, so that the walk never runs
+ * far ahead of the hashing. 0, or HM_ENOMEM (the error is also the pool's).
+ */
+int hm__hashstream_help(struct hm__hashstream *s);
+
+#define HM_STREAM_AHEAD 64
+#define HM_STREAM_OPENED 128
+
+/*
+ * Ends the list and frees s (NULL: returns walk_rc). With walk_rc < 0 (the
+ * walk failed) the pool stops and walk_rc is returned, the walk's message
+ * left as it is. Otherwise as hm__hashpool_run: 0, or the error of the first
+ * file in manifest order that failed.
+ */
+int hm__hashstream_finish(struct hm__hashstream *s, int walk_rc);
 
 #endif

@@ -1,7 +1,6 @@
 /*
- * Computing a model manifest (FORMATS §3): the walk that lists every regular
- * file under a root and records what the ignore paths leave out, the
- * component-wise sort, the hashing (hashpool.c) and the root digest.
+ * The walk that lists every regular file under a model's root and records
+ * what the ignore paths leave out (manifest_compute.c sorts and hashes).
  *
  * The walk keeps no recursion and no per-level descriptor: its stack of
  * directories lives on the heap, each directory is read whole and closed,
@@ -10,9 +9,7 @@
  * directory left (device and inode), so depth is bounded by memory alone and
  * paths longer than PATH_MAX need no special case.
  */
-#include "hashcache.h"
-#include "hashpool.h"
-#include "manifest_impl.h"
+#include "manifest_walk.h"
 
 #include <stddef.h>
 #include <dirent.h>
@@ -42,52 +39,73 @@ struct frame {
 	size_t nsubs, next, cap;
 };
 
-struct walk {
-	const char *display_root;
-	const char *realroot;
-	const char *hubrepo; /* the root is a hub snapshot of this repository: links inside it
-				are followed */
-	int allow_symlinks;
-	char *const *ignores;
-	size_t nignores;
-	hm__hashfile *files;
-	size_t n, cap;
-	struct hm__uncovered *unc;
-	size_t nunc, capunc;
-	hm_buf rel; /* relative path of the current entry */
-	struct frame *stack;
-	size_t depth, capdepth;
-};
-
-static int add_file(struct walk *w, const char *target, const struct stat *st)
+/* Appends a file seen as st; fd >= 0: the walk opened it (hashing while listing). */
+static int add_file(struct walk *w, const char *target, const struct stat *st, int fd)
 {
-	hm__hashfile *f;
+	hm__hashfile f;
+	int rc;
 
-	if (w->n == w->cap) {
-		size_t cap = w->cap ? w->cap * 2 : 64;
-		hm__hashfile *p = realloc(w->files, cap * sizeof(*p));
-
-		if (!p)
-			return hm__err_oom();
-		w->files = p;
-		w->cap = cap;
+	memset(&f, 0, sizeof(f));
+	f.name = strdup(w->rel.data);
+	f.target = target ? strdup(target) : NULL;
+	if (!f.name || (target && !f.target)) {
+		rc = hm__err_oom();
+		goto fail;
 	}
-	f = &w->files[w->n];
-	memset(f, 0, sizeof(*f));
-	f->name = strdup(w->rel.data);
-	f->target = target ? strdup(target) : NULL;
-	if (!f->name || (target && !f->target)) {
-		free(f->name);
-		free(f->target);
-		return hm__err_oom();
+	f.dev = st->st_dev;
+	f.ino = st->st_ino;
+	f.size = (uint64_t)st->st_size;
+	f.mtime = st->st_mtim;
+	f.ctime = st->st_ctim;
+	f.opened = fd >= 0;
+	f.fd = fd;
+	if (w->stream) {
+		if ((rc = hm__hashstream_push(w->stream, &w->files, &w->n, &w->cap, &f)) < 0)
+			goto fail;
+		return hm__hashstream_help(w->stream);
 	}
-	f->dev = st->st_dev;
-	f->ino = st->st_ino;
-	f->size = (uint64_t)st->st_size;
-	f->mtime = st->st_mtim;
-	f->ctime = st->st_ctim;
-	w->n++;
+	if ((rc = hm__hashfiles_push(&w->files, &w->n, &w->cap, &f)) < 0)
+		goto fail;
+	/* Enough files listed that hashing them while the rest are listed pays. */
+	if (w->stream_opts && w->n >= HM_WALK_STREAM_AFTER)
+		return hm__hashstream_start(&w->stream, &w->files, w->n, w->stream_opts);
 	return 0;
+fail:
+	if (fd >= 0)
+		close(fd);
+	free(f.name);
+	free(f.target);
+	return rc;
+}
+
+int hm__walk_add_file(struct walk *w, const char *target, const struct stat *st)
+{
+	return add_file(w, target, st, -1);
+}
+
+/*
+ * While hashing runs alongside, a regular file (as the directory entry
+ * says) is opened here, and the pool reads from that descriptor: one
+ * lookup and one fstat per file fewer than a stat here and an open there.
+ * 1 when it was opened and listed, 0 when not (the caller stats it as
+ * usual), or an hm error code.
+ */
+static int open_listed(struct walk *w, int dfd, const char *dname, unsigned char type)
+{
+	const int flags = O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY;
+	struct stat st;
+	int fd, rc;
+
+	if (!w->stream || type != DT_REG || !hm__hashstream_may_open(w->stream))
+		return 0;
+	if ((fd = openat(dfd, dname, flags)) < 0)
+		return 0; /* a link now, unreadable, out of descriptors: as usual */
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return 0;
+	}
+	rc = add_file(w, NULL, &st, fd);
+	return rc < 0 ? rc : 1;
 }
 
 /* Records w->rel (with a trailing "/" when dir) as not covered by the manifest. */
@@ -131,7 +149,7 @@ static const char *kind_of(mode_t m)
 	return "not a regular file or directory";
 }
 
-static int special_file(const char *disp, mode_t m)
+int hm__walk_special_file(const char *disp, mode_t m)
 {
 	return hm__err(HM_EUNSUPPORTED, "%s: is %s; only regular files and directories can be hashed",
 		       disp, kind_of(m));
@@ -200,7 +218,7 @@ static int walk_symlink(struct walk *w, const char *disp)
 		rc = hm__err(HM_EIO, "%s: cannot stat the symbolic link's target %s: %s", disp, res,
 			     strerror(errno));
 	} else if (S_ISREG(st.st_mode)) {
-		rc = add_file(w, res, &st);
+		rc = hm__walk_add_file(w, res, &st);
 	} else if (!S_ISDIR(st.st_mode)) {
 		rc = hm__err(HM_EUNSUPPORTED, "%s: symbolic link to %s, which is %s", disp, res,
 			     kind_of(st.st_mode));
@@ -262,11 +280,13 @@ static int ignored_entry(struct walk *w, struct frame *f, int dfd, const char *d
 	return 0; /* FIFOs, sockets and devices hold no files */
 }
 
-static int walk_entry(struct walk *w, struct frame *f, int dfd, const char *dname)
+static int walk_entry(struct walk *w, struct frame *f, int dfd, const char *dname,
+		      unsigned char type)
 {
 	char disp[PATH_MAX];
 	struct stat st;
 	long ig;
+	int rc;
 
 	if (f->ignored)
 		return ignored_entry(w, f, dfd, dname, HM_UNCOVERED_IGNORED);
@@ -275,6 +295,8 @@ static int walk_entry(struct walk *w, struct frame *f, int dfd, const char *dnam
 		return ignored_entry(w, f, dfd, dname,
 				     hm__path_is_default_ignore(w->ignores[ig]) ? HM_UNCOVERED_DEFAULT
 										 : HM_UNCOVERED_IGNORED);
+	if ((rc = open_listed(w, dfd, dname, type)) != 0)
+		return rc < 0 ? rc : 0;
 	if (fstatat(dfd, dname, &st, AT_SYMLINK_NOFOLLOW) < 0) {
 		int e = errno;
 
@@ -282,7 +304,7 @@ static int walk_entry(struct walk *w, struct frame *f, int dfd, const char *dnam
 		return hm__err(HM_EIO, "%s: %s", disp, strerror(e));
 	}
 	if (S_ISREG(st.st_mode))
-		return add_file(w, NULL, &st);
+		return add_file(w, NULL, &st, -1);
 	if (S_ISDIR(st.st_mode))
 		return push_subdir(f, dname, &st, 0);
 	/* The path for messages is made only off the common path (a file per entry adds up). */
@@ -294,7 +316,7 @@ static int walk_entry(struct walk *w, struct frame *f, int dfd, const char *dnam
 				       disp);
 		return walk_symlink(w, disp);
 	}
-	return special_file(disp, st.st_mode);
+	return hm__walk_special_file(disp, st.st_mode);
 }
 
 /* w->rel = the path of frame f, then "/name" when name is not NULL. */
@@ -346,7 +368,7 @@ static int list_dir(struct walk *w, int dfd)
 		}
 		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
 			continue;
-		if ((rc = set_rel(w, f, de->d_name)) < 0 || (rc = walk_entry(w, f, dfd, de->d_name)) < 0)
+		if ((rc = set_rel(w, f, de->d_name)) < 0 || (rc = walk_entry(w, f, dfd, de->d_name, de->d_type)) < 0)
 			break;
 	}
 	closedir(d);
@@ -446,8 +468,7 @@ static int leave_dir(struct walk *w, int *cur)
 	return 0;
 }
 
-/* Walks the tree below the directory open at rootfd (st: its identity). */
-static int walk_tree(struct walk *w, int rootfd, const struct stat *st)
+int hm__walk_tree(struct walk *w, int rootfd, const struct stat *st)
 {
 	int cur = dup(rootfd), rc;
 
@@ -474,224 +495,4 @@ done:
 		pop_frame(w);
 	close(cur);
 	return rc;
-}
-
-/* ---- compute ---- */
-
-static int cmp_files(const void *a, const void *b)
-{
-	return hm__path_cmp(((const hm__hashfile *)a)->name, ((const hm__hashfile *)b)->name);
-}
-
-static int cmp_uncovered(const void *a, const void *b)
-{
-	return hm__path_cmp(((const struct hm__uncovered *)a)->name,
-			    ((const struct hm__uncovered *)b)->name);
-}
-
-/* The subject name: last component of the path as given; "." and ".." resolved. */
-static char *model_name(const char *display_root, const char *realroot)
-{
-	const char *s = strrchr(display_root, '/');
-	const char *base = s ? s + 1 : display_root;
-
-	if (!*base || strcmp(base, ".") == 0 || strcmp(base, "..") == 0) {
-		s = strrchr(realroot, '/');
-		base = s && s[1] ? s + 1 : realroot;
-	}
-	return strdup(base);
-}
-
-static void free_files(hm__hashfile *f, size_t n)
-{
-	size_t i;
-
-	for (i = 0; f && i < n; i++) {
-		free(f->name);
-		free(f->target);
-		f++;
-	}
-}
-
-int hm__digest_options_get(hm_digest_options *out, const hm_digest_options *in)
-{
-	hm_digest_options defaults = HM_DIGEST_OPTIONS_INIT;
-
-	*out = defaults;
-	if (!in)
-		return 0;
-	if (in->version == 1 || in->version == 2) {
-		/* version 1 ends before cache, version 2 before shard_size */
-		memcpy(out, in, in->version == 1 ? offsetof(hm_digest_options, cache)
-						 : offsetof(hm_digest_options, shard_size));
-		out->version = HM_DIGEST_OPTIONS_VERSION;
-		return 0;
-	}
-	HM__CHECK_VERSION(in, HM_DIGEST_OPTIONS_VERSION, "hm_digest_options");
-	*out = *in;
-	return 0;
-}
-
-int hm_manifest_compute(hm_manifest **out, const char *path, const hm_digest_options *opts)
-{
-	return hm__manifest_compute_with(out, path, opts, NULL, NULL);
-}
-
-int hm__manifest_compute_with(hm_manifest **out, const char *path, const hm_digest_options *opts,
-			      hm__manifest_hook hook, void *hook_ctx)
-{
-	hm_digest_options od;
-	const hm_digest_options *o = &od;
-	struct hm__hashcache_run *cache = NULL;
-	struct walk w;
-	hm__hashpool_opts po;
-	hm_manifest *m = NULL;
-	char *display = NULL, *realroot = NULL, *hubrepo = NULL;
-	size_t dl;
-	struct stat st;
-	int rc = 0, rootfd = -1;
-
-	if (!out)
-		return hm__err(HM_EINVAL, "hm_manifest_compute: out is NULL");
-	*out = NULL;
-	if (!path || !*path)
-		return hm__err(HM_EINVAL, "hm_manifest_compute: no path given");
-	if ((rc = hm__digest_options_get(&od, opts)) < 0)
-		return rc;
-	memset(&w, 0, sizeof(w));
-
-	m = calloc(1, sizeof(*m));
-	display = strdup(path);
-	if (!m || !display) {
-		rc = hm__err_oom();
-		goto done;
-	}
-	dl = strlen(display);
-	while (dl > 1 && display[dl - 1] == '/')
-		display[--dl] = '\0';
-	m->allow_symlinks = o->allow_symlinks != 0;
-	if ((rc = hm__path_build_ignores(&m->ignores, &m->nignores, o)) < 0)
-		goto done;
-
-	realroot = realpath(path, NULL);
-	if (!realroot) {
-		int e = errno;
-		rc = hm__err(e == ENOENT || e == ENOTDIR ? HM_ENOTFOUND : HM_EIO, "%s: %s", display,
-			     strerror(e));
-		goto done;
-	}
-	if (!(m->name = model_name(display, realroot))) {
-		rc = hm__err_oom();
-		goto done;
-	}
-	if (stat(realroot, &st) < 0) {
-		rc = hm__err(HM_EIO, "%s: %s", display, strerror(errno));
-		goto done;
-	}
-	if (S_ISDIR(st.st_mode) && (rc = hm__hub_snapshot_repo(&hubrepo, realroot)) < 0)
-		goto done;
-	rc = 0;
-	w.display_root = display;
-	w.realroot = realroot;
-	w.hubrepo = hubrepo;
-	w.allow_symlinks = m->allow_symlinks;
-	w.ignores = m->ignores;
-	w.nignores = m->nignores;
-	if (S_ISREG(st.st_mode)) {
-		/* A single-file model: one resource named ".", ignores do not apply. */
-		if (hm__buf_puts(&w.rel, ".") < 0 || add_file(&w, realroot, &st) < 0) {
-			rc = hm_error_last_code();
-			goto done;
-		}
-	} else if (S_ISDIR(st.st_mode)) {
-		struct stat st2;
-
-		rootfd = open(realroot, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (rootfd < 0) {
-			rc = hm__err(HM_EIO, "%s: cannot open directory: %s", display, strerror(errno));
-			goto done;
-		}
-		if (fstat(rootfd, &st2) < 0 || st2.st_dev != st.st_dev || st2.st_ino != st.st_ino) {
-			rc = hm__err(HM_EIO, "%s: was replaced while it was opened", display);
-			goto done;
-		}
-		if (hm__buf_puts(&w.rel, "") < 0) {
-			rc = HM_ENOMEM;
-			goto done;
-		}
-		if ((rc = walk_tree(&w, rootfd, &st2)) < 0)
-			goto done;
-		if (w.n == 0) {
-			rc = hm__err(HM_ENOTFOUND,
-				     "%s: no files to hash: the directory is empty or everything in "
-				     "it is ignored",
-				     display);
-			goto done;
-		}
-	} else {
-		rc = special_file(display, st.st_mode);
-		goto done;
-	}
-
-	qsort(w.files, w.n, sizeof(*w.files), cmp_files);
-	memset(&po, 0, sizeof(po));
-	po.rootfd = rootfd;
-	po.display_root = display;
-	po.jobs = o->jobs;
-	po.progress = o->progress;
-	po.payload = o->progress_payload;
-	if (o->shard_size) {
-		/* byte ranges, not whole files: neither the digest cache nor a hook applies */
-		if (hook) {
-			rc = hm__err(HM_EINVAL, "%s: shards cannot be combined with a file scan", display);
-			goto done;
-		}
-		m->shard_size = o->shard_size;
-		if ((rc = hm__manifest_shards(m, w.files, w.n, &po, o->stats)) < 0)
-			goto done;
-		goto listed;
-	}
-	if ((rc = hm__hashcache_open(&cache, realroot, o)) < 0)
-		goto done;
-	hm__hashcache_apply(cache, w.files, w.n, o->stats);
-	if (hook && (rc = hook(hook_ctx, m, rootfd, display, w.files, w.n, o->stats)) < 0)
-		goto done;
-	rc = hm__hashpool_run(w.files, w.n, &po);
-	if (o->stats) {
-		size_t i;
-
-		for (i = 0; i < w.n; i++)
-			o->stats->files_hashed += !w.files[i].cached;
-		o->stats->bytes_hashed += po.hashed;
-	}
-	if (rc < 0 || (rc = hm__hashcache_record(cache, w.files, w.n)) < 0 ||
-	    (rc = hm__manifest_finish(m, w.files, w.n)) < 0)
-		goto done;
-	m->cache = cache; /* for hm__manifest_cache_save */
-	cache = NULL;
-listed:
-	if (w.nunc)
-		qsort(w.unc, w.nunc, sizeof(*w.unc), cmp_uncovered);
-	m->unc = w.unc;
-	m->nunc = w.nunc;
-	w.unc = NULL;
-	w.nunc = 0;
-done:
-	hm__hashcache_run_free(cache);
-	if (rootfd >= 0)
-		close(rootfd);
-	free_files(w.files, w.n);
-	free(w.files);
-	hm__uncovered_free(w.unc, w.nunc);
-	free(w.stack);
-	hm__buf_free(&w.rel);
-	free(realroot);
-	free(hubrepo);
-	free(display);
-	if (rc < 0) {
-		hm_manifest_free(m);
-		return rc;
-	}
-	*out = m;
-	return 0;
 }

@@ -90,4 +90,13 @@ is "cut while read: exit 2 (exit $rc after $tries tries)" "$rc" 2
 like "and the error names the file and the change" 'cut/big1: changed while it was hashed \(size 1073741824 bytes when opened' cut.err
 rm -rf cut
 
+# libpq, and the Kerberos, LDAP and TLS libraries under it, load only when a PostgreSQL
+# archive is opened: a digest never pays for them at startup.
+if LD_DEBUG=libs "$HM" --version >/dev/null 2>ld.out && grep -q 'calling init' ld.out; then
+	LD_DEBUG=libs "$HM" digest m --no-progress >/dev/null 2>ld.out
+	unlike "digest does not load libpq" 'libpq\.so' ld.out
+else
+	skip "digest does not load libpq" "the dynamic loader does not report LD_DEBUG=libs"
+fi
+
 done_testing

@@ -716,6 +716,98 @@ static void log_progress(uint64_t done, uint64_t total, void *payload)
 	l->calls++;
 }
 
+/*
+ * Past 256 files and with a spare CPU, hashing starts while the walk still
+ * lists: the manifest is the one computed with one job (names, digests,
+ * sizes, what the ignores leave out), progress ends at the total, and an
+ * error the walk meets once hashing has begun (a refused symlink, a FIFO)
+ * is reported as when nothing was hashed before it.
+ */
+static void files_hashed_while_listed_equal_serial(void **state)
+{
+	static const char *const ign[] = { "d3/skip" };
+	static const unsigned int jobs[] = { 2, 3, 0 };
+	hm_digest_options o = HM_DIGEST_OPTIONS_INIT;
+	struct progress_log log;
+	char *dir = model_dir(), name[64], data[3000], path[4200], serial_err[1024];
+	hm_manifest *serial, *m;
+	uint64_t size;
+	hm_uncovered_kind kind;
+	size_t i, k;
+
+	(void)state;
+	for (i = 0; i < sizeof(data); i++)
+		data[i] = (char)(i * 7 + (i >> 8));
+	/* The root's 300 files are listed before any subdirectory is entered. */
+	for (i = 0; i < 700; i++) {
+		if (i >= 300 && i % 100 == 0) {
+			snprintf(name, sizeof(name), "d%zu", i / 100);
+			mkdir_p(dir, name);
+		}
+		if (i < 300)
+			snprintf(name, sizeof(name), "f%03zu", i);
+		else
+			snprintf(name, sizeof(name), "d%zu/f%03zu", i / 100, i);
+		tu_write(tu_path(dir, name), data + i % 100, (i * 37) % 2900);
+	}
+	mkdir_p(dir, "d3/skip");
+	put(dir, "d3/skip/x", "ignored");
+	o.ignore = ign;
+	o.nignore = 1;
+	o.jobs = 1;
+	assert_int_equal(hm_manifest_compute(&serial, dir, &o), 0);
+	assert_int_equal(hm_manifest_count(serial), 700);
+	assert_int_equal(hm_manifest_uncovered_count(serial), 1);
+	o.progress = log_progress;
+	o.progress_payload = &log;
+	for (k = 0; k < sizeof(jobs) / sizeof(jobs[0]); k++) {
+		o.jobs = jobs[k];
+		memset(&log, 0, sizeof(log));
+		assert_int_equal(hm_manifest_compute(&m, dir, &o), 0);
+		assert_string_equal(hm_manifest_root(m), hm_manifest_root(serial));
+		assert_int_equal(hm_manifest_count(m), 700);
+		for (i = 0; i < 700; i++) {
+			assert_string_equal(hm_manifest_resource_name(m, i),
+					    hm_manifest_resource_name(serial, i));
+			assert_string_equal(hm_manifest_resource_digest(m, i),
+					    hm_manifest_resource_digest(serial, i));
+			assert_int_equal(hm_manifest_resource_size(m, i),
+					 hm_manifest_resource_size(serial, i));
+		}
+		assert_int_equal(hm_manifest_total_bytes(m), hm_manifest_total_bytes(serial));
+		assert_string_equal(hm_manifest_uncovered(m, 0, &size, &kind), "d3/skip/x");
+		assert_int_equal(hm_manifest_uncovered_count(m), 1);
+		assert_int_equal(log.backwards, 0);
+		assert_true(log.calls >= 1);
+		assert_int_equal(log.total, hm_manifest_total_bytes(serial));
+		assert_int_equal(log.last_done, log.total);
+		hm_manifest_free(m);
+	}
+	hm_manifest_free(serial);
+	o.progress = NULL;
+
+	/* Errors met by the walk after the root's files: the same as with one job. */
+	mkdir_p(dir, "zz");
+	for (k = 0; k < 2; k++) {
+		snprintf(path, sizeof(path), "%s/zz/%s", dir, k == 0 ? "link" : "pipe");
+		if (k == 0)
+			assert_int_equal(symlink("../f000", path), 0);
+		else
+			assert_int_equal(mkfifo(path, 0644), 0);
+		o.jobs = 1;
+		expect_error(dir, &o, HM_EUNSUPPORTED, path, k == 0 ? "symbolic link" : "FIFO",
+			     NULL);
+		snprintf(serial_err, sizeof(serial_err), "%s", hm_error_last());
+		for (i = 0; i < sizeof(jobs) / sizeof(jobs[0]); i++) {
+			o.jobs = jobs[i];
+			expect_error(dir, &o, HM_EUNSUPPORTED, NULL);
+			assert_string_equal(hm_error_last(), serial_err);
+		}
+		unlink(path);
+	}
+	drop(dir);
+}
+
 static void large_sparse_file_hashes_like_openssl(void **state)
 {
 	static const char *const dot[] = { "." };
@@ -1209,6 +1301,7 @@ int main(void)
 		cmocka_unit_test(file_changed_while_hashed_is_an_error),
 		cmocka_unit_test(file_changed_while_fed_is_an_error),
 		cmocka_unit_test(parallel_result_equals_serial),
+		cmocka_unit_test(files_hashed_while_listed_equal_serial),
 		cmocka_unit_test(large_sparse_file_hashes_like_openssl),
 		cmocka_unit_test(predicate_has_the_oms_fields),
 		cmocka_unit_test(statement_validates_and_carries_the_root),
