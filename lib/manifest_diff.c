@@ -81,7 +81,8 @@ static size_t by_file(hm_manifest_diff *t, size_t k, const struct hm__pres *res,
 
 /* predicate_json, or (when NULL) *root parsed already; root_hex (may be NULL) gets its root. */
 static int compare(hm_manifest_diff **out, size_t *ndiff, char *root_hex, const hm_manifest *m,
-		   json_t *root, const char *predicate_json, size_t len)
+		   json_t *root, const char *predicate_json, size_t len,
+		   const struct hm__lres_list *lean)
 {
 	struct hm__pres *res = NULL;
 	char **ign = NULL;
@@ -99,7 +100,7 @@ static int compare(hm_manifest_diff **out, size_t *ndiff, char *root_hex, const 
 	*out = NULL;
 	*ndiff = 0;
 	if ((rc = hm__oms_parse_predicate(&root, &res, &nres, &ign, &nign, &shard_size,
-					  predicate_json, len)) < 0)
+					  predicate_json, len, lean)) < 0)
 		return rc;
 	if (shard_size != m->shard_size) {
 		rc = hm__err(HM_EINVAL, "the model was hashed by %s, the manifest by %s",
@@ -210,15 +211,16 @@ done:
 int hm_manifest_compare(hm_manifest_diff **out, size_t *ndiff, const hm_manifest *m,
 			const char *predicate_json, size_t len)
 {
-	return compare(out, ndiff, NULL, m, NULL, predicate_json, len);
+	return compare(out, ndiff, NULL, m, NULL, predicate_json, len, NULL);
 }
 
 int hm__manifest_compare_parsed(hm_manifest_diff **out, size_t *ndiff, char root_hex[65],
-				const hm_manifest *m, json_t *predicate)
+				const hm_manifest *m, json_t *predicate,
+				const struct hm__lres_list *lean)
 {
 	if (!predicate)
 		return hm__err(HM_EFORMAT, "OMS predicate: missing");
-	return compare(out, ndiff, root_hex, m, predicate, NULL, 0);
+	return compare(out, ndiff, root_hex, m, predicate, NULL, 0, lean);
 }
 
 int hm_manifest_diff_report(char **out, const hm_manifest_diff *diffs, size_t n)
