@@ -86,7 +86,7 @@ static int compare(hm_manifest_diff **out, size_t *ndiff, char *root_hex, const 
 {
 	struct hm__pres *res = NULL;
 	char **ign = NULL;
-	size_t nres = 0, nign = 0, i = 0, j = 0, k = 0, bytes = 0;
+	size_t nres = 0, nign = 0, i = 0, j = 0, k = 0, bytes = 0, cap = 0;
 	hm_manifest_diff *d = NULL, *tmp = NULL;
 	char *pool, **owned = NULL;
 	int ignored;
@@ -113,23 +113,35 @@ static int compare(hm_manifest_diff **out, size_t *ndiff, char *root_hex, const 
 	}
 	if (root_hex && (rc = hm__oms_root(root_hex, res, nres)) < 0) /* in listed order */
 		goto done;
-	qsort(res, nres, sizeof(*res), shards ? cmp_pres_shards : cmp_pres);
+	/* signers list their files in this order already: sorting is then one pass that says so */
+	for (i = 1; i < nres && cmp(res[i - 1].name, res[i].name) <= 0; i++)
+		;
+	if (i < nres)
+		qsort(res, nres, sizeof(*res), shards ? cmp_pres_shards : cmp_pres);
 	for (i = 1; i < nres; i++)
 		if (strcmp(res[i - 1].name, res[i].name) == 0) {
 			rc = hm__err(HM_EFORMAT, "OMS predicate: resource \"%s\" is listed twice",
 				     res[i].name);
 			goto done;
 		}
-	tmp = calloc(nres + m->n + 1, sizeof(*tmp));
-	if (!tmp) {
-		rc = hm__err_oom();
-		goto done;
-	}
-	/* Merge two lists sorted in the same order. */
+	/* Merge two lists sorted in the same order (the differences in tmp, grown as found). */
 	i = j = 0;
 	while (i < m->n || j < nres) {
 		int c = i == m->n ? 1 : j == nres ? -1 : cmp(m->res[i].name, res[j].name);
-		hm_manifest_diff *t = &tmp[k];
+		hm_manifest_diff *t;
+
+		if (k == cap) {
+			hm_manifest_diff *g;
+
+			cap = cap ? cap * 2 : 64;
+			if (!(g = realloc(tmp, cap * sizeof(*tmp)))) {
+				rc = hm__err_oom();
+				goto done;
+			}
+			tmp = g;
+		}
+		t = &tmp[k];
+		memset(t, 0, sizeof(*t));
 
 		if (c < 0) {
 			char *p = strndup(m->res[i].name, path_len(m->res[i].name, shards));

@@ -260,6 +260,10 @@ static struct hm__lres_list *lean_array(struct p *p)
 			continue;
 		}
 		if (p->s < p->e && *p->s == ']') {
+			struct hm__lres *v = realloc(l->v, l->n * sizeof(*v));
+
+			if (v) /* no more room kept than the entries take */
+				l->v = v;
 			p->s++;
 			return l;
 		}
