@@ -175,7 +175,6 @@ static const char *const lean_keys[3] = { "name", "algorithm", "digest" };
 static int lean_entry(struct p *p, struct hm__lres_list *l)
 {
 	const char *got[3] = { NULL, NULL, NULL };
-	size_t glen[3] = { 0, 0, 0 };
 	unsigned char order = 0;
 	struct hm__lres *r;
 	int i, k;
@@ -210,7 +209,6 @@ static int lean_entry(struct p *p, struct hm__lres_list *l)
 		json_decref(tv);
 		if (!got[k])
 			return -1;
-		glen[k] = vlen;
 		order = (unsigned char)(order * 3 + k);
 		ws(p);
 		if (p->s >= p->e || *p->s != (i < 2 ? ',' : '}'))
@@ -232,7 +230,6 @@ static int lean_entry(struct p *p, struct hm__lres_list *l)
 	r->alg = got[1];
 	r->hex = got[2];
 	r->order = order;
-	(void)glen;
 	return 0;
 }
 
