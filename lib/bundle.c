@@ -52,25 +52,33 @@ static int add_line(hm_bundle *b, size_t off, size_t len, size_t number)
 
 /*
  * Adds a text: a whole Sigstore bundle (one JSON object with a "mediaType",
- * kept as one compact line, whatever its layout) or JSON Lines.
+ * kept as one compact line, whatever its layout) or JSON Lines. *data (len
+ * bytes, NUL after them, malloc'd) becomes the bundle's, whatever the outcome.
  */
-static int add_text(hm_bundle *b, const char *data, size_t len, const char *source)
+static int add_owned(hm_bundle *b, char **data, size_t len, const char *source)
 {
 	struct chunk *c = realloc(b->chunks, (b->nchunks + 1) * sizeof(*c));
-	size_t i, start = 0, number = 0;
-	char *text;
+	size_t start = 0, number = 0;
+	char *text = *data;
+	const char *nl;
 
-	if (!c)
+	*data = NULL;
+	if (!c) {
+		free(text);
 		return hm__err_oom();
+	}
 	b->chunks = c;
 	c = &b->chunks[b->nchunks];
 	memset(c, 0, sizeof(*c));
-	if (source && !(c->source = strdup(source)))
+	if (source && !(c->source = strdup(source))) {
+		free(text);
 		return hm__err_oom();
-	if (len && hm__sigstore_looks(data, len)) {
-		json_t *root = json_loadb(data, len, JSON_REJECT_DUPLICATES, NULL);
+	}
+	if (len && hm__sigstore_looks(text, len)) {
+		json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, NULL);
 		c->data = root ? json_dumps(root, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
 		json_decref(root);
+		free(text);
 		if (!c->data) {
 			free(c->source);
 			return hm__err_oom();
@@ -78,30 +86,33 @@ static int add_text(hm_bundle *b, const char *data, size_t len, const char *sour
 		b->nchunks++;
 		return add_line(b, 0, strlen(c->data), 1);
 	}
-	if (!(text = malloc(len + 1))) {
-		free(c->source);
-		return hm__err_oom();
-	}
-	if (len) /* data may be NULL when len is 0 */
-		memcpy(text, data, len);
-	text[len] = '\0';
 	c->data = text;
 	b->nchunks++;
-	for (i = 0; i <= len; i++) {
-		size_t l;
-		if (i < len && text[i] != '\n')
-			continue;
-		if (i == len && start == len)
-			break; /* final newline, or empty input */
-		l = i - start;
+	while (start < len) {
+		size_t end = (nl = memchr(text + start, '\n', len - start)) ? (size_t)(nl - text) : len;
+		size_t l = end - start;
+
 		/* tolerate CRLF */
-		if (l && text[i - 1] == '\r')
+		if (l && text[end - 1] == '\r')
 			l--;
 		if (add_line(b, start, l, ++number) < 0)
 			return HM_ENOMEM;
-		start = i + 1;
+		start = end + 1;
 	}
 	return 0;
+}
+
+/* As add_owned, for a text the caller keeps. */
+static int add_text(hm_bundle *b, const char *data, size_t len, const char *source)
+{
+	char *text = malloc(len + 1);
+
+	if (!text)
+		return hm__err_oom();
+	if (len) /* data may be NULL when len is 0 */
+		memcpy(text, data, len);
+	text[len] = '\0';
+	return add_owned(b, &text, len, source);
 }
 
 int hm_bundle_new(hm_bundle **out)
@@ -136,9 +147,7 @@ int hm_bundle_add_file(hm_bundle *b, const char *path)
 		return hm__err(HM_EINVAL, "hm_bundle_add_file: NULL argument");
 	if ((rc = hm__read_file(&data, &len, path, HM_BUNDLE_MAX_BYTES)) < 0)
 		return rc;
-	rc = add_text(b, data, len, strcmp(path, "-") == 0 ? "(stdin)" : path);
-	free(data);
-	return rc;
+	return add_owned(b, &data, len, strcmp(path, "-") == 0 ? "(stdin)" : path);
 }
 
 int hm_bundle_load(hm_bundle **out, const char *path)

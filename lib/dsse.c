@@ -14,6 +14,8 @@ struct hm_envelope {
 	char *payload_type;
 	unsigned char *payload;
 	size_t payload_len;
+	unsigned char *alloc; /* when set, what payload points into, pae_head bytes after */
+	size_t pae_head;      /* when set, the PAE's header lies just before the payload */
 	struct sig *sigs;
 	size_t nsigs;
 };
@@ -68,8 +70,42 @@ void hm_envelope_free(hm_envelope *env)
 	}
 	free(env->sigs);
 	free(env->payload_type);
-	free(env->payload);
+	free(env->alloc ? env->alloc : env->payload);
 	free(env);
+}
+
+/* Room decoded payloads get before them, for the PAE's header: "DSSEv1 28 TYPE 12345 ". */
+#define PAE_ROOM 128
+
+/*
+ * An envelope around a payload decoded PAE_ROOM bytes into alloc (which it
+ * takes, whatever the outcome): the PAE's header goes in front of it, so
+ * that verifying does not copy the payload to sign its PAE.
+ */
+static int envelope_adopt(hm_envelope **out, const char *payload_type, unsigned char *alloc,
+			  size_t payload_len)
+{
+	hm_envelope *e = calloc(1, sizeof(*e));
+	char head[PAE_ROOM + 1];
+	int n;
+
+	*out = NULL;
+	if (!e || !(e->payload_type = strdup(payload_type))) {
+		free(e);
+		free(alloc);
+		return hm__err_oom();
+	}
+	e->alloc = alloc;
+	e->payload = alloc + PAE_ROOM;
+	e->payload_len = payload_len;
+	n = snprintf(head, sizeof(head), "DSSEv1 %zu %s %zu ", strlen(payload_type), payload_type,
+		     payload_len);
+	if (n > 0 && (size_t)n <= PAE_ROOM) {
+		memcpy(e->payload - n, head, (size_t)n);
+		e->pae_head = (size_t)n;
+	}
+	*out = e;
+	return 0;
 }
 
 static int add_sig(hm_envelope *e, const char *keyid, unsigned char *sig, size_t len)
@@ -201,7 +237,7 @@ static int parse_around_payload(json_t **root, unsigned char **bin, size_t *binl
 	free(rest);
 	/* the member left empty must be the payload the parser sees */
 	if (!json_is_object(*root) || !(s = hm__json_str(*root, "payload")) || *s ||
-	    hm__b64_decode(bin, binlen, json + ps, pe - ps) < 0) {
+	    hm__b64_decode_room(bin, binlen, json + ps, pe - ps, PAE_ROOM) < 0) {
 		json_decref(*root);
 		*root = NULL;
 		return -1;
@@ -244,14 +280,14 @@ int hm__envelope_parse(hm_envelope **out, const char *json, size_t len, int allo
 		rc = hm__err(HM_EVERIFY, "envelope: no signatures (unsigned)");
 		goto out;
 	}
-	if (!bin && hm__b64_decode(&bin, &binlen, payload, strlen(payload)) < 0) {
+	if (!bin && hm__b64_decode_room(&bin, &binlen, payload, strlen(payload), PAE_ROOM) < 0) {
 		rc = hm__err(HM_EFORMAT, "envelope: \"payload\" is not valid base64");
 		goto out;
 	}
-	if ((rc = hm_envelope_new(&e, ptype, bin, binlen)) < 0)
-		goto out;
-	free(bin);
+	rc = envelope_adopt(&e, ptype, bin, binlen);
 	bin = NULL;
+	if (rc < 0)
+		goto out;
 	for (i = 0; i < json_array_size(sigs); i++) {
 		const json_t *s = json_array_get(sigs, i), *kid;
 		const char *sig;
@@ -423,8 +459,14 @@ int hm_envelope_verify(const hm_envelope *env, const hm_keyring *kr, size_t thre
 		return hm__err(HM_EINVAL, "no trusted keys given");
 	if (env->nsigs == 0)
 		return hm__err(HM_EVERIFY, "envelope has no signatures");
-	if ((rc = hm_dsse_pae(&pae, &paelen, env->payload_type, env->payload, env->payload_len)) < 0)
+	if (env->pae_head) {
+		/* the header was written before the payload when it was decoded */
+		pae = env->payload - env->pae_head;
+		paelen = env->pae_head + env->payload_len;
+	} else if ((rc = hm_dsse_pae(&pae, &paelen, env->payload_type, env->payload,
+				     env->payload_len)) < 0) {
 		return rc;
+	}
 	for (i = 0; i < env->nsigs; i++)
 		if (env->sigs[i].len != 64)
 			bad_len++;
@@ -445,7 +487,8 @@ int hm_envelope_verify(const hm_envelope *env, const hm_keyring *kr, size_t thre
 		if (info->verified == HM_DSSE_MAX_SIGNATURES)
 			break;
 	}
-	free(pae);
+	if (!env->pae_head)
+		free(pae);
 	hm_error_clear();
 	if (info->verified >= threshold)
 		return 0;

@@ -1,6 +1,7 @@
 /* Hex and base64. base64 decoding accepts the standard and URL-safe alphabets. */
 #include "internal.h"
 
+#include <pthread.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,20 +69,19 @@ char *hm__b64_encode(const unsigned char *in, size_t len)
 	return out;
 }
 
-/* The value of c in the standard (or, url, the URL-safe) alphabet; -1 when not in it. */
-static int b64_val(char c, int url)
+/* Each character's value in the standard ([0]) and URL-safe ([1]) alphabets; 0xff: not in it. */
+static unsigned char b64_table[2][256];
+
+static void b64_table_fill(void)
 {
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == (url ? '-' : '+'))
-		return 62;
-	if (c == (url ? '_' : '/'))
-		return 63;
-	return -1;
+	static const char std[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	int i;
+
+	memset(b64_table, 0xff, sizeof(b64_table));
+	for (i = 0; i < 64; i++) {
+		b64_table[0][(unsigned char)std[i]] = (unsigned char)i;
+		b64_table[1][(unsigned char)(i == 62 ? '-' : i == 63 ? '_' : std[i])] = (unsigned char)i;
+	}
 }
 
 /*
@@ -94,14 +94,16 @@ static int b64_val(char c, int url)
  */
 static size_t b64_groups(unsigned char *out, const char *in, size_t len, int url)
 {
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	const unsigned char *t = b64_table[url != 0], *u = (const unsigned char *)in;
 	size_t i;
 
+	pthread_once(&once, b64_table_fill);
 	for (i = 0; i + 4 <= len; i += 4) {
-		int a = b64_val(in[i], url), b = b64_val(in[i + 1], url),
-		    c = b64_val(in[i + 2], url), d = b64_val(in[i + 3], url);
+		unsigned a = t[u[i]], b = t[u[i + 1]], c = t[u[i + 2]], d = t[u[i + 3]];
 		unsigned long v;
 
-		if ((a | b | c | d) < 0)
+		if ((a | b | c | d) & 0x80)
 			break;
 		v = (unsigned long)a << 18 | (unsigned long)b << 12 | (unsigned long)c << 6 |
 		    (unsigned long)d;
@@ -112,7 +114,8 @@ static size_t b64_groups(unsigned char *out, const char *in, size_t len, int url
 	return i;
 }
 
-int hm__b64_decode(unsigned char **out, size_t *outlen, const char *in, size_t inlen)
+int hm__b64_decode_room(unsigned char **out, size_t *outlen, const char *in, size_t inlen,
+			size_t room)
 {
 	int variant = sodium_base64_VARIANT_ORIGINAL;
 	int has_std = 0, has_url = 0, padded = 0;
@@ -137,18 +140,25 @@ int hm__b64_decode(unsigned char **out, size_t *outlen, const char *in, size_t i
 		return -1;
 	if (padded && inlen % 4 != 0)
 		return -1;
-	buf = malloc(inlen / 4 * 3 + 3 + 1);
+	buf = malloc(room + inlen / 4 * 3 + 3 + 1);
 	if (!buf)
 		return hm__err_oom();
+	*out = buf;
+	buf += room;
 	/* Whole groups but the last here; the rest (padding, a short group) by libsodium. */
 	head = b64_groups(buf, in, inlen >= 8 ? (inlen / 4 - 1) * 4 : 0, has_url);
 	if (sodium_base642bin(buf + head / 4 * 3, inlen / 4 * 3 + 3 - head / 4 * 3, in + head,
 			      inlen - head, NULL, &binlen, &end, variant) != 0 ||
 	    end != in + inlen) {
-		free(buf);
+		free(*out);
+		*out = NULL;
 		return -1;
 	}
-	*out = buf;
 	*outlen = head / 4 * 3 + binlen;
 	return 0;
+}
+
+int hm__b64_decode(unsigned char **out, size_t *outlen, const char *in, size_t inlen)
+{
+	return hm__b64_decode_room(out, outlen, in, inlen, 0);
 }

@@ -13,11 +13,16 @@
 int hm__read_fd(char **out, size_t *outlen, int fd, const char *path, size_t max)
 {
 	hm_buf b = HM_BUF_INIT;
+	struct stat st;
 	ssize_t n;
 
 	*out = NULL;
 	if (outlen)
 		*outlen = 0;
+	/* a regular file: room for all of it at once, not a buffer doubled (and copied) 8 times */
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
+	    (uint64_t)st.st_size < max && hm__buf_grow(&b, (size_t)st.st_size + 65536) < 0)
+		return HM_ENOMEM;
 	for (;;) {
 		if (hm__buf_grow(&b, 65536) < 0) {
 			hm__buf_free(&b);

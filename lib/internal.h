@@ -131,6 +131,9 @@ char *hm__b64_encode(const unsigned char *in, size_t len);
  * Returns 0 and a malloc'd buffer, or -1 when the text is not base64.
  */
 int hm__b64_decode(unsigned char **out, size_t *outlen, const char *in, size_t inlen);
+/* As hm__b64_decode, the bytes decoded to *out + room: room bytes free before them. */
+int hm__b64_decode_room(unsigned char **out, size_t *outlen, const char *in, size_t inlen,
+			size_t room);
 
 /*
  * utf8.c: strict UTF-8 (no overlongs, surrogates or code points past

@@ -81,11 +81,12 @@ static size_t by_file(hm_manifest_diff *t, size_t k, const struct hm__pres *res,
 
 /* predicate_json, or (when NULL) *root parsed already; root_hex (may be NULL) gets its root. */
 static int compare(hm_manifest_diff **out, size_t *ndiff, char *root_hex, const hm_manifest *m,
-		   json_t *root, const char *predicate_json, size_t len)
+		   json_t *root, const char *predicate_json, size_t len,
+		   const struct hm__lres_list *lean)
 {
 	struct hm__pres *res = NULL;
 	char **ign = NULL;
-	size_t nres = 0, nign = 0, i = 0, j = 0, k = 0, bytes = 0;
+	size_t nres = 0, nign = 0, i = 0, j = 0, k = 0, bytes = 0, cap = 0;
 	hm_manifest_diff *d = NULL, *tmp = NULL;
 	char *pool, **owned = NULL;
 	int ignored;
@@ -99,7 +100,7 @@ static int compare(hm_manifest_diff **out, size_t *ndiff, char *root_hex, const 
 	*out = NULL;
 	*ndiff = 0;
 	if ((rc = hm__oms_parse_predicate(&root, &res, &nres, &ign, &nign, &shard_size,
-					  predicate_json, len)) < 0)
+					  predicate_json, len, lean)) < 0)
 		return rc;
 	if (shard_size != m->shard_size) {
 		rc = hm__err(HM_EINVAL, "the model was hashed by %s, the manifest by %s",
@@ -112,23 +113,35 @@ static int compare(hm_manifest_diff **out, size_t *ndiff, char *root_hex, const 
 	}
 	if (root_hex && (rc = hm__oms_root(root_hex, res, nres)) < 0) /* in listed order */
 		goto done;
-	qsort(res, nres, sizeof(*res), shards ? cmp_pres_shards : cmp_pres);
+	/* signers list their files in this order already: sorting is then one pass that says so */
+	for (i = 1; i < nres && cmp(res[i - 1].name, res[i].name) <= 0; i++)
+		;
+	if (i < nres)
+		qsort(res, nres, sizeof(*res), shards ? cmp_pres_shards : cmp_pres);
 	for (i = 1; i < nres; i++)
 		if (strcmp(res[i - 1].name, res[i].name) == 0) {
 			rc = hm__err(HM_EFORMAT, "OMS predicate: resource \"%s\" is listed twice",
 				     res[i].name);
 			goto done;
 		}
-	tmp = calloc(nres + m->n + 1, sizeof(*tmp));
-	if (!tmp) {
-		rc = hm__err_oom();
-		goto done;
-	}
-	/* Merge two lists sorted in the same order. */
+	/* Merge two lists sorted in the same order (the differences in tmp, grown as found). */
 	i = j = 0;
 	while (i < m->n || j < nres) {
 		int c = i == m->n ? 1 : j == nres ? -1 : cmp(m->res[i].name, res[j].name);
-		hm_manifest_diff *t = &tmp[k];
+		hm_manifest_diff *t;
+
+		if (k == cap) {
+			hm_manifest_diff *g;
+
+			cap = cap ? cap * 2 : 64;
+			if (!(g = realloc(tmp, cap * sizeof(*tmp)))) {
+				rc = hm__err_oom();
+				goto done;
+			}
+			tmp = g;
+		}
+		t = &tmp[k];
+		memset(t, 0, sizeof(*t));
 
 		if (c < 0) {
 			char *p = strndup(m->res[i].name, path_len(m->res[i].name, shards));
@@ -210,15 +223,16 @@ done:
 int hm_manifest_compare(hm_manifest_diff **out, size_t *ndiff, const hm_manifest *m,
 			const char *predicate_json, size_t len)
 {
-	return compare(out, ndiff, NULL, m, NULL, predicate_json, len);
+	return compare(out, ndiff, NULL, m, NULL, predicate_json, len, NULL);
 }
 
 int hm__manifest_compare_parsed(hm_manifest_diff **out, size_t *ndiff, char root_hex[65],
-				const hm_manifest *m, json_t *predicate)
+				const hm_manifest *m, json_t *predicate,
+				const struct hm__lres_list *lean)
 {
 	if (!predicate)
 		return hm__err(HM_EFORMAT, "OMS predicate: missing");
-	return compare(out, ndiff, root_hex, m, predicate, NULL, 0);
+	return compare(out, ndiff, root_hex, m, predicate, NULL, 0, lean);
 }
 
 int hm_manifest_diff_report(char **out, const hm_manifest_diff *diffs, size_t n)

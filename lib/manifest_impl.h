@@ -161,8 +161,11 @@ struct hm__pres {
  * With json NULL, *root is the predicate parsed already: it gains a reference
  * (dropped on error), so the caller drops one either way.
  */
+struct hm__lres_list;
+/* lean (may be NULL): the resources, when the predicate holds null for them (statement_lean.c). */
 int hm__oms_parse_predicate(json_t **root, struct hm__pres **res, size_t *nres, char ***ign,
-			    size_t *nign, uint64_t *shard_size, const char *json, size_t len);
+			    size_t *nign, uint64_t *shard_size, const char *json, size_t len,
+			    const struct hm__lres_list *lean);
 
 /* The OMS root digest (hex) of resources in their listed order. */
 int hm__oms_root(char out[65], const struct hm__pres *res, size_t n);
@@ -175,6 +178,7 @@ int hm__oms_root(char out[65], const struct hm__pres *res, size_t n);
  * pass over the signed list, nothing serialized or parsed again.
  */
 int hm__manifest_compare_parsed(hm_manifest_diff **out, size_t *ndiff, char root_hex[65],
-				const hm_manifest *m, json_t *predicate);
+				const hm_manifest *m, json_t *predicate,
+				const struct hm__lres_list *lean);
 
 #endif

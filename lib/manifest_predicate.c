@@ -4,6 +4,7 @@
  * from a signed statement, with the root digest its resources hash to.
  */
 #include "manifest_impl.h"
+#include "statement_impl.h"
 
 #include <limits.h>
 #include <stdlib.h>
@@ -238,8 +239,32 @@ static int valid_shard_name(const char *name)
 	return ok;
 }
 
+/* One resource's name, algorithm and digest checked (FORMATS §3); 0 or the error. */
+static int check_resource(const char *name, const char *alg, const char *hex, uint64_t shards,
+			  const char *shard_alg)
+{
+	if (!shards && !hm__path_valid_name(name))
+		return hm__err(HM_EFORMAT, "OMS predicate: resource name \"%s\" is not a relative "
+			       "path inside the model (absolute, \"..\" or empty components)", name);
+	if (shards && !valid_shard_name(name))
+		return hm__err(HM_EFORMAT, "OMS predicate: resource name \"%s\" is not a shard "
+			       "\"path:start:end\" of a relative path inside the model", name);
+	/* shards: the spec's "sha256", or model_signing's "sha256-sharded-SIZE" */
+	if (alg && strcmp(alg, "sha256") != 0 && (!shards || strcmp(alg, shard_alg) != 0))
+		return hm__err(HM_EUNSUPPORTED, "OMS predicate: resource \"%s\": algorithm \"%s\" "
+			       "is not supported", name, alg);
+	if (!alg)
+		return hm__err(HM_EFORMAT, "OMS predicate: resource \"%s\" has no \"algorithm\"",
+			       name);
+	if (!hm__is_lower_hex(hex, 64))
+		return hm__err(HM_EFORMAT, "OMS predicate: resource \"%s\": digest is not 64 "
+			       "lowercase hex digits", name);
+	return 0;
+}
+
 int hm__oms_parse_predicate(json_t **root, struct hm__pres **res, size_t *nres, char ***ign,
-			    size_t *nign, uint64_t *shard_size, const char *json, size_t len)
+			    size_t *nign, uint64_t *shard_size, const char *json, size_t len,
+			    const struct hm__lres_list *lean)
 {
 	const json_t *ser, *arr, *ip;
 	const char *s;
@@ -278,6 +303,24 @@ int hm__oms_parse_predicate(json_t **root, struct hm__pres **res, size_t *nres, 
 		goto fail;
 	}
 	arr = json_object_get(*root, "resources");
+	if (lean && (!arr || json_is_null(arr))) {
+		/* read lean (statement_lean.c): an array of objects of three strings */
+		const struct hm__lres *lr = hm__lres_items(lean);
+
+		n = hm__lres_count(lean);
+		if (!(*res = calloc(n ? n : 1, sizeof(**res)))) {
+			rc = hm__err_oom();
+			goto fail;
+		}
+		for (i = 0; i < n; i++) {
+			if ((rc = check_resource(lr[i].name, lr[i].alg, lr[i].hex, shards,
+						 shard_alg)) < 0)
+				goto fail;
+			(*res)[i].name = lr[i].name;
+			(*res)[i].hex = lr[i].hex;
+		}
+		goto listed;
+	}
 	if (!json_is_array(arr)) {
 		rc = hm__err(HM_EFORMAT, "OMS predicate: no \"resources\" array");
 		goto fail;
@@ -299,42 +342,12 @@ int hm__oms_parse_predicate(json_t **root, struct hm__pres **res, size_t *nres, 
 				     i);
 			goto fail;
 		}
-		if (!shards && !hm__path_valid_name(name)) {
-			rc = hm__err(HM_EFORMAT,
-				     "OMS predicate: resource name \"%s\" is not a relative path inside "
-				     "the model (absolute, \"..\" or empty components)",
-				     name);
+		if ((rc = check_resource(name, alg, hex, shards, shard_alg)) < 0)
 			goto fail;
-		}
-		if (shards && !valid_shard_name(name)) {
-			rc = hm__err(HM_EFORMAT,
-				     "OMS predicate: resource name \"%s\" is not a shard "
-				     "\"path:start:end\" of a relative path inside the model",
-				     name);
-			goto fail;
-		}
-		/* shards: the spec's "sha256", or model_signing's "sha256-sharded-SIZE" */
-		if (alg && strcmp(alg, "sha256") != 0 && (!shards || strcmp(alg, shard_alg) != 0)) {
-			rc = hm__err(HM_EUNSUPPORTED,
-				     "OMS predicate: resource \"%s\": algorithm \"%s\" is not supported",
-				     name, alg);
-			goto fail;
-		}
-		if (!alg) {
-			rc = hm__err(HM_EFORMAT, "OMS predicate: resource \"%s\" has no \"algorithm\"",
-				     name);
-			goto fail;
-		}
-		if (!hm__is_lower_hex(hex, 64)) {
-			rc = hm__err(HM_EFORMAT,
-				     "OMS predicate: resource \"%s\": digest is not 64 lowercase hex "
-				     "digits",
-				     name);
-			goto fail;
-		}
 		(*res)[i].name = name;
 		(*res)[i].hex = hex;
 	}
+listed:
 	*nres = n;
 	if (shard_size)
 		*shard_size = shards;
@@ -394,7 +407,8 @@ int hm_manifest_predicate_root(char out[65], const char *predicate_json, size_t 
 	if (!out)
 		return hm__err(HM_EINVAL, "hm_manifest_predicate_root: out is NULL");
 	out[0] = '\0';
-	if ((rc = hm__oms_parse_predicate(&root, &res, &n, NULL, NULL, NULL, predicate_json, len)) < 0)
+	if ((rc = hm__oms_parse_predicate(&root, &res, &n, NULL, NULL, NULL, predicate_json, len,
+					  NULL)) < 0)
 		return rc;
 	rc = hm__oms_root(out, res, n);
 	free(res);

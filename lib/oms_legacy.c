@@ -36,8 +36,7 @@ static int resource(json_t **out, const json_t *s, size_t i)
 
 int hm__oms_legacy_upgrade(hm_statement **st)
 {
-	const json_t *old = hm__statement_json(*st), *subjects = json_object_get(old, "subject");
-	const json_t *p = json_object_get(old, "predicate");
+	const json_t *old = hm__statement_json_lean(*st), *subjects, *p;
 	json_t **v = NULL, *res = NULL, *pred = NULL, *root = NULL;
 	hm_statement *up = NULL;
 	char digest[65], *text = NULL;
@@ -46,6 +45,9 @@ int hm__oms_legacy_upgrade(hm_statement **st)
 
 	if (strcmp(hm__json_str(old, "predicateType"), HM__OMS_V01_PREDICATE_TYPE) != 0)
 		return 0;
+	old = hm__statement_json(*st); /* whole: a predicate of resources is one it must not have */
+	subjects = json_object_get(old, "subject");
+	p = json_object_get(old, "predicate");
 	n = json_array_size(subjects);
 	if (p && !json_is_null(p) && !(json_is_object(p) && json_object_size(p) == 0))
 		return hm__err(HM_EFORMAT, "payload: a %s statement carries a predicate; that layout "

@@ -105,6 +105,11 @@ int hm__statement_wrap(hm_statement **out, json_t *root, const char *name)
 	*out = calloc(1, sizeof(**out));
 	if (!*out)
 		return hm__err_oom();
+	if (pthread_mutex_init(&(*out)->mu, NULL) != 0) {
+		free(*out);
+		*out = NULL;
+		return hm__err_oom();
+	}
 	(*out)->root = json_incref(root);
 	return 0;
 }
@@ -114,13 +119,21 @@ int hm_statement_parse(hm_statement **out, const char *json, size_t len, const c
 	json_t *root;
 	int rc;
 
+	struct hm__lres_list *lean = NULL;
+
 	*out = NULL;
 	if (!name)
 		name = "statement";
-	if ((rc = hm__json_parse(&root, json, len, name)) < 0)
+	/* a manifest's resources lean; anything that reader does not take, jansson reads */
+	if (hm__statement_lean_parse(&root, &lean, json, len) < 0 &&
+	    (rc = hm__json_parse(&root, json, len, name)) < 0)
 		return rc;
 	rc = hm__statement_wrap(out, root, name);
 	json_decref(root);
+	if (rc < 0)
+		hm__lres_free(lean);
+	else
+		(*out)->lean = lean;
 	return rc;
 }
 
@@ -129,12 +142,37 @@ void hm_statement_free(hm_statement *st)
 	if (!st)
 		return;
 	json_decref(st->root);
+	hm__lres_free(st->lean);
+	pthread_mutex_destroy(&st->mu);
 	free(st);
 }
 
 const json_t *hm__statement_json(const hm_statement *st)
 {
+	hm_statement *w = (hm_statement *)st; /* putting the resources back changes no meaning */
+
+	if (!st->lean)
+		return st->root;
+	pthread_mutex_lock(&w->mu);
+	if (!w->whole) {
+		json_t *pred = json_object_get(st->root, "predicate"), *res = hm__lres_json(st->lean);
+
+		/* out of memory: the JSON stays without them, and readers find no resources */
+		if (res && json_object_set_new(pred, "resources", res) == 0)
+			w->whole = 1;
+	}
+	pthread_mutex_unlock(&w->mu);
 	return st->root;
+}
+
+const json_t *hm__statement_json_lean(const hm_statement *st)
+{
+	return st->root;
+}
+
+const struct hm__lres_list *hm__statement_resources(const hm_statement *st)
+{
+	return st->lean; /* kept whole or not, the list stays as read */
 }
 
 const char *hm_statement_predicate_type(const hm_statement *st)
@@ -196,13 +234,13 @@ const char *hm_statement_subject_digest_get(const hm_statement *st, size_t i, co
 
 int hm_statement_canonical(char **out, size_t *len, const hm_statement *st)
 {
-	*out = hm__json_canonical(st->root, len);
+	*out = hm__json_canonical(hm__statement_json(st), len);
 	return *out ? 0 : HM_ENOMEM;
 }
 
 int hm_statement_predicate_json(char **out, const hm_statement *st)
 {
-	const json_t *p = json_object_get(st->root, "predicate");
+	const json_t *p = json_object_get(hm__statement_json(st), "predicate");
 
 	if (!p) {
 		*out = strdup("null");

@@ -4,14 +4,47 @@
 
 #include "internal.h"
 
-struct hm_statement {
-	json_t *root; /* validated */
+#include <pthread.h>
+
+/* A manifest resource held lean (statement_lean.c): strings in the list's own blocks. */
+struct hm__lres {
+	const char *name, *alg, *hex;
+	unsigned char order; /* the order its three keys were written in (for the JSON) */
 };
+struct hm__lres_list;
+
+struct hm_statement {
+	json_t *root; /* validated; predicate.resources is null while lean holds them */
+	struct hm__lres_list *lean;
+	int whole;    /* lean resources put back into root (for readers of the JSON) */
+	pthread_mutex_t mu;
+};
+
+/*
+ * Reads a statement's JSON as jansson does (JSON_REJECT_DUPLICATES), but with
+ * a predicate.resources array of {name, algorithm, digest} strings into *lean
+ * (NULL when there is none) and a null in its place in *root. -1 when it does not take
+ * the text (malformed, or not plain enough): parse it with jansson then.
+ */
+int hm__statement_lean_parse(json_t **root, struct hm__lres_list **lean, const char *json,
+			     size_t len);
+void hm__lres_free(struct hm__lres_list *l);
+size_t hm__lres_count(const struct hm__lres_list *l);
+const struct hm__lres *hm__lres_items(const struct hm__lres_list *l);
+/* The resources as the JSON array jansson would have read (new reference), or NULL. */
+json_t *hm__lres_json(const struct hm__lres_list *l);
 
 /* Validates a parsed statement; name is used in messages. */
 int hm__statement_validate(const json_t *root, const char *name);
-/* Borrowed reference to the statement's JSON. */
+/* Borrowed reference to the statement's JSON, whole (lean resources are put back first). */
 const json_t *hm__statement_json(const hm_statement *st);
+/*
+ * The statement's JSON as read: predicate.resources is null when the
+ * statement holds it lean (hm__statement_resources). For readers that know.
+ */
+const json_t *hm__statement_json_lean(const hm_statement *st);
+/* The lean resources (NULL when the predicate's resources are in the JSON). */
+const struct hm__lres_list *hm__statement_resources(const hm_statement *st);
 /* Takes a reference to root (which must validate) and wraps it. */
 int hm__statement_wrap(hm_statement **out, json_t *root, const char *name);
 

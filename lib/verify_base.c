@@ -5,6 +5,7 @@
  * the run's signed base digest; without a base to check, the policy decides
  * (require_base_model_check).
  */
+#include "statement_impl.h"
 #include "verify_impl.h"
 
 #include <stdlib.h>
@@ -52,7 +53,7 @@ static int hash_base(struct hm__vctx *x, struct hm__check *c, hm_manifest **m,
 					       : NULL;
 	int rc;
 
-	*oms = bm ? bm->st : NULL;
+	*oms = bm ? hm__statement_json(bm->stmt) : NULL; /* whole: its resources are named */
 	if ((rc = hm__vhash_model(m, x->o->base_model, *oms, x->o)) < 0) {
 		if (hm__vhash_fatal(rc))
 			return hm__err_prefix("base model: ");

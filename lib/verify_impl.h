@@ -38,7 +38,8 @@ struct hm_verify_report {
 struct hm__vatt {
 	size_t line;
 	const hm_attestation *a;
-	const json_t *st; /* the verified statement */
+	const json_t *st; /* the verified statement (a model manifest's: resources held lean) */
+	const hm_statement *stmt;
 	const char *ptype;
 	int publisher_signed;
 };

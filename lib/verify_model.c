@@ -3,8 +3,8 @@
  * matched to a signed model manifest; missing, extra and changed files named.
  */
 #include "manifest_impl.h"
+#include "statement_impl.h"
 #include "verify_impl.h"
-#include "manifest_impl.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -223,7 +223,8 @@ int hm__check_model(struct hm__vctx *x, const char *model_path)
 		}
 		/* The predicate as parsed with the statement: compared, and its root taken, in one go. */
 		rc = hm__manifest_compare_parsed(&diffs, &nd, root, m,
-						 json_object_get(at->st, "predicate"));
+						 json_object_get(at->st, "predicate"),
+						 hm__statement_resources(at->stmt));
 		if (rc == HM_ENOMEM)
 			goto out;
 		for (k = 0; rc == 0 && k < nd; k++)
@@ -247,8 +248,10 @@ int hm__check_model(struct hm__vctx *x, const char *model_path)
 			memset(&mt, 0, sizeof(mt));
 			mt.line = at->line;
 			/* every signed resource matched: as many as the manifest lists */
-			mt.nsigned = json_array_size(
-				json_object_get(json_object_get(at->st, "predicate"), "resources"));
+			mt.nsigned = hm__statement_resources(at->stmt)
+					     ? hm__lres_count(hm__statement_resources(at->stmt))
+					     : json_array_size(json_object_get(
+						       json_object_get(at->st, "predicate"), "resources"));
 			mt.unit = hm_manifest_shard_size(m) ? "byte range" : "file";
 			memcpy(mt.digest, root, 65);
 			rc = hm__vrows_collect(&mt.rows, &mt.nrows, m, diffs, nd);

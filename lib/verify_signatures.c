@@ -70,7 +70,10 @@ int hm__check_signatures(struct hm__vctx *x)
 		at = &x->atts[x->natts++];
 		at->line = l->line;
 		at->a = l->attestation;
-		at->st = hm__statement_json(hm_attestation_statement(l->attestation));
+		at->stmt = hm_attestation_statement(l->attestation);
+		/* a model manifest's resources stay lean: the model check reads them so */
+		at->st = l->predicate_type && strcmp(l->predicate_type, HM_OMS_PREDICATE_TYPE) == 0
+				 ? hm__statement_json_lean(at->stmt) : hm__statement_json(at->stmt);
 		at->ptype = l->predicate_type;
 		at->publisher_signed = l->publisher_signed;
 		if (l->cert_subject)

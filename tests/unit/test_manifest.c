@@ -1080,6 +1080,44 @@ static void compare_rejects_malformed_predicates(void **state)
 	"\"resources\":[{\"name\":\"%s\",\"algorithm\":\"sha256\",\"digest\":\"%s\"},"          \
 	"{\"name\":\"%s\",\"algorithm\":\"sha256\",\"digest\":\"%s\"}]}"
 
+/* A signed list in any order compares as the sorted one; a name listed twice anywhere fails. */
+static void compare_takes_the_signed_list_in_any_order(void **state)
+{
+	char *dir = model_dir(), pred[2048], dup[2048];
+	hm_manifest *m = small_model(dir);
+	hm_manifest_diff *d = NULL;
+	size_t i, n = 99, used, dused;
+
+	(void)state;
+	assert_int_equal(hm_manifest_count(m), 3);
+	used = (size_t)snprintf(pred, sizeof(pred), "{\"serialization\":{\"method\":\"files\","
+				"\"hash_type\":\"sha256\"},\"resources\":[");
+	memcpy(dup, pred, used + 1);
+	dused = used;
+	for (i = 3; i-- > 0;) { /* last to first */
+		used += (size_t)snprintf(pred + used, sizeof(pred) - used, "%s{\"name\":\"%s\","
+					 "\"algorithm\":\"sha256\",\"digest\":\"%s\"}", i == 2 ? "" : ",",
+					 hm_manifest_resource_name(m, i),
+					 hm_manifest_resource_digest(m, i));
+		/* the first file again at the end, the others between */
+		dused += (size_t)snprintf(dup + dused, sizeof(dup) - dused, "{\"name\":\"%s\","
+					  "\"algorithm\":\"sha256\",\"digest\":\"%s\"},",
+					  hm_manifest_resource_name(m, (i + 1) % 3),
+					  hm_manifest_resource_digest(m, (i + 1) % 3));
+	}
+	snprintf(pred + used, sizeof(pred) - used, "]}");
+	snprintf(dup + dused, sizeof(dup) - dused, "{\"name\":\"%s\",\"algorithm\":\"sha256\","
+		 "\"digest\":\"%s\"}]}", hm_manifest_resource_name(m, 1),
+		 hm_manifest_resource_digest(m, 1));
+	assert_int_equal(hm_manifest_compare(&d, &n, m, pred, strlen(pred)), 0);
+	assert_null(d);
+	assert_int_equal(n, 0);
+	assert_int_equal(hm_manifest_compare(&d, &n, m, dup, strlen(dup)), HM_EFORMAT);
+	assert_non_null(strstr(hm_error_last(), "twice"));
+	hm_manifest_free(m);
+	drop(dir);
+}
+
 static void predicate_root_follows_the_listed_order(void **state)
 {
 	const char *h1 = "1111111111111111111111111111111111111111111111111111111111111111";
@@ -1309,6 +1347,7 @@ int main(void)
 		cmocka_unit_test(compare_names_missing_extra_and_changed),
 		cmocka_unit_test(compare_rejects_malformed_predicates),
 		cmocka_unit_test(predicate_root_follows_the_listed_order),
+		cmocka_unit_test(compare_takes_the_signed_list_in_any_order),
 		cmocka_unit_test(uncovered_lists_ignored_files_one_row_per_default_entry),
 		cmocka_unit_test(download_cache_is_a_default_ignore),
 		cmocka_unit_test(weights_or_code_by_extension_or_size),

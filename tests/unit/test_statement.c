@@ -10,6 +10,7 @@
 
 #include "testutil.h"
 #include "testcrypto.h"
+#include "statement_impl.h"
 
 #define SHA256_A "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 #define SHA1_A "da39a3ee5e6b4b0d3255bfef95601890afd80709"
@@ -304,6 +305,66 @@ static void canonical_form_is_deterministic(void **state)
 	hm_statement_free(sc);
 }
 
+#define RES(n, extra) "{\"name\":\"" n "\",\"algorithm\":\"sha256\",\"digest\":\"" SHA256_A "\"" extra "}"
+#define OMS_PRED(res) ",\"predicate\":{\"serialization\":{\"method\":\"files\",\"hash_type\":" \
+	"\"sha256\"},\"resources\":[" res "],\"z\":1}"
+
+/* The message jansson's parse of json gives (what a statement that fails to read must say). */
+static void jansson_message(char *buf, size_t size, const char *json)
+{
+	json_t *root = NULL;
+
+	assert_int_equal(hm__json_parse(&root, json, strlen(json), "st.json"), HM_EFORMAT);
+	snprintf(buf, size, "%s", hm_error_last());
+}
+
+/*
+ * A manifest's resources are held lean, and read back (JSON, canonical form)
+ * as jansson reads them; whatever the lean reader refuses fails with
+ * jansson's own message.
+ */
+static void manifest_resources_lean(void **state)
+{
+	const char *json = "{" T "," SUBJ "," PT OMS_PRED(
+		RES("a.bin", "") ",{\"digest\":\"" SHA256_A "\",\"name\":\"d/\\u00e9\\/x\","
+		"\"algorithm\":\"sha256\"}," RES("c", "")) "}";
+	const char *refused[] = {
+		"{" T "," SUBJ "," PT OMS_PRED(RES("a", ",\"name\":\"b\"")) "}",
+		"{" T "," SUBJ "," PT ",\"predicate\":{\"resources\":[" RES("a", "") "],"
+		"\"resources\":[]}}",
+		"{" T "," SUBJ "," PT ",\"predicate\":{\"resources\":[],\"resources\":[]}}",
+		"{" T "," SUBJ "," PT OMS_PRED(RES("a\\u0000", "")) "}",
+		"{" T "," SUBJ "," PT OMS_PRED(RES("a", "")) "} x",
+		"{" T "," SUBJ "," PT OMS_PRED(RES("\\ud800", "")) "}",
+	};
+	hm_statement *st = NULL;
+	json_t *ref;
+	char *canon = NULL, *want, msg[512];
+	size_t len, i;
+
+	(void)state;
+	assert_int_equal(parse(&st, json), 0);
+	assert_non_null(hm__statement_resources(st));
+	assert_int_equal(hm__lres_count(hm__statement_resources(st)), 3);
+	assert_string_equal(hm__lres_items(hm__statement_resources(st))[1].name, "d/\xc3\xa9/x");
+	assert_true(json_is_null(json_object_get(json_object_get(hm__statement_json_lean(st),
+								 "predicate"), "resources")));
+	ref = json_loads(json, JSON_REJECT_DUPLICATES, NULL);
+	assert_non_null(ref);
+	assert_int_equal(hm_statement_canonical(&canon, &len, st), 0);
+	want = hm__json_canonical(ref, NULL);
+	assert_string_equal(canon, want);
+	assert_true(json_equal((json_t *)hm__statement_json(st), ref));
+	free(want);
+	hm_free(canon);
+	json_decref(ref);
+	hm_statement_free(st);
+	for (i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		jansson_message(msg, sizeof(msg), refused[i]);
+		bad(refused[i], HM_EFORMAT, msg);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -318,6 +379,7 @@ int main(void)
 		cmocka_unit_test(accessors),
 		cmocka_unit_test(many_digests_sorted),
 		cmocka_unit_test(canonical_form_is_deterministic),
+		cmocka_unit_test(manifest_resources_lean),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
