@@ -151,7 +151,7 @@ static void the_shipped_registry_holds_the_published_counts(void **state)
 		{ "HEx-PHI", "hex-phi", 330, 11, 0 },
 		{ "AdvBench", "advbench harmful behaviors", 520, 1, 1 },
 		{ "JailbreakBench", "JBB-Behaviors", 100, 10, 1 },
-		{ "HarmBench", "harmbench", 400, 3, 0 },
+		{ "HarmBench", "harmbench", 400, 3, 1 },
 		{ "StrongREJECT", "strongreject", 313, 6, 1 },
 	};
 	hm_benchmark_registry *reg;
@@ -200,7 +200,7 @@ static void the_shipped_registry_holds_the_published_counts(void **state)
 		assert_int_equal(hi, 5);
 		assert_int_equal(harmful, 5);
 	}
-	/* HarmBench: 400 behaviors listed by BehaviorID (no prompt digests). */
+	/* HarmBench: 400 behaviors listed by BehaviorID, with the digest of each built prompt. */
 	b = hm_benchmark_registry_find(reg, "harmbench-text-behaviors");
 	assert_int_equal(hm_benchmark_has_items(b), 1);
 	assert_int_equal(hm_benchmark_category_items(b, 0), 200);
