@@ -206,7 +206,18 @@ int hm__literals_any(const hm__literals *l, const char *text, size_t len);
 void hm__literals_free(hm__literals *l);
 
 /*
- * screen_multi.c: every literal in one pass (Hyperscan). hm__multi_new sets
+ * screen_gram.c: a small set of literals of 3 bytes or more in one pass (hashed
+ * four-byte prefixes); *out NULL (returns 0) for any other set.
+ */
+typedef struct hm__gram hm__gram;
+int hm__gram_new(hm__gram **out, const char *const *lit, const size_t *len, const unsigned *ids,
+		 unsigned n);
+void hm__gram_free(hm__gram *g);
+/* Sets seen[id] for each literal that occurs in text. */
+void hm__gram_scan(const hm__gram *g, const char *text, size_t len, unsigned char *seen);
+
+/*
+ * screen_multi.c: every literal in one pass (screen_gram.c or Hyperscan). hm__multi_new sets
  * *out NULL, and returns 0, when Hyperscan cannot run on this CPU or cannot
  * build the database: callers then search literal by literal.
  */
