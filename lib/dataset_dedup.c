@@ -53,6 +53,16 @@ static size_t slot_of(const unsigned char *key, size_t cap)
 	return (size_t)h & (cap - 1);
 }
 
+void hm__dedup_prefetch(const hm__dedup *d, const unsigned char key[16])
+{
+#if defined(__GNUC__)
+	__builtin_prefetch(&d->slots[slot_of(key, d->cap)], 1);
+#else
+	(void)d;
+	(void)key;
+#endif
+}
+
 static int grow(hm__dedup *d)
 {
 	size_t cap = d->cap * 2, i, j;

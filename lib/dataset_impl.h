@@ -159,6 +159,8 @@ void hm__dedup_free(hm__dedup *d);
  */
 int hm__dedup_add(hm__dedup *d, const unsigned char key[16], uint32_t file, int *in_file,
 		  int *anywhere);
+/* Fetches the key's first slot into the cache, ahead of hm__dedup_add. */
+void hm__dedup_prefetch(const hm__dedup *d, const unsigned char key[16]);
 
 /*
  * dataset_hasher.c: a thread that feeds chunks to a digest while the caller

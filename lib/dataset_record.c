@@ -16,12 +16,38 @@
  * file digest, which the statement signs, is SHA-256). By chance, n distinct
  * records collide with a probability below n^2 / 2^129: 10^9 records, 1.5e-21.
  */
+static int add_pending(hm_dataset_scan *s)
+{
+	int in_file, anywhere, rc;
+
+	rc = hm__dedup_add(s->dedup, s->pending[s->next_pending], s->file, &in_file, &anywhere);
+	if (rc < 0)
+		return rc;
+	s->next_pending = (s->next_pending + 1) % HM__DEDUP_AHEAD;
+	s->npending--;
+	if (in_file)
+		s->dups++;
+	else if (anywhere)
+		s->cross_dups++;
+	return 0;
+}
+
+int hm__scan_dedup_flush(hm_dataset_scan *s)
+{
+	int rc;
+
+	while (s->npending)
+		if ((rc = add_pending(s)) < 0)
+			return rc;
+	return 0;
+}
+
 static int dedup(hm_dataset_scan *s, char tag, const char *data, size_t len,
 		 const size_t *field_end, size_t nfields)
 {
 	XXH128_hash_t h;
 	unsigned char key[16];
-	int in_file, anywhere, rc, k;
+	int rc, k;
 	size_t i, start = 0;
 
 	if (field_end) {
@@ -46,12 +72,12 @@ static int dedup(hm_dataset_scan *s, char tag, const char *data, size_t len,
 		key[k] = (unsigned char)(h.low64 >> (8 * k));
 		key[8 + k] = (unsigned char)(h.high64 >> (8 * k));
 	}
-	if ((rc = hm__dedup_add(s->dedup, key, s->file, &in_file, &anywhere)) < 0)
+	/* The set is far larger than the cache: the key waits while its slot is fetched, and the
+	 * key that waited longest goes in. Order is kept, so the counts are the same. */
+	if (s->npending == HM__DEDUP_AHEAD && (rc = add_pending(s)) < 0)
 		return rc;
-	if (in_file)
-		s->dups++;
-	else if (anywhere)
-		s->cross_dups++;
+	memcpy(s->pending[(s->next_pending + s->npending++) % HM__DEDUP_AHEAD], key, 16);
+	hm__dedup_prefetch(s->dedup, key);
 	return 0;
 }
 

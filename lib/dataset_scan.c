@@ -482,7 +482,8 @@ int hm_dataset_scan_finish(hm_dataset_scan *s)
 	default:
 		rc = 0; /* an empty .json file */
 	}
-	if (rc < 0 || (rc = hm__scan_screen_batch(s, &s->batch[s->fill])) < 0)
+	if (rc < 0 || (rc = hm__scan_screen_batch(s, &s->batch[s->fill])) < 0 ||
+	    (rc = hm__scan_dedup_flush(s)) < 0)
 		return rc;
 	if (EVP_DigestFinal_ex(s->file_md, md, &mdlen) != 1)
 		return hm__err(HM_ECRYPTO, "SHA-256 failed");
