@@ -64,13 +64,20 @@ void hm__value_free(hm__value *val);
 int hm__value_from_json(hm__value *val, const json_t *j);
 /* The member's value node of object node obj, or 0 when absent. */
 uint32_t hm__value_get(const hm__value *val, uint32_t obj, const char *name);
+/* The sorting space of hm__value_key, kept between calls (free with hm__keyscratch_free). */
+typedef struct hm__keyscratch {
+	void *m;
+	size_t capm;
+	hm_buf tmp;
+} hm__keyscratch;
+void hm__keyscratch_free(hm__keyscratch *ks);
 /*
  * The duplicate key into out: equal exactly for equal JSON values (members in
  * any order). *dup_name = 1 when an object names a member twice (which the
- * reference parser refuses).
+ * reference parser refuses). ks: zeroed at first, then reused.
  */
-int hm__value_key(hm_buf *out, const hm__value *val, int *dup_name);
-/* Every string value in document order, each followed by 0x1e. */
+int hm__value_key(hm_buf *out, const hm__value *val, int *dup_name, hm__keyscratch *ks);
+/* Appends every string value in document order to out, each followed by 0x1e. */
 int hm__value_strings(hm_buf *out, const hm__value *val);
 /* 1 when s[0..n) is empty or only whitespace. */
 int hm__is_blank(const char *s, size_t n);

@@ -196,13 +196,13 @@ void hm_dataset_scan_free(hm_dataset_scan *s)
 	free(s->cat_counts);
 	free(s->hit);
 	free(s->flagged_idx);
-	hm__buf_free(&s->text);
 	hm__buf_free(&s->batch[0]);
 	hm__buf_free(&s->batch[1]);
 	hm__screen_scratch_free(&s->scratch);
 	hm__fastjson_free(s->fast);
 	hm__value_free(&s->val);
 	hm__buf_free(&s->key);
+	hm__keyscratch_free(&s->keyscr);
 	free(s);
 }
 

@@ -43,6 +43,7 @@ struct hm_dataset_scan {
 	hm__fastjson *fast;
 	hm__value val;
 	hm_buf key;
+	hm__keyscratch keyscr;
 	char sha256[65];
 
 	uint64_t bytes, records, broken, dups, cross_dups, flagged;
@@ -62,7 +63,6 @@ struct hm_dataset_scan {
 	uint64_t *flagged_idx;
 	size_t nflagged_idx;
 	int flagged_truncated;
-	hm_buf text;
 	hm__screen_scratch scratch;
 	/* Records waiting to be screened: batch[fill] takes the chunk being split; the other is
 	 * screened on the hasher's thread meanwhile (dataset_scan.c). */

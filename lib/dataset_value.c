@@ -235,7 +235,7 @@ static int key_of(keyctx *c, uint32_t i)
 	}
 }
 
-int hm__value_key(hm_buf *out, const hm__value *val, int *dup_name)
+int hm__value_key(hm_buf *out, const hm__value *val, int *dup_name, hm__keyscratch *ks)
 {
 	keyctx c;
 	int rc;
@@ -243,12 +243,23 @@ int hm__value_key(hm_buf *out, const hm__value *val, int *dup_name)
 	memset(&c, 0, sizeof(c));
 	c.val = val;
 	c.out = out;
+	c.m = ks->m;
+	c.capm = ks->capm;
+	c.tmp = ks->tmp;
 	out->len = 0;
 	rc = key_of(&c, 0);
 	*dup_name = c.dup_name;
-	free(c.m);
-	hm__buf_free(&c.tmp);
+	ks->m = c.m;
+	ks->capm = c.capm;
+	ks->tmp = c.tmp;
 	return rc;
+}
+
+void hm__keyscratch_free(hm__keyscratch *ks)
+{
+	free(ks->m);
+	hm__buf_free(&ks->tmp);
+	memset(ks, 0, sizeof(*ks));
 }
 
 int hm__value_strings(hm_buf *out, const hm__value *val)
@@ -256,7 +267,6 @@ int hm__value_strings(hm_buf *out, const hm__value *val)
 	size_t i;
 	int rc;
 
-	out->len = 0;
 	for (i = 0; i < val->n; i++) {
 		if (val->v[i].type != HM__V_STRING)
 			continue;
