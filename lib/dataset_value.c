@@ -264,16 +264,30 @@ void hm__keyscratch_free(hm__keyscratch *ks)
 
 int hm__value_strings(hm_buf *out, const hm__value *val)
 {
-	size_t i;
+	size_t i, total = 0;
+	char *o;
 	int rc;
 
+	/* one growth for all the strings, then plain copies */
+	for (i = 0; i < val->n; i++)
+		if (val->v[i].type == HM__V_STRING) {
+			if (val->v[i].u.len >= SIZE_MAX - total)
+				return hm__err_oom();
+			total += val->v[i].u.len + 1;
+		}
+	if ((rc = hm__buf_grow(out, total)) < 0)
+		return rc;
+	o = out->data + out->len;
 	for (i = 0; i < val->n; i++) {
 		if (val->v[i].type != HM__V_STRING)
 			continue;
-		if ((rc = hm__buf_put(out, val->v[i].s, val->v[i].u.len)) < 0 ||
-		    (rc = hm__buf_put(out, "\x1e", 1)) < 0)
-			return rc;
+		if (val->v[i].u.len)
+			memcpy(o, val->v[i].s, val->v[i].u.len);
+		o += val->v[i].u.len;
+		*o++ = '\x1e';
 	}
+	out->len += total;
+	out->data[out->len] = '\0';
 	return 0;
 }
 
