@@ -9,6 +9,9 @@
  */
 #include "dataset_impl.h"
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,6 +30,25 @@ void hm__csv_init(hm__csv *c, char delim, size_t max, hm__record_fn fn, void *ct
 	c->fn = fn;
 	c->ctx = ctx;
 	c->state = CSV_FIELD_START;
+}
+
+/* The end of the run of ordinary bytes from i: the first delimiter, LF or CR, or n. */
+static size_t run_end(const char *p, size_t i, size_t n, char delim)
+{
+#ifdef __SSE2__
+	const __m128i d = _mm_set1_epi8(delim), lf = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r');
+
+	for (; i + 16 <= n; i += 16) {
+		__m128i c = _mm_loadu_si128((const __m128i *)(p + i));
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_or_si128(
+			_mm_cmpeq_epi8(c, d), _mm_or_si128(_mm_cmpeq_epi8(c, lf), _mm_cmpeq_epi8(c, cr))));
+		if (m)
+			return i + (size_t)__builtin_ctz(m);
+	}
+#endif
+	while (i < n && p[i] != delim && p[i] != '\n' && p[i] != '\r')
+		i++;
+	return i;
 }
 
 static int put(hm__csv *c, const char *p, size_t n)
@@ -126,9 +148,7 @@ int hm__csv_feed(hm__csv *c, const char *p, size_t n)
 				rc = finish_row(c);
 			} else {
 				/* the run of ordinary bytes up to the next special one */
-				size_t j = i + 1;
-				while (j < n && p[j] != c->delim && p[j] != '\n' && p[j] != '\r')
-					j++;
+				size_t j = run_end(p, i + 1, n, c->delim);
 				rc = put(c, p + i, j - i);
 				i = j - 1;
 			}

@@ -8,6 +8,10 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+
+/* Tables from this size on are mapped and asked for huge pages (see alloc_slots). */
+#define HUGE_TABLE ((size_t)2 << 20)
 
 typedef struct entry {
 	unsigned char key[16];
@@ -20,6 +24,40 @@ struct hm__dedup {
 	size_t used;
 };
 
+/*
+ * A zeroed table of cap slots. Keys land on random slots, so a large table
+ * is touched all over at once: with huge pages where the system gives them
+ * (madvise), one fault and one TLB entry cover 2 MiB instead of 4 KiB. The
+ * memory used is the same, the table being touched everywhere anyway.
+ */
+static entry *alloc_slots(size_t cap)
+{
+	size_t bytes = cap * sizeof(entry);
+	void *p;
+
+	if (bytes < HUGE_TABLE)
+		return calloc(cap, sizeof(entry));
+	p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return NULL;
+#ifdef MADV_HUGEPAGE
+	(void)madvise(p, bytes, MADV_HUGEPAGE);
+#endif
+	return p;
+}
+
+static void free_slots(entry *slots, size_t cap)
+{
+	size_t bytes = cap * sizeof(entry);
+
+	if (!slots)
+		return;
+	if (bytes < HUGE_TABLE)
+		free(slots);
+	else
+		munmap(slots, bytes);
+}
+
 int hm__dedup_new(hm__dedup **out)
 {
 	hm__dedup *d = calloc(1, sizeof(*d));
@@ -28,7 +66,7 @@ int hm__dedup_new(hm__dedup **out)
 	if (!d)
 		return hm__err_oom();
 	d->cap = 1024;
-	d->slots = calloc(d->cap, sizeof(entry));
+	d->slots = alloc_slots(d->cap);
 	if (!d->slots) {
 		free(d);
 		return hm__err_oom();
@@ -41,7 +79,7 @@ void hm__dedup_free(hm__dedup *d)
 {
 	if (!d)
 		return;
-	free(d->slots);
+	free_slots(d->slots, d->cap);
 	free(d);
 }
 
@@ -53,6 +91,16 @@ static size_t slot_of(const unsigned char *key, size_t cap)
 	return (size_t)h & (cap - 1);
 }
 
+void hm__dedup_prefetch(const hm__dedup *d, const unsigned char key[16])
+{
+#if defined(__GNUC__)
+	__builtin_prefetch(&d->slots[slot_of(key, d->cap)], 1);
+#else
+	(void)d;
+	(void)key;
+#endif
+}
+
 static int grow(hm__dedup *d)
 {
 	size_t cap = d->cap * 2, i, j;
@@ -60,7 +108,7 @@ static int grow(hm__dedup *d)
 
 	if (cap > SIZE_MAX / sizeof(entry))
 		return hm__err_oom();
-	s = calloc(cap, sizeof(entry));
+	s = alloc_slots(cap);
 	if (!s)
 		return hm__err_oom();
 	for (i = 0; i < d->cap; i++) {
@@ -70,7 +118,7 @@ static int grow(hm__dedup *d)
 			;
 		s[j] = d->slots[i];
 	}
-	free(d->slots);
+	free_slots(d->slots, d->cap);
 	d->slots = s;
 	d->cap = cap;
 	return 0;

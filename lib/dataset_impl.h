@@ -64,13 +64,20 @@ void hm__value_free(hm__value *val);
 int hm__value_from_json(hm__value *val, const json_t *j);
 /* The member's value node of object node obj, or 0 when absent. */
 uint32_t hm__value_get(const hm__value *val, uint32_t obj, const char *name);
+/* The sorting space of hm__value_key, kept between calls (free with hm__keyscratch_free). */
+typedef struct hm__keyscratch {
+	void *m;
+	size_t capm;
+	hm_buf tmp;
+} hm__keyscratch;
+void hm__keyscratch_free(hm__keyscratch *ks);
 /*
  * The duplicate key into out: equal exactly for equal JSON values (members in
  * any order). *dup_name = 1 when an object names a member twice (which the
- * reference parser refuses).
+ * reference parser refuses). ks: zeroed at first, then reused.
  */
-int hm__value_key(hm_buf *out, const hm__value *val, int *dup_name);
-/* Every string value in document order, each followed by 0x1e. */
+int hm__value_key(hm_buf *out, const hm__value *val, int *dup_name, hm__keyscratch *ks);
+/* Appends every string value in document order to out, each followed by 0x1e. */
 int hm__value_strings(hm_buf *out, const hm__value *val);
 /* 1 when s[0..n) is empty or only whitespace. */
 int hm__is_blank(const char *s, size_t n);
@@ -159,6 +166,8 @@ void hm__dedup_free(hm__dedup *d);
  */
 int hm__dedup_add(hm__dedup *d, const unsigned char key[16], uint32_t file, int *in_file,
 		  int *anywhere);
+/* Fetches the key's first slot into the cache, ahead of hm__dedup_add. */
+void hm__dedup_prefetch(const hm__dedup *d, const unsigned char key[16]);
 
 /*
  * dataset_hasher.c: a thread that feeds chunks to a digest while the caller
@@ -206,7 +215,18 @@ int hm__literals_any(const hm__literals *l, const char *text, size_t len);
 void hm__literals_free(hm__literals *l);
 
 /*
- * screen_multi.c: every literal in one pass (Hyperscan). hm__multi_new sets
+ * screen_gram.c: a small set of literals of 3 bytes or more in one pass (hashed
+ * four-byte prefixes); *out NULL (returns 0) for any other set.
+ */
+typedef struct hm__gram hm__gram;
+int hm__gram_new(hm__gram **out, const char *const *lit, const size_t *len, const unsigned *ids,
+		 unsigned n);
+void hm__gram_free(hm__gram *g);
+/* Sets seen[id] for each literal that occurs in text. */
+void hm__gram_scan(const hm__gram *g, const char *text, size_t len, unsigned char *seen);
+
+/*
+ * screen_multi.c: every literal in one pass (screen_gram.c or Hyperscan). hm__multi_new sets
  * *out NULL, and returns 0, when Hyperscan cannot run on this CPU or cannot
  * build the database: callers then search literal by literal.
  */

@@ -16,12 +16,38 @@
  * file digest, which the statement signs, is SHA-256). By chance, n distinct
  * records collide with a probability below n^2 / 2^129: 10^9 records, 1.5e-21.
  */
+static int add_pending(hm_dataset_scan *s)
+{
+	int in_file, anywhere, rc;
+
+	rc = hm__dedup_add(s->dedup, s->pending[s->next_pending], s->file, &in_file, &anywhere);
+	if (rc < 0)
+		return rc;
+	s->next_pending = (s->next_pending + 1) % HM__DEDUP_AHEAD;
+	s->npending--;
+	if (in_file)
+		s->dups++;
+	else if (anywhere)
+		s->cross_dups++;
+	return 0;
+}
+
+int hm__scan_dedup_flush(hm_dataset_scan *s)
+{
+	int rc;
+
+	while (s->npending)
+		if ((rc = add_pending(s)) < 0)
+			return rc;
+	return 0;
+}
+
 static int dedup(hm_dataset_scan *s, char tag, const char *data, size_t len,
 		 const size_t *field_end, size_t nfields)
 {
 	XXH128_hash_t h;
 	unsigned char key[16];
-	int in_file, anywhere, rc, k;
+	int rc, k;
 	size_t i, start = 0;
 
 	if (field_end) {
@@ -46,12 +72,12 @@ static int dedup(hm_dataset_scan *s, char tag, const char *data, size_t len,
 		key[k] = (unsigned char)(h.low64 >> (8 * k));
 		key[8 + k] = (unsigned char)(h.high64 >> (8 * k));
 	}
-	if ((rc = hm__dedup_add(s->dedup, key, s->file, &in_file, &anywhere)) < 0)
+	/* The set is far larger than the cache: the key waits while its slot is fetched, and the
+	 * key that waited longest goes in. Order is kept, so the counts are the same. */
+	if (s->npending == HM__DEDUP_AHEAD && (rc = add_pending(s)) < 0)
 		return rc;
-	if (in_file)
-		s->dups++;
-	else if (anywhere)
-		s->cross_dups++;
+	memcpy(s->pending[(s->next_pending + s->npending++) % HM__DEDUP_AHEAD], key, 16);
+	hm__dedup_prefetch(s->dedup, key);
 	return 0;
 }
 
@@ -92,6 +118,22 @@ static int screen(hm_dataset_scan *s, uint64_t index, const char *text, size_t l
 	if ((rc = hm__buf_put(&s->batch[s->fill], head, sizeof(head))) < 0)
 		return rc;
 	return hm__buf_put(&s->batch[s->fill], text, len);
+}
+
+/* The same for a parsed record's strings, written into the batch at once. */
+static int screen_strings(hm_dataset_scan *s, uint64_t index, const hm__value *val)
+{
+	hm_buf *b = &s->batch[s->fill];
+	uint64_t head[2] = { index, 0 };
+	size_t at = b->len;
+	int rc;
+
+	if ((rc = hm__buf_put(b, head, sizeof(head))) < 0 ||
+	    (rc = hm__value_strings(b, val)) < 0)
+		return rc;
+	head[1] = b->len - at - sizeof(head);
+	memcpy(b->data + at, head, sizeof(head));
+	return 0;
 }
 
 int hm__scan_screen_batch(hm_dataset_scan *s, hm_buf *b)
@@ -153,8 +195,8 @@ static int checked(hm_dataset_scan *s, uint64_t index, const hm__value *val, int
 							: 0);
 	/* Duplicates by content, so key order and spacing do not matter. */
 	rc = dedup(s, 'j', s->key.data, s->key.len, NULL, 0);
-	if (rc == 0 && s->screen && (rc = hm__value_strings(&s->text, val)) == 0)
-		rc = screen(s, index, s->text.data ? s->text.data : "", s->text.len);
+	if (rc == 0 && s->screen)
+		rc = screen_strings(s, index, val);
 	return rc;
 }
 
@@ -162,7 +204,7 @@ int hm__scan_value_record(hm_dataset_scan *s, uint64_t index, const hm__value *v
 {
 	int dup_name = 0, rc;
 
-	if ((rc = hm__value_key(&s->key, val, &dup_name)) < 0)
+	if ((rc = hm__value_key(&s->key, val, &dup_name, &s->keyscr)) < 0)
 		return rc;
 	return checked(s, index, val, cls_hint);
 }
@@ -180,7 +222,7 @@ int hm__scan_json_record(hm_dataset_scan *s, uint64_t index, const hm__record *r
 
 	if (s->fast && (rc = hm__fastjson_parse(s->fast, r->data, r->len, r->pad, &s->val)) < 0)
 		return hm__err_oom();
-	if (rc == 1 && (rc = hm__value_key(&s->key, &s->val, &dup_name)) == 0)
+	if (rc == 1 && (rc = hm__value_key(&s->key, &s->val, &dup_name, &s->keyscr)) == 0)
 		rc = dup_name ? 0 : 1; /* jansson refuses a name given twice */
 	if (rc < 0)
 		return rc;
@@ -190,7 +232,7 @@ int hm__scan_json_record(hm_dataset_scan *s, uint64_t index, const hm__record *r
 		if (!v)
 			return hm__scan_broken(s, index, HM__K_SYNTAX, r);
 		if ((rc = hm__value_from_json(&s->val, v)) < 0 ||
-		    (rc = hm__value_key(&s->key, &s->val, &dup_name)) < 0)
+		    (rc = hm__value_key(&s->key, &s->val, &dup_name, &s->keyscr)) < 0)
 			goto out;
 	}
 	rc = checked(s, index, &s->val, HM__CLS_GENERIC);
@@ -230,7 +272,9 @@ static int field_blank(const hm__record *r, long col)
 
 int hm__scan_csv_record(hm_dataset_scan *s, uint64_t index, const hm__record *r)
 {
-	size_t i, start = 0;
+	uint64_t head[2] = { index, 0 };
+	size_t i, start = 0, at;
+	hm_buf *b;
 	int rc;
 
 	if (r->nfields != s->ncols)
@@ -249,14 +293,20 @@ int hm__scan_csv_record(hm_dataset_scan *s, uint64_t index, const hm__record *r)
 		return rc;
 	if (!s->screen)
 		return 0;
-	s->text.len = 0;
+	/* the fields, each followed by 0x1e, written into the batch at once */
+	b = &s->batch[s->fill];
+	at = b->len;
+	if ((rc = hm__buf_put(b, head, sizeof(head))) < 0)
+		return rc;
 	for (i = 0; i < r->nfields; i++) {
-		if ((rc = hm__buf_put(&s->text, r->data + start, r->field_end[i] - start)) < 0 ||
-		    (rc = hm__buf_put(&s->text, "\x1e", 1)) < 0)
+		if ((rc = hm__buf_put(b, r->data + start, r->field_end[i] - start)) < 0 ||
+		    (rc = hm__buf_put(b, "\x1e", 1)) < 0)
 			return rc;
 		start = r->field_end[i];
 	}
-	return screen(s, index, s->text.data ? s->text.data : "", s->text.len);
+	head[1] = b->len - at - sizeof(head);
+	memcpy(b->data + at, head, sizeof(head));
+	return 0;
 }
 
 int hm__scan_text_record(hm_dataset_scan *s, uint64_t index, const hm__record *r)

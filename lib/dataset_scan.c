@@ -196,13 +196,13 @@ void hm_dataset_scan_free(hm_dataset_scan *s)
 	free(s->cat_counts);
 	free(s->hit);
 	free(s->flagged_idx);
-	hm__buf_free(&s->text);
 	hm__buf_free(&s->batch[0]);
 	hm__buf_free(&s->batch[1]);
 	hm__screen_scratch_free(&s->scratch);
 	hm__fastjson_free(s->fast);
 	hm__value_free(&s->val);
 	hm__buf_free(&s->key);
+	hm__keyscratch_free(&s->keyscr);
 	free(s);
 }
 
@@ -482,7 +482,8 @@ int hm_dataset_scan_finish(hm_dataset_scan *s)
 	default:
 		rc = 0; /* an empty .json file */
 	}
-	if (rc < 0 || (rc = hm__scan_screen_batch(s, &s->batch[s->fill])) < 0)
+	if (rc < 0 || (rc = hm__scan_screen_batch(s, &s->batch[s->fill])) < 0 ||
+	    (rc = hm__scan_dedup_flush(s)) < 0)
 		return rc;
 	if (EVP_DigestFinal_ex(s->file_md, md, &mdlen) != 1)
 		return hm__err(HM_ECRYPTO, "SHA-256 failed");

@@ -11,12 +11,18 @@
 #include <openssl/evp.h>
 #include <xxhash.h>
 
+/* How many record keys wait, their table slots fetched into the cache, before they are added. */
+#define HM__DEDUP_AHEAD 8
+
 struct hm_dataset_scan {
 	hm_dataset_container container;
 	const hm_screen *screen;
 	size_t max_flagged;
 	hm__dedup *dedup;
 	int own_dedup;
+	/* Keys waiting to enter the duplicate set, their slots prefetched (dataset_record.c). */
+	unsigned char pending[HM__DEDUP_AHEAD][16];
+	unsigned npending, next_pending;
 	uint32_t file;
 	int finished, bom; /* bom: BOM bytes matched so far, -1 once past */
 	size_t max_record;
@@ -37,6 +43,7 @@ struct hm_dataset_scan {
 	hm__fastjson *fast;
 	hm__value val;
 	hm_buf key;
+	hm__keyscratch keyscr;
 	char sha256[65];
 
 	uint64_t bytes, records, broken, dups, cross_dups, flagged;
@@ -56,7 +63,6 @@ struct hm_dataset_scan {
 	uint64_t *flagged_idx;
 	size_t nflagged_idx;
 	int flagged_truncated;
-	hm_buf text;
 	hm__screen_scratch scratch;
 	/* Records waiting to be screened: batch[fill] takes the chunk being split; the other is
 	 * screened on the hasher's thread meanwhile (dataset_scan.c). */
@@ -92,6 +98,8 @@ int hm__scan_json_record(hm_dataset_scan *s, uint64_t index, const hm__record *r
  * read values tell none (HM__CLS_GENERIC: none). */
 int hm__scan_value_record(hm_dataset_scan *s, uint64_t index, const hm__value *val, int cls_hint);
 int hm__scan_text_record(hm_dataset_scan *s, uint64_t index, const hm__record *r);
+/* Adds the keys still waiting to the duplicate set (before the counts are read). */
+int hm__scan_dedup_flush(hm_dataset_scan *s);
 /* Screens the records waiting in b (in order) and empties it. */
 int hm__scan_screen_batch(hm_dataset_scan *s, hm_buf *b);
 /* The first CSV row: column count and the Alpaca columns. */

@@ -235,7 +235,7 @@ static int key_of(keyctx *c, uint32_t i)
 	}
 }
 
-int hm__value_key(hm_buf *out, const hm__value *val, int *dup_name)
+int hm__value_key(hm_buf *out, const hm__value *val, int *dup_name, hm__keyscratch *ks)
 {
 	keyctx c;
 	int rc;
@@ -243,27 +243,51 @@ int hm__value_key(hm_buf *out, const hm__value *val, int *dup_name)
 	memset(&c, 0, sizeof(c));
 	c.val = val;
 	c.out = out;
+	c.m = ks->m;
+	c.capm = ks->capm;
+	c.tmp = ks->tmp;
 	out->len = 0;
 	rc = key_of(&c, 0);
 	*dup_name = c.dup_name;
-	free(c.m);
-	hm__buf_free(&c.tmp);
+	ks->m = c.m;
+	ks->capm = c.capm;
+	ks->tmp = c.tmp;
 	return rc;
+}
+
+void hm__keyscratch_free(hm__keyscratch *ks)
+{
+	free(ks->m);
+	hm__buf_free(&ks->tmp);
+	memset(ks, 0, sizeof(*ks));
 }
 
 int hm__value_strings(hm_buf *out, const hm__value *val)
 {
-	size_t i;
+	size_t i, total = 0;
+	char *o;
 	int rc;
 
-	out->len = 0;
+	/* one growth for all the strings, then plain copies */
+	for (i = 0; i < val->n; i++)
+		if (val->v[i].type == HM__V_STRING) {
+			if (val->v[i].u.len >= SIZE_MAX - total)
+				return hm__err_oom();
+			total += val->v[i].u.len + 1;
+		}
+	if ((rc = hm__buf_grow(out, total)) < 0)
+		return rc;
+	o = out->data + out->len;
 	for (i = 0; i < val->n; i++) {
 		if (val->v[i].type != HM__V_STRING)
 			continue;
-		if ((rc = hm__buf_put(out, val->v[i].s, val->v[i].u.len)) < 0 ||
-		    (rc = hm__buf_put(out, "\x1e", 1)) < 0)
-			return rc;
+		if (val->v[i].u.len)
+			memcpy(o, val->v[i].s, val->v[i].u.len);
+		o += val->v[i].u.len;
+		*o++ = '\x1e';
 	}
+	out->len += total;
+	out->data[out->len] = '\0';
 	return 0;
 }
 

@@ -34,37 +34,31 @@ struct hm_screen {
 };
 
 /*
- * Normalizes text for matching into b (NUL-terminated, no NUL inside): ASCII
- * lowercase; whitespace, NUL and no-break spaces as one space; curly quotes
- * as straight ones; zero-width spaces and joiners and BOMs dropped.
- */
-/*
  * 16 bytes at a time where nothing but ASCII case changes: printable ASCII
- * (spaces included) with no two spaces in a row and no space right after an
- * output space. Returns how many bytes it wrote (a multiple of 16).
+ * and spaces, no space right after an output space. A block is stored whole
+ * (the output never runs ahead of the input, so it fits in the buffer) and
+ * kept up to its first byte that needs the byte loop: a control or non-ASCII
+ * byte, or a space after a space. Returns how many bytes it kept.
  */
 static size_t normalize_fast(char *o, const unsigned char *p, size_t len, int after_space)
 {
 #ifdef __SSE2__
 	const __m128i lo = _mm_set1_epi8(0x20), up_a = _mm_set1_epi8('A' - 1),
-		      up_z = _mm_set1_epi8('Z' + 1), sp = _mm_set1_epi8(' ');
+		      up_z = _mm_set1_epi8('Z' + 1), sp = _mm_set1_epi8(' '),
+		      case_bit = _mm_set1_epi8(0x20);
 	size_t i = 0;
 
-	for (; i + 17 <= len; i += 16) {
+	for (; i + 16 <= len; i += 16) {
 		__m128i c = _mm_loadu_si128((const __m128i *)(p + i));
-		__m128i next = _mm_loadu_si128((const __m128i *)(p + i + 1));
-		/* signed compare: bytes >= 0x80 are negative, so "< 0x20" catches them too */
-		__m128i ctl = _mm_cmplt_epi8(c, lo);
-		__m128i twin = _mm_and_si128(_mm_cmpeq_epi8(c, sp), _mm_cmpeq_epi8(next, sp));
 		__m128i up = _mm_and_si128(_mm_cmpgt_epi8(c, up_a), _mm_cmplt_epi8(c, up_z));
+		/* signed compare: bytes >= 0x80 are negative, so "< 0x20" catches them too */
+		unsigned ctl = (unsigned)_mm_movemask_epi8(_mm_cmplt_epi8(c, lo));
+		unsigned spaces = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(c, sp));
+		unsigned stop = ctl | (spaces & ((spaces << 1) | (unsigned)!!after_space));
 
-		/* a space in the last byte followed by another: the next block sees it */
-		if (_mm_movemask_epi8(ctl) | (_mm_movemask_epi8(twin) & 0x7fff))
-			break;
-		if (after_space && p[i] == ' ')
-			break;
-		_mm_storeu_si128((__m128i *)(o + i),
-				 _mm_add_epi8(c, _mm_and_si128(up, _mm_set1_epi8(0x20))));
+		_mm_storeu_si128((__m128i *)(o + i), _mm_add_epi8(c, _mm_and_si128(up, case_bit)));
+		if (stop)
+			return i + (size_t)__builtin_ctz(stop);
 		after_space = p[i + 15] == ' ';
 	}
 	return i;

@@ -1,11 +1,13 @@
 /*
  * One pass over a text for every screening literal at once: the plain
- * patterns and the literals that gate each regex (screen_literal.c), as a
- * Hyperscan literal database. One scan replaces a memmem per pattern, whose
- * cost grew with the pattern list. Hyperscan needs SSSE3; where the CPU lacks
- * it (hs_valid_platform) or the database cannot be built, there is no
- * matcher and screen.c searches pattern by pattern as before, with the same
- * results: a literal is found by both exactly when it occurs in the text.
+ * patterns and the literals that gate each regex (screen_literal.c). One
+ * scan replaces a memmem per pattern, whose cost grew with the pattern list.
+ * A small set of literals of three bytes or more goes to the hashed-prefix
+ * matcher of screen_gram.c (faster on a few dozen literals); any other set to
+ * a Hyperscan literal database. Hyperscan needs SSSE3; where the CPU lacks it
+ * (hs_valid_platform) or the database cannot be built, there is no matcher
+ * and screen.c searches pattern by pattern as before, with the same results:
+ * a literal is found by each exactly when it occurs in the text.
  */
 #include "dataset_impl.h"
 
@@ -13,6 +15,7 @@
 #include <stdlib.h>
 
 struct hm__multi {
+	hm__gram *gram; /* or */
 	hs_database_t *db;
 };
 
@@ -22,11 +25,26 @@ int hm__multi_new(hm__multi **out, const char *const *lit, const size_t *len, co
 	hs_compile_error_t *err = NULL;
 	unsigned *flags = NULL, i;
 	hm__multi *m;
+	int rc;
 
 	*out = NULL;
-	if (n == 0 || hs_valid_platform() != HS_SUCCESS)
+	if (n == 0)
 		return 0;
-	if (!(m = calloc(1, sizeof(*m))) || !(flags = malloc(n * sizeof(*flags)))) {
+	if (!(m = calloc(1, sizeof(*m))))
+		return hm__err_oom();
+	if ((rc = hm__gram_new(&m->gram, lit, len, ids, n)) < 0) {
+		free(m);
+		return rc;
+	}
+	if (m->gram) {
+		*out = m;
+		return 0;
+	}
+	if (hs_valid_platform() != HS_SUCCESS) {
+		free(m);
+		return 0;
+	}
+	if (!(flags = malloc(n * sizeof(*flags)))) {
 		free(m);
 		return hm__err_oom();
 	}
@@ -49,6 +67,7 @@ void hm__multi_free(hm__multi *m)
 {
 	if (!m)
 		return;
+	hm__gram_free(m->gram);
 	hs_free_database(m->db);
 	free(m);
 }
@@ -71,6 +90,10 @@ int hm__multi_scan(const hm__multi *m, void **scratch, const char *text, size_t 
 {
 	hs_scratch_t *s = *scratch;
 
+	if (m->gram) {
+		hm__gram_scan(m->gram, text, len, seen);
+		return 0;
+	}
 	if (!s && hs_alloc_scratch(m->db, &s) != HS_SUCCESS)
 		return hm__err_oom();
 	*scratch = s;

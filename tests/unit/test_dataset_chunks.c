@@ -60,13 +60,13 @@ static void dataset(hm_buf *b, size_t n)
 	}
 }
 
-static char *scan(const hm_buf *b, size_t piece)
+static char *scan_as(hm_dataset_container c, const hm_buf *b, size_t piece)
 {
 	hm_dataset_scan *s;
 	size_t off;
 	char *out;
 
-	assert_int_equal(hm_dataset_scan_new(&s, HM_CONTAINER_JSONL, shipped, NULL), 0);
+	assert_int_equal(hm_dataset_scan_new(&s, c, shipped, NULL), 0);
 	for (off = 0; off < b->len; off += piece) {
 		size_t n = b->len - off < piece ? b->len - off : piece;
 		assert_int_equal(hm_dataset_scan_feed(s, b->data + off, n), 0);
@@ -75,6 +75,11 @@ static char *scan(const hm_buf *b, size_t piece)
 	assert_int_equal(hm_dataset_scan_json(&out, s), 0);
 	hm_dataset_scan_free(s);
 	return out;
+}
+
+static char *scan(const hm_buf *b, size_t piece)
+{
+	return scan_as(HM_CONTAINER_JSONL, b, piece);
 }
 
 static void any_feeding_gives_the_same_statistics(void **state)
@@ -120,10 +125,65 @@ static void any_feeding_gives_the_same_statistics(void **state)
 	hm__buf_free(&b);
 }
 
+/*
+ * CSV rows with CRLF ends, unquoted runs longer and shorter than 16 bytes,
+ * quoted fields holding newlines, commas and "" (which any piece size cuts
+ * somewhere), a repeat every 97th row and a hit every 89th: the same
+ * statistics whole, in chunks for the second thread, and in small pieces.
+ */
+static void csv_feeding_gives_the_same_statistics(void **state)
+{
+	hm_buf b = HM_BUF_INIT;
+	char *whole, *chunks, *odd, *small, *tiny;
+	json_t *j;
+	size_t i, n = 12000, dups = 0, flagged = 0;
+
+	(void)state;
+	assert_int_equal(hm__buf_puts(&b, "instruction,input,output\r\n"), 0);
+	for (i = 0; i < n; i++) {
+		size_t k = i % 97 == 96 ? i - 41 : i;
+		const char *hit = k == i && i % 89 == 7 ? " jailbreak" : "";
+		if (k % 3 == 0)
+			assert_int_equal(hm__buf_printf(&b, "q%zu,,\"She said \"\"yes, really\"\",\n"
+							"then left %zu%s.\"\r\n", k, k, hit), 0);
+		else
+			assert_int_equal(hm__buf_printf(&b, "question number %zu with a long run,x,"
+							"answer %zu%s\r\n", k, k, hit), 0);
+		dups += k != i && k % 89 != 7; /* a repeat carries no hit: unlike a row with one */
+		flagged += *hit != 0;
+	}
+	assert_true(b.len > 4 * CHUNK);
+	whole = scan_as(HM_CONTAINER_CSV, &b, b.len);
+	chunks = scan_as(HM_CONTAINER_CSV, &b, CHUNK);
+	odd = scan_as(HM_CONTAINER_CSV, &b, CHUNK + 4093);
+	small = scan_as(HM_CONTAINER_CSV, &b, 1000);
+	tiny = scan_as(HM_CONTAINER_CSV, &b, 13);
+	assert_string_equal(chunks, whole);
+	assert_string_equal(odd, whole);
+	assert_string_equal(small, whole);
+	assert_string_equal(tiny, whole);
+	j = json_loads(whole, 0, NULL);
+	assert_non_null(j);
+	assert_int_equal(json_integer_value(json_object_get(j, "records")), n);
+	assert_int_equal(json_integer_value(json_object_get(j, "invalid_records")), 0);
+	assert_int_equal(json_integer_value(json_object_get(j, "duplicate_records")), dups);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(j, "screening"),
+							    "flagged_records")),
+			 flagged);
+	json_decref(j);
+	free(whole);
+	free(chunks);
+	free(odd);
+	free(small);
+	free(tiny);
+	hm__buf_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(any_feeding_gives_the_same_statistics),
+		cmocka_unit_test(csv_feeding_gives_the_same_statistics),
 	};
 
 	return cmocka_run_group_tests(tests, load_shipped, free_shipped);

@@ -1,5 +1,5 @@
 /*
- * The fast record path (simdjson, the one-pass Hyperscan matcher, the
+ * The fast record path (simdjson, the one-pass literal matchers, the
  * 16-byte normalizer) against the reference (jansson, a search per pattern):
  * on a generated corpus of chat, ShareGPT, Alpaca and generic records with
  * invalid lines, duplicates spelt differently, screening hits, odd Unicode,
@@ -262,6 +262,51 @@ static void normalizer_matches_byte_loop(void **state)
 	hm__buf_free(&slow);
 }
 
+/*
+ * The hashed-prefix matcher against memmem: literals sharing prefixes, a
+ * three-byte literal (its 256 extensions, and the last three bytes, which
+ * have no four-byte window), literals at the very start and end, texts
+ * shorter than four bytes. Sets it must decline are declined.
+ */
+static void gram_matcher_matches_memmem(void **state)
+{
+	static const char *const lit[] = { "aoa", "make", "maker", "ignore ", "ignore", " refuse",
+					   "abc", "bca", "zzzz", "credit card", "aoaoa" };
+	static const char *const pieces[] = { "a", "o", "b", "c", " ", "make", "ignor", "e ",
+					      "refuse", "z", "zz", "credit", " card", "x", "\xff" };
+	enum { N = sizeof(lit) / sizeof(lit[0]) };
+	size_t len[N];
+	unsigned ids[N], i;
+	unsigned char seen[N];
+	hm_buf t = HM_BUF_INIT;
+	hm__gram *g, *no;
+	int round, k;
+
+	(void)state;
+	for (i = 0; i < N; i++) {
+		len[i] = strlen(lit[i]);
+		ids[i] = N - 1 - i;
+	}
+	assert_int_equal(hm__gram_new(&g, (const char *const *)lit, len, ids, N), 0);
+	assert_non_null(g);
+	for (round = 0; round < 30000; round++) {
+		t.len = 0;
+		for (k = (int)rnd(12); k > 0; k--)
+			hm__buf_puts(&t, pieces[rnd(sizeof(pieces) / sizeof(pieces[0]))]);
+		memset(seen, 0, sizeof(seen));
+		hm__gram_scan(g, t.data ? t.data : "", t.len, seen);
+		for (i = 0; i < N; i++)
+			assert_int_equal(seen[ids[i]],
+					 t.len && memmem(t.data, t.len, lit[i], len[i]) != NULL);
+	}
+	hm__gram_free(g);
+	/* a literal of two bytes is Hyperscan's */
+	len[0] = 2;
+	assert_int_equal(hm__gram_new(&no, (const char *const *)lit, len, ids, N), 0);
+	assert_null(no);
+	hm__buf_free(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -269,6 +314,7 @@ int main(void)
 		cmocka_unit_test(json_array_fast_path_matches_reference),
 		cmocka_unit_test(csv_screening_matches_reference),
 		cmocka_unit_test(normalizer_matches_byte_loop),
+		cmocka_unit_test(gram_matcher_matches_memmem),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
