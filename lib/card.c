@@ -132,13 +132,13 @@ int hm_card_render(char **out, const hm_facts *f, const hm_card_options *opts)
 
 	if (!out)
 		return hm__err(HM_EINVAL, "hm_card_render: out is NULL");
-	if (!f)
-		return hm__err(HM_EINVAL, "hm_card_render: f is NULL");
 	*out = NULL;
 	if (!opts)
 		opts = &defaults;
 	if ((rc = hm__card_check_options(&opts, &v1)) < 0)
 		return rc;
+	if (!f)
+		return hm__err(HM_EINVAL, "hm_card_render: f is NULL");
 	if ((rc = hm__card_yaml(&yaml, &written, f, opts, NULL, HM__CARD_ALL)) < 0)
 		return rc;
 	if ((rc = hm__buf_puts(&b, "---\n")) < 0 ||
@@ -216,14 +216,14 @@ int hm_card_update(char **out, const char *text, size_t len, const hm_facts *f,
 		return hm__err(HM_EINVAL, "hm_card_update: out is NULL");
 	if (!text)
 		return hm__err(HM_EINVAL, "hm_card_update: text is NULL");
-	if (!f)
-		return hm__err(HM_EINVAL, "hm_card_update: f is NULL");
 	*out = NULL;
 	memset(&user, 0, sizeof(user));
 	if (!opts)
 		opts = &defaults;
 	if ((rc = hm__card_check_options(&opts, &v1)) < 0)
 		return rc;
+	if (!f)
+		return hm__err(HM_EINVAL, "hm_card_update: f is NULL");
 	if (len > HM_CARD_MAX_BYTES)
 		return hm__err(HM_EINVAL, "the card is larger than %zu bytes", HM_CARD_MAX_BYTES);
 	if (memchr(text, '\0', len))

@@ -212,14 +212,14 @@ int hm_card_eval_results(hm_card_eval_file **out, size_t *n, const hm_facts *f,
 		return hm__err(HM_EINVAL, "hm_card_eval_results: out is NULL");
 	if (!n)
 		return hm__err(HM_EINVAL, "hm_card_eval_results: n is NULL");
-	if (!f)
-		return hm__err(HM_EINVAL, "hm_card_eval_results: f is NULL");
 	*out = NULL;
 	*n = 0;
 	if (!opts)
 		opts = &defaults;
 	if ((rc = hm__card_check_options(&opts, &local)) < 0)
 		return rc;
+	if (!f)
+		return hm__err(HM_EINVAL, "hm_card_eval_results: f is NULL");
 	if (hm_benchmark_registry_open(&reg, NULL) < 0)
 		reg = NULL; /* no registry: only the ids given */
 	if (!(files = calloc(na + 1, sizeof(*files)))) {

@@ -434,14 +434,14 @@ int hm_export_cyclonedx(char **out, size_t *len, const hm_facts *f, hm_bom_forma
 
 	if (!out)
 		return hm__err(HM_EINVAL, "hm_export_cyclonedx: out is NULL");
-	if (!f)
-		return hm__err(HM_EINVAL, "hm_export_cyclonedx: f is NULL");
 	*out = NULL;
 	if (len)
 		*len = 0;
 	if (!opts)
 		opts = &defaults;
 	HM__CHECK_VERSION(opts, HM_EXPORT_OPTIONS_VERSION, "hm_export_options");
+	if (!f)
+		return hm__err(HM_EINVAL, "hm_export_cyclonedx: f is NULL");
 	if (format != HM_BOM_XML && format != HM_BOM_JSON)
 		return hm__err(HM_EINVAL, "unknown BOM format %d", (int)format);
 	if ((rc = hm__export_time(ts, opts->timestamp)) < 0)

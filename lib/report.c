@@ -583,14 +583,14 @@ int hm_report_html(char **out, size_t *len, const hm_facts *f,
 
 	if (!out)
 		return hm__err(HM_EINVAL, "hm_report_html: out is NULL");
-	if (!f)
-		return hm__err(HM_EINVAL, "hm_report_html: f is NULL");
 	*out = NULL;
 	if (len)
 		*len = 0;
 	if (!opts)
 		opts = &defaults;
 	HM__CHECK_VERSION(opts, HM_EXPORT_OPTIONS_VERSION, "hm_export_options");
+	if (!f)
+		return hm__err(HM_EINVAL, "hm_report_html: f is NULL");
 	if (opts->timestamp) {
 		if (!hm_rfc3339_valid(opts->timestamp))
 			return hm__err(HM_EINVAL, "\"%s\" is not an RFC 3339 time", opts->timestamp);

@@ -265,14 +265,14 @@ int hm_export_spdx(char **out, size_t *len, const hm_facts *f, const hm_export_o
 
 	if (!out)
 		return hm__err(HM_EINVAL, "hm_export_spdx: out is NULL");
-	if (!f)
-		return hm__err(HM_EINVAL, "hm_export_spdx: f is NULL");
 	*out = NULL;
 	if (len)
 		*len = 0;
 	if (!opts)
 		opts = &defaults;
 	HM__CHECK_VERSION(opts, HM_EXPORT_OPTIONS_VERSION, "hm_export_options");
+	if (!f)
+		return hm__err(HM_EINVAL, "hm_export_spdx: f is NULL");
 	if (!m)
 		return hm__err(HM_ENOTFOUND, "no verified attestation names a model: nothing to "
 			       "describe");
