@@ -93,6 +93,10 @@ is "a complete, independent labelled audit within the limits verifies (exit 0)" 
 like "the pass names the rate, the counts and the interval" \
 	'^  PASS  audit .*HarmBench attack success rate 1% \(4 of 400, 95% CI 0.4-2.5%\)' out
 like "and the classifier" 'classifier HarmBench-Llama-2-13b-cls' out
+ok "the HTML report is written" "$HM" report --bundle b4.jsonl --key pub.pub --auditor-key aud.pub \
+	-o report.html
+like "it says the rate is of answers the classifier labelled harmful" \
+	'Attack success rate \(answers the classifier labelled harmful\)' report.html
 "$HM" audit check b4.jsonl --results l4.jsonl --baseline-results l4b.jsonl >out 2>&1
 is "audit check re-derives the labelled audit from its files (exit 0)" $? 0
 like "it says so" '^SAME: ' out
