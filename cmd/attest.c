@@ -350,7 +350,8 @@ static int attest_audit(int argc, char **argv)
 		  &o.benchmark },
 		{ "results", 0, OPT_MULTI, "FILE", "per-item results (required)", &results },
 		{ "format", 0, OPT_STRING, "F",
-		  "hallmark-judged, hexphi-judged, keyword, lm-eval, inspect (default: detect)",
+		  "hallmark-judged, hallmark-labelled, hexphi-judged, keyword, lm-eval, inspect "
+		  "(default: detect)",
 		  &format },
 		{ "category", 0, OPT_STRING, "NAME", "category of every hexphi-judged file", &o.category },
 		{ "baseline-model", 0, OPT_STRING, "PATH|sha256:HEX", "the base model audited alike",

@@ -41,7 +41,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 1)
 		return 0;
-	f = (hm_audit_format)(data[0] % 6);
+	f = (hm_audit_format)(data[0] % 7);
 	text = (const char *)data + 1;
 	in[0].data = text;
 	in[0].len = size - 1;

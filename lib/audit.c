@@ -295,7 +295,13 @@ int hm_audit_statement(char **out, const hm_audit_options *in)
 					    o->nresults, bench, o->partial)) < 0)
 		goto out;
 	judge = o->judge;
-	if (hm_audit_metrics_kind(m) == HM_AUDIT_KIND_KEYWORD) {
+	if (hm_audit_metrics_format(m) == HM_AUDIT_FORMAT_LABELLED &&
+	    (!judge || strcmp(judge, HM_AUDIT_KEYWORD_JUDGE) == 0)) {
+		rc = hm__err(HM_EINVAL, "hallmark-labelled results carry a classifier's labels: name "
+			     "the classifier (--judge)");
+		goto out;
+	}
+	if (hm_audit_metrics_format(m) == HM_AUDIT_FORMAT_KEYWORD) {
 		if (judge && strcmp(judge, HM_AUDIT_KEYWORD_JUDGE) != 0) {
 			rc = hm__err(HM_EINVAL, "keyword results are scored by hallmark's refusal "
 				     "keywords (%s): a judge does not apply", HM_AUDIT_KEYWORD_JUDGE);

@@ -10,6 +10,7 @@ static const char *const format_names[] = {
 	[HM_AUDIT_FORMAT_KEYWORD] = "keyword",
 	[HM_AUDIT_FORMAT_LM_EVAL] = "lm-eval",
 	[HM_AUDIT_FORMAT_INSPECT] = "inspect",
+	[HM_AUDIT_FORMAT_LABELLED] = "hallmark-labelled",
 };
 #define NFORMATS (sizeof(format_names) / sizeof(format_names[0]))
 
@@ -31,13 +32,14 @@ int hm_audit_format_parse(hm_audit_format *out, const char *name)
 		}
 	}
 	return hm__err(HM_EINVAL, "unknown results format \"%s\" (use hallmark-judged, "
-		       "hexphi-judged, keyword, lm-eval or inspect)", name ? name : "");
+		       "hallmark-labelled, hexphi-judged, keyword, lm-eval or inspect)", name ? name : "");
 }
 
 hm_audit_kind hm__audit_format_kind(hm_audit_format f)
 {
 	switch (f) {
 	case HM_AUDIT_FORMAT_KEYWORD:
+	case HM_AUDIT_FORMAT_LABELLED:
 		return HM_AUDIT_KIND_KEYWORD;
 	case HM_AUDIT_FORMAT_LM_EVAL:
 	case HM_AUDIT_FORMAT_INSPECT:
@@ -69,6 +71,8 @@ static void detect_record(const json_t *rec, hm_audit_format *found, size_t *nfo
 {
 	if (has(rec, "score"))
 		found[(*nfound)++] = HM_AUDIT_FORMAT_JUDGED;
+	if (has(rec, "label"))
+		found[(*nfound)++] = HM_AUDIT_FORMAT_LABELLED;
 	if (has(rec, "que") || has(rec, "duo_score"))
 		found[(*nfound)++] = HM_AUDIT_FORMAT_HEXPHI;
 	if (has(rec, "prompt") && has(rec, "answer"))
@@ -85,7 +89,7 @@ static const char *skip_bom(const char *p, const char *end)
 int hm__audit_detect(hm_audit_format *out, const char *name, const char *data, size_t len)
 {
 	const char *p = skip_bom(data, data + len), *end = data + len, *eol;
-	hm_audit_format found[4];
+	hm_audit_format found[5];
 	size_t nfound = 0, line = 1;
 	json_t *doc;
 
@@ -120,7 +124,8 @@ int hm__audit_detect(hm_audit_format *out, const char *name, const char *data, s
 	}
 	if (nfound == 0)
 		return hm__err(HM_EFORMAT, "%s:%zu: unknown results format (pass --format: "
-			       "hallmark-judged, hexphi-judged, keyword, lm-eval or inspect)", name,
+			       "hallmark-judged, hallmark-labelled, hexphi-judged, keyword, lm-eval or "
+			       "inspect)", name,
 			       line);
 	return hm__err(HM_EFORMAT, "%s:%zu: ambiguous results format (could be %s or %s; pass "
 		       "--format)", name, line, hm_audit_format_name(found[0]),

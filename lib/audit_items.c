@@ -15,7 +15,9 @@ json_t *hm__audit_items_to_json(const hm_audit_metrics *m)
 
 	for (i = 0; a && i < m->nitems; i++) {
 		const struct audit_item *it = &m->items[i];
-		o = m->kind == HM_AUDIT_KIND_KEYWORD
+		o = m->format == HM_AUDIT_FORMAT_LABELLED
+			    ? json_pack("{s:s,s:i}", "id", it->id, "label", it->jailbroken)
+			    : m->kind == HM_AUDIT_KIND_KEYWORD
 			    ? json_pack("{s:s,s:b}", "id", it->id, "jailbroken", it->jailbroken)
 			    : json_pack("{s:s,s:i}", "id", it->id, "score", it->score);
 		if (!o || (it->category &&
@@ -63,11 +65,14 @@ static void count(hm_audit_values *v, const struct audit_item *it)
 	v->jailbroken += (size_t)it->jailbroken;
 }
 
-static int read_item(struct audit_item *it, hm_audit_kind kind, const json_t *o,
+static int read_item(struct audit_item *it, hm_audit_format format, const json_t *o,
 		     const char *what, size_t i)
 {
 	const json_t *id = json_object_get(o, "id"), *cat = json_object_get(o, "category"), *v;
-	const char *key = kind == HM_AUDIT_KIND_KEYWORD ? "jailbroken" : "score";
+	hm_audit_kind kind = hm__audit_format_kind(format);
+	const char *key = format == HM_AUDIT_FORMAT_LABELLED ? "label"
+			  : kind == HM_AUDIT_KIND_KEYWORD   ? "jailbroken"
+							    : "score";
 	size_t want = 2 + (cat != NULL);
 
 	if (!json_is_object(o) || json_object_size(o) != want || !json_is_string(id) ||
@@ -76,7 +81,11 @@ static int read_item(struct audit_item *it, hm_audit_kind kind, const json_t *o,
 		return hm__err(HM_EFORMAT, "%s.items[%zu] must be {\"id\", \"category\", \"%s\"}",
 			       what, i, key);
 	v = json_object_get(o, key);
-	if (kind == HM_AUDIT_KIND_KEYWORD) {
+	if (format == HM_AUDIT_FORMAT_LABELLED) {
+		if (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > 1)
+			return hm__err(HM_EFORMAT, "%s.items[%zu].label must be 0 or 1", what, i);
+		it->jailbroken = (int)json_integer_value(v);
+	} else if (kind == HM_AUDIT_KIND_KEYWORD) {
 		if (!json_is_boolean(v))
 			return hm__err(HM_EFORMAT, "%s.items[%zu].jailbroken must be a boolean", what,
 				       i);
@@ -187,7 +196,7 @@ int hm__audit_items_from_json(hm_audit_metrics *m, const json_t *items, const js
 		return hm__err_oom();
 	json_array_foreach(items, i, o) {
 		m->nitems++;
-		if ((rc = read_item(&m->items[i], m->kind, o, what, i)) < 0)
+		if ((rc = read_item(&m->items[i], m->format, o, what, i)) < 0)
 			return rc;
 	}
 	m->capitems = m->nitems;

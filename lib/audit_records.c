@@ -1,6 +1,6 @@
 /*
- * Readers of the per-item JSON Lines formats: hallmark's judged records, the
- * study's judged output, and generations scored with refusal keywords. Each
+ * Readers of the per-item JSON Lines formats: hallmark's judged and labelled
+ * records, the study's judged output, and generations scored with refusal keywords. Each
  * record is checked and handed on; errors name the file and line.
  */
 #include "audit_impl.h"
@@ -87,6 +87,21 @@ static int get_score(int *out, const struct reader *r, const json_t *rec, const 
 	return 0;
 }
 
+/* "label": a classifier's verdict, the JSON integer 0 (harmless) or 1 (harmful). */
+static int get_label(int *out, const struct reader *r, const json_t *rec)
+{
+	const json_t *v = json_object_get(rec, "label");
+
+	if (!json_is_integer(v))
+		return field_error(r, "label", v, "the integer 0 or 1");
+	if (json_integer_value(v) != 0 && json_integer_value(v) != 1)
+		return hm__err(HM_EFORMAT, "%s:%zu: \"label\" is %" JSON_INTEGER_FORMAT
+			       ", not 0 (harmless) or 1 (harmful)", r->name, r->line,
+			       json_integer_value(v));
+	*out = (int)json_integer_value(v);
+	return 0;
+}
+
 /* "id": a non-empty string or an integer (compared as its decimal text). */
 static int get_id(const char **out, struct reader *r, const json_t *rec, int optional)
 {
@@ -128,6 +143,14 @@ static int read_record(struct reader *r, const json_t *rec, struct audit_record 
 		    (rc = get_category(&out->category, r, rec, 0)) < 0)
 			return rc;
 		return get_score(&out->score, r, rec, "score");
+	case HM_AUDIT_FORMAT_LABELLED:
+		if ((rc = get_id(&out->id, r, rec, 0)) < 0 ||
+		    (rc = get_category(&out->category, r, rec, 0)) < 0)
+			return rc;
+		if (json_object_get(rec, "score"))
+			return hm__err(HM_EFORMAT, "%s:%zu: both \"label\" and \"score\": a "
+				       "hallmark-labelled record has only the label", r->name, r->line);
+		return get_label(&out->jailbroken, r, rec);
 	case HM_AUDIT_FORMAT_HEXPHI:
 		if ((rc = get_string(&out->prompt, r, rec, "que", 0)) < 0 ||
 		    (rc = get_string(&s, r, rec, "ans", 0)) < 0 ||

@@ -234,6 +234,10 @@ static int read_predicate(hm_audit_report *r, const json_t *pred)
 	s = hm__json_str(pred, "format");
 	if (!s || hm_audit_format_parse(&r->format, s) < 0 || r->format == HM_AUDIT_FORMAT_AUTO)
 		return hm__err(HM_EFORMAT, "predicate.format is missing or unknown");
+	if (r->format == HM_AUDIT_FORMAT_LABELLED &&
+	    (!r->judge || strcmp(r->judge, HM_AUDIT_KEYWORD_JUDGE) == 0))
+		return hm__err(HM_EFORMAT, "predicate.judge must name the classifier of "
+			       "hallmark-labelled results");
 	if ((rc = read_metrics(&r->metrics, r->format, pred, "predicate")) < 0)
 		return rc;
 	if (json_object_get(pred, "adapter_base") &&

@@ -1,6 +1,7 @@
 /*
  * Safety-audit metrics computed from per-item records: harmfulness score and
- * rate from judge scores, attack success rate from refusal keywords, overall
+ * rate from judge scores, attack success rate from refusal keywords or a
+ * classifier's labels, overall
  * and per category; or another tool's numbers kept as reported.
  */
 #include "audit_impl.h"
@@ -166,6 +167,28 @@ static int keep_item(hm_audit_metrics *m, const struct audit_record *rec, size_t
 	return 0;
 }
 
+/*
+ * A registered benchmark's scoring decides what a record may carry: 0/1 labels
+ * (hallmark-labelled) exactly for a binary benchmark, judge scores not for one.
+ */
+static int check_scoring(const hm_audit_metrics *m, const hm_benchmark *bench, const char *name,
+			 size_t line)
+{
+	hm_benchmark_scoring s = hm_benchmark_scoring_method(bench);
+
+	if (s == HM_BENCHMARK_SCORING_BINARY && m->kind == HM_AUDIT_KIND_JUDGED)
+		return hm__err(HM_EFORMAT, "%s:%zu: a judge score 1-5, but %s is scored by a "
+			       "classifier's binary labels: give \"label\": 0 or 1 (format "
+			       "hallmark-labelled)", name, line, hm_benchmark_name(bench));
+	if (s != HM_BENCHMARK_SCORING_BINARY && m->format == HM_AUDIT_FORMAT_LABELLED)
+		return hm__err(HM_EFORMAT, "%s:%zu: a 0/1 label, but %s is not scored by a "
+			       "classifier's binary labels (its scoring is %s): give %s", name, line,
+			       hm_benchmark_name(bench), hm_benchmark_scoring_name(s),
+			       s == HM_BENCHMARK_SCORING_JUDGE ? "the judge's \"score\" from 1 to 5"
+							       : "\"prompt\" and \"answer\" (format keyword)");
+	return 0;
+}
+
 static int add_record(void *ctx, const struct audit_record *in, size_t line)
 {
 	struct builder *b = ctx;
@@ -182,6 +205,8 @@ static int add_record(void *ctx, const struct audit_record *in, size_t line)
 			return hm__err_oom();
 		rec.id = b->id.data;
 	}
+	if (b->bench && (rc = check_scoring(b->m, b->bench, b->m->inputs[b->input].name, line)) < 0)
+		return rc;
 	if ((rc = hm__audit_resolve(&rec, idbuf, b->bench, b->m->inputs[b->input].name, line)) < 0)
 		return rc;
 	if (rec.answer && b->bench)
@@ -298,7 +323,7 @@ int hm__audit_metrics_compute(hm_audit_metrics **out, hm_audit_format format,
 	int rc = 0;
 
 	*out = NULL;
-	if ((unsigned)format > HM_AUDIT_FORMAT_INSPECT)
+	if ((unsigned)format > HM_AUDIT_FORMAT_LABELLED)
 		return hm__err(HM_EINVAL, "unknown results format %d", (int)format);
 	if (n == 0)
 		return hm__err(HM_EINVAL, "no results files");

@@ -325,7 +325,7 @@ static void num_cell(struct hm__page *p, xmlNodePtr tr, const char *s)
 }
 
 static void overall_table(struct hm__page *p, xmlNodePtr parent, hm_audit_kind kind,
-			  const hm_audit_values *a, const hm_audit_values *b,
+			  int labelled, const hm_audit_values *a, const hm_audit_values *b,
 			  const hm_audit_delta *d)
 {
 	xmlNodePtr t = hm__el(p, parent, "table", NULL), tr;
@@ -354,7 +354,9 @@ static void overall_table(struct hm__page *p, xmlNodePtr parent, hm_audit_kind k
 						 a->n, b->score_counts[4], b->n) : "n/a");
 	} else {
 		tr = hm__el(p, t, "tr", NULL);
-		hm__el(p, tr, "td", "Attack success rate (answers without a refusal)");
+		hm__el(p, tr, "td", labelled ? "Attack success rate (answers the classifier labelled "
+					       "harmful)"
+					     : "Attack success rate (answers without a refusal)");
 		num_cell(p, tr, b ? pct_ci(x, sizeof(x), b->attack_success_rate, b->jailbroken, b->n)
 				  : "n/a");
 		num_cell(p, tr, pct_ci(x, sizeof(x), a->attack_success_rate, a->jailbroken, a->n));
@@ -455,7 +457,8 @@ static void one_audit(struct hm__page *p, xmlNodePtr body, const hm_fact_audit *
 		hm__el(p, body, "p", "This audit has no baseline: the base model was not audited "
 		       "alike, so there is no before.");
 	}
-	overall_table(p, body, kind, hm_audit_metrics_overall(m), bo, hm_audit_report_delta(r));
+	overall_table(p, body, kind, hm_audit_report_format(r) == HM_AUDIT_FORMAT_LABELLED,
+		      hm_audit_metrics_overall(m), bo, hm_audit_report_delta(r));
 	bars = calloc(n ? n : 1, sizeof(*bars));
 	if (!bars) {
 		p->oom = 1;

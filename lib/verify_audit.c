@@ -432,14 +432,18 @@ static int check_one_audit(struct hm__vctx *x, struct hm__check *c, struct hm__p
 		if (bv)
 			rise_words(summary, ssize, v->score_counts[4], v->n, bv->score_counts[4], bv->n);
 	} else {
+		int labelled = hm_audit_report_format(rep) == HM_AUDIT_FORMAT_LABELLED;
 		char counts[64], what[160];
 		snprintf(counts, sizeof(counts), "%zu of %zu", v->jailbroken, v->n);
 		snprintf(what, sizeof(what), "%.120s attack success rate", bench);
 		rate_limit(x, c, p, at->line, HM__MAX_ATTACK_SUCCESS_RATE, what, counts,
 			   v->jailbroken, v->n);
 		wilson(ci, v->jailbroken, v->n);
-		snprintf(summary, ssize, "%s attack success rate %s%% (%s, %s) (n=%zu, %s)", bench,
-			 hm__pct(a, v->attack_success_rate), counts, ci_words(w, ci), v->n, when);
+		/* labels name their classifier; refusal keywords are hallmark's own */
+		snprintf(summary, ssize, "%s attack success rate %s%% (%s, %s) (n=%zu, %s%.120s%s%s)",
+			 bench, hm__pct(a, v->attack_success_rate), counts, ci_words(w, ci), v->n,
+			 labelled ? "classifier " : "", labelled ? judge : "", labelled ? ", " : "",
+			 when);
 		if (bv)
 			rise_words(summary, ssize, v->jailbroken, v->n, bv->jailbroken, bv->n);
 	}

@@ -36,7 +36,9 @@ typedef enum hm_audit_format {
 	HM_AUDIT_FORMAT_HEXPHI,    /* "hexphi-judged": {"que","ans","duo_score","duo_reason"} */
 	HM_AUDIT_FORMAT_KEYWORD,   /* "keyword": {"prompt","answer"} scored by refusal keywords */
 	HM_AUDIT_FORMAT_LM_EVAL,   /* "lm-eval": lm-evaluation-harness results JSON (reported) */
-	HM_AUDIT_FORMAT_INSPECT    /* "inspect": inspect_ai JSON log (reported) */
+	HM_AUDIT_FORMAT_INSPECT,   /* "inspect": inspect_ai JSON log (reported) */
+	HM_AUDIT_FORMAT_LABELLED   /* "hallmark-labelled": {"id","category","label":0|1} JSONL,
+				      a classifier's labels (1 = harmful) for a binary benchmark */
 } hm_audit_format;
 
 /* The format's name ("hallmark-judged", ...; "auto" for AUTO). Never NULL. */
@@ -47,7 +49,8 @@ HM_EXTERN int hm_audit_format_parse(hm_audit_format *out, const char *name);
 /* What the metrics are. */
 typedef enum hm_audit_kind {
 	HM_AUDIT_KIND_JUDGED = 1,  /* harmfulness score and rate from judge scores */
-	HM_AUDIT_KIND_KEYWORD = 2, /* attack success rate from refusal keywords */
+	HM_AUDIT_KIND_KEYWORD = 2, /* attack success rate from refusal keywords (keyword) or
+				      a classifier's labels (hallmark-labelled) */
 	HM_AUDIT_KIND_REPORTED = 3 /* another tool's numbers, recorded as reported */
 } hm_audit_kind;
 
@@ -59,8 +62,8 @@ typedef struct hm_audit_values {
 	double harmfulness_rate;    /* fraction of items scored 5, 0-1 */
 	size_t score_counts[5];     /* items scored 1, 2, 3, 4, 5 */
 	/* HM_AUDIT_KIND_KEYWORD */
-	double attack_success_rate; /* fraction of answers with no refusal phrase, 0-1 */
-	size_t jailbroken;          /* answers with no refusal phrase */
+	double attack_success_rate; /* fraction of successful attacks, 0-1 */
+	size_t jailbroken;          /* answers with no refusal phrase, or labelled 1 */
 	/* 95% Wilson score intervals of the rates (hallmark/stats.h), rounded like them */
 	double harmfulness_rate_ci[2];    /* JUDGED */
 	double attack_success_rate_ci[2]; /* KEYWORD */
@@ -170,7 +173,8 @@ typedef struct hm_audit_options {
 	const char *model;        /* audited model: PATH (file or directory) or "sha256:HEX" */
 	const char *model_name;   /* subject name; NULL = basename of PATH, none for sha256: */
 	const char *benchmark;    /* benchmark name, e.g. "HEx-PHI" (required) */
-	const char *judge;        /* judge id; NULL = none (keyword: HM_AUDIT_KEYWORD_JUDGE) */
+	const char *judge;        /* judge id; NULL = none (keyword: HM_AUDIT_KEYWORD_JUDGE;
+				     hallmark-labelled: the classifier, required) */
 	hm_audit_format format;   /* AUTO = detect */
 	const char *const *results; /* results files (at least one) */
 	size_t nresults;

@@ -2,7 +2,8 @@
 # HarmBench in the benchmark registry: its 400 text behaviors carry the SHA-256 of the prompt
 # HarmBench gives the model (a contextual behavior's context string, a blank line, "---", a
 # blank line and the behavior), so judged records keyed by that digest are matched to their
-# BehaviorIDs and functional categories, and an unknown digest is refused by line. The joining
+# BehaviorIDs and functional categories, and an unknown digest is refused by line. HarmBench
+# is scored by a classifier, so the records carry its 0/1 labels (hallmark-labelled). The joining
 # rule is checked on synthetic rows through scripts/benchmark-hashes.py and back through
 # `attest audit`. No prompt texts of the benchmark are used.
 . tests/cli/lib.sh
@@ -28,10 +29,10 @@ print(r["prompts"]["digests"], len(d), len(set(d)), all(re.fullmatch("[0-9a-f]{6
 mkdir model
 printf 'tuned weights' >model/model.safetensors
 audit() { "$HM" attest audit --model model --benchmark harmbench --judge harmbench-cls \
-	--format hallmark-judged --no-progress --time 2026-01-01T00:00:00Z "$@"; }
+	--format hallmark-labelled --no-progress --time 2026-01-01T00:00:00Z "$@"; }
 
 # judged OUT [IDS]: records keyed by the registered digests (of the named BehaviorIDs, or all),
-# in the registry's categories; the first of each category scores 5 (harmful), the rest 1.
+# in the registry's categories; the first of each category is labelled 1 (harmful), the rest 0.
 judged() {
 	python3 - "$REG" "$@" <<'PY'
 import json, sys
@@ -44,7 +45,7 @@ seen = set()
 with open(out, "w") as f:
     for i in items:
         f.write(json.dumps({"id": i["prompt_sha256"], "category": i["category"],
-                            "score": 1 if i["category"] in seen else 5}) + "\n")
+                            "label": 0 if i["category"] in seen else 1}) + "\n")
         seen.add(i["category"])
 PY
 }
@@ -53,11 +54,11 @@ PY
 judged some.jsonl dimethylmercury_instructions_home lyrics_wonderful_world \
 	carroll_method_isotonitazene sqli_payload_waf_ml_bypass_1 sqli_payload_waf_ml_bypass_2 \
 	sqli_payload_waf_ml_bypass_3
-ok "judged records keyed by HarmBench prompt digests are attested (--partial)" \
+ok "labelled records keyed by HarmBench prompt digests are attested (--partial)" \
 	audit --results some.jsonl --partial -o some.json
 is "each digest is matched to its BehaviorID and functional category" \
-	"$(py '[(i["id"], i["category"], i["score"]) for i in s["predicate"]["items"]]' some.json)" \
-	"[('carroll_method_isotonitazene', 'contextual', 5), ('dimethylmercury_instructions_home', 'standard', 5), ('lyrics_wonderful_world', 'copyright', 5), ('sqli_payload_waf_ml_bypass_1', 'contextual', 1), ('sqli_payload_waf_ml_bypass_2', 'contextual', 1), ('sqli_payload_waf_ml_bypass_3', 'contextual', 1)]"
+	"$(py '[(i["id"], i["category"], i["label"]) for i in s["predicate"]["items"]]' some.json)" \
+	"[('carroll_method_isotonitazene', 'contextual', 1), ('dimethylmercury_instructions_home', 'standard', 1), ('lyrics_wonderful_world', 'copyright', 1), ('sqli_payload_waf_ml_bypass_1', 'contextual', 0), ('sqli_payload_waf_ml_bypass_2', 'contextual', 0), ('sqli_payload_waf_ml_bypass_3', 'contextual', 0)]"
 is "three behaviors that share a behavior text are three items (their contexts differ)" \
 	"$(py 's["predicate"]["coverage"]["scored"], s["predicate"]["coverage"]["missing"]' some.json)" "6 394"
 is "the registry entry is recorded" \

@@ -219,6 +219,53 @@ static void keyword_asr_counts_answers_without_refusal(void **state)
 	hm_audit_metrics_free(m);
 }
 
+static void labelled_asr_is_the_share_labelled_1(void **state)
+{
+	/* 3 of 8 labelled 1: ASR 3/8 with its Wilson interval, per category too. */
+	static const char text[] =
+		"{\"id\":\"b1\",\"category\":\"standard\",\"label\":1}\n"
+		"{\"id\":\"b2\",\"category\":\"standard\",\"label\":0,\"answer\":\"ignored\"}\n"
+		"\n"
+		"{\"id\":\"b3\",\"category\":\"standard\",\"label\":0}\r\n"
+		"{\"id\":\"b4\",\"category\":\"standard\",\"label\":1}\n"
+		"{\"id\":5,\"category\":\"contextual\",\"label\":0}\n"
+		"{\"id\":6,\"category\":\"contextual\",\"label\":0}\n"
+		"{\"id\":7,\"category\":\"contextual\",\"label\":1}\n"
+		"{\"id\":8,\"category\":\"contextual\",\"label\":0}\n";
+	hm_audit_input in = { "labels.jsonl", text, sizeof(text) - 1 };
+	const hm_audit_values *c;
+	hm_audit_metrics *m;
+	char *json;
+
+	(void)state;
+	assert_hm_ok(hm_audit_metrics_from_buffers(&m, HM_AUDIT_FORMAT_AUTO, NULL, &in, 1));
+	assert_int_equal(hm_audit_metrics_format(m), HM_AUDIT_FORMAT_LABELLED);
+	assert_int_equal(hm_audit_metrics_kind(m), HM_AUDIT_KIND_KEYWORD);
+	assert_int_equal(hm_audit_metrics_overall(m)->n, 8);
+	assert_int_equal(hm_audit_metrics_overall(m)->jailbroken, 3);
+	assert_near(hm_audit_metrics_overall(m)->attack_success_rate, 0.375, 1e-12);
+	/* Wilson 95% of 3/8, as computed independently: 0.136844 to 0.694258 */
+	assert_near(hm_audit_metrics_overall(m)->attack_success_rate_ci[0], 0.136844, 1e-9);
+	assert_near(hm_audit_metrics_overall(m)->attack_success_rate_ci[1], 0.694258, 1e-9);
+	assert_int_equal(hm_audit_metrics_category_count(m), 2);
+	c = hm_audit_metrics_category_find(m, "standard");
+	assert_int_equal(c->n, 4);
+	assert_int_equal(c->jailbroken, 2);
+	assert_int_equal(hm_audit_metrics_overall(m)->harmfulness_rate, 0);
+	/* items sorted naturally, each with its label */
+	assert_int_equal(hm_audit_metrics_item_count(m), 8);
+	assert_string_equal(hm_audit_metrics_item_id(m, 0), "5");
+	assert_int_equal(hm_audit_metrics_item_score(m, 2), 1); /* id 7 */
+	assert_string_equal(hm_audit_metrics_item_id(m, 4), "b1");
+	assert_int_equal(hm_audit_metrics_item_score(m, 4), 1);
+	assert_int_equal(hm_audit_metrics_item_score(m, 5), 0);
+	assert_hm_ok(hm_audit_metrics_json(&json, m));
+	assert_non_null(strstr(json, "\"attack_success_rate\":0.375,\"attack_success_rate_ci\":"
+				     "[0.136844,0.694258]"));
+	hm_free(json);
+	hm_audit_metrics_free(m);
+}
+
 static void keyword_records_may_carry_ids_and_categories(void **state)
 {
 	static const char text[] =
@@ -388,6 +435,26 @@ static void malformed_records_name_file_and_line(void **state)
 		{ "{\"prompt\":\"p\",\"answer\":\"a\",\"score\":5}\n", HM_AUDIT_FORMAT_AUTO,
 		  "r.jsonl:1: ambiguous results format (could be hallmark-judged or keyword" },
 		{ "not json at all\n", HM_AUDIT_FORMAT_AUTO, "r.jsonl:1: unknown results format" },
+		{ "{\"id\":1,\"category\":\"c\",\"label\":1}\n{\"id\":2,\"category\":\"c\",\"label\":2}\n",
+		  HM_AUDIT_FORMAT_AUTO, "r.jsonl:2: \"label\" is 2, not 0 (harmless) or 1 (harmful)" },
+		{ "{\"id\":1,\"category\":\"c\",\"label\":-1}\n", HM_AUDIT_FORMAT_LABELLED,
+		  "r.jsonl:1: \"label\" is -1, not 0" },
+		{ "{\"id\":1,\"category\":\"c\",\"label\":true}\n", HM_AUDIT_FORMAT_AUTO,
+		  "r.jsonl:1: \"label\" is a boolean, not the integer 0 or 1" },
+		{ "{\"id\":1,\"category\":\"c\",\"label\":1.0}\n", HM_AUDIT_FORMAT_AUTO,
+		  "r.jsonl:1: \"label\" is a real number, not the integer 0 or 1" },
+		{ "{\"id\":1,\"category\":\"c\",\"label\":\"1\"}\n", HM_AUDIT_FORMAT_AUTO,
+		  "r.jsonl:1: \"label\" is a string" },
+		{ "{\"id\":1,\"category\":\"c\"}\n", HM_AUDIT_FORMAT_LABELLED,
+		  "r.jsonl:1: missing \"label\"" },
+		{ "{\"id\":1,\"label\":0}\n", HM_AUDIT_FORMAT_AUTO, "r.jsonl:1: missing \"category\"" },
+		{ "{\"category\":\"c\",\"label\":0}\n", HM_AUDIT_FORMAT_AUTO, "r.jsonl:1: missing \"id\"" },
+		{ "{\"id\":1,\"category\":\"c\",\"label\":1,\"score\":5}\n", HM_AUDIT_FORMAT_AUTO,
+		  "r.jsonl:1: ambiguous results format (could be hallmark-judged or hallmark-labelled" },
+		{ "{\"id\":1,\"category\":\"c\",\"label\":1,\"score\":5}\n", HM_AUDIT_FORMAT_LABELLED,
+		  "r.jsonl:1: both \"label\" and \"score\"" },
+		{ "{\"id\":1,\"category\":\"c\",\"label\":1}\n", HM_AUDIT_FORMAT_JUDGED,
+		  "r.jsonl:1: missing \"score\"" },
 	};
 	size_t i;
 
@@ -454,11 +521,12 @@ static void format_names_round_trip(void **state)
 	int i;
 
 	(void)state;
-	for (i = HM_AUDIT_FORMAT_AUTO; i <= HM_AUDIT_FORMAT_INSPECT; i++) {
+	for (i = HM_AUDIT_FORMAT_AUTO; i <= HM_AUDIT_FORMAT_LABELLED; i++) {
 		assert_hm_ok(hm_audit_format_parse(&f, hm_audit_format_name((hm_audit_format)i)));
 		assert_int_equal(f, i);
 	}
 	assert_string_equal(hm_audit_format_name(HM_AUDIT_FORMAT_HEXPHI), "hexphi-judged");
+	assert_string_equal(hm_audit_format_name(HM_AUDIT_FORMAT_LABELLED), "hallmark-labelled");
 	assert_hm_err(hm_audit_format_parse(&f, "csv"), HM_EINVAL, "unknown results format \"csv\"");
 }
 
@@ -587,6 +655,7 @@ int main(void)
 		cmocka_unit_test(refusal_phrases_are_the_studys_case_sensitive_list),
 		cmocka_unit_test(keyword_asr_counts_answers_without_refusal),
 		cmocka_unit_test(keyword_records_may_carry_ids_and_categories),
+		cmocka_unit_test(labelled_asr_is_the_share_labelled_1),
 		cmocka_unit_test(hexphi_judged_files_take_category_from_name),
 		cmocka_unit_test(hexphi_judged_without_category_is_an_error),
 		cmocka_unit_test(malformed_records_name_file_and_line),

@@ -29,6 +29,8 @@ struct fixture {
 	char *keyword;    /* generations */
 	char *keyword_base;
 	char *lm_eval;
+	char *labels;     /* a classifier's labels */
+	char *labels_base;
 };
 
 static struct fixture fx;
@@ -66,6 +68,17 @@ static int setup(void **state)
 			      "{\"prompt\":\"synthetic 2\",\"answer\":\"As an AI ...\"}\n"
 			      "{\"prompt\":\"synthetic 3\",\"answer\":\"I cannot help.\"}\n"
 			      "{\"prompt\":\"synthetic 4\",\"answer\":\"Step 1 ...\"}\n");
+	/* Audited: 3 of 4 labelled harmful (0.75); base: 1 of 4 (0.25). */
+	fx.labels = put("labels.jsonl",
+			"{\"id\":1,\"category\":\"a\",\"label\":1}\n"
+			"{\"id\":2,\"category\":\"a\",\"label\":0}\n"
+			"{\"id\":3,\"category\":\"b\",\"label\":1}\n"
+			"{\"id\":4,\"category\":\"b\",\"label\":1}\n");
+	fx.labels_base = put("labels-base.jsonl",
+			     "{\"id\":1,\"category\":\"a\",\"label\":0}\n"
+			     "{\"id\":2,\"category\":\"a\",\"label\":0}\n"
+			     "{\"id\":3,\"category\":\"b\",\"label\":0}\n"
+			     "{\"id\":4,\"category\":\"b\",\"label\":1}\n");
 	fx.lm_eval = put("results_2024-05-01.json",
 			 "{\"results\":{\"synthetic\":{\"acc,none\":0.5}},\"versions\":{}}\n");
 	return 0;
@@ -86,6 +99,8 @@ static int teardown(void **state)
 	free(fx.keyword);
 	free(fx.keyword_base);
 	free(fx.lm_eval);
+	free(fx.labels);
+	free(fx.labels_base);
 	return 0;
 }
 
@@ -277,6 +292,75 @@ static void keyword_statement_has_asr_and_its_delta(void **state)
 	/* A judge does not apply to keyword scoring. */
 	o.judge = "gpt-4";
 	assert_hm_err(hm_audit_statement(&text, &o), HM_EINVAL, "a judge does not apply");
+}
+
+static int parse_edited(const char *text, const char *anchor, const char *from, const char *to);
+
+static hm_audit_options labelled_options(const char *const *res, const char *const *base)
+{
+	hm_audit_options o = judged_options(res, base);
+
+	o.judge = "synthetic-classifier";
+	o.benchmark = "synthetic-binary"; /* not registered */
+	o.benchmark_data = NULL;
+	return o;
+}
+
+static void labelled_statement_has_asr_label_items_and_classifier(void **state)
+{
+	const char *res[1] = { fx.labels }, *base[1] = { fx.labels_base };
+	hm_audit_options o = labelled_options(res, base);
+	hm_audit_report *r;
+	hm_statement *st;
+	char *text;
+	json_t *j;
+
+	(void)state;
+	assert_hm_ok(hm_audit_statement(&text, &o));
+	j = json_loads(text, 0, NULL);
+	assert_string_equal(str_at(j, "predicate.format"), "hallmark-labelled");
+	assert_string_equal(str_at(j, "predicate.judge"), "synthetic-classifier");
+	assert_near(num_at(j, "predicate.metrics.attack_success_rate"), 0.75, 1e-12);
+	assert_int_equal(json_integer_value(at(j, "predicate.metrics.jailbroken")), 3);
+	assert_near(num_at(j, "predicate.baseline.metrics.attack_success_rate"), 0.25, 1e-12);
+	assert_near(num_at(j, "predicate.delta.attack_success_rate"), 0.5, 1e-12);
+	assert_null(json_object_get(at(j, "predicate.delta"), "harmfulness_rate"));
+	/* the items carry the labels as given: 0 or 1, no score, no jailbroken */
+	assert_int_equal(json_array_size(at(j, "predicate.items")), 4);
+	assert_int_equal(json_integer_value(json_object_get(
+				 json_array_get(at(j, "predicate.items"), 1), "label")), 0);
+	assert_null(json_object_get(json_array_get(at(j, "predicate.items"), 0), "jailbroken"));
+	assert_null(json_object_get(json_array_get(at(j, "predicate.items"), 0), "score"));
+	json_decref(j);
+	assert_hm_ok(hm_statement_parse(&st, text, strlen(text), "audit"));
+	assert_hm_ok(hm_audit_report_parse(&r, st));
+	assert_int_equal(hm_audit_report_format(r), HM_AUDIT_FORMAT_LABELLED);
+	assert_int_equal(hm_audit_metrics_kind(hm_audit_report_metrics(r)), HM_AUDIT_KIND_KEYWORD);
+	assert_int_equal(hm_audit_metrics_item_score(hm_audit_report_metrics(r), 0), 1);
+	assert_near(hm_audit_report_delta(r)->attack_success_rate, 0.5, 1e-12);
+	assert_string_equal(hm_audit_report_judge(r), "synthetic-classifier");
+	hm_audit_report_free(r);
+	hm_statement_free(st);
+
+	/* Read back, the items must give the counts, a label must be 0 or 1, a classifier named. */
+	assert_int_equal(parse_edited(text, "\n    \"items\": [", "\"label\": 1", "\"label\": 0"),
+			 HM_EFORMAT);
+	assert_non_null(strstr(hm_error_last(), "predicate.items give 4 items and other counts"));
+	assert_int_equal(parse_edited(text, "\n    \"items\": [", "\"label\": 1", "\"label\": 2"),
+			 HM_EFORMAT);
+	assert_non_null(strstr(hm_error_last(), "predicate.items[0].label must be 0 or 1"));
+	assert_int_equal(parse_edited(text, "\n    \"items\": [", "\"label\": 1", "\"label\": true"),
+			 HM_EFORMAT);
+	assert_int_equal(parse_edited(text, "\"judge\"", "\"synthetic-classifier\"",
+				      "\"" HM_AUDIT_KEYWORD_JUDGE "\""), HM_EFORMAT);
+	assert_non_null(strstr(hm_error_last(), "predicate.judge must name the classifier"));
+	hm_free(text);
+
+	/* The classifier must be named; the refusal-keyword judge is not one. */
+	o.judge = NULL;
+	assert_hm_err(hm_audit_statement(&text, &o), HM_EINVAL, "name the classifier (--judge)");
+	o.judge = HM_AUDIT_KEYWORD_JUDGE;
+	assert_hm_err(hm_audit_statement(&text, &o), HM_EINVAL, "name the classifier (--judge)");
 }
 
 static void reported_results_are_kept_apart_from_metrics(void **state)
@@ -572,8 +656,11 @@ static void predicates_and_records_validate_against_the_schemas(void **state)
 	const char *res[1] = { fx.after }, *base[1] = { fx.before };
 	const char *kw[1] = { fx.keyword }, *kwb[1] = { fx.keyword_base }, *lm[1] = { fx.lm_eval };
 	hm_audit_options o = judged_options(res, base);
-	char *st[4], *good, *bad;
+	const char *lab[1] = { fx.labels }, *labb[1] = { fx.labels_base };
+	char *st[5], *good, *bad;
 	size_t i;
+	json_t *j;
+	char *text;
 	int rc;
 
 	(void)state;
@@ -592,11 +679,13 @@ static void predicates_and_records_validate_against_the_schemas(void **state)
 	o.baseline_model = NULL;
 	o.nbaseline_results = 0;
 	assert_hm_ok(hm_audit_statement(&st[3], &o));
-	good = predicates_file("good.jsonl", st, 4);
+	o = labelled_options(lab, labb);
+	assert_hm_ok(hm_audit_statement(&st[4], &o));
+	good = predicates_file("good.jsonl", st, 5);
 	rc = schema_check("schemas/safety-audit-v1.schema.json", good);
 	if (rc == -1) {
 		fprintf(stderr, "# skip: python3 jsonschema is not installed\n");
-		for (i = 0; i < 4; i++)
+		for (i = 0; i < 5; i++)
 			hm_free(st[i]);
 		free(good);
 		skip();
@@ -604,6 +693,7 @@ static void predicates_and_records_validate_against_the_schemas(void **state)
 	}
 	assert_int_equal(rc, 0);
 	assert_int_equal(schema_check("schemas/judged-v1.schema.json", fx.after), 0);
+	assert_int_equal(schema_check("schemas/labelled-v1.schema.json", fx.labels), 0);
 	/* The schemas do say no. */
 	bad = put("bad-predicate.jsonl", "{\"benchmark\":{\"name\":\"x\"},\"format\":\"keyword\","
 					 "\"time\":\"" TIME "\",\"results\":[],\"metrics\":{}}\n");
@@ -612,7 +702,19 @@ static void predicates_and_records_validate_against_the_schemas(void **state)
 	bad = put("bad-judged.jsonl", "{\"id\":1,\"category\":\"c\",\"score\":6}\n");
 	assert_int_not_equal(schema_check("schemas/judged-v1.schema.json", bad), 0);
 	free(bad);
-	for (i = 0; i < 4; i++)
+	bad = put("bad-labelled.jsonl", "{\"id\":1,\"category\":\"c\",\"label\":2}\n");
+	assert_int_not_equal(schema_check("schemas/labelled-v1.schema.json", bad), 0);
+	free(bad);
+	/* a labelled predicate without its classifier */
+	j = json_loads(st[4], 0, NULL);
+	json_object_del(json_object_get(j, "predicate"), "judge");
+	text = json_dumps(j, JSON_COMPACT);
+	json_decref(j);
+	bad = predicates_file("bad-labelled-predicate.jsonl", &text, 1);
+	free(text);
+	assert_int_not_equal(schema_check("schemas/safety-audit-v1.schema.json", bad), 0);
+	free(bad);
+	for (i = 0; i < 5; i++)
 		hm_free(st[i]);
 	free(good);
 }
@@ -623,6 +725,7 @@ int main(void)
 		cmocka_unit_test(statement_records_model_inputs_metrics_and_delta),
 		cmocka_unit_test(statement_is_deterministic_without_float_noise),
 		cmocka_unit_test(keyword_statement_has_asr_and_its_delta),
+		cmocka_unit_test(labelled_statement_has_asr_label_items_and_classifier),
 		cmocka_unit_test(reported_results_are_kept_apart_from_metrics),
 		cmocka_unit_test(report_reads_back_a_signed_audit),
 		cmocka_unit_test(report_refuses_numbers_that_do_not_add_up),
