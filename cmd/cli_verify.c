@@ -129,9 +129,13 @@ int cli_verify_model(hm_verify_report **out, const struct cli_verify_args *a)
 		cli_lib_error(rc);
 		goto out;
 	}
-	/* the trusted bundle keeps what it read: the text goes before the model is hashed */
+	/*
+	 * the trusted bundle keeps what it read: the text, and the decoded payloads
+	 * its statements were read from, go before the model is hashed
+	 */
 	hm_bundle_free(bundle);
 	bundle = NULL;
+	hm_trusted_bundle_release_payloads(tb);
 	vo.keys = trust.kr;
 	vo.auditor_keys = trust.akr;
 	vo.policy = policy;

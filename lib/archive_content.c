@@ -58,6 +58,10 @@ int hm__envelope_content_key(char hex[65], const hm_envelope *env)
 	const char *ptype = hm_envelope_payload_type(env);
 	int rc = 0;
 
+	if ((rc = hm__envelope_payload_kept(env, "archive")) < 0) {
+		free(sigs);
+		return rc;
+	}
 	if (!sigs)
 		return hm__err_oom();
 	/* each signature as LEN(keyid) || keyid || LEN(sig) || sig, to sort and compare */

@@ -140,6 +140,8 @@ int hm_sigstore_bundle(char **out, const hm_envelope *env, const char *keyid)
 	int rc = 0;
 
 	*out = NULL;
+	if ((rc = hm__envelope_payload_kept(env, "Sigstore bundle")) < 0)
+		return rc;
 	if (keyid) {
 		for (i = 0; i < hm_envelope_signature_count(env); i++)
 			if (strcmp(hm_envelope_signature_keyid(env, i), keyid) == 0)

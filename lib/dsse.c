@@ -16,6 +16,7 @@ struct hm_envelope {
 	size_t payload_len;
 	unsigned char *alloc; /* when set, what payload points into, pae_head bytes after */
 	size_t pae_head;      /* when set, the PAE's header lies just before the payload */
+	int released;         /* the payload was freed (hm_trusted_bundle_release_payloads) */
 	struct sig *sigs;
 	size_t nsigs;
 };
@@ -72,6 +73,24 @@ void hm_envelope_free(hm_envelope *env)
 	free(env->payload_type);
 	free(env->alloc ? env->alloc : env->payload);
 	free(env);
+}
+
+void hm__envelope_release_payload(hm_envelope *env)
+{
+	if (!env || env->released)
+		return;
+	free(env->alloc ? env->alloc : env->payload);
+	env->alloc = env->payload = NULL;
+	env->payload_len = env->pae_head = 0;
+	env->released = 1;
+}
+
+int hm__envelope_payload_kept(const hm_envelope *env, const char *what)
+{
+	if (env && env->released)
+		return hm__err(HM_EINVAL, "%s: the envelope's payload was released after its "
+			       "statement was read (hm_trusted_bundle_release_payloads)", what);
+	return 0;
 }
 
 /* Room decoded payloads get before them, for the PAE's header: "DSSEv1 28 TYPE 12345 ". */
@@ -453,6 +472,8 @@ int hm_envelope_verify(const hm_envelope *env, const hm_keyring *kr, size_t thre
 		info = &local;
 	memset(info, 0, sizeof(*info));
 	info->signatures = env->nsigs;
+	if ((rc = hm__envelope_payload_kept(env, "hm_envelope_verify")) < 0)
+		return rc;
 	if (threshold < 1)
 		threshold = 1;
 	if (hm_keyring_count(kr) == 0)

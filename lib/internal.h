@@ -176,6 +176,10 @@ const char *hm__json_unknown_key(const json_t *o, const char *const *allowed);
 
 /* dsse.c: hm_envelope_parse, optionally accepting an envelope without signatures. */
 int hm__envelope_parse(hm_envelope **out, const char *json, size_t len, int allow_unsigned);
+/* Frees env's payload: hm_envelope_payload then gives NULL and 0. */
+void hm__envelope_release_payload(hm_envelope *env);
+/* 0, or HM_EINVAL naming what when env's payload was released. */
+int hm__envelope_payload_kept(const hm_envelope *env, const char *what);
 
 /*
  * Readers of predicates, each beside its writer, so a field is renamed in one

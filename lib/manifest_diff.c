@@ -3,6 +3,7 @@
  * files missing, extra or changed, and those differences as text.
  */
 #include "manifest_impl.h"
+#include "statement_impl.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -79,6 +80,33 @@ static size_t by_file(hm_manifest_diff *t, size_t k, const struct hm__pres *res,
 	return o;
 }
 
+/*
+ * r's digest as hex: r->hex, or a lean resource's digest written into buf
+ * (65 bytes), or a copy of it in *owned[(*n)++] when keep (NULL out of memory).
+ */
+static const char *pres_hex(const struct hm__pres *r, char *buf, char ***owned, size_t *n,
+			    size_t *cap, int keep)
+{
+	char **g;
+
+	if (r->hex)
+		return r->hex;
+	hm__hex_encode(buf, hm__lres_digest(r->name), 32);
+	if (!keep)
+		return buf;
+	if (*n == *cap) {
+		size_t c = *cap ? *cap * 2 : 16;
+
+		if (!(g = realloc(*owned, c * sizeof(*g))))
+			return NULL;
+		*owned = g;
+		*cap = c;
+	}
+	if (!((*owned)[*n] = strdup(buf)))
+		return NULL;
+	return (*owned)[(*n)++];
+}
+
 /* predicate_json, or (when NULL) *root parsed already; root_hex (may be NULL) gets its root. */
 static int compare(hm_manifest_diff **out, size_t *ndiff, char *root_hex, const hm_manifest *m,
 		   json_t *root, const char *predicate_json, size_t len,
@@ -88,9 +116,9 @@ static int compare(hm_manifest_diff **out, size_t *ndiff, char *root_hex, const 
 	char **ign = NULL;
 	size_t nres = 0, nign = 0, i = 0, j = 0, k = 0, bytes = 0, cap = 0;
 	hm_manifest_diff *d = NULL, *tmp = NULL;
-	char *pool, **owned = NULL;
+	char *pool, **owned = NULL, **hexes = NULL, hexbuf[65];
 	int ignored;
-	size_t nowned = 0;
+	size_t nowned = 0, nhexes = 0, caphexes = 0;
 	uint64_t shard_size = 0;
 	int rc, shards = m ? m->shard_size != 0 : 0;
 	int (*cmp)(const char *, const char *) = shards ? hm__shard_cmp : hm__path_cmp;
@@ -162,14 +190,23 @@ static int compare(hm_manifest_diff **out, size_t *ndiff, char *root_hex, const 
 		} else if (c > 0) {
 			t->kind = HM_MANIFEST_MISSING;
 			t->name = res[j].name;
-			t->expected = res[j].hex;
+			if (!(t->expected = pres_hex(&res[j], hexbuf, &hexes, &nhexes, &caphexes,
+						     1))) {
+				rc = hm__err_oom();
+				goto done;
+			}
 			k++;
 			j++;
 		} else {
-			if (strcmp(m->res[i].hex, res[j].hex) != 0) {
+			if (strcmp(m->res[i].hex, pres_hex(&res[j], hexbuf, NULL, NULL, NULL, 0)) !=
+			    0) {
 				t->kind = HM_MANIFEST_CHANGED;
 				t->name = m->res[i].name;
-				t->expected = res[j].hex;
+				if (!(t->expected = pres_hex(&res[j], hexbuf, &hexes, &nhexes,
+							     &caphexes, 1))) {
+					rc = hm__err_oom();
+					goto done;
+				}
 				t->actual = m->res[i].hex;
 				k++;
 			}
@@ -213,6 +250,9 @@ done:
 	for (i = 0; i < nowned; i++)
 		free(owned[i]);
 	free(owned);
+	for (i = 0; i < nhexes; i++)
+		free(hexes[i]);
+	free(hexes);
 	free(tmp);
 	free(res);
 	hm__strv_free(ign, nign);

@@ -147,7 +147,10 @@ int hm__hub_snapshot_repo(char **repo, const char *realroot);
  */
 int hm__oms_shard_size(const json_t *ser, uint64_t *out);
 
-/* A resource of a signed predicate; both strings point into the parsed JSON. */
+/*
+ * A resource of a signed predicate; both strings point into the parsed JSON,
+ * or hex is NULL and name is a lean resource's (hm__lres_digest gives its digest).
+ */
 struct hm__pres {
 	const char *name;
 	const char *hex;

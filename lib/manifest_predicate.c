@@ -239,7 +239,7 @@ static int valid_shard_name(const char *name)
 	return ok;
 }
 
-/* One resource's name, algorithm and digest checked (FORMATS §3); 0 or the error. */
+/* One resource's name, algorithm and digest (NULL: checked already) checked (FORMATS §3); 0 or the error. */
 static int check_resource(const char *name, const char *alg, const char *hex, uint64_t shards,
 			  const char *shard_alg)
 {
@@ -256,7 +256,7 @@ static int check_resource(const char *name, const char *alg, const char *hex, ui
 	if (!alg)
 		return hm__err(HM_EFORMAT, "OMS predicate: resource \"%s\" has no \"algorithm\"",
 			       name);
-	if (!hm__is_lower_hex(hex, 64))
+	if (hex && !hm__is_lower_hex(hex, 64))
 		return hm__err(HM_EFORMAT, "OMS predicate: resource \"%s\": digest is not 64 "
 			       "lowercase hex digits", name);
 	return 0;
@@ -313,11 +313,12 @@ int hm__oms_parse_predicate(json_t **root, struct hm__pres **res, size_t *nres, 
 			goto fail;
 		}
 		for (i = 0; i < n; i++) {
-			if ((rc = check_resource(lr[i].name, lr[i].alg, lr[i].hex, shards,
+			/* the digest is 64 lowercase hex digits, or the JSON would hold it */
+			if ((rc = check_resource(lr[i].name, hm__lres_alg(lean, &lr[i]), NULL, shards,
 						 shard_alg)) < 0)
 				goto fail;
 			(*res)[i].name = lr[i].name;
-			(*res)[i].hex = lr[i].hex;
+			(*res)[i].hex = NULL;
 		}
 		goto listed;
 	}
@@ -429,8 +430,9 @@ int hm__oms_root(char out[65], const struct hm__pres *res, size_t n)
 		goto done;
 	}
 	for (i = 0; i < n; i++) {
-		hm__hex_decode(d, 32, res[i].hex);
-		EVP_DigestUpdate(ctx, d, 32);
+		if (res[i].hex)
+			hm__hex_decode(d, 32, res[i].hex);
+		EVP_DigestUpdate(ctx, res[i].hex ? d : hm__lres_digest(res[i].name), 32);
 	}
 	if (EVP_DigestFinal_ex(ctx, h, &dl) != 1 || dl != 32) {
 		rc = hm__err(HM_ECRYPTO, "SHA-256 finalisation failed");

@@ -6,9 +6,14 @@
 
 #include <pthread.h>
 
-/* A manifest resource held lean (statement_lean.c): strings in the list's own blocks. */
+/*
+ * A manifest resource held lean (statement_lean.c), in the list's own
+ * blocks: its name, just after the 32 bytes of its SHA-256 digest (which
+ * was 64 lowercase hex digits; any other digest is left to the JSON).
+ */
 struct hm__lres {
-	const char *name, *alg, *hex;
+	const char *name;
+	uint32_t alg;        /* hm__lres_alg */
 	unsigned char order; /* the order its three keys were written in (for the JSON) */
 };
 struct hm__lres_list;
@@ -31,6 +36,10 @@ int hm__statement_lean_parse(json_t **root, struct hm__lres_list **lean, const c
 void hm__lres_free(struct hm__lres_list *l);
 size_t hm__lres_count(const struct hm__lres_list *l);
 const struct hm__lres *hm__lres_items(const struct hm__lres_list *l);
+/* The "algorithm" string of r, one of l's items. */
+const char *hm__lres_alg(const struct hm__lres_list *l, const struct hm__lres *r);
+/* The 32-byte digest of a lean resource, from its name (hm__lres.name). */
+const unsigned char *hm__lres_digest(const char *name);
 /* The resources as the JSON array jansson would have read (new reference), or NULL. */
 json_t *hm__lres_json(const struct hm__lres_list *l);
 

@@ -2,8 +2,11 @@
  * A statement's JSON read with its manifest's resources held lean: the
  * predicate's "resources" array of {"name", "algorithm", "digest"} string
  * objects becomes one array of pointers into a few large blocks, instead of
- * four JSON values and a hash table for each of (say) 100,000 files; the
- * JSON keeps a null in its place until the array is put back.
+ * four JSON values and a hash table for each of (say) 100,000 files; each
+ * digest is kept as its 32 bytes (a digest that is not 64 lowercase hex
+ * digits leaves the array to the JSON path, whose check names it), the
+ * algorithm once while it repeats. The JSON keeps a null in the array's
+ * place until the array is put back.
  *
  * This reader only ever takes text jansson takes too (JSON_REJECT_DUPLICATES),
  * and gives the same values: anything it does not take plainly (an escape or
@@ -15,6 +18,7 @@
  */
 #include "statement_impl.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -31,7 +35,8 @@ struct hm__lres_list {
 	struct hm__lres *v;
 	size_t n, cap;
 	struct block *blocks;
-	const char *last_alg; /* the algorithm strings, kept once while they repeat */
+	const char **algs; /* the algorithm strings, each kept once while it repeats */
+	size_t nalgs, capalgs;
 };
 
 struct p {
@@ -40,13 +45,14 @@ struct p {
 	struct hm__lres_list *lean; /* set once the resources were taken lean */
 };
 
-static char *arena_copy(struct hm__lres_list *l, const char *s, size_t len)
+/* Room for len bytes in l's blocks (NULL out of memory). */
+static char *arena_take(struct hm__lres_list *l, size_t len)
 {
 	struct block *b = l->blocks;
 	char *out;
 
-	if (!b || b->cap - b->used < len + 1) {
-		size_t cap = len + 1 > BLOCK ? len + 1 : BLOCK;
+	if (!b || b->cap - b->used < len) {
+		size_t cap = len > BLOCK ? len : BLOCK;
 
 		if (!(b = malloc(sizeof(*b) + cap)))
 			return NULL;
@@ -56,9 +62,18 @@ static char *arena_copy(struct hm__lres_list *l, const char *s, size_t len)
 		l->blocks = b;
 	}
 	out = b->data + b->used;
-	memcpy(out, s, len);
-	out[len] = '\0';
-	b->used += len + 1;
+	b->used += len;
+	return out;
+}
+
+static char *arena_copy(struct hm__lres_list *l, const char *s, size_t len)
+{
+	char *out = arena_take(l, len + 1);
+
+	if (out) {
+		memcpy(out, s, len);
+		out[len] = '\0';
+	}
 	return out;
 }
 
@@ -73,6 +88,7 @@ void hm__lres_free(struct hm__lres_list *l)
 		free(b);
 	}
 	free(l->v);
+	free(l->algs);
 	free(l);
 }
 
@@ -84,6 +100,34 @@ size_t hm__lres_count(const struct hm__lres_list *l)
 const struct hm__lres *hm__lres_items(const struct hm__lres_list *l)
 {
 	return l ? l->v : NULL;
+}
+
+const char *hm__lres_alg(const struct hm__lres_list *l, const struct hm__lres *r)
+{
+	return l->algs[r->alg];
+}
+
+const unsigned char *hm__lres_digest(const char *name)
+{
+	return (const unsigned char *)name - 32;
+}
+
+/* 1 when s[0..len) is a SHA-256 digest as a manifest writes it: 64 lowercase hex digits. */
+static int lower_hex64(const char *s, size_t len)
+{
+	size_t i;
+
+	if (len != 64)
+		return 0;
+	for (i = 0; i < 64; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return 0;
+	return 1;
+}
+
+static int hexval(char c)
+{
+	return c <= '9' ? c - '0' : c - 'a' + 10;
 }
 
 static void ws(struct p *p)
@@ -171,66 +215,93 @@ enum { CTX_ANY, CTX_ROOT, CTX_PREDICATE };
 
 static const char *const lean_keys[3] = { "name", "algorithm", "digest" };
 
-/* One {"name","algorithm","digest"} object into l; 0, or -1 when it is not one. */
+/*
+ * One {"name","algorithm","digest"} object into l, its digest 64 lowercase
+ * hex digits (kept as 32 bytes just before the name); 0, or -1 when it is
+ * not one (the JSON path then reads it, and says what is wrong with it).
+ */
 static int lean_entry(struct p *p, struct hm__lres_list *l)
 {
 	const char *got[3] = { NULL, NULL, NULL };
+	size_t glen[3] = { 0, 0, 0 };
+	json_t *tok[3] = { NULL, NULL, NULL };
 	unsigned char order = 0;
 	struct hm__lres *r;
-	int i, k;
+	char *rec;
+	int i, k, rc = -1;
 
 	if (p->s >= p->e || *p->s != '{')
 		return -1;
 	p->s++;
 	for (i = 0; i < 3; i++) {
-		const char *key, *val;
-		size_t klen, vlen;
-		json_t *tk, *tv;
+		const char *key;
+		size_t klen;
+		json_t *tk;
 
 		ws(p);
 		if (p->s >= p->e || *p->s != '"' || string(p, &key, &klen, &tk) < 0)
-			return -1;
+			goto out;
 		for (k = 0; k < 3; k++)
 			if (strlen(lean_keys[k]) == klen && memcmp(key, lean_keys[k], klen) == 0)
 				break;
 		json_decref(tk);
 		if (k == 3 || got[k])
-			return -1;
+			goto out;
 		ws(p);
 		if (p->s >= p->e || *p->s != ':')
-			return -1;
+			goto out;
 		p->s++;
 		ws(p);
-		if (p->s >= p->e || *p->s != '"' || string(p, &val, &vlen, &tv) < 0)
-			return -1;
-		got[k] = k == 1 && l->last_alg && strlen(l->last_alg) == vlen &&
-				 memcmp(l->last_alg, val, vlen) == 0
-			 ? l->last_alg : arena_copy(l, val, vlen);
-		json_decref(tv);
-		if (!got[k])
-			return -1;
+		if (p->s >= p->e || *p->s != '"' || string(p, &got[k], &glen[k], &tok[k]) < 0)
+			goto out;
 		order = (unsigned char)(order * 3 + k);
 		ws(p);
 		if (p->s >= p->e || *p->s != (i < 2 ? ',' : '}'))
-			return -1;
+			goto out;
 		p->s++;
 	}
+	if (!lower_hex64(got[2], glen[2]))
+		goto out;
 	if (l->n == l->cap) {
 		size_t cap = l->cap ? l->cap * 2 : 256;
 		struct hm__lres *v = realloc(l->v, cap * sizeof(*v));
 
 		if (!v)
-			return -1;
+			goto out;
 		l->v = v;
 		l->cap = cap;
 	}
-	l->last_alg = got[1];
+	if (!l->nalgs || strlen(l->algs[l->nalgs - 1]) != glen[1] ||
+	    memcmp(l->algs[l->nalgs - 1], got[1], glen[1]) != 0) {
+		if (l->nalgs == l->capalgs) {
+			size_t cap = l->capalgs ? l->capalgs * 2 : 4;
+			const char **a;
+
+			if (cap > UINT32_MAX || !(a = realloc(l->algs, cap * sizeof(*a))))
+				goto out;
+			l->algs = a;
+			l->capalgs = cap;
+		}
+		if (!(l->algs[l->nalgs] = arena_copy(l, got[1], glen[1])))
+			goto out;
+		l->nalgs++;
+	}
+	/* the digest's 32 bytes, then the name */
+	if (!(rec = arena_take(l, 32 + glen[0] + 1)))
+		goto out;
+	for (k = 0; k < 32; k++)
+		rec[k] = (char)(hexval(got[2][2 * k]) << 4 | hexval(got[2][2 * k + 1]));
+	memcpy(rec + 32, got[0], glen[0]);
+	rec[32 + glen[0]] = '\0';
 	r = &l->v[l->n++];
-	r->name = got[0];
-	r->alg = got[1];
-	r->hex = got[2];
+	r->name = rec + 32;
+	r->alg = (uint32_t)(l->nalgs - 1);
 	r->order = order;
-	return 0;
+	rc = 0;
+out:
+	for (k = 0; k < 3; k++)
+		json_decref(tok[k]);
+	return rc;
 }
 
 /* The resources array, lean; NULL (p->s where it was) when it is anything else. */
@@ -429,20 +500,23 @@ fail:
 }
 
 /* One resource object as jansson would have read it: its three keys in their order. */
-static json_t *entry_json(const struct hm__lres *r)
+static json_t *entry_json(const struct hm__lres_list *l, const struct hm__lres *r)
 {
 	json_t *o = json_object();
+	char hex[65];
+
 	unsigned char ord = r->order;
 	int keys[3], i;
 
 	if (!o)
 		return NULL;
+	hm__hex_encode(hex, hm__lres_digest(r->name), 32);
 	for (i = 2; i >= 0; i--) {
 		keys[i] = ord % 3;
 		ord /= 3;
 	}
 	for (i = 0; i < 3; i++) {
-		const char *v = keys[i] == 0 ? r->name : keys[i] == 1 ? r->alg : r->hex;
+		const char *v = keys[i] == 0 ? r->name : keys[i] == 1 ? hm__lres_alg(l, r) : hex;
 
 		if (json_object_set_new_nocheck(o, lean_keys[keys[i]], json_string_nocheck(v)) < 0) {
 			json_decref(o);
@@ -458,7 +532,7 @@ json_t *hm__lres_json(const struct hm__lres_list *l)
 	size_t i;
 
 	for (i = 0; a && i < l->n; i++)
-		if (!(o = entry_json(&l->v[i])) || json_array_append_new(a, o) < 0) {
+		if (!(o = entry_json(l, &l->v[i])) || json_array_append_new(a, o) < 0) {
 			json_decref(a);
 			return NULL;
 		}

@@ -361,6 +361,16 @@ int hm_trusted_bundle_open(hm_trusted_bundle **out, const hm_bundle *b,
 	return 0;
 }
 
+void hm_trusted_bundle_release_payloads(hm_trusted_bundle *tb)
+{
+	size_t i;
+
+	for (i = 0; tb && i < tb->n; i++)
+		if (tb->lines[i].a) /* the attestation owns it: const only to its readers */
+			hm__envelope_release_payload(
+				(hm_envelope *)hm_attestation_envelope(tb->lines[i].a));
+}
+
 void hm_trusted_bundle_free(hm_trusted_bundle *tb)
 {
 	size_t i;

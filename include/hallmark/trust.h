@@ -105,6 +105,16 @@ typedef struct hm_trusted_bundle hm_trusted_bundle;
 HM_EXTERN int hm_trusted_bundle_open(hm_trusted_bundle **out, const hm_bundle *b,
 				     const hm_trust_options *opts);
 HM_EXTERN void hm_trusted_bundle_free(hm_trusted_bundle *tb);
+/*
+ * Frees the decoded payload of every trusted line's envelope, which can be
+ * as large as the bundle itself: each line's statement stays, and that is
+ * all hm_verify_trusted(), facts and cards read. Afterwards
+ * hm_envelope_payload() gives NULL and 0 for those envelopes, and what needs
+ * the payload's bytes (hm_envelope_verify(), archiving, hm_sigstore_bundle())
+ * fails with HM_EINVAL. For a caller that hashes a large model next and
+ * neither archives nor exports the envelopes.
+ */
+HM_EXTERN void hm_trusted_bundle_release_payloads(hm_trusted_bundle *tb);
 HM_EXTERN size_t hm_trusted_bundle_line_count(const hm_trusted_bundle *tb);
 /* Line i (0-based), or NULL past the end. */
 HM_EXTERN const hm_trusted_line *hm_trusted_bundle_line(const hm_trusted_bundle *tb, size_t i);

@@ -365,6 +365,39 @@ static void manifest_resources_lean(void **state)
 	}
 }
 
+/*
+ * A lean resource keeps its digest as 32 bytes; a digest that is not 64
+ * lowercase hex digits is left in the JSON, as written, for the manifest
+ * check to name.
+ */
+static void lean_digests_are_bytes(void **state)
+{
+	const char *upper = "{" T "," SUBJ "," PT OMS_PRED(
+		RES("a", "") ",{\"name\":\"b\",\"algorithm\":\"sha256\",\"digest\":\"ABCD\"}") "}";
+	const char *lower = "{" T "," SUBJ "," PT OMS_PRED(RES("a", "")) "}";
+	hm_statement *st = NULL;
+	const struct hm__lres_list *l;
+	unsigned char want[32];
+	json_t *res;
+
+	(void)state;
+	assert_int_equal(parse(&st, lower), 0);
+	assert_non_null(l = hm__statement_resources(st));
+	assert_int_equal(hm__lres_count(l), 1);
+	assert_string_equal(hm__lres_alg(l, &hm__lres_items(l)[0]), "sha256");
+	assert_int_equal(hm__hex_decode(want, 32, SHA256_A), 0);
+	assert_memory_equal(hm__lres_digest(hm__lres_items(l)[0].name), want, 32);
+	hm_statement_free(st);
+	assert_int_equal(parse(&st, upper), 0);
+	assert_null(hm__statement_resources(st));
+	res = json_object_get(json_object_get(hm__statement_json_lean(st), "predicate"),
+			      "resources");
+	assert_int_equal(json_array_size(res), 2);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(res, 1), "digest")),
+			    "ABCD");
+	hm_statement_free(st);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -380,6 +413,7 @@ int main(void)
 		cmocka_unit_test(many_digests_sorted),
 		cmocka_unit_test(canonical_form_is_deterministic),
 		cmocka_unit_test(manifest_resources_lean),
+		cmocka_unit_test(lean_digests_are_bytes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

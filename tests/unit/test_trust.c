@@ -388,6 +388,32 @@ static void one_label_per_predicate_type(void **state)
 	assert_string_equal(hm_predicate_type_label(NULL), "(no statement)");
 }
 
+/* Released payloads: the statements stay; what needs the payload's bytes says it is gone. */
+static void released_payloads_keep_the_statements(void **state)
+{
+	struct fixture *f = *state;
+	hm_trusted_bundle *tb = open_with(f, 1);
+	const hm_trusted_line *l = hm_trusted_bundle_line(tb, 0);
+	const hm_envelope *env = hm_attestation_envelope(l->attestation);
+	char *sb = NULL;
+	size_t plen = 1;
+
+	assert_non_null(hm_envelope_payload(env, &plen));
+	assert_true(plen > 0);
+	hm_trusted_bundle_release_payloads(tb);
+	hm_trusted_bundle_release_payloads(tb); /* twice is once */
+	assert_null(hm_envelope_payload(env, &plen));
+	assert_int_equal(plen, 0);
+	assert_string_equal(hm_statement_predicate_type(hm_attestation_statement(l->attestation)),
+			    HM_OMS_PREDICATE_TYPE);
+	assert_hm_err(hm_envelope_verify(env, f->keys, 1, NULL), HM_EINVAL,
+		      "payload was released");
+	assert_hm_err(hm_sigstore_bundle(&sb, env, NULL), HM_EINVAL, "payload was released");
+	assert_null(sb);
+	hm_trusted_bundle_free(tb);
+	hm_trusted_bundle_release_payloads(NULL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -400,6 +426,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(bad_options_are_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_refusal_says_who_signed, setup, teardown),
 		cmocka_unit_test(one_label_per_predicate_type),
+		cmocka_unit_test_setup_teardown(released_payloads_keep_the_statements, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
