@@ -49,19 +49,6 @@ struct prep {
 	int rc; /* <0 when preparing failed for lack of memory */
 };
 
-static void prep_free(struct prep *p)
-{
-	size_t i;
-
-	free(p->reason);
-	free(p->statement);
-	free(p->ptype);
-	for (i = 0; i < p->nsigners; i++)
-		free(p->signers[i]);
-	free(p->signers);
-	hm__derived_free(&p->d);
-}
-
 static int keep_statement(struct prep *p, const hm_envelope *env, const hm_statement *st)
 {
 	const unsigned char *payload;
@@ -233,6 +220,12 @@ static void prep_stored(struct prep *p)
 	p->statement = p->ptype = NULL;
 	p->signers = NULL;
 	p->nsigners = 0;
+}
+
+static void prep_free(struct prep *p)
+{
+	prep_stored(p);
+	free(p->reason);
 }
 
 /* A chunk of lines being prepared in the background while the one before it is stored. */
