@@ -234,7 +234,12 @@ typedef struct hm__multi hm__multi;
 int hm__multi_new(hm__multi **out, const char *const *lit, const size_t *len, const unsigned *ids,
 		  unsigned n);
 void hm__multi_free(hm__multi *m);
-/* Sets seen[id] for each literal that occurs in text; *scratch: NULL at first, kept per caller. */
+/*
+ * Sets seen[id] for each literal that occurs in text; *scratch: NULL at first,
+ * kept per caller. Returns 1, seen undefined, when the matcher declines this
+ * text (a Hyperscan scan error, a text over 4 GiB): the caller then searches
+ * literal by literal.
+ */
 int hm__multi_scan(const hm__multi *m, void **scratch, const char *text, size_t len,
 		   unsigned char *seen);
 void hm__multi_scratch_free(void *scratch);

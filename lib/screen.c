@@ -170,6 +170,10 @@ static int match_multi(const hm_screen *s, const char *text, size_t len, unsigne
 	memset(x->seen, 0, s->npats);
 	if ((rc = hm__multi_scan(s->multi, &x->hs, text, len, x->seen)) < 0)
 		return rc;
+	if (rc > 0) { /* the matcher declined this text */
+		match_each(s, text, len, hit);
+		return 0;
+	}
 	for (i = 0; i < s->npats; i++) {
 		const pattern *p = &s->pats[i];
 
