@@ -58,3 +58,10 @@ judged() {
 		c=$((c + 1))
 	done >"$1"
 }
+
+# flip_byte FILE OFFSET: changes the byte at OFFSET to another value (its low bit flipped),
+# so the file differs whatever the byte was.
+flip_byte() {
+	_b=$(od -An -tu1 -j "$2" -N1 "$1" | tr -d ' ')
+	printf "\\$(printf '%03o' $((_b ^ 1)))" | dd of="$1" bs=1 seek="$2" conv=notrunc 2>/dev/null
+}

@@ -153,7 +153,7 @@ if have python3; then
 		fi
 		older="$older cp$n"
 	done
-	cp t600/tile/0/001 saved && printf 'X' | dd of=t600/tile/0/001 bs=1 seek=100 conv=notrunc 2>/dev/null
+	cp t600/tile/0/001 saved && flip_byte t600/tile/0/001 100
 	fails 1 "the client notices a changed tile" python3 "$ROOT/tests/interop/tlog_tiles.py" t600 "$VKEY"
 	cp saved t600/tile/0/001
 	fails 1 "the client refuses a checkpoint from another key" python3 "$ROOT/tests/interop/tlog_tiles.py" t600 "$SVKEY"
