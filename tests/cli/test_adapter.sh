@@ -165,7 +165,7 @@ fi
 
 # ---- a changed byte in the base fails ------------------------------------------------------
 cp -r base base2
-printf 'x' | dd of=base2/model-00002-of-00002.safetensors bs=1 seek=7 conv=notrunc 2>/dev/null
+flip_byte base2/model-00002-of-00002.safetensors 7
 verify out good.jsonl --base-model base2
 is "a base model with one changed byte is refused (exit 1)" $? 1
 like "the reason names both digests" \

@@ -98,7 +98,7 @@ like "and its shard size" '"shard_size": 7' st.json
 "$HM" sign --key ed.key --bundle ed.jsonl st.json >/dev/null 2>&1
 ok "verify re-hashes by the signed shards" verify model ed.jsonl ed.pub
 cp -R model changed
-printf 'X' | dd of=changed/w.bin bs=1 seek=50 conv=notrunc 2>/dev/null
+flip_byte changed/w.bin 50
 fails 1 "one changed byte fails" verify changed ed.jsonl ed.pub
 like "naming the shard" 'changed: w.bin:49:56 \(signed sha256:' "$T/.out"
 cp -R model grown
@@ -185,7 +185,7 @@ ok "--ignore-unsigned-files: files the manifest does not list do not fail" \
 	verify m2 m2.jsonl ed.pub --ignore-unsigned-files
 like "they are still listed" 'not covered: draft.txt \(6 bytes, not in the manifest\): unsigned files are allowed' \
 	"$T/.out"
-printf 'Z' | dd of=m2/weights.bin bs=1 seek=10 conv=notrunc 2>/dev/null
+flip_byte m2/weights.bin 10
 fails 1 "--ignore-unsigned-files still fails a changed signed file" \
 	verify m2 m2.jsonl ed.pub --ignore-unsigned-files
 if [ "$have_ref" = 1 ] && command -v openssl >/dev/null 2>&1; then
@@ -231,7 +231,7 @@ HMQ attest model single.bin --shard --shard-size 64 -o single-sh.json >/dev/null
 like "single file in shards: named . with offsets" '"name": ".:192:200"' single-sh.json
 "$HM" sign --key ed.key --bundle single-sh.jsonl single-sh.json >/dev/null 2>&1
 ok "and verifies" verify single.bin single-sh.jsonl ed.pub
-printf 'Q' | dd of=single.bin bs=1 seek=3 conv=notrunc 2>/dev/null
+flip_byte single.bin 3
 fails 1 "one changed byte in a single-file model fails" verify single.bin single.sig ec.pub
 fails 1 "and in its shards" verify single.bin single-sh.jsonl ed.pub
 
