@@ -136,6 +136,15 @@ static void ws(struct p *p)
 		p->s++;
 }
 
+/* Consumes c when it is the next byte. */
+static int eat(struct p *p, char c)
+{
+	if (p->s >= p->e || *p->s != c)
+		return 0;
+	p->s++;
+	return 1;
+}
+
 /*
  * A string at p->s (its opening quote): *plain set to its bytes when they are
  * printable ASCII without escapes (*len long), else *tok to its value as
@@ -314,25 +323,20 @@ static struct hm__lres_list *lean_array(struct p *p)
 		return NULL;
 	p->s++;
 	ws(p);
-	if (p->s < p->e && *p->s == ']') {
-		p->s++;
+	if (eat(p, ']'))
 		return l;
-	}
 	for (;;) {
 		ws(p);
 		if (lean_entry(p, l) < 0)
 			break;
 		ws(p);
-		if (p->s < p->e && *p->s == ',') {
-			p->s++;
+		if (eat(p, ','))
 			continue;
-		}
-		if (p->s < p->e && *p->s == ']') {
+		if (eat(p, ']')) {
 			struct hm__lres *v = realloc(l->v, l->n * sizeof(*v));
 
 			if (v) /* no more room kept than the entries take */
 				l->v = v;
-			p->s++;
 			return l;
 		}
 		break;
@@ -350,10 +354,8 @@ static json_t *object(struct p *p, int ctx)
 		return NULL;
 	p->s++;
 	ws(p);
-	if (p->s < p->e && *p->s == '}') {
-		p->s++;
+	if (eat(p, '}'))
 		return o;
-	}
 	for (;;) {
 		const char *key;
 		size_t klen;
@@ -389,14 +391,10 @@ static json_t *object(struct p *p, int ctx)
 		}
 		json_decref(tk);
 		ws(p);
-		if (p->s < p->e && *p->s == ',') {
-			p->s++;
+		if (eat(p, ','))
 			continue;
-		}
-		if (p->s < p->e && *p->s == '}') {
-			p->s++;
+		if (eat(p, '}'))
 			return o;
-		}
 		goto fail;
 	}
 fail:
@@ -412,23 +410,17 @@ static json_t *array(struct p *p)
 		return NULL;
 	p->s++;
 	ws(p);
-	if (p->s < p->e && *p->s == ']') {
-		p->s++;
+	if (eat(p, ']'))
 		return a;
-	}
 	for (;;) {
 		ws(p);
 		if (!(v = value(p, CTX_ANY)) || json_array_append_new(a, v) < 0)
 			goto fail;
 		ws(p);
-		if (p->s < p->e && *p->s == ',') {
-			p->s++;
+		if (eat(p, ','))
 			continue;
-		}
-		if (p->s < p->e && *p->s == ']') {
-			p->s++;
+		if (eat(p, ']'))
 			return a;
-		}
 		goto fail;
 	}
 fail:
