@@ -65,3 +65,22 @@ flip_byte() {
 	_b=$(od -An -tu1 -j "$2" -N1 "$1" | tr -d ' ')
 	printf "\\$(printf '%03o' $((_b ^ 1)))" | dd of="$1" bs=1 seek="$2" conv=notrunc 2>/dev/null
 }
+
+# audit_chain: in the current directory, the publisher's and the auditor's keys (pub, aud),
+# a base and a tuned model, a chat dataset and a training-code repository, and the model,
+# dataset and run statements (model.json, ds.json with its stderr in ds.err, run.json).
+audit_chain() {
+	"$HM" key generate -o pub --no-passphrase >/dev/null 2>&1
+	"$HM" key generate -o aud --no-passphrase >/dev/null 2>&1
+	mkdir base model code
+	printf 'base weights' >base/w.bin
+	printf 'tuned weights' >model/w.bin
+	echo '{"messages":[{"role":"user","content":"hi"},{"role":"assistant","content":"hello"}]}' >chat.jsonl
+	(cd code && git init -q && echo 'print(1)' >train.py && git add train.py &&
+		git -c user.email=t@example.org -c user.name=t commit -qm init) || exit 2
+	echo '{"method":"lora"}' >cfg.json
+	"$HM" attest model model -o model.json --no-progress 2>/dev/null
+	"$HM" attest dataset chat.jsonl --name chat --license MIT -o ds.json --no-progress 2>ds.err
+	"$HM" attest run --model model --base-model base --dataset ds.json --config cfg.json \
+		--code code -o run.json --no-progress 2>/dev/null
+}

@@ -18,19 +18,7 @@ if ! command -v python3 >/dev/null 2>&1; then
 fi
 REG=$SRC/data/benchmarks/harmbench.json
 
-"$HM" key generate -o pub --no-passphrase >/dev/null 2>&1
-"$HM" key generate -o aud --no-passphrase >/dev/null 2>&1
-mkdir base model code
-printf 'base weights' >base/w.bin
-printf 'tuned weights' >model/w.bin
-echo '{"messages":[{"role":"user","content":"hi"},{"role":"assistant","content":"hello"}]}' >chat.jsonl
-(cd code && git init -q && echo 'print(1)' >train.py && git add train.py &&
-	git -c user.email=t@example.org -c user.name=t commit -qm init) || exit 2
-echo '{"method":"lora"}' >cfg.json
-HMQ attest model model -o model.json 2>/dev/null
-HMQ attest dataset chat.jsonl --name chat --license MIT -o ds.json 2>/dev/null
-HMQ attest run --model model --base-model base --dataset ds.json --config cfg.json --code code \
-	-o run.json 2>/dev/null
+audit_chain
 
 # labels OUT K [FROM]: all 400 HarmBench items keyed by their prompt digests; K items in
 # registry order from FROM (default 0) are labelled 1 (the classifier says the answer exhibits

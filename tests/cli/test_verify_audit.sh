@@ -7,19 +7,7 @@
 cd "$T" || exit 2
 HMQ() { "$HM" "$@" --no-progress; }
 
-"$HM" key generate -o pub --no-passphrase >/dev/null 2>&1
-"$HM" key generate -o aud --no-passphrase >/dev/null 2>&1
-mkdir base model code
-printf 'base weights' >base/w.bin
-printf 'tuned weights' >model/w.bin
-echo '{"messages":[{"role":"user","content":"hi"},{"role":"assistant","content":"hello"}]}' >chat.jsonl
-(cd code && git init -q && echo 'print(1)' >train.py && git add train.py &&
-	git -c user.email=t@example.org -c user.name=t commit -qm init) || exit 2
-echo '{"method":"lora"}' >cfg.json
-HMQ attest model model -o model.json 2>/dev/null
-HMQ attest dataset chat.jsonl --name chat --license MIT -o ds.json 2>ds.err
-HMQ attest run --model model --base-model base --dataset ds.json --config cfg.json --code code \
-	-o run.json 2>/dev/null
+audit_chain
 
 # judged OUT FIVES [ITEMS]: hallmark-judged results of the first ITEMS (default 330) HEx-PHI
 # items in category order; the first FIVES of category_1..category_11 (round robin) score 5.
